@@ -1,0 +1,43 @@
+# nanofaas — every recipe people and CI use. `just` lists them.
+set shell := ["bash", "-euo", "pipefail", "-c"]
+export PATH := justfile_directory() + "/node_modules/.bin:" + env_var('PATH')
+
+# list recipes
+default:
+    @just --list
+
+# install dependencies exactly as locked
+install:
+    bun install --frozen-lockfile
+
+# run the control plane with file watching (process backend, examples registered)
+dev:
+    NANOFAAS_FUNCTIONS_DIR="${NANOFAAS_FUNCTIONS_DIR:-examples/functions}" bun --watch src/main.ts
+
+# run the control plane (process backend, examples registered)
+start:
+    NANOFAAS_FUNCTIONS_DIR="${NANOFAAS_FUNCTIONS_DIR:-examples/functions}" bun run src/main.ts
+
+# type check and lint
+check:
+    tsc --noEmit -p .
+    biome lint src watchdog runtimes test
+
+# unit and integration tests
+test *ARGS:
+    bun test --timeout 30000 {{ARGS}}
+
+# write openapi/openapi.json from the code
+openapi:
+    bun run scripts/write-openapi.ts
+
+# compile the control plane and the watchdog into dist/
+build: build-control-plane build-watchdog
+
+# compile the control plane into dist/nanofaas
+build-control-plane:
+    bun build --compile --minify src/main.ts --outfile dist/nanofaas
+
+# compile the watchdog into dist/watchdog
+build-watchdog:
+    bun build --compile --minify watchdog/src/main.ts --outfile dist/watchdog

@@ -1,0 +1,139 @@
+/**
+ * @module
+ * `loadConfig(env)`: the whole configuration as a pure function of an env map. Each setting lists
+ * the variables it accepts — canonical name first, then the reference's Spring relaxed-binding
+ * spellings — and every error names the variable that caused it. Unknown variables carrying one of
+ * our prefixes are rejected, because they are almost always typos.
+ */
+import { z } from "zod";
+import { bool, duration, int, port, url } from "./fields";
+
+export const DEPLOYMENT_BACKENDS = ["k8s", "docker", "process", "none"] as const;
+export type DeploymentBackendId = (typeof DEPLOYMENT_BACKENDS)[number];
+export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
+
+interface Setting {
+  env: readonly string[];
+  schema: z.ZodType;
+  doc: string;
+}
+
+const s = <T extends z.ZodType>(env: string | readonly string[], schema: T, doc: string) => ({
+  env: typeof env === "string" ? [env] : env,
+  schema,
+  doc,
+});
+
+/** Every setting, its variables, schema (with default) and one line of documentation. */
+export const SETTINGS = {
+  serverPort: s("SERVER_PORT", port().default(8080), "API port"),
+  managementPort: s("MANAGEMENT_SERVER_PORT", port().default(8081), "management port (health, metrics)"),
+  bindHost: s("NANOFAAS_BIND_HOST", z.string().default("0.0.0.0"), "address both listeners bind to"),
+  defaultTimeoutMs: s("NANOFAAS_DEFAULTS_TIMEOUTMS", int(1, 900_000).default(30_000), "default function timeoutMs"),
+  defaultConcurrency: s("NANOFAAS_DEFAULTS_CONCURRENCY", int(1, 10_000).default(4), "default function concurrency"),
+  defaultQueueSize: s("NANOFAAS_DEFAULTS_QUEUESIZE", int(1, 1_000_000).default(100), "default per-lane queue capacity"),
+  defaultMaxRetries: s("NANOFAAS_DEFAULTS_MAXRETRIES", int(0, 100).default(3), "default maxRetries (total attempts)"),
+  rateMaxPerSecond: s("NANOFAAS_RATE_MAXPERSECOND", int(1, 1_000_000_000).default(1_000_000), "global invocations per second"),
+  maxBodyBytes: s("NANOFAAS_MAX_BODY_BYTES", int(1, 1024 ** 3).default(6 * 1024 * 1024), "API request body limit (413 above)"),
+  executionTtlMs: s(["NANOFAAS_EXECUTION_STORE_TTL", "NANOFAAS_EXECUTIONSTORE_TTL"], duration().prefault("5m"), "terminal execution retention"),
+  executionCleanupTtlMs: s(["NANOFAAS_EXECUTION_STORE_CLEANUP_TTL", "NANOFAAS_EXECUTIONSTORE_CLEANUPTTL"], duration().prefault("2m"), "age after which a terminal execution's output is dropped"),
+  executionMaxLifetimeMs: s(["NANOFAAS_EXECUTION_STORE_MAX_LIFETIME", "NANOFAAS_EXECUTIONSTORE_MAXLIFETIME"], duration().prefault("30m"), "age after which a non-terminal execution is dropped"),
+  connectTimeoutMs: s(["NANOFAAS_HTTP_CLIENT_CONNECT_TIMEOUT_MS", "NANOFAAS_HTTPCLIENT_CONNECTTIMEOUTMS"], int(1, 600_000).default(5000), "pod connect timeout"),
+  maxResponseBytes: s(["NANOFAAS_HTTP_CLIENT_MAX_IN_MEMORY_SIZE_MB", "NANOFAAS_HTTPCLIENT_MAXINMEMORYSIZEMB"], int(1, 1024).default(16).transform((mb) => mb * 1024 * 1024), "pod response size cap (MiB)"),
+  deploymentBackend: s(["NANOFAAS_DEPLOYMENT_BACKEND", "NANOFAAS_DEPLOYMENT_DEFAULT_BACKEND", "NANOFAAS_DEPLOYMENT_DEFAULTBACKEND"], z.enum(DEPLOYMENT_BACKENDS).optional(), "k8s | docker | process | none (unset: k8s in a cluster, else process)"),
+  kubernetesServiceHost: s("KUBERNETES_SERVICE_HOST", z.string().optional(), "set by Kubernetes inside a cluster"),
+  k8sNamespace: s("NANOFAAS_K8S_NAMESPACE", z.string().optional(), "namespace for function objects"),
+  podNamespace: s("POD_NAMESPACE", z.string().optional(), "the control plane's own namespace (downward API)"),
+  callbackUrl: s(["NANOFAAS_CALLBACK_URL", "NANOFAAS_K8S_CALLBACK_URL", "NANOFAAS_K8S_CALLBACKURL"], url().optional(), "base URL pods call back to (default: this control plane)"),
+  k8sImagePullPolicy: s(["NANOFAAS_K8S_IMAGE_PULL_POLICY", "NANOFAAS_K8S_IMAGEPULLPOLICY"], z.enum(["Always", "IfNotPresent", "Never"]).default("Always"), "imagePullPolicy of function containers"),
+  k8sServiceName: s("NANOFAAS_K8S_SERVICE_NAME", z.string().default("control-plane"), "the control plane's Service name (callback default)"),
+  scalingPollIntervalMs: s(["NANOFAAS_SCALING_POLL_INTERVAL_MS", "NANOFAAS_SCALING_POLLINTERVALMS"], int(100, 3_600_000).default(5000), "autoscaler tick"),
+  defaultTargetInFlightPerPod: s(["NANOFAAS_SCALING_DEFAULT_TARGET_IN_FLIGHT_PER_POD", "NANOFAAS_SCALING_DEFAULTTARGETINFLIGHTPERPOD"], int(1, 10_000).default(2), "ADAPTIVE_PER_POD default target"),
+  adminRuntimeConfigEnabled: s(["NANOFAAS_ADMIN_RUNTIME_CONFIG_ENABLED", "NANOFAAS_ADMIN_RUNTIMECONFIG_ENABLED"], bool().default(false), "enable /v1/admin/runtime-config"),
+  syncQueueEnabled: s(["SYNC_QUEUE_ENABLED", "SYNCQUEUE_ENABLED"], bool().default(true), "queue sync invocations (else they wait in the async lane)"),
+  syncQueueAdmissionEnabled: s("SYNC_QUEUE_ADMISSION_ENABLED", bool().default(true), "estimated-wait admission control for sync calls"),
+  syncQueueMaxDepth: s("SYNC_QUEUE_MAX_DEPTH", int(0, 100_000_000).default(0), "global cap on queued sync calls across functions (0 = none)"),
+  syncQueueMaxEstimatedWaitMs: s("SYNC_QUEUE_MAX_ESTIMATED_WAIT", duration().prefault("2s"), "reject sync calls whose estimated wait exceeds this"),
+  syncQueueMaxQueueWaitMs: s("SYNC_QUEUE_MAX_QUEUE_WAIT", duration().prefault("2s"), "reject sync calls still queued after this"),
+  syncQueueRetryAfterSeconds: s("SYNC_QUEUE_RETRY_AFTER_SECONDS", int(1, 3600).default(2), "Retry-After on queue rejections"),
+  syncQueueThroughputWindowMs: s("SYNC_QUEUE_THROUGHPUT_WINDOW", duration().prefault("30s"), "window of the dispatch-throughput estimate"),
+  shutdownGraceMs: s("NANOFAAS_SHUTDOWN_GRACE_MS", int(0, 3_600_000).default(30_000), "drain budget on SIGTERM"),
+  logLevel: s(["NANOFAAS_LOG_LEVEL", "LOG_LEVEL"], z.enum(LOG_LEVELS).default("info"), "log level"),
+  functionsDir: s("NANOFAAS_FUNCTIONS_DIR", z.string().optional(), "file or directory of function specs registered at start-up"),
+  apiDocsEnabled: s("NANOFAAS_API_DOCS_ENABLED", bool().default(true), "serve the API reference UI at /docs"),
+  otlpEndpoint: s(["NANOFAAS_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT"], url().optional(), "export spans over OTLP/HTTP when set"),
+  watchdogPath: s("NANOFAAS_WATCHDOG_PATH", z.string().optional(), "watchdog binary for runtimeCommand functions (process backend)"),
+  dockerSocket: s("NANOFAAS_DOCKER_SOCKET", z.string().default("/var/run/docker.sock"), "Docker Engine API socket (docker backend)"),
+  processBindHost: s("NANOFAAS_PROCESS_BIND_HOST", z.string().default("127.0.0.1"), "address process-backend replicas listen on"),
+  readinessTimeoutMs: s("NANOFAAS_READINESS_TIMEOUT_MS", int(100, 600_000).default(20_000), "how long a new replica may take to answer /health"),
+} satisfies Record<string, Setting>;
+
+type Settings = typeof SETTINGS;
+export type Config = { [K in keyof Settings]: z.output<Settings[K]["schema"]> };
+
+/** Variable-name prefixes we own: unknown names under them are configuration typos. */
+export const OWNED_PREFIXES = ["NANOFAAS_", "SYNC_QUEUE_", "SYNCQUEUE_"] as const;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join("\n  ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Builds the validated, defaulted configuration, or throws a ConfigError listing every problem. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const problems: string[] = [];
+  const known = new Set<string>();
+  const out: Record<string, unknown> = {};
+  for (const [key, setting] of Object.entries(SETTINGS) as [string, Setting][]) {
+    for (const name of setting.env) known.add(name);
+    const source = setting.env.find((name) => (env[name] ?? "").trim() !== "");
+    const raw = source === undefined ? undefined : env[source]!.trim();
+    const parsed = setting.schema.safeParse(raw);
+    if (parsed.success) out[key] = parsed.data;
+    else problems.push(`${source ?? setting.env[0]}: ${parsed.error.issues.map((i) => i.message).join("; ")} (got "${raw}")`);
+  }
+  for (const name of Object.keys(env)) {
+    if (OWNED_PREFIXES.some((p) => name.startsWith(p)) && !known.has(name)) {
+      problems.push(`${name}: unknown setting${suggest(name, known)}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return out as Config;
+}
+
+function suggest(name: string, known: Set<string>): string {
+  let best: string | undefined;
+  let bestScore = Number.POSITIVE_INFINITY;
+  for (const candidate of known) {
+    const score = levenshtein(name, candidate);
+    if (score < bestScore) [best, bestScore] = [candidate, score];
+  }
+  return best !== undefined && bestScore <= 4 ? ` (did you mean ${best}?)` : "";
+}
+
+function levenshtein(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** The backend DEPLOYMENT functions use: explicit setting, else k8s in a cluster, else process. */
+export function resolveDeploymentBackend(config: Config): DeploymentBackendId {
+  if (config.deploymentBackend) return config.deploymentBackend;
+  return config.kubernetesServiceHost ? "k8s" : "process";
+}
+
+/** Namespace for function objects: explicit, then the pod's own namespace, then `default`. */
+export function resolveNamespace(config: Config): string {
+  return config.k8sNamespace || config.podNamespace || "default";
+}

@@ -1,0 +1,34 @@
+/**
+ * @module
+ * zod field builders for settings that arrive as strings in the environment.
+ */
+import { z } from "zod";
+import { parseDurationMs } from "../lib/duration";
+
+export const int = (min: number, max: number) =>
+  z.coerce.number().int(`expected an integer`).min(min, `must be >= ${min}`).max(max, `must be <= ${max}`);
+
+export const num = (min: number, max: number) =>
+  z.coerce.number().min(min, `must be >= ${min}`).max(max, `must be <= ${max}`);
+
+export const port = () => int(0, 65535);
+
+export const bool = () =>
+  z
+    .string()
+    .transform((v) => v.toLowerCase())
+    .pipe(z.enum(["true", "false", "1", "0", "yes", "no"], { error: () => "expected true or false" }))
+    .transform((v) => v === "true" || v === "1" || v === "yes");
+
+/** `500ms`, `2s`, `5m`, `PT2S` or bare milliseconds → milliseconds (≥ min). */
+export const duration = (min = 1) =>
+  z.string().transform((text, ctx) => {
+    const ms = parseDurationMs(text);
+    if (ms === undefined || ms < min) {
+      ctx.addIssue({ code: "custom", message: `expected a duration such as 500ms, 2s, 5m or PT2S (>= ${min} ms)` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+export const url = () => z.url({ error: () => "expected an absolute URL" });

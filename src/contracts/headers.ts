@@ -1,0 +1,22 @@
+/**
+ * @module
+ * Header names shared by the control plane, the watchdog and the runtimes.
+ * Spelling follows the reference control plane so existing clients keep working.
+ */
+export const Header = {
+  executionId: "X-Execution-Id",
+  dispatchAttempt: "X-Dispatch-Attempt",
+  traceId: "X-Trace-Id",
+  traceparent: "traceparent",
+  tracestate: "tracestate",
+  idempotencyKey: "Idempotency-Key",
+  timeoutMs: "X-Timeout-Ms",
+  coldStart: "X-Cold-Start",
+  initDurationMs: "X-Init-Duration-Ms",
+  retryAfter: "Retry-After",
+  queueRejectReason: "X-Queue-Reject-Reason",
+  callbackUrl: "X-Callback-Url",
+} as const;
+
+/** Why a request was turned away with 429 (SPEC §1.2). */
+export type QueueRejectReason = "rate" | "depth" | "est_wait" | "timeout";
