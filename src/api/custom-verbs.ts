@@ -1,0 +1,33 @@
+/**
+ * @module
+ * Google-style custom verbs (`/v1/functions/{name}:invoke`) share a path segment with the name, which
+ * Hono's router cannot split. We rewrite them to an internal sub-path before routing and rename the
+ * paths back when publishing the OpenAPI document, so clients only ever see the reference paths.
+ * Only POST is rewritten: `GET /v1/functions/x:invoke` is a lookup of a function named `x:invoke`.
+ */
+import { getPath } from "hono/utils/url";
+
+/** Internal marker segment: `~` cannot appear in a function name or an execution id we issue. */
+const INTERNAL_PREFIX = "/~";
+const VERB = /^(\/v1\/(?:functions|internal\/executions)\/[^/]+)(?::|%3[aA])(invoke|enqueue|complete)$/;
+
+/** `getPath` for the Hono app: rewrites `…/{x}:verb` to `…/{x}/~verb` for POST requests. */
+export function getPathWithCustomVerbs(request: Request): string {
+  const path = getPath(request);
+  if (request.method !== "POST" || !path.includes(":") && !path.includes("%3")) return path;
+  const match = VERB.exec(path);
+  return match ? `${match[1]}${INTERNAL_PREFIX}${match[2]}` : path;
+}
+
+/** The internal route path for a public one: `/v1/functions/{name}:invoke` → `/v1/functions/{name}/~invoke`. */
+export const internalPath = (publicPath: string) => publicPath.replace(/:(invoke|enqueue|complete)$/, `${INTERNAL_PREFIX}$1`);
+
+/** Renames internal paths in an OpenAPI document back to the published `:verb` form. */
+export function publishCustomVerbPaths<T extends { paths?: Record<string, unknown> }>(doc: T): T {
+  if (!doc.paths) return doc;
+  const paths: Record<string, unknown> = {};
+  for (const [path, item] of Object.entries(doc.paths)) {
+    paths[path.replace(/\/~(invoke|enqueue|complete)$/, ":$1")] = item;
+  }
+  return { ...doc, paths };
+}

@@ -1,0 +1,39 @@
+/**
+ * @module
+ * Gatekeeper for JSON request bodies, run before validation: over the limit → 413, not JSON → 415,
+ * empty → 400, malformed → 400. Hono caches the parsed body, so the validator does not parse twice.
+ */
+import type { MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { NanofaasError } from "../../domain/errors";
+import { errorResponse } from "../errors";
+
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json(?:\s*;|$)/i;
+
+export function jsonBody(maxBytes: number): MiddlewareHandler {
+  const limit = bodyLimit({
+    maxSize: maxBytes,
+    onError: () =>
+      errorResponse(new NanofaasError("PAYLOAD_TOO_LARGE", `Request body exceeds the limit of ${maxBytes} bytes`)),
+  });
+  return async function jsonBodyGate(c, next) {
+    const type = c.req.header("content-type");
+    if (!type || !JSON_TYPE.test(type)) {
+      return errorResponse(
+        new NanofaasError("UNSUPPORTED_MEDIA_TYPE", `Content-Type must be application/json, got ${type ? `'${type}'` : "none"}`),
+      );
+    }
+    return limit(c, async () => {
+      const text = await c.req.text();
+      if (text.trim() === "") throw new NanofaasError("BAD_REQUEST", "Request body is missing");
+      try {
+        // Pre-fill Hono's body cache so the zod validator reuses this parse.
+        const parsed = JSON.parse(text);
+        c.req.bodyCache.json = Promise.resolve(parsed);
+      } catch {
+        throw new NanofaasError("BAD_REQUEST", "Malformed JSON request body");
+      }
+      await next();
+    });
+  };
+}

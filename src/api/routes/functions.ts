@@ -1,0 +1,84 @@
+/**
+ * @module
+ * `/v1/functions` — register, list, get, delete and scale functions (reference §1.3–§1.6).
+ */
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { z } from "zod";
+import { FunctionSpec } from "../../domain/function-spec";
+import { toFunctionResponse } from "../../domain/resolved-function";
+import type { FunctionService } from "../../registry/function-service";
+import { errors, json } from "../openapi-helpers";
+import { FunctionResponse, ReplicaRequest, ReplicaResponse } from "../schemas";
+
+const NameParam = z.object({ name: z.string().meta({ param: { name: "name", in: "path" }, example: "word-stats" }) });
+const tags = ["functions"];
+
+const listFunctions = createRoute({
+  method: "get",
+  path: "/v1/functions",
+  tags,
+  summary: "List functions",
+  responses: { 200: json(z.array(FunctionResponse), "Registered functions, sorted by name") },
+});
+
+const registerFunction = createRoute({
+  method: "post",
+  path: "/v1/functions",
+  tags,
+  summary: "Register a function",
+  request: { body: { required: true, content: { "application/json": { schema: FunctionSpec } } } },
+  responses: {
+    201: json(FunctionResponse, "Registered; the body shows the resolved spec"),
+    ...errors(400, 409, 413, 415, 500, 502, 503),
+  },
+});
+
+const getFunction = createRoute({
+  method: "get",
+  path: "/v1/functions/{name}",
+  tags,
+  summary: "Get a function",
+  request: { params: NameParam },
+  responses: { 200: json(FunctionResponse, "The function"), ...errors(404) },
+});
+
+const deleteFunction = createRoute({
+  method: "delete",
+  path: "/v1/functions/{name}",
+  tags,
+  summary: "Delete a function",
+  description: "Queued executions fail with FUNCTION_REMOVED; running ones finish.",
+  request: { params: NameParam },
+  responses: { 204: { description: "Deleted" }, ...errors(404, 500, 502) },
+});
+
+const setReplicas = createRoute({
+  method: "put",
+  path: "/v1/functions/{name}/replicas",
+  tags,
+  summary: "Scale a DEPLOYMENT function",
+  request: { params: NameParam, body: { required: true, content: { "application/json": { schema: ReplicaRequest } } } },
+  responses: { 200: json(ReplicaResponse, "Scaled"), ...errors(400, 404, 413, 415, 502, 503) },
+});
+
+export function registerFunctionRoutes(app: OpenAPIHono, functions: FunctionService): void {
+  app.openapi(listFunctions, (c) => c.json(functions.list().map(toFunctionResponse) as never, 200));
+
+  app.openapi(registerFunction, async (c) => {
+    const fn = await functions.register(c.req.valid("json"));
+    return c.json(toFunctionResponse(fn) as never, 201);
+  });
+
+  app.openapi(getFunction, (c) => c.json(toFunctionResponse(functions.require(c.req.valid("param").name)) as never, 200));
+
+  app.openapi(deleteFunction, async (c) => {
+    await functions.remove(c.req.valid("param").name);
+    return c.body(null, 204);
+  });
+
+  app.openapi(setReplicas, async (c) => {
+    const { name } = c.req.valid("param");
+    const replicas = await functions.setReplicas(name, c.req.valid("json").replicas);
+    return c.json({ function: name, replicas }, 200);
+  });
+}

@@ -1,0 +1,127 @@
+/**
+ * @module
+ * Invocation endpoints (reference §1.7–§1.10): sync `:invoke`, async `:enqueue`, execution lookup
+ * and the runtime callback `:complete`. Routes are declared on the internal `/~verb` paths (see
+ * custom-verbs.ts) and published under the reference's `:verb` paths.
+ */
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { z } from "zod";
+import { Header } from "../../contracts/headers";
+import { notFound } from "../../domain/errors";
+import type { Invoker, InvokeOptions } from "../../execution/invoker";
+import { internalPath } from "../custom-verbs";
+import { errors, json } from "../openapi-helpers";
+import { ExecutionStatus, InvocationRequest, InvocationResponse, InvocationResult } from "../schemas";
+
+const tags = ["invocations"];
+const NameParam = z.object({ name: z.string().meta({ param: { name: "name", in: "path" }, example: "word-stats" }) });
+const IdParam = z.object({ executionId: z.string().meta({ param: { name: "executionId", in: "path" } }) });
+
+const optionalText = z.string().optional();
+const InvokeHeaders = z.object({
+  "idempotency-key": optionalText.meta({ description: "Deduplicates invocations of this function for 5 minutes" }),
+  "x-trace-id": optionalText.meta({ description: "Forwarded to the pod on every attempt" }),
+  traceparent: optionalText.meta({ description: "W3C trace context, forwarded to the pod" }),
+  tracestate: optionalText,
+});
+const SyncHeaders = InvokeHeaders.extend({
+  "x-timeout-ms": z.coerce
+    .number()
+    .int("must be an integer")
+    .min(1, "must be between 1 and 900000")
+    .max(900_000, "must be between 1 and 900000")
+    .optional()
+    .meta({ description: "How long this caller waits, in ms (default: the function's timeoutMs)" }),
+});
+const body = { required: true, content: { "application/json": { schema: InvocationRequest } } } as const;
+
+const invoke = createRoute({
+  method: "post",
+  path: internalPath("/v1/functions/{name}:invoke"),
+  tags,
+  summary: "Invoke a function and wait for its result",
+  description: "Answers 200 for success, error and timeout outcomes alike; the outcome is in `status`.",
+  request: { params: NameParam, headers: SyncHeaders, body },
+  responses: {
+    200: {
+      ...json(InvocationResponse, "The outcome"),
+      headers: z.object({ "X-Execution-Id": z.string() }),
+    },
+    ...errors(400, 404, 413, 415, 429, 503),
+  },
+});
+
+const enqueue = createRoute({
+  method: "post",
+  path: internalPath("/v1/functions/{name}:enqueue"),
+  tags,
+  summary: "Queue an invocation",
+  request: { params: NameParam, headers: InvokeHeaders, body },
+  responses: { 202: json(InvocationResponse, "Queued (status `queued`)"), ...errors(400, 404, 413, 415, 429, 503) },
+});
+
+const getExecution = createRoute({
+  method: "get",
+  path: "/v1/executions/{executionId}",
+  tags,
+  summary: "Get an execution",
+  request: { params: IdParam },
+  responses: { 200: json(ExecutionStatus, "The execution"), ...errors(404) },
+});
+
+const complete = createRoute({
+  method: "post",
+  path: internalPath("/v1/internal/executions/{executionId}:complete"),
+  tags: ["internal"],
+  summary: "Runtime callback: report an attempt's result",
+  description: "Always 204, also for unknown ids. A stale X-Dispatch-Attempt is ignored.",
+  request: {
+    params: IdParam,
+    headers: z.object({ "x-dispatch-attempt": optionalText.meta({ description: "Attempt this result belongs to" }) }),
+    body: { required: true, content: { "application/json": { schema: InvocationResult } } },
+  },
+  responses: { 204: { description: "Accepted" }, ...errors(400, 413, 415) },
+});
+
+function invokeOptions(headers: z.infer<typeof SyncHeaders> | z.infer<typeof InvokeHeaders>): InvokeOptions {
+  const blankToUndefined = (v: string | undefined) => (v && v.trim() !== "" ? v : undefined);
+  return {
+    idempotencyKey: blankToUndefined(headers["idempotency-key"]),
+    traceId: blankToUndefined(headers["x-trace-id"]),
+    traceparent: blankToUndefined(headers.traceparent),
+    tracestate: blankToUndefined(headers.tracestate),
+    timeoutMs: "x-timeout-ms" in headers ? headers["x-timeout-ms"] : undefined,
+  };
+}
+
+/** Positive integer, else undefined (reference §1.10: blank, non-numeric or ≤ 0 means absent). */
+function parseAttempt(raw: string | undefined): number | undefined {
+  if (!raw || !/^\d+$/.test(raw.trim())) return undefined;
+  const n = Number(raw.trim());
+  return n > 0 && Number.isSafeInteger(n) ? n : undefined;
+}
+
+export function registerInvocationRoutes(app: OpenAPIHono, invoker: Invoker): void {
+  app.openapi(invoke, async (c) => {
+    const outcome = await invoker.invoke(c.req.valid("param").name, c.req.valid("json"), invokeOptions(c.req.valid("header")));
+    return c.json(outcome as never, 200, { [Header.executionId]: outcome.executionId });
+  });
+
+  app.openapi(enqueue, (c) => {
+    const outcome = invoker.enqueue(c.req.valid("param").name, c.req.valid("json"), invokeOptions(c.req.valid("header")));
+    return c.json(outcome as never, 202);
+  });
+
+  app.openapi(getExecution, (c) => {
+    const id = c.req.valid("param").executionId;
+    const view = invoker.execution(id);
+    if (!view) throw notFound(`Execution '${id}'`);
+    return c.json(view as never, 200);
+  });
+
+  app.openapi(complete, (c) => {
+    const attempt = parseAttempt(c.req.valid("header")["x-dispatch-attempt"]);
+    invoker.complete(c.req.valid("param").executionId, c.req.valid("json") as never, attempt);
+    return c.body(null, 204);
+  });
+}

@@ -1,0 +1,100 @@
+/**
+ * @module
+ * Wire schemas of the HTTP API that are not part of the function model: invocation bodies,
+ * execution views, callbacks, replicas and the error envelope. Names and shapes follow the
+ * reference (control-plane.md §1.7–§1.10) so existing clients keep working.
+ */
+import { z } from "zod";
+import { ERROR_CODES } from "../domain/errors";
+import { ExecutionMode, RuntimeMode } from "../domain/function-spec";
+
+const isPresent = (v: unknown) => v !== undefined && v !== null;
+
+export const ErrorInfo = z
+  .object({ code: z.string(), message: z.string() })
+  .meta({ id: "ErrorInfo" });
+
+export const ErrorEnvelope = z
+  .object({
+    error: z.enum(ERROR_CODES),
+    message: z.string(),
+    details: z.array(z.string()).optional(),
+  })
+  .meta({ id: "ErrorEnvelope", description: "Body of every non-2xx JSON response." });
+
+/** Metadata is a string map; scalars are coerced to strings as the reference's Jackson did. */
+const Metadata = z
+  .record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String))
+  .nullish();
+
+export const InvocationRequest = z
+  .object({
+    input: z.any().refine(isPresent, "Input payload is required").meta({ description: "Any JSON value except null." }),
+    metadata: Metadata,
+  })
+  .meta({ id: "InvocationRequest", required: ["input"] });
+
+export const ExecutionState = z.enum(["queued", "running", "success", "error", "timeout"]).meta({ id: "ExecutionState" });
+
+export const InvocationResponse = z
+  .object({
+    executionId: z.string(),
+    status: ExecutionState,
+    output: z.any().nullable(),
+    error: ErrorInfo.nullable(),
+  })
+  .meta({ id: "InvocationResponse" });
+
+export const ExecutionStatus = z
+  .object({
+    executionId: z.string(),
+    status: ExecutionState,
+    startedAt: z.string().nullable(),
+    finishedAt: z.string().nullable(),
+    output: z.any().nullable(),
+    error: ErrorInfo.nullable(),
+    coldStart: z.boolean(),
+    initDurationMs: z.int().nullable(),
+  })
+  .meta({ id: "ExecutionStatus" });
+
+export const InvocationResult = z
+  .object({
+    success: z.boolean().default(false),
+    output: z.any().optional(),
+    error: ErrorInfo.nullish(),
+  })
+  .meta({ id: "InvocationResult" });
+
+export const ReplicaRequest = z
+  .object({ replicas: z.int().min(0, "must be greater than or equal to 0").max(10_000) })
+  .meta({ id: "ReplicaRequest" });
+
+export const ReplicaResponse = z
+  .object({ function: z.string(), replicas: z.int() })
+  .meta({ id: "ReplicaResponse" });
+
+export const FunctionResponse = z
+  .object({
+    name: z.string(),
+    image: z.string().optional(),
+    command: z.array(z.string()),
+    env: z.record(z.string(), z.string()),
+    resources: z.object({ cpu: z.string().nullish(), memory: z.string().nullish() }).optional(),
+    timeoutMs: z.int(),
+    concurrency: z.int(),
+    queueSize: z.int(),
+    maxRetries: z.int(),
+    endpointUrl: z.string().optional(),
+    requestedExecutionMode: ExecutionMode,
+    effectiveExecutionMode: ExecutionMode,
+    deploymentBackend: z.string().optional(),
+    degradationReason: z.string().optional(),
+    runtimeMode: RuntimeMode,
+    runtimeCommand: z.string().optional(),
+    scalingConfig: z.any().optional(),
+    imagePullSecrets: z.array(z.string()).optional(),
+    rateLimitPerSecond: z.int().optional(),
+    retryBackoff: z.object({ baseDelayMs: z.int(), maxDelayMs: z.int(), jitter: z.number() }),
+  })
+  .meta({ id: "FunctionResponse" });

@@ -1,0 +1,79 @@
+/**
+ * @module
+ * `createApp(deps)`: the API as a web-standard fetch handler (Hono), with no I/O of its own. Routes
+ * come from @hono/zod-openapi, so validation and the OpenAPI document share one set of schemas.
+ */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { Scalar } from "@scalar/hono-api-reference";
+import { getPathWithCustomVerbs, publishCustomVerbPaths } from "./api/custom-verbs";
+import { errorResponse, toNanofaasError } from "./api/errors";
+import { allowedMethodsFor } from "./api/method-not-allowed";
+import { jsonBody } from "./api/middleware/json-body";
+import { registerFunctionRoutes } from "./api/routes/functions";
+import { registerInvocationRoutes } from "./api/routes/invocations";
+import { NanofaasError } from "./domain/errors";
+import type { Invoker } from "./execution/invoker";
+import type { FunctionService } from "./registry/function-service";
+
+export interface AppDeps {
+  functions: FunctionService;
+  invoker: Invoker;
+  version: string;
+  maxBodyBytes: number;
+  apiDocsEnabled?: boolean;
+  /** Extra routes (admin API, …) registered by later modules before the fallbacks. */
+  extensions?: ((app: OpenAPIHono) => void)[];
+}
+
+export const OPENAPI_INFO = {
+  title: "nanofaas API",
+  description: "Register functions and invoke them synchronously or asynchronously.",
+};
+
+export function createApp(deps: AppDeps): OpenAPIHono {
+  const app = new OpenAPIHono({
+    getPath: getPathWithCustomVerbs,
+    defaultHook: (result) => {
+      if (result.success) return;
+      const details = result.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`);
+      return errorResponse(new NanofaasError("VALIDATION_ERROR", "Request validation failed", { details }));
+    },
+  });
+
+  const gate = jsonBody(deps.maxBodyBytes);
+  app.use("/v1/*", async (c, next) => {
+    const method = c.req.method;
+    if (method === "POST" || method === "PUT" || method === "PATCH") return gate(c, next);
+    await next();
+  });
+
+  registerFunctionRoutes(app, deps.functions);
+  registerInvocationRoutes(app, deps.invoker);
+  for (const extend of deps.extensions ?? []) extend(app);
+
+  const document = () =>
+    publishCustomVerbPaths(
+      app.getOpenAPI31Document({ openapi: "3.1.0", info: { ...OPENAPI_INFO, version: deps.version } }),
+    );
+  app.get("/openapi.json", (c) => c.json(document()));
+  if (deps.apiDocsEnabled ?? true) app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "nanofaas API" }));
+
+  const allowed = allowedMethodsFor(app.routes);
+  app.notFound((c) => {
+    const methods = allowed(getPathWithCustomVerbs(c.req.raw));
+    if (methods.length > 0) {
+      return errorResponse(new NanofaasError("METHOD_NOT_ALLOWED", `Method ${c.req.method} is not allowed on ${c.req.path}`), {
+        Allow: methods.join(", "),
+      });
+    }
+    return errorResponse(new NanofaasError("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}`));
+  });
+  app.onError((error) => errorResponse(toNanofaasError(error)));
+  return app;
+}
+
+/** The published OpenAPI document of an app built by createApp. */
+export async function openApiDocument(app: OpenAPIHono): Promise<unknown> {
+  const res = await app.request("/openapi.json");
+  return res.json();
+}

@@ -1,0 +1,108 @@
+/**
+ * @module
+ * Builds the whole control plane from a Config and the chosen backends, without binding ports or
+ * starting timers — main.ts does that. Tests build real control planes through this function.
+ */
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { Hono } from "hono";
+import { Registry } from "prom-client";
+import { createApp } from "./app";
+import type { Config } from "./config/config";
+import type { Deployer } from "./deploy/deployer";
+import type { Dispatcher } from "./dispatch/dispatcher";
+import { createLocalDispatcher } from "./dispatch/local-dispatcher";
+import { createPoolDispatcher } from "./dispatch/pool-dispatcher";
+import { InvocationEngine } from "./execution/engine";
+import type { EngineObserver } from "./execution/engine-observer";
+import { createInMemoryExecutionStore } from "./execution/execution-store";
+import { createInMemoryIdempotencyStore } from "./execution/idempotency-store";
+import type { RuntimeSettings } from "./execution/runtime-settings";
+import { HealthState } from "./observability/health";
+import { createManagementApp } from "./observability/management-app";
+import { createInMemoryFunctionRegistry } from "./registry/function-registry";
+import { createFunctionService, type FunctionService } from "./registry/function-service";
+
+export interface ControlPlaneOptions {
+  version: string;
+  deployer?: Deployer;
+  /** REMOTE (Job) dispatcher; without it REMOTE registrations are refused. */
+  remoteDispatcher?: Dispatcher;
+  registry?: Registry;
+  observer?: EngineObserver;
+  extensions?: ((app: OpenAPIHono) => void)[];
+}
+
+export interface ControlPlane {
+  app: OpenAPIHono;
+  management: Hono;
+  engine: InvocationEngine;
+  functions: FunctionService;
+  health: HealthState;
+  settings: RuntimeSettings;
+  metricsRegistry: Registry;
+  deployer?: Deployer;
+}
+
+export function runtimeSettingsFrom(config: Config): RuntimeSettings {
+  return {
+    rateMaxPerSecond: config.rateMaxPerSecond,
+    syncQueueEnabled: config.syncQueueEnabled,
+    syncQueueAdmissionEnabled: config.syncQueueAdmissionEnabled,
+    syncQueueMaxEstimatedWaitMs: config.syncQueueMaxEstimatedWaitMs,
+    syncQueueMaxQueueWaitMs: config.syncQueueMaxQueueWaitMs,
+    syncQueueRetryAfterSeconds: config.syncQueueRetryAfterSeconds,
+  };
+}
+
+export function createControlPlane(config: Config, options: ControlPlaneOptions): ControlPlane {
+  const settings = runtimeSettingsFrom(config);
+  const metricsRegistry = options.registry ?? new Registry();
+  const { deployer } = options;
+  const pool = createPoolDispatcher({ maxResponseBytes: config.maxResponseBytes });
+  const remoteUnavailable: Dispatcher = {
+    dispatch: async () => ({
+      ok: false,
+      error: { code: "REMOTE_ERROR", message: "REMOTE mode needs the k8s deployment backend" },
+      coldStart: false,
+      initDurationMs: null,
+    }),
+  };
+  const engine = new InvocationEngine({
+    settings,
+    syncMaxDepth: config.syncQueueMaxDepth,
+    throughputWindowMs: config.syncQueueThroughputWindowMs,
+    dispatchers: { LOCAL: createLocalDispatcher(), POOL: pool, DEPLOYMENT: pool, REMOTE: options.remoteDispatcher ?? remoteUnavailable },
+    replicas: deployer && { ready: (name) => deployer.readyReplicas(name) > 0, pick: (name) => deployer.pickEndpoint(name) },
+    store: createInMemoryExecutionStore({
+      ttlMs: config.executionTtlMs,
+      cleanupTtlMs: config.executionCleanupTtlMs,
+      maxLifetimeMs: config.executionMaxLifetimeMs,
+    }),
+    idempotency: createInMemoryIdempotencyStore(),
+    observer: options.observer,
+  });
+  deployer?.onReadyChange((name) => engine.wakeFunction(name));
+  const functions = createFunctionService({
+    registry: createInMemoryFunctionRegistry(),
+    defaults: {
+      timeoutMs: config.defaultTimeoutMs,
+      concurrency: config.defaultConcurrency,
+      queueSize: config.defaultQueueSize,
+      maxRetries: config.defaultMaxRetries,
+    },
+    deployer,
+    remoteAvailable: options.remoteDispatcher !== undefined,
+    listeners: [engine],
+  });
+  const health = new HealthState();
+  const app = createApp({
+    functions,
+    invoker: engine,
+    version: options.version,
+    maxBodyBytes: config.maxBodyBytes,
+    apiDocsEnabled: config.apiDocsEnabled,
+    extensions: options.extensions,
+  });
+  const management = createManagementApp({ health, registry: metricsRegistry });
+  return { app, management, engine, functions, health, settings, metricsRegistry, deployer };
+}

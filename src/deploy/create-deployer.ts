@@ -1,0 +1,16 @@
+/**
+ * @module
+ * Picks and builds the DEPLOYMENT backend (SPEC §1.11). Backends are imported lazily so that, for
+ * instance, the Kubernetes client is only loaded when the k8s backend is in use.
+ */
+import type { Config, DeploymentBackendId } from "../config/config";
+import type { Deployer } from "./deployer";
+
+export async function createDeployer(backend: DeploymentBackendId, _config: Config): Promise<Deployer | undefined> {
+  switch (backend) {
+    case "none":
+      return undefined;
+    default:
+      throw new Error(`deployment backend '${backend}' is not available in this build yet`);
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * @module
+ * The port every deployment backend implements (SPEC §1.11): `k8s`, `docker` and `process`. The
+ * registry provisions DEPLOYMENT functions through it, the autoscaler scales through it and the
+ * dispatcher asks it where to send an invocation. Backends never see HTTP requests.
+ */
+import type { ResolvedFunction } from "../domain/resolved-function";
+
+export interface ProvisionResult {
+  /** The URL reported as the function's `endpointUrl` (a Service URL, or the first replica's). */
+  endpointUrl: string;
+}
+
+export interface Deployer {
+  /** Backend id reported as `deploymentBackend`: "k8s" | "docker" | "process". */
+  readonly id: string;
+  /** Why this backend cannot take `fn` (e.g. missing image), or undefined when it can. */
+  unsupportedReason?(fn: ResolvedFunction): string | undefined;
+  /** Creates or updates the workload with `minReplicas` replicas. Does not wait for readiness. */
+  provision(fn: ResolvedFunction): Promise<ProvisionResult>;
+  /** Removes everything the backend created for `name`; absent objects are not an error. */
+  deprovision(name: string): Promise<void>;
+  /** Sets the desired replica count. */
+  setReplicas(name: string, replicas: number): Promise<void>;
+  /** Replicas currently ready to take invocations. */
+  readyReplicas(name: string): number;
+  /**
+   * The endpoint for the next invocation, or undefined while no replica is ready (the scheduler
+   * keeps the work queued until `onReadyChange` fires — scale from zero).
+   */
+  pickEndpoint(name: string): string | undefined;
+  /** Subscribes to ready-replica changes; returns an unsubscribe function. */
+  onReadyChange(listener: (name: string, ready: number) => void): () => void;
+  /** Stops watches and, for local backends, every replica process/container. */
+  close(): Promise<void>;
+}
+
+/** Runs one invocation as a one-shot job (REMOTE mode, SPEC §1.10); the result arrives by callback. */
+export interface JobLauncher {
+  launch(job: JobRequest): Promise<void>;
+}
+
+export interface JobRequest {
+  fn: ResolvedFunction;
+  executionId: string;
+  attempt: number;
+  payload: string;
+  traceId?: string;
+  callbackUrl: string;
+}

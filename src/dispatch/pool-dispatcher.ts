@@ -1,0 +1,93 @@
+/**
+ * @module
+ * POOL and DEPLOYMENT dispatch (reference §5.2): POST `{"input","metadata"}` to the pod over
+ * keep-alive fetch with the execution headers, bounded by the function's timeoutMs through an
+ * AbortSignal (Bun's fetch `timeout` option is an idle timer, not a deadline). Response mapping
+ * follows the reference except SPEC §1.6: an empty or `null` 2xx body is a success with null output.
+ */
+import { Header } from "../contracts/headers";
+import type { Json } from "../contracts/pod";
+import { type AttemptResult, type Dispatcher, type DispatchTask, failure } from "./dispatcher";
+import { BodyTooLargeError, readCapped } from "./read-capped";
+
+export interface PoolDispatcherOptions {
+  maxResponseBytes: number;
+  /** Injected for tests; defaults to the global fetch. */
+  fetch?: typeof fetch;
+}
+
+/** Longest pod error body we keep as an error message. */
+const MAX_ERROR_MESSAGE = 4096;
+
+export function createPoolDispatcher(options: PoolDispatcherOptions): Dispatcher {
+  const doFetch = options.fetch ?? fetch;
+  return {
+    async dispatch(task: DispatchTask): Promise<AttemptResult> {
+      const { record, endpoint } = task;
+      if (!endpoint) return failure("POOL_ENDPOINT_MISSING", "endpointUrl is required for POOL mode");
+      const timeoutMs = record.fn.timeoutMs;
+      let response: Response;
+      try {
+        response = await doFetch(endpoint, {
+          method: "POST",
+          headers: podHeaders(task),
+          body: record.body,
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+      } catch (error) {
+        return transportFailure(error, timeoutMs);
+      }
+      const coldStart = (response.headers.get(Header.coldStart) ?? "").toLowerCase() === "true";
+      const initDurationMs = coldStart ? parseInitDuration(response.headers.get(Header.initDurationMs)) : null;
+      let text: string;
+      try {
+        text = await readCapped(response, options.maxResponseBytes);
+      } catch (error) {
+        if (error instanceof BodyTooLargeError) return failure("POOL_ERROR", error.message, coldStart, initDurationMs);
+        return transportFailure(error, timeoutMs);
+      }
+      if (response.status < 200 || response.status > 299) {
+        const message = text === "" ? `${response.status} ${response.statusText || "ERROR"}` : text.slice(0, MAX_ERROR_MESSAGE);
+        return failure("POOL_ERROR", message, coldStart, initDurationMs);
+      }
+      return parseSuccess(text, response.headers.get("content-type"), coldStart, initDurationMs);
+    },
+  };
+}
+
+function podHeaders({ record, attempt }: DispatchTask): Record<string, string> {
+  const headers: Record<string, string> = {
+    "Content-Type": "application/json",
+    [Header.executionId]: record.id,
+    [Header.dispatchAttempt]: String(attempt),
+  };
+  const { traceId, traceparent, tracestate } = record.trace;
+  if (traceId) headers[Header.traceId] = traceId;
+  if (traceparent) headers[Header.traceparent] = traceparent;
+  if (tracestate) headers[Header.tracestate] = tracestate;
+  if (attempt === 1 && record.idempotencyKey) headers[Header.idempotencyKey] = record.idempotencyKey;
+  return headers;
+}
+
+function parseSuccess(text: string, contentType: string | null, coldStart: boolean, initDurationMs: number | null): AttemptResult {
+  if (contentType?.toLowerCase().startsWith("text/plain")) return { ok: true, output: text, coldStart, initDurationMs };
+  if (text.trim() === "") return { ok: true, output: null, coldStart, initDurationMs };
+  try {
+    return { ok: true, output: JSON.parse(text) as Json, coldStart, initDurationMs };
+  } catch (error) {
+    return failure("POOL_ERROR", `Function returned invalid JSON: ${(error as Error).message}`, coldStart, initDurationMs);
+  }
+}
+
+function transportFailure(error: unknown, timeoutMs: number): AttemptResult {
+  const name = (error as { name?: string })?.name;
+  if (name === "TimeoutError" || name === "AbortError") {
+    return failure("POOL_TIMEOUT", `Pool request timed out after ${timeoutMs}ms`);
+  }
+  return failure("POOL_ERROR", (error as Error)?.message || String(error));
+}
+
+function parseInitDuration(raw: string | null): number {
+  const n = raw === null ? Number.NaN : Number.parseInt(raw, 10);
+  return Number.isFinite(n) && n >= 0 ? n : 0;
+}

@@ -1,0 +1,94 @@
+/**
+ * @module
+ * The function model on the wire: `FunctionSpec` (what clients register) and its parts. Field
+ * names, enum values and defaults follow the reference (control-plane.md §2.1), with the bounds of
+ * SPEC §1.8 and the additions of SPEC §1.5/§1.9/§1.10. These zod schemas are the single source of
+ * truth: request validation, TypeScript types and the OpenAPI document all come from them.
+ */
+import { z } from "zod";
+
+/** Kubernetes DNS-1123 label: function names become object names (`fn-<name>`). */
+export const FUNCTION_NAME_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+export const ExecutionMode = z
+  .enum(["LOCAL", "POOL", "DEPLOYMENT", "REMOTE"])
+  .meta({ id: "ExecutionMode", description: "LOCAL echoes in-process; POOL posts to endpointUrl; DEPLOYMENT runs managed replicas; REMOTE runs one Kubernetes Job per invocation." });
+export type ExecutionMode = z.infer<typeof ExecutionMode>;
+
+export const RuntimeMode = z.enum(["HTTP", "STDIO", "FILE"]).meta({ id: "RuntimeMode" });
+export type RuntimeMode = z.infer<typeof RuntimeMode>;
+
+export const ScalingStrategy = z.enum(["INTERNAL", "HPA", "NONE"]).meta({ id: "ScalingStrategy" });
+export const ConcurrencyControlMode = z
+  .enum(["FIXED", "STATIC_PER_POD", "ADAPTIVE_PER_POD"])
+  .meta({ id: "ConcurrencyControlMode" });
+
+export const ScalingMetric = z
+  .object({
+    type: z.string().min(1).meta({ description: "queue_depth | in_flight | rps (INTERNAL); cpu, memory, prometheus… (HPA)" }),
+    target: z.string().nullish(),
+    query: z.string().nullish(),
+  })
+  .meta({ id: "ScalingMetric" });
+
+export const ConcurrencyControlConfig = z
+  .object({
+    mode: ConcurrencyControlMode.nullish(),
+    targetInFlightPerPod: z.int().nullish(),
+    minTargetInFlightPerPod: z.int().nullish(),
+    maxTargetInFlightPerPod: z.int().nullish(),
+    upscaleCooldownMs: z.int().min(0).nullish(),
+    downscaleCooldownMs: z.int().min(0).nullish(),
+    highLoadThreshold: z.number().nullish(),
+    lowLoadThreshold: z.number().nullish(),
+  })
+  .meta({ id: "ConcurrencyControlConfig" });
+
+export const ScalingConfig = z
+  .object({
+    strategy: ScalingStrategy.nullish(),
+    minReplicas: z.int().nullish(),
+    maxReplicas: z.int().nullish(),
+    metrics: z.array(ScalingMetric).nullish(),
+    concurrencyControl: ConcurrencyControlConfig.nullish(),
+  })
+  .meta({ id: "ScalingConfig" });
+
+export const ResourceSpec = z
+  .object({ cpu: z.string().nullish(), memory: z.string().nullish() })
+  .meta({ id: "ResourceSpec" });
+
+export const RetryBackoff = z
+  .object({
+    baseDelayMs: z.int().min(0).max(3_600_000).optional(),
+    maxDelayMs: z.int().min(0).max(3_600_000).optional(),
+    jitter: z.number().min(0).max(1).optional(),
+  })
+  .meta({ id: "RetryBackoff", description: "Delay before attempt n+1 = min(maxDelayMs, baseDelayMs·2^(n−1)) ± jitter. Defaults 100, 5000, 0.2." });
+
+export const FunctionSpec = z
+  .object({
+    name: z
+      .string()
+      .max(63, "must be at most 63 characters")
+      .regex(FUNCTION_NAME_PATTERN, "must be lower-case letters, digits and '-', starting and ending with a letter or digit")
+      .meta({ example: "word-stats" }),
+    image: z.string().trim().min(1, "must not be blank").nullish().meta({ description: "Container image; required for the k8s and docker backends and for REMOTE." }),
+    command: z.array(z.string()).nullish(),
+    env: z.record(z.string(), z.string()).nullish(),
+    resources: ResourceSpec.nullish(),
+    timeoutMs: z.int().min(1).max(900_000).nullish(),
+    concurrency: z.int().min(1).max(10_000).nullish(),
+    queueSize: z.int().min(1).max(1_000_000).nullish(),
+    maxRetries: z.int().min(0).max(100).nullish().meta({ description: "Maximum total attempts (3 = up to 2 retries)." }),
+    endpointUrl: z.url().nullish(),
+    executionMode: ExecutionMode.nullish(),
+    runtimeMode: RuntimeMode.nullish(),
+    runtimeCommand: z.string().nullish(),
+    scalingConfig: ScalingConfig.nullish(),
+    imagePullSecrets: z.array(z.string()).nullish(),
+    rateLimitPerSecond: z.int().min(1).max(1_000_000_000).nullish().meta({ description: "Per-function invocations per second (429 reason rate)." }),
+    retryBackoff: RetryBackoff.nullish(),
+  })
+  .meta({ id: "FunctionSpec" });
+export type FunctionSpec = z.infer<typeof FunctionSpec>;

@@ -1,0 +1,102 @@
+/**
+ * @module
+ * A registered function after default resolution (reference control-plane.md §2.2): every field
+ * the engine needs has a value. `resolveFunction` is pure; provisioning (which fixes the effective
+ * mode, backend and endpoint) happens in the registry.
+ */
+import { validation } from "./errors";
+import type { ExecutionMode, FunctionSpec, RuntimeMode } from "./function-spec";
+import { type ResolvedScalingConfig, resolveScalingConfig } from "./scaling-config";
+
+export interface ResolvedRetryBackoff {
+  baseDelayMs: number;
+  maxDelayMs: number;
+  jitter: number;
+}
+
+export const DEFAULT_RETRY_BACKOFF: ResolvedRetryBackoff = { baseDelayMs: 100, maxDelayMs: 5000, jitter: 0.2 };
+
+export interface ResolvedFunction {
+  name: string;
+  image?: string;
+  command: string[];
+  env: Record<string, string>;
+  resources?: { cpu?: string | null; memory?: string | null };
+  timeoutMs: number;
+  concurrency: number;
+  queueSize: number;
+  maxRetries: number;
+  endpointUrl?: string;
+  requestedExecutionMode: ExecutionMode;
+  effectiveExecutionMode: ExecutionMode;
+  deploymentBackend?: string;
+  degradationReason?: string;
+  runtimeMode: RuntimeMode;
+  runtimeCommand?: string;
+  /** Resolved for DEPLOYMENT; passed through untouched for other modes (as the reference). */
+  scalingConfig?: ResolvedScalingConfig | FunctionSpec["scalingConfig"];
+  imagePullSecrets?: string[];
+  rateLimitPerSecond?: number;
+  retryBackoff: ResolvedRetryBackoff;
+}
+
+export interface FunctionDefaults {
+  timeoutMs: number;
+  concurrency: number;
+  queueSize: number;
+  maxRetries: number;
+}
+
+const orUndefined = <T>(value: T | null | undefined): T | undefined => value ?? undefined;
+
+/** Applies defaults and cross-field rules. Throws VALIDATION_ERROR naming the offending field. */
+export function resolveFunction(spec: FunctionSpec, defaults: FunctionDefaults): ResolvedFunction {
+  const mode: ExecutionMode = spec.executionMode ?? "DEPLOYMENT";
+  if (mode === "POOL" && !spec.endpointUrl) {
+    throw validation("Request validation failed", ["endpointUrl: is required when executionMode is POOL"]);
+  }
+  if (mode === "REMOTE" && !spec.image) {
+    throw validation("Request validation failed", ["image: is required when executionMode is REMOTE"]);
+  }
+  return {
+    name: spec.name,
+    image: orUndefined(spec.image),
+    command: spec.command ?? [],
+    env: spec.env ?? {},
+    resources: orUndefined(spec.resources),
+    timeoutMs: spec.timeoutMs ?? defaults.timeoutMs,
+    concurrency: spec.concurrency ?? defaults.concurrency,
+    queueSize: spec.queueSize ?? defaults.queueSize,
+    maxRetries: spec.maxRetries ?? defaults.maxRetries,
+    endpointUrl: orUndefined(spec.endpointUrl),
+    requestedExecutionMode: mode,
+    effectiveExecutionMode: mode,
+    runtimeMode: spec.runtimeMode ?? "HTTP",
+    runtimeCommand: orUndefined(spec.runtimeCommand),
+    scalingConfig: mode === "DEPLOYMENT" ? resolveScalingConfig(spec.scalingConfig) : orUndefined(spec.scalingConfig),
+    imagePullSecrets: orUndefined(spec.imagePullSecrets),
+    rateLimitPerSecond: orUndefined(spec.rateLimitPerSecond),
+    retryBackoff: { ...DEFAULT_RETRY_BACKOFF, ...stripNullish(spec.retryBackoff ?? {}) },
+  };
+}
+
+function stripNullish<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as Partial<T>;
+}
+
+/** Keys of the wire `FunctionResponse`, in the reference's order (ours appended). */
+const RESPONSE_KEYS = [
+  "name", "image", "command", "env", "resources", "timeoutMs", "concurrency", "queueSize", "maxRetries",
+  "endpointUrl", "requestedExecutionMode", "effectiveExecutionMode", "deploymentBackend", "degradationReason",
+  "runtimeMode", "runtimeCommand", "scalingConfig", "imagePullSecrets", "rateLimitPerSecond", "retryBackoff",
+] as const satisfies readonly (keyof ResolvedFunction)[];
+
+/** The wire shape: reference key order, top-level nulls omitted (reference §2.3). */
+export function toFunctionResponse(fn: ResolvedFunction): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of RESPONSE_KEYS) {
+    const value = fn[key];
+    if (value !== undefined && value !== null) out[key] = value;
+  }
+  return out;
+}

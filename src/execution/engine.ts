@@ -1,0 +1,351 @@
+/**
+ * @module
+ * The invocation engine: admission, queueing, dispatch, completion and retries (reference §1.7–§5,
+ * SPEC §1). One instance per control plane. It implements the API's Invoker port and listens to
+ * function registration so each function gets its lanes.
+ */
+import type { InvocationRequest, InvocationResult } from "../contracts/pod";
+import { NanofaasError, notFound } from "../domain/errors";
+import type { ExecutionMode, } from "../domain/function-spec";
+import type { ResolvedFunction } from "../domain/resolved-function";
+import type { AttemptResult, Dispatcher } from "../dispatch/dispatcher";
+import { FunctionQueue } from "../queue/function-queue";
+import { FixedWindowRateLimiter } from "../queue/rate-limiter";
+import type { FunctionLifecycleListener } from "../registry/function-service";
+import { Scheduler } from "../scheduler/scheduler";
+import { checkLaneAdmission, rejection } from "./admission";
+import { NO_OBSERVER, type EngineObserver } from "./engine-observer";
+import { ExecutionRecord, type Lane } from "./execution-record";
+import type { ExecutionStore } from "./execution-store";
+import type { IdempotencyStore } from "./idempotency-store";
+import type { ExecutionView, InvocationOutcome, Invoker, InvokeOptions } from "./invoker";
+import { retryDelayMs, shouldRetry } from "./retry-policy";
+import type { RuntimeSettings } from "./runtime-settings";
+import { waitForOutcome } from "./sync-waiter";
+
+/** Where DEPLOYMENT work goes; POOL uses the function's endpointUrl. */
+export interface ReplicaEndpoints {
+  ready(name: string): boolean;
+  pick(name: string): string | undefined;
+}
+
+export interface EngineDeps {
+  settings: RuntimeSettings;
+  syncMaxDepth: number;
+  throughputWindowMs: number;
+  dispatchers: Record<ExecutionMode, Dispatcher>;
+  replicas?: ReplicaEndpoints;
+  store: ExecutionStore;
+  idempotency: IdempotencyStore;
+  observer?: EngineObserver;
+  now?: () => number;
+  newId?: () => string;
+  random?: () => number;
+  /** Called when DEPLOYMENT work is queued and no replica is ready (scale from zero). */
+  onWaitingForReplica?: (fn: ResolvedFunction) => void;
+}
+
+export class InvocationEngine implements Invoker, FunctionLifecycleListener {
+  readonly queues = new Map<string, FunctionQueue>();
+  readonly scheduler: Scheduler;
+  private readonly globalLimiter: FixedWindowRateLimiter;
+  private readonly functionLimiters = new Map<string, FixedWindowRateLimiter>();
+  private readonly observer: EngineObserver;
+  private readonly now: () => number;
+  private readonly newId: () => string;
+  private draining = false;
+
+  constructor(private readonly deps: EngineDeps) {
+    this.observer = deps.observer ?? NO_OBSERVER;
+    this.now = deps.now ?? Date.now;
+    this.newId = deps.newId ?? (() => crypto.randomUUID());
+    this.globalLimiter = new FixedWindowRateLimiter(deps.settings.rateMaxPerSecond);
+    this.scheduler = new Scheduler({
+      canDispatch: (q) => q.hasFreeSlot && this.hasDestination(q),
+      dispatchNext: (q) => this.dispatchNext(q),
+    });
+  }
+
+  // ── function lifecycle ────────────────────────────────────────────────────────────────────────
+
+  onRegistered(fn: ResolvedFunction): void {
+    this.queues.set(fn.name, new FunctionQueue(fn, this.deps.throughputWindowMs));
+    if (fn.rateLimitPerSecond) this.functionLimiters.set(fn.name, new FixedWindowRateLimiter(fn.rateLimitPerSecond));
+  }
+
+  onRemoved(fn: ResolvedFunction): void {
+    const queue = this.queues.get(fn.name);
+    this.queues.delete(fn.name);
+    this.functionLimiters.delete(fn.name);
+    this.deps.idempotency.forgetFunction(fn.name);
+    if (!queue) return;
+    queue.removed = true;
+    const error = { code: "FUNCTION_REMOVED", message: `Function '${fn.name}' was removed before queued execution could run` };
+    const failQueued = (record: ExecutionRecord) => this.finish(record, () => record.fail(error, this.now()));
+    queue.sync.drainTo(failQueued);
+    queue.async.drainTo(failQueued);
+  }
+
+  /** Replica readiness changed: queued work may now have somewhere to go. */
+  wakeFunction(name: string): void {
+    const queue = this.queues.get(name);
+    if (queue) this.scheduler.wake(queue);
+  }
+
+  /** Lowers (or restores) a function's effective concurrency; never above `concurrency`, never below 1. */
+  setEffectiveConcurrency(name: string, limit: number): void {
+    const queue = this.queues.get(name);
+    if (!queue) return;
+    queue.limit = Math.max(1, Math.min(queue.fn.concurrency, Math.floor(limit)));
+    this.scheduler.wake(queue);
+  }
+
+  // ── Invoker ───────────────────────────────────────────────────────────────────────────────────
+
+  async invoke(name: string, request: InvocationRequest, options: InvokeOptions): Promise<InvocationOutcome> {
+    const queue = this.admitCall(name);
+    const waitMs = options.timeoutMs ?? queue.fn.timeoutMs;
+    const replay = this.replay(name, options.idempotencyKey);
+    if (replay) return replay.isTerminal ? replay.outcome() : this.waitFor(replay, waitMs);
+    const lane: Lane = this.deps.settings.syncQueueEnabled ? "sync" : "async";
+    const record = this.admit(queue, request, options, lane);
+    return this.waitFor(record, waitMs);
+  }
+
+  enqueue(name: string, request: InvocationRequest, options: InvokeOptions): InvocationOutcome {
+    const queue = this.admitCall(name);
+    const replay = this.replay(name, options.idempotencyKey);
+    // Reference §1.8: an async replay always answers `queued` with the original id.
+    const record = replay ?? this.admit(queue, request, options, "async");
+    return { executionId: record.id, status: "queued", output: null, error: null };
+  }
+
+  execution(id: string): ExecutionView | undefined {
+    return this.deps.store.get(id)?.view();
+  }
+
+  complete(id: string, result: InvocationResult, attempt: number | undefined): void {
+    const record = this.deps.store.get(id);
+    if (!record) return;
+    const outcome: AttemptResult = result.success
+      ? { ok: true, output: result.output ?? null, coldStart: false, initDurationMs: null }
+      : {
+          ok: false,
+          // Reference bug §9.7 fixed: a failure without an error object still records an error.
+          error: result.error ?? { code: "FUNCTION_ERROR", message: "Function reported failure without an error" },
+          coldStart: false,
+          initDurationMs: null,
+        };
+    this.onAttemptResult(record, attempt ?? record.attempt, outcome);
+  }
+
+  // ── admission ─────────────────────────────────────────────────────────────────────────────────
+
+  /** Shutdown, global and per-function rate limits, then lookup (rate first, as the reference). */
+  private admitCall(name: string): FunctionQueue {
+    if (this.draining) {
+      throw new NanofaasError("SHUTTING_DOWN", "The control plane is shutting down", { retryAfterSeconds: 1 });
+    }
+    const now = this.now();
+    this.globalLimiter.maxPerSecond = this.deps.settings.rateMaxPerSecond;
+    if (!this.globalLimiter.tryAcquire(now)) {
+      throw rejection("rate", `Global rate limit of ${this.globalLimiter.maxPerSecond}/s exceeded`, this.globalLimiter.retryAfterSeconds);
+    }
+    const queue = this.queues.get(name);
+    if (!queue) throw notFound(`Function '${name}'`);
+    const limiter = this.functionLimiters.get(name);
+    if (limiter && !limiter.tryAcquire(now)) {
+      this.observer.onRejected?.(name, "sync", "rate");
+      throw rejection("rate", `Rate limit of ${limiter.maxPerSecond}/s exceeded for function '${name}'`, limiter.retryAfterSeconds);
+    }
+    return queue;
+  }
+
+  private replay(name: string, key: string | undefined): ExecutionRecord | undefined {
+    if (!key) return undefined;
+    const id = this.deps.idempotency.lookup(name, key, this.now());
+    return id === undefined ? undefined : this.deps.store.get(id);
+  }
+
+  private admit(queue: FunctionQueue, request: InvocationRequest, options: InvokeOptions, lane: Lane): ExecutionRecord {
+    const now = this.now();
+    try {
+      checkLaneAdmission(queue, lane, {
+        settings: this.deps.settings,
+        syncMaxDepth: this.deps.syncMaxDepth,
+        totalSyncDepth: () => this.totalSyncDepth(),
+        now,
+      });
+    } catch (error) {
+      this.observer.onRejected?.(queue.name, lane, (error as NanofaasError).rejectReason ?? "depth");
+      throw error;
+    }
+    const trace = { traceId: options.traceId, traceparent: options.traceparent, tracestate: options.tracestate };
+    const record = new ExecutionRecord(this.newId(), queue.fn, request, lane, trace, options.idempotencyKey, now);
+    queue.lane(lane).push(record);
+    this.deps.store.put(record);
+    if (options.idempotencyKey) this.deps.idempotency.publish(queue.name, options.idempotencyKey, record.id, now);
+    this.observer.onEnqueued?.(record, lane);
+    this.scheduler.wake(queue);
+    return record;
+  }
+
+  private totalSyncDepth(): number {
+    let total = 0;
+    for (const queue of this.queues.values()) total += queue.sync.size;
+    return total;
+  }
+
+  private waitFor(record: ExecutionRecord, waitMs: number): Promise<InvocationOutcome> {
+    return waitForOutcome(record, waitMs, {
+      now: this.now,
+      maxQueueWaitMs: record.lane === "sync" ? this.deps.settings.syncQueueMaxQueueWaitMs : undefined,
+      onQueueTimeout: () => {
+        this.unqueue(record);
+        this.observer.onQueueTimeout?.(record);
+        const error = rejection("timeout", `Waited longer than ${this.deps.settings.syncQueueMaxQueueWaitMs} ms in the queue`, this.deps.settings.syncQueueRetryAfterSeconds);
+        this.finish(record, () => record.timeOut(this.now()));
+        return error;
+      },
+      onCallerTimeout: () => {
+        // SPEC §1.7: still-queued work is removed and never dispatched; running work finishes.
+        if (record.state === "queued") this.unqueue(record);
+        this.observer.onCallerTimeout?.(record);
+        this.finish(record, () => record.timeOut(this.now()));
+      },
+    });
+  }
+
+  private unqueue(record: ExecutionRecord): void {
+    record.cancelled = true;
+    this.queues.get(record.fn.name)?.lane(record.lane).remove(record);
+  }
+
+  // ── dispatch and completion ───────────────────────────────────────────────────────────────────
+
+  private hasDestination(queue: FunctionQueue): boolean {
+    if (queue.fn.effectiveExecutionMode !== "DEPLOYMENT") return true;
+    if (this.deps.replicas?.ready(queue.name)) return true;
+    this.deps.onWaitingForReplica?.(queue.fn);
+    return false;
+  }
+
+  private dispatchNext(queue: FunctionQueue): boolean {
+    const record = queue.next();
+    if (!record) return false;
+    const now = this.now();
+    const attempt = record.attempt;
+    queue.inFlight++;
+    record.slotOwner = queue;
+    record.dispatchedAttempt = attempt;
+    record.markRunning(now);
+    queue.throughput.record(now);
+    this.observer.onDispatched?.(record);
+    this.observer.onSlotsChanged?.(queue.name, queue.inFlight);
+    const mode = queue.fn.effectiveExecutionMode;
+    const endpoint = mode === "DEPLOYMENT" ? this.deps.replicas?.pick(queue.name) : queue.fn.endpointUrl;
+    const settled = mode === "REMOTE" ? (record.attemptSettled = new AbortController()).signal : NEVER_ABORTED;
+    this.deps.dispatchers[mode]
+      .dispatch({ record, attempt, endpoint, settled })
+      .then((result) => this.onAttemptResult(record, attempt, result));
+    return true;
+  }
+
+  private onAttemptResult(record: ExecutionRecord, attempt: number, result: AttemptResult): void {
+    if (attempt !== record.attempt) return; // a stale attempt: ignored entirely (reference §3.2)
+    this.releaseSlot(record, attempt);
+    if (record.isTerminal) return; // late result after a timeout: discarded
+    if (!result.ok && shouldRetry(attempt, record.fn.maxRetries)) {
+      this.scheduleRetry(record, result.error);
+      return;
+    }
+    record.coldStart = result.coldStart;
+    record.initDurationMs = result.initDurationMs;
+    const now = this.now();
+    this.finish(record, () => (result.ok ? record.succeed(result.output, now) : record.fail(result.error, now)));
+  }
+
+  private releaseSlot(record: ExecutionRecord, attempt: number): void {
+    if (record.dispatchedAttempt < attempt || record.releasedAttempt >= attempt) return;
+    record.releasedAttempt = attempt;
+    record.attemptSettled?.abort();
+    const queue = record.slotOwner;
+    if (!queue) return;
+    queue.inFlight--;
+    this.observer.onSlotsChanged?.(queue.name, queue.inFlight);
+    this.scheduler.wake(queue);
+  }
+
+  private scheduleRetry(record: ExecutionRecord, error: { code: string; message: string }): void {
+    record.lastError = error;
+    const delay = retryDelayMs(record.attempt, record.fn.retryBackoff, this.deps.random);
+    record.prepareRetry(this.now());
+    this.observer.onRetryScheduled?.(record, delay);
+    const requeue = () => this.requeue(record);
+    if (delay === 0) requeue();
+    else setTimeout(requeue, delay);
+  }
+
+  private requeue(record: ExecutionRecord): void {
+    if (record.isTerminal || record.cancelled) return;
+    const queue = this.queues.get(record.fn.name);
+    const lastError = record.lastError ?? { code: "RETRY_FAILED", message: "Retry could not be queued" };
+    if (!queue || queue.removed) {
+      const removed = { code: "FUNCTION_REMOVED", message: `Function '${record.fn.name}' was removed before queued execution could run` };
+      this.finish(record, () => record.fail(removed, this.now()));
+      return;
+    }
+    if (!queue.lane(record.lane).push(record)) {
+      this.observer.onRejected?.(queue.name, record.lane, "depth");
+      this.finish(record, () => record.fail(lastError, this.now())); // SPEC §1.5: queue full ends it
+      return;
+    }
+    record.enqueuedAt = this.now();
+    this.observer.onEnqueued?.(record, record.lane);
+    this.scheduler.wake(queue);
+  }
+
+  /** Applies a terminal transition and tells the observer when it took effect. */
+  private finish(record: ExecutionRecord, transition: () => boolean): void {
+    if (transition()) this.observer.onFinished?.(record);
+  }
+
+  // ── shutdown ──────────────────────────────────────────────────────────────────────────────────
+
+  /** Stops admitting new invocations (503 SHUTTING_DOWN); queued and running work continues. */
+  stopAdmitting(): void {
+    this.draining = true;
+  }
+
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
+  /** Executions not yet terminal. */
+  pendingCount(): number {
+    let pending = 0;
+    for (const record of this.deps.store.values()) if (!record.isTerminal) pending++;
+    return pending;
+  }
+
+  /** Ends every non-terminal execution with `code` (used when the shutdown grace runs out). */
+  failPending(code: string, message: string): number {
+    let failed = 0;
+    for (const record of this.deps.store.values()) {
+      if (record.isTerminal) continue;
+      if (record.state === "queued") this.unqueue(record);
+      this.finish(record, () => record.fail({ code, message }, this.now()));
+      failed++;
+    }
+    return failed;
+  }
+
+  /** Retention janitor (reference §3.3), run every minute by main.ts. */
+  sweep(): void {
+    const now = this.now();
+    this.deps.store.sweep(now);
+    this.deps.idempotency.sweep(now);
+  }
+}
+
+const NEVER_ABORTED = new AbortController().signal;

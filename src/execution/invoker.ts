@@ -1,0 +1,47 @@
+/**
+ * @module
+ * What the HTTP edge needs from the invocation engine. The routes depend on this interface only,
+ * so the engine can change shape (or be replaced by a fake in tests) without touching the API.
+ */
+import type { ErrorInfo, InvocationRequest, InvocationResult, Json } from "../contracts/pod";
+
+export type ExecutionState = "queued" | "running" | "success" | "error" | "timeout";
+
+export interface InvokeOptions {
+  idempotencyKey?: string;
+  traceId?: string;
+  traceparent?: string;
+  tracestate?: string;
+  /** How long a sync caller waits (X-Timeout-Ms); defaults to the function's timeoutMs. */
+  timeoutMs?: number;
+}
+
+/** Body of `:invoke` and `:enqueue` responses. */
+export interface InvocationOutcome {
+  executionId: string;
+  status: ExecutionState;
+  output: Json | null;
+  error: ErrorInfo | null;
+}
+
+/** Body of `GET /v1/executions/{id}` (all eight keys always present). */
+export interface ExecutionView {
+  executionId: string;
+  status: ExecutionState;
+  startedAt: string | null;
+  finishedAt: string | null;
+  output: Json | null;
+  error: ErrorInfo | null;
+  coldStart: boolean;
+  initDurationMs: number | null;
+}
+
+export interface Invoker {
+  /** Sync: resolves when the execution ends or the caller's wait expires. Throws NanofaasError on rejection. */
+  invoke(name: string, request: InvocationRequest, options: InvokeOptions): Promise<InvocationOutcome>;
+  /** Async: resolves once the execution is queued (status `queued`). */
+  enqueue(name: string, request: InvocationRequest, options: InvokeOptions): InvocationOutcome;
+  execution(id: string): ExecutionView | undefined;
+  /** Runtime callback; `attempt` undefined applies to the current attempt. Unknown ids are ignored. */
+  complete(id: string, result: InvocationResult, attempt: number | undefined): void;
+}

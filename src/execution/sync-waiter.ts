@@ -1,0 +1,60 @@
+/**
+ * @module
+ * A synchronous caller waiting for its execution (reference §1.7, SPEC §1.3/§1.7). One timer per
+ * waiter — this is time-based work, never on the dispatch path. It fires at the earlier of the
+ * sync-queue max wait (only while the first attempt is still queued) and the caller's own deadline.
+ */
+import type { NanofaasError } from "../domain/errors";
+import type { ExecutionRecord } from "./execution-record";
+import type { InvocationOutcome } from "./invoker";
+
+export interface WaitHooks {
+  now: () => number;
+  /** Max time in the sync lane before 429 `timeout`; undefined for the async lane. */
+  maxQueueWaitMs: number | undefined;
+  /** Removes the item and returns the 429 to throw to this caller. */
+  onQueueTimeout: () => NanofaasError;
+  /** Marks the execution `timeout` (removing it first if still queued). */
+  onCallerTimeout: () => void;
+}
+
+const stillWaitingInQueue = (record: ExecutionRecord) => record.state === "queued" && record.dispatchedAttempt === 0;
+
+export function waitForOutcome(record: ExecutionRecord, waitMs: number, hooks: WaitHooks): Promise<InvocationOutcome> {
+  if (record.isTerminal) return Promise.resolve(record.outcome());
+  return new Promise((resolve, reject) => {
+    const callerDeadline = hooks.now() + waitMs;
+    let queueDeadline =
+      hooks.maxQueueWaitMs !== undefined && stillWaitingInQueue(record)
+        ? record.enqueuedAt + hooks.maxQueueWaitMs
+        : Number.POSITIVE_INFINITY;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+
+    const arm = () => {
+      const next = Math.min(callerDeadline, queueDeadline);
+      timer = setTimeout(check, Math.max(0, next - hooks.now()));
+    };
+    const check = () => {
+      if (record.isTerminal) return;
+      const now = hooks.now();
+      if (now >= queueDeadline) {
+        if (stillWaitingInQueue(record) && queueDeadline < callerDeadline) {
+          reject(hooks.onQueueTimeout());
+          return;
+        }
+        queueDeadline = Number.POSITIVE_INFINITY;
+      }
+      if (now >= callerDeadline) {
+        hooks.onCallerTimeout();
+        return;
+      }
+      arm();
+    };
+
+    record.settled().then(() => {
+      clearTimeout(timer);
+      resolve(record.outcome());
+    });
+    arm();
+  });
+}

@@ -1,0 +1,48 @@
+/**
+ * @module
+ * The management listener (SPEC §1.14): the reference's actuator paths plus `/livez`, `/readyz` and
+ * `/metrics`. Never rate-limited, authenticated or access-logged.
+ */
+import { Hono } from "hono";
+import type { Registry } from "prom-client";
+import type { HealthState } from "./health";
+
+export interface ManagementDeps {
+  health: HealthState;
+  registry: Registry;
+}
+
+export function createManagementApp({ health, registry }: ManagementDeps): Hono {
+  const app = new Hono();
+  const status = (up: boolean) => ({ status: up ? "UP" : "DOWN" });
+
+  const overall = () => health.live && health.ready;
+  app.get("/actuator/health", (c) =>
+    c.json({ ...status(overall()), groups: ["liveness", "readiness"] }, overall() ? 200 : 503),
+  );
+  const liveness = () => new Response(JSON.stringify(status(health.live)), { status: health.live ? 200 : 503, headers: JSON_TYPE });
+  const readiness = () =>
+    new Response(JSON.stringify({ ...status(health.ready), phase: health.phase }), { status: health.ready ? 200 : 503, headers: JSON_TYPE });
+  app.get("/actuator/health/liveness", liveness);
+  app.get("/livez", liveness);
+  app.get("/actuator/health/readiness", readiness);
+  app.get("/readyz", readiness);
+
+  const metrics = async () =>
+    new Response(await registry.metrics(), { headers: { "Content-Type": registry.contentType } });
+  app.get("/actuator/prometheus", metrics);
+  app.get("/metrics", metrics);
+  app.get("/actuator", (c) =>
+    c.json({
+      _links: {
+        health: { href: "/actuator/health" },
+        "health-path": { href: "/actuator/health/{*path}", templated: true },
+        prometheus: { href: "/actuator/prometheus" },
+      },
+    }),
+  );
+  app.notFound((c) => c.json({ error: "NOT_FOUND", message: `No route for ${c.req.method} ${c.req.path}` }, 404));
+  return app;
+}
+
+const JSON_TYPE = { "Content-Type": "application/json" };

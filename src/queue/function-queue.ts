@@ -1,0 +1,77 @@
+/**
+ * @module
+ * Per-function queueing state (SPEC §1.3): a sync lane and an async lane, each a preallocated ring
+ * buffer of capacity `queueSize`, the in-flight slot counter shared by both lanes and by retries,
+ * and the recent dispatch rate used for estimated-wait admission.
+ */
+import type { ResolvedFunction } from "../domain/resolved-function";
+import type { ExecutionRecord, Lane } from "../execution/execution-record";
+import { RateWindow } from "./rate-window";
+import { RingBuffer } from "./ring-buffer";
+
+/** When both lanes have work, take this many sync items per async item: sync first, async never starved. */
+export const SYNC_PICKS_PER_ASYNC = 3;
+
+export class FunctionQueue {
+  readonly sync: RingBuffer<ExecutionRecord>;
+  readonly async: RingBuffer<ExecutionRecord>;
+  readonly throughput: RateWindow;
+  inFlight = 0;
+  /** Effective concurrency: `concurrency`, possibly lowered by the autoscaler. */
+  limit: number;
+  removed = false;
+  private syncStreak = 0;
+
+  constructor(
+    public fn: ResolvedFunction,
+    throughputWindowMs: number,
+  ) {
+    this.sync = new RingBuffer(fn.queueSize);
+    this.async = new RingBuffer(fn.queueSize);
+    this.limit = fn.concurrency;
+    this.throughput = new RateWindow(throughputWindowMs);
+  }
+
+  get name(): string {
+    return this.fn.name;
+  }
+
+  get backlog(): number {
+    return this.sync.size + this.async.size;
+  }
+
+  get hasFreeSlot(): boolean {
+    return this.inFlight < this.limit;
+  }
+
+  lane(lane: Lane): RingBuffer<ExecutionRecord> {
+    return lane === "sync" ? this.sync : this.async;
+  }
+
+  /** Next record to dispatch, skipping ones a caller cancelled or a callback already finished. */
+  next(): ExecutionRecord | undefined {
+    for (;;) {
+      const record = this.pickLane()?.shift();
+      if (!record) return undefined;
+      if (!record.cancelled && !record.isTerminal) return record;
+    }
+  }
+
+  private pickLane(): RingBuffer<ExecutionRecord> | undefined {
+    const hasSync = !this.sync.isEmpty;
+    const hasAsync = !this.async.isEmpty;
+    if (hasSync && (!hasAsync || this.syncStreak < SYNC_PICKS_PER_ASYNC)) {
+      this.syncStreak++;
+      return this.sync;
+    }
+    this.syncStreak = 0;
+    return hasAsync ? this.async : undefined;
+  }
+
+  /** Estimated wait in ms for a new item behind `depth` queued ones; 0 without history (admit while not full). */
+  estimatedWaitMs(depth: number, now: number): number {
+    if (depth === 0) return 0;
+    const rate = this.throughput.perSecond(now);
+    return rate > 0 ? (depth / rate) * 1000 : 0;
+  }
+}

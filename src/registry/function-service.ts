@@ -1,0 +1,140 @@
+/**
+ * @module
+ * Register, look up, remove and scale functions (reference control-plane.md §1.3–§1.6). Provisions
+ * DEPLOYMENT functions through the configured Deployer and tells lifecycle listeners (queues,
+ * metrics, autoscaler) before a function becomes visible and after it disappears.
+ */
+import type { Deployer } from "../deploy/deployer";
+import { NanofaasError, notFound } from "../domain/errors";
+import type { FunctionSpec } from "../domain/function-spec";
+import { type FunctionDefaults, type ResolvedFunction, resolveFunction } from "../domain/resolved-function";
+import type { FunctionRegistry } from "./function-registry";
+
+/** Reacts to functions appearing and disappearing. Listeners must not throw on remove. */
+export interface FunctionLifecycleListener {
+  onRegistered(fn: ResolvedFunction): void;
+  onRemoved(fn: ResolvedFunction): void;
+}
+
+export interface FunctionServiceDeps {
+  registry: FunctionRegistry;
+  defaults: FunctionDefaults;
+  /** The DEPLOYMENT backend, or undefined when none is configured (`NANOFAAS_DEPLOYMENT_BACKEND=none`). */
+  deployer?: Deployer;
+  /** Whether REMOTE (one Job per invocation) can run here: it needs the k8s backend. */
+  remoteAvailable?: boolean;
+  listeners?: FunctionLifecycleListener[];
+}
+
+export interface FunctionService {
+  register(spec: FunctionSpec): Promise<ResolvedFunction>;
+  get(name: string): ResolvedFunction | undefined;
+  require(name: string): ResolvedFunction;
+  list(): ResolvedFunction[];
+  remove(name: string): Promise<void>;
+  setReplicas(name: string, replicas: number): Promise<number>;
+  addListener(listener: FunctionLifecycleListener): void;
+}
+
+export function createFunctionService(deps: FunctionServiceDeps): FunctionService {
+  const { registry, defaults, deployer } = deps;
+  const listeners = [...(deps.listeners ?? [])];
+  // Names with a registration or removal in progress: a second concurrent call is a conflict.
+  const busy = new Set<string>();
+
+  const conflict = (name: string) => new NanofaasError("CONFLICT", `Function '${name}' already exists`);
+
+  async function provision(fn: ResolvedFunction): Promise<ResolvedFunction> {
+    if (fn.requestedExecutionMode === "REMOTE" && !deps.remoteAvailable) {
+      throw new NanofaasError("BACKEND_UNAVAILABLE", `REMOTE mode needs the k8s deployment backend (function '${fn.name}')`);
+    }
+    if (fn.requestedExecutionMode !== "DEPLOYMENT") return fn;
+    const reason = deployer
+      ? deployer.unsupportedReason?.(fn)
+      : `No managed deployment provider available for function '${fn.name}'`;
+    if (reason) {
+      // Degrade to POOL only when the client gave us somewhere to send work (reference §2.4).
+      if (fn.endpointUrl) return { ...fn, effectiveExecutionMode: "POOL", degradationReason: reason };
+      throw new NanofaasError("BACKEND_UNAVAILABLE", reason);
+    }
+    const { endpointUrl } = await deployer!.provision(fn);
+    return { ...fn, endpointUrl, deploymentBackend: deployer!.id };
+  }
+
+  function notifyRegistered(fn: ResolvedFunction): void {
+    const done: FunctionLifecycleListener[] = [];
+    try {
+      for (const listener of listeners) {
+        listener.onRegistered(fn);
+        done.push(listener);
+      }
+    } catch (error) {
+      for (const listener of done.reverse()) listener.onRemoved(fn);
+      throw error;
+    }
+  }
+
+  return {
+    async register(spec) {
+      const resolved = resolveFunction(spec, defaults);
+      if (registry.get(spec.name) || busy.has(spec.name)) throw conflict(spec.name);
+      busy.add(spec.name);
+      try {
+        const fn = await provision(resolved);
+        try {
+          notifyRegistered(fn);
+        } catch (error) {
+          if (fn.deploymentBackend) await deployer?.deprovision(fn.name).catch(() => undefined);
+          throw error;
+        }
+        registry.put(fn);
+        return fn;
+      } finally {
+        busy.delete(spec.name);
+      }
+    },
+
+    get: (name) => registry.get(name),
+    require(name) {
+      const fn = registry.get(name);
+      if (!fn) throw notFound(`Function '${name}'`);
+      return fn;
+    },
+    list: () => registry.list(),
+
+    async remove(name) {
+      const fn = registry.get(name);
+      if (!fn || busy.has(name)) throw notFound(`Function '${name}'`);
+      busy.add(name);
+      try {
+        registry.delete(name);
+        for (const listener of listeners) listener.onRemoved(fn);
+        if (fn.deploymentBackend && deployer) {
+          try {
+            await deployer.deprovision(name);
+          } catch (error) {
+            // Put the function back so the caller can retry the delete (reference §1.5).
+            notifyRegistered(fn);
+            registry.put(fn);
+            throw error;
+          }
+        }
+      } finally {
+        busy.delete(name);
+      }
+    },
+
+    async setReplicas(name, replicas) {
+      const fn = registry.get(name);
+      if (!fn) throw notFound(`Function '${name}'`);
+      if (fn.effectiveExecutionMode !== "DEPLOYMENT") {
+        throw new NanofaasError("BAD_REQUEST", `Function '${name}' is not in DEPLOYMENT mode`);
+      }
+      if (!deployer) throw new NanofaasError("BACKEND_UNAVAILABLE", "No deployment backend is configured");
+      await deployer.setReplicas(name, replicas);
+      return replicas;
+    },
+
+    addListener: (listener) => void listeners.push(listener),
+  };
+}
