@@ -41,3 +41,7 @@ build-control-plane:
 # compile the watchdog into dist/watchdog
 build-watchdog:
     bun build --compile --minify watchdog/src/main.ts --outfile dist/watchdog
+
+# regenerate docs that are generated from code (configuration table)
+docs:
+    bun run scripts/write-config-docs.ts

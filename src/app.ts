@@ -7,7 +7,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { Scalar } from "@scalar/hono-api-reference";
 import { getPathWithCustomVerbs, publishCustomVerbPaths } from "./api/custom-verbs";
 import { errorResponse, toNanofaasError } from "./api/errors";
-import { allowedMethodsFor } from "./api/method-not-allowed";
+import { type AllowedMethods, allowedMethodsFor } from "./api/method-not-allowed";
 import { jsonBody } from "./api/middleware/json-body";
 import { registerFunctionRoutes } from "./api/routes/functions";
 import { registerInvocationRoutes } from "./api/routes/invocations";
@@ -40,7 +40,12 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     },
   });
 
-  const gate = jsonBody(deps.maxBodyBytes);
+  let allowed: AllowedMethods | undefined;
+  const routeExists = (method: string, request: Request) => {
+    allowed ??= allowedMethodsFor(app.routes);
+    return allowed(getPathWithCustomVerbs(request)).includes(method);
+  };
+  const gate = jsonBody(deps.maxBodyBytes, routeExists);
   app.use("/v1/*", async (c, next) => {
     const method = c.req.method;
     if (method === "POST" || method === "PUT" || method === "PATCH") return gate(c, next);
@@ -58,8 +63,8 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   app.get("/openapi.json", (c) => c.json(document()));
   if (deps.apiDocsEnabled ?? true) app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "nanofaas API" }));
 
-  const allowed = allowedMethodsFor(app.routes);
   app.notFound((c) => {
+    allowed ??= allowedMethodsFor(app.routes);
     const methods = allowed(getPathWithCustomVerbs(c.req.raw));
     if (methods.length > 0) {
       return errorResponse(new NanofaasError("METHOD_NOT_ALLOWED", `Method ${c.req.method} is not allowed on ${c.req.path}`), {

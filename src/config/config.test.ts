@@ -72,3 +72,11 @@ describe("derived settings", () => {
     expect(resolveNamespace(loadConfig({ POD_NAMESPACE: "a", NANOFAAS_K8S_NAMESPACE: "b" }))).toBe("b");
   });
 });
+
+describe("docs/configuration.md", () => {
+  test("its settings table matches the code (run `just docs`)", async () => {
+    const { renderConfigTable } = await import("./config-docs");
+    const text = await Bun.file(new URL("../../docs/configuration.md", import.meta.url)).text();
+    expect(text).toContain(renderConfigTable());
+  });
+});
