@@ -9,6 +9,9 @@ import type { ExecutionRecord, Lane } from "../execution/execution-record";
 import { RateWindow } from "./rate-window";
 import { RingBuffer } from "./ring-buffer";
 
+/** Dispatches in the throughput window needed before the wait estimate is trusted. */
+export const MIN_THROUGHPUT_SAMPLES = 10;
+
 /** When both lanes have work, take this many sync items per async item: sync first, async never starved. */
 export const SYNC_PICKS_PER_ASYNC = 3;
 
@@ -68,9 +71,12 @@ export class FunctionQueue {
     return hasAsync ? this.async : undefined;
   }
 
-  /** Estimated wait in ms for a new item behind `depth` queued ones; 0 without history (admit while not full). */
+  /**
+   * Estimated wait in ms for a new item behind `depth` others. 0 without enough history (fewer than
+   * MIN_THROUGHPUT_SAMPLES dispatches in the window): then only the lane capacity limits admission.
+   */
   estimatedWaitMs(depth: number, now: number): number {
-    if (depth === 0) return 0;
+    if (depth === 0 || this.throughput.countInWindow(now) < MIN_THROUGHPUT_SAMPLES) return 0;
     const rate = this.throughput.perSecond(now);
     return rate > 0 ? (depth / rate) * 1000 : 0;
   }

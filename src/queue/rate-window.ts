@@ -32,11 +32,17 @@ export class RateWindow {
    * Events per second over the window — or over the time since the first event when that is
    * shorter, so a function that just started is not judged by 30 s of silence. 0 with no history.
    */
-  perSecond(now: number): number {
-    if (this.firstEventAt < 0) return 0;
+  /** Events recorded in the window (for deciding whether there is enough history to trust). */
+  countInWindow(now: number): number {
     const oldest = Math.floor((now - this.windowMs) / BUCKET_MS);
     let total = 0;
     for (let i = 0; i < this.counts.length; i++) if (this.stamps[i]! > oldest) total += this.counts[i]!;
+    return total;
+  }
+
+  perSecond(now: number): number {
+    if (this.firstEventAt < 0) return 0;
+    const total = this.countInWindow(now);
     const spanMs = Math.min(this.windowMs, Math.max(BUCKET_MS, now - this.firstEventAt));
     return (total * 1000) / spanMs;
   }
