@@ -1,0 +1,142 @@
+/**
+ * @module
+ * The parts of the contract suite that need their own pods or a fake control plane: callbacks,
+ * structured logs, cold start, the deadline, the execution-id fallback and graceful shutdown.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { Header } from "../../src/contracts/headers.ts";
+import { PodErrorCode } from "../../src/contracts/pod.ts";
+import { invoke, newExecutionId } from "./client.ts";
+import { type FakeControlPlane, startFakeControlPlane } from "./fake-control-plane.ts";
+import type { ContractPod, SuiteContext } from "./suite.ts";
+
+export function registerCallbackTests(ctx: SuiteContext): void {
+  if (ctx.options.callbacks === false) return;
+  describe("callbacks", () => {
+    let cp: FakeControlPlane;
+    // The first callback for an id containing "flaky" fails with 503; "slow" ids answer late.
+    beforeAll(() => {
+      cp = startFakeControlPlane({ status: (path, n) => (path.includes("flaky") && n === 1 ? 503 : 204) });
+    });
+    afterAll(() => cp.stop());
+    const headersFor = (attempt: string) => ({ [Header.callbackUrl]: cp.url, [Header.dispatchAttempt]: attempt, [Header.traceId]: "trace-cb" });
+
+    test("a success is posted to {base}/{id}:complete with the attempt and trace headers", async () => {
+      const id = newExecutionId("cb-ok");
+      const reply = await invoke(ctx.pod().baseUrl, { op: "echo", value: { n: 1 } }, { executionId: id, headers: headersFor("2") });
+      expect(reply.status).toBe(200);
+      const [callback] = await cp.waitFor(`/${id}:complete`);
+      expect(callback?.path).toBe(`/v1/internal/executions/${id}:complete`);
+      expect(callback?.body).toEqual({ success: true, output: { n: 1 }, error: null });
+      expect(callback?.headers.get(Header.dispatchAttempt)).toBe("2");
+      expect(callback?.headers.get(Header.traceId)).toBe("trace-cb");
+    });
+
+    test("a failure is posted with success false and the error", async () => {
+      const id = newExecutionId("cb-fail");
+      await invoke(ctx.pod().baseUrl, { op: "fail", code: "NOPE", message: "no" }, { executionId: id, headers: headersFor("1") });
+      const [callback] = await cp.waitFor(`/${id}:complete`);
+      const code = ctx.options.handlerErrorCode ?? "NOPE";
+      expect(callback?.body).toEqual({ success: false, output: null, error: { code, message: expect.any(String) } });
+    });
+
+    test("a callback answered with 503 is tried again", async () => {
+      const id = newExecutionId("cb-flaky");
+      await invoke(ctx.pod().baseUrl, { op: "echo", value: 3 }, { executionId: id, headers: headersFor("1") });
+      const calls = await cp.waitFor(`/${id}:complete`, 2);
+      expect(calls.map((c) => c.body)).toEqual([
+        { success: true, output: 3, error: null },
+        { success: true, output: 3, error: null },
+      ]);
+      expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(90);
+    });
+
+    test("the response does not wait for the callback", async () => {
+      const slow = startFakeControlPlane({ delayMs: 1500 });
+      try {
+        const id = newExecutionId("cb-slow");
+        const reply = await invoke(ctx.pod().baseUrl, { op: "echo", value: 4 }, { executionId: id, headers: { [Header.callbackUrl]: slow.url } });
+        expect(reply.status).toBe(200);
+        await slow.waitFor(`/${id}:complete`);
+        expect(reply.ms).toBeLessThan(1000);
+      } finally {
+        await slow.stop();
+      }
+    });
+  });
+}
+
+export function registerLifecycleTests(ctx: SuiteContext): void {
+  if (ctx.options.contextLogger !== false) {
+    test("handler log lines are JSON on stdout, stamped with the execution and trace ids", async () => {
+      const pod = ctx.pod();
+      if (!pod.output) throw new Error("this pod does not expose its output; set contextLogger: false");
+      const id = newExecutionId("log");
+      await invoke(pod.baseUrl, { op: "log", message: "hello from handler", marker: id }, { executionId: id, headers: { [Header.traceId]: "trace-log" } });
+      await Bun.sleep(50); // the line may still be in the pipe
+      const line = pod.output().split("\n").find((l) => l.includes(`"marker"`) && l.includes(id));
+      expect(JSON.parse(line ?? "null")).toMatchObject({ level: "info", message: "hello from handler", executionId: id, traceId: "trace-log", marker: id });
+    });
+  }
+
+  describe("process lifecycle", () => {
+    let cold: ContractPod | undefined;
+    let short: ContractPod | undefined;
+    let spawnedAt = 0;
+    beforeAll(async () => {
+      spawnedAt = performance.now();
+      [cold, short] = await Promise.all([
+        ctx.startPod().then(ctx.track),
+        ctx.startPod({ TIMEOUT_MS: "300", EXECUTION_ID: "exec-from-env" }).then(ctx.track),
+      ]);
+    });
+
+    if (ctx.options.coldStart !== false) {
+      test("only the first successful response carries the cold-start headers", async () => {
+        const base = cold!.baseUrl;
+        const failed = await invoke(base, { op: "throw", message: "first call fails" });
+        expect(failed.status).toBe(500);
+        expect(failed.headers.get(Header.coldStart)).toBeNull();
+        const replies = await Promise.all(Array.from({ length: 8 }, (_, n) => invoke(base, { op: "sleep", ms: 50, value: n })));
+        expect(replies.every((r) => r.status === 200)).toBe(true);
+        const marked = replies.filter((r) => r.headers.get(Header.coldStart) !== null);
+        expect(marked).toHaveLength(1);
+        expect(marked[0]!.headers.get(Header.coldStart)).toBe("true");
+        const initMs = marked[0]!.headers.get(Header.initDurationMs) ?? "";
+        expect(initMs).toMatch(/^\d+$/);
+        // Initialisation ended before the pod answered its first request.
+        expect(Number(initMs)).toBeLessThanOrEqual(performance.now() - spawnedAt);
+        const later = await invoke(base, { op: "echo", value: 1 });
+        expect(later.headers.get(Header.coldStart)).toBeNull();
+        expect(later.headers.get(Header.initDurationMs)).toBeNull();
+      });
+    }
+
+    test("a handler that outlives TIMEOUT_MS gets 504 HANDLER_TIMEOUT, and the pod keeps serving", async () => {
+      const reply = await invoke(short!.baseUrl, { op: "sleep", ms: 3000 });
+      expect(reply.status).toBe(504);
+      expect(reply.json).toEqual({ error: { code: PodErrorCode.handlerTimeout, message: expect.any(String) } });
+      expect(reply.ms).toBeLessThan(2000);
+      expect((await invoke(short!.baseUrl, { op: "echo", value: "alive" })).json).toBe("alive");
+    });
+
+    test("EXECUTION_ID from the environment stands in for a missing header", async () => {
+      const reply = await invoke(short!.baseUrl, { op: "context" }, { executionId: null });
+      expect(reply.status).toBe(200);
+      expect((reply.json as { executionId: string }).executionId).toBe("exec-from-env");
+    });
+
+    test("SIGTERM lets in-flight invocations finish, then the pod refuses work and exits 0", async () => {
+      const pod = ctx.track(await ctx.startPod());
+      if (!pod.signal || !pod.exited) throw new Error("this pod cannot be signalled");
+      const inFlight = invoke(pod.baseUrl, { op: "sleep", ms: 600, value: "finished" });
+      await Bun.sleep(150);
+      pod.signal("SIGTERM");
+      const reply = await inFlight;
+      expect(reply.status).toBe(200);
+      expect(reply.json).toBe("finished");
+      expect(await pod.exited).toBe(0);
+      await expect(invoke(pod.baseUrl, { op: "echo", value: 1 })).rejects.toThrow();
+    });
+  });
+}
