@@ -1,0 +1,129 @@
+/**
+ * @module
+ * nanofaas watchdog: turns any program into a function pod (SPEC §2). The composition root — the
+ * only file that reads `process.env`, installs the reaper and decides how the process exits.
+ *
+ * - `EXECUTION_MODE=HTTP`: the program is an HTTP server; it is started once and proxied to.
+ * - `EXECUTION_MODE=STDIO`: one process per invocation, request JSON on stdin, result on stdout.
+ * - `EXECUTION_MODE=FILE`: one process per invocation, through `INPUT_FILE` / `OUTPUT_FILE`.
+ *
+ * `WARM=true` serves many invocations (warm.ts); otherwise it runs once and calls back (oneshot.ts).
+ * Every variable is documented in watchdog/README.md.
+ */
+import { writeSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { ConfigError, loadConfig } from "./config.ts";
+import { createLogger, describe } from "./log.ts";
+import { ExitCode, runOneShot } from "./oneshot.ts";
+import { createChildren, createReaper } from "./process/index.ts";
+import { createRunner, type RunnerDeps } from "./runners/index.ts";
+import { childBaseEnv } from "./runners/env.ts";
+import { onShutdownSignals } from "./signals.ts";
+import { runWarm } from "./warm.ts";
+
+export const VERSION = "0.1.0";
+
+const REAP_INTERVAL_MS = 1_000;
+const STRAGGLER_REAP_DELAY_MS = 20;
+
+const HELP = `nanofaas-watchdog ${VERSION}: turns any program into a nanofaas function pod.
+
+Usage: watchdog [--help | --version]
+
+All configuration is environment variables (see watchdog/README.md):
+  EXECUTION_MODE  HTTP | STDIO | FILE (default HTTP)
+  WATCHDOG_CMD    the function's command (required)
+  WARM            true: serve POST /invoke, GET /health, GET /metrics on WARM_PORT / PORT (8080)
+                  false (default): run once on INVOCATION_PAYLOAD, POST the result to CALLBACK_URL
+  TIMEOUT_MS (30000), KILL_GRACE_MS (2000), READY_TIMEOUT_MS (10000), MAX_INFLIGHT (0 = unlimited),
+  MAX_OUTPUT_BYTES (6 MiB), CHILD_PORT, INPUT_FILE, OUTPUT_FILE, EXECUTION_ID, TRACE_ID,
+  DISPATCH_ATTEMPT, FUNCTION_NAME, LOG_LEVEL
+
+Exit codes: 0 success, 1 function failed or fatal error, 2 invalid configuration,
+            3 one-shot result not delivered to CALLBACK_URL.
+`;
+
+const writeStderr = (line: string) => {
+  writeSync(2, line);
+};
+
+async function main(argv: string[], env: Record<string, string | undefined>): Promise<number> {
+  const flags = parseFlags(argv);
+  if (flags === "help") return print(HELP, ExitCode.success);
+  if (flags === "version") return print(`nanofaas-watchdog ${VERSION}\n`, ExitCode.success);
+  if (flags === "bad") return print(HELP, ExitCode.config, 2);
+
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    createLogger("error", writeStderr).error(`invalid configuration: ${error.problems.join("; ")}`, {
+      problems: error.problems,
+    });
+    return ExitCode.config;
+  }
+  const log = createLogger(config.logLevel, writeStderr, { function: config.functionName, mode: config.mode });
+  if (!Bun.which(config.command[0]!)) {
+    log.error(`invalid configuration: WATCHDOG_CMD: ${JSON.stringify(config.command[0])} is not an executable file or a command on PATH`);
+    return ExitCode.config;
+  }
+
+  // Killed stragglers turn into zombies a moment later; reap them then rather than at the next tick.
+  const children = createChildren(() => setTimeout(() => reaper.reap(), STRAGGLER_REAP_DELAY_MS).unref());
+  const reaper = await createReaper(children.isTracked, log);
+  reaper.start(REAP_INTERVAL_MS);
+  const stop = new AbortController();
+  const runnerDeps: RunnerDeps = {
+    config,
+    children,
+    log,
+    baseEnv: childBaseEnv(env),
+    stderr: (chunk) => process.stderr.write(chunk),
+    stopSignal: stop.signal,
+  };
+  if (config.warm) return runWarm({ config, log, reaper, runnerDeps, stop });
+
+  // One-shot: the first signal lets the running invocation finish and report (the drain); a second
+  // one kills it, and its failure is still reported.
+  const removeSignals = onShutdownSignals({
+    graceful: (signal) => log.info("signal received: finishing the running invocation", { signal }),
+    forced: (signal) => {
+      log.warn("second signal: stopping now", { signal });
+      stop.abort();
+    },
+  });
+  const runner = createRunner(runnerDeps, { supervise: false, onReady: () => {}, onRestart: () => {} });
+  const code = await runOneShot({ config, runner, log, writeStdout: (text) => Bun.write(Bun.stdout, text) });
+  reaper.reap();
+  removeSignals();
+  return code;
+}
+
+function parseFlags(argv: string[]): "help" | "version" | "run" | "bad" {
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      options: { help: { type: "boolean", short: "h" }, version: { type: "boolean", short: "V" } },
+      strict: true,
+    });
+    if (values.help) return "help";
+    if (values.version) return "version";
+    return "run";
+  } catch {
+    return "bad";
+  }
+}
+
+function print(text: string, code: number, fd = 1): number {
+  writeSync(fd, text);
+  return code;
+}
+
+main(process.argv.slice(2), process.env).then(
+  (code) => process.exit(code),
+  (error) => {
+    writeStderr(`${JSON.stringify({ time: new Date().toISOString(), level: "error", msg: `fatal: ${describe(error)}` })}\n`);
+    process.exit(1);
+  },
+);

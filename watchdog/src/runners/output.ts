@@ -1,0 +1,39 @@
+/**
+ * @module
+ * What counts as a function's result. Exactly one JSON value, surrounding whitespace allowed; an
+ * empty output is a success with `null` (SPEC §1.6), so a function that prints nothing never wedges
+ * or fails an execution. The raw text is passed on unchanged (no re-serialisation), which keeps
+ * large numbers and key order exactly as the function wrote them.
+ */
+import { decodeUtf8 } from "../process/capture.ts";
+import { PodErrorCode, podError } from "../errors.ts";
+import type { Outcome } from "./runner.ts";
+
+const PREVIEW_CHARS = 200;
+
+export function outcomeFromOutput(bytes: Uint8Array, source: string): Outcome {
+  const text = decodeUtf8(bytes);
+  if (text === undefined) {
+    return { ok: false, error: podError(PodErrorCode.invalidOutput, `${source} is not valid UTF-8`) };
+  }
+  const json = text.trim();
+  if (json === "") return { ok: true, json: "null" };
+  try {
+    JSON.parse(json);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const preview = json.length > PREVIEW_CHARS ? `${json.slice(0, PREVIEW_CHARS)}…` : json;
+    return {
+      ok: false,
+      error: podError(PodErrorCode.invalidOutput, `${source} is not a single JSON value (${reason}): ${preview}`),
+    };
+  }
+  return { ok: true, json };
+}
+
+export function outputTooLarge(source: string, limit: number): Outcome {
+  return {
+    ok: false,
+    error: podError(PodErrorCode.outputTooLarge, `${source} exceeds MAX_OUTPUT_BYTES=${limit}`),
+  };
+}

@@ -1,0 +1,258 @@
+/**
+ * Test harness: compiles the watchdog once per test process (the binary is what ships, so that is
+ * what the tests run), starts it against fixture programs on ephemeral ports, and makes sure nothing
+ * it started outlives the test.
+ */
+import { afterAll, expect } from "bun:test";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+export const ROOT = resolve(import.meta.dir, "../..");
+export const FIXTURES = resolve(import.meta.dir, "fixtures");
+export const HANDLER_PY = join(FIXTURES, "handler.py");
+export const COPY_SH = join(FIXTURES, "copy.sh");
+export const HTTP_SERVER = `${process.execPath} ${join(FIXTURES, "http_server.ts")}`;
+
+/**
+ * The real interpreter behind `python3`: a pyenv shim costs ~250 ms per start, which would make
+ * every STDIO invocation in these tests that slow.
+ */
+export const PYTHON = (() => {
+  const found = Bun.spawnSync(["python3", "-c", "import sys; print(sys.executable)"], { stdout: "pipe" });
+  return found.stdout.toString().trim() || "python3";
+})();
+export const PY_HANDLER = `${PYTHON} ${HANDLER_PY}`;
+
+let binary: Promise<string> | undefined;
+const scratch: string[] = [];
+const running = new Set<Bun.Subprocess>();
+
+/** `bun build --compile` into a temp dir, once for every test file of this process. */
+export function watchdogBinary(): Promise<string> {
+  binary ??= (async () => {
+    const dir = await mkdtemp(join(tmpdir(), "watchdog-bin-"));
+    // Shared by every test file of this process, so removed only when the process ends.
+    process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+    const out = join(dir, "watchdog");
+    const build = Bun.spawn([process.execPath, "build", "--compile", join(ROOT, "watchdog/src/main.ts"), "--outfile", out], {
+      cwd: ROOT,
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    if ((await build.exited) !== 0) throw new Error(`build failed: ${await new Response(build.stderr).text()}`);
+    return out;
+  })();
+  return binary;
+}
+
+export async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "watchdog-test-"));
+  scratch.push(dir);
+  return dir;
+}
+
+/** A clean environment: nothing from the developer's shell leaks into the watchdog under test. */
+function baseEnv(env: Record<string, string>): Record<string, string> {
+  return { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", ...env };
+}
+
+export interface LogLine {
+  level: string;
+  msg: string;
+  [key: string]: unknown;
+}
+
+export interface Watchdog {
+  pid: number;
+  url: string;
+  proc: Bun.Subprocess;
+  logs: LogLine[];
+  /** Resolves to the exit code. */
+  exited: Promise<number>;
+  invoke(input: unknown, headers?: Record<string, string>): Promise<Response>;
+  waitFor(predicate: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
+  waitHealthy(timeoutMs?: number): Promise<void>;
+  signal(signal: NodeJS.Signals): void;
+}
+
+/** Starts a warm watchdog on an ephemeral port and waits until it listens. */
+export async function startWarm(env: Record<string, string>): Promise<Watchdog> {
+  const proc = Bun.spawn([await watchdogBinary()], {
+    env: baseEnv({ WARM: "true", WARM_PORT: "0", LOG_LEVEL: "debug", ...env }),
+    stdout: "ignore",
+    stderr: "pipe",
+  });
+  running.add(proc);
+  const logs: LogLine[] = [];
+  const listeners = new Set<() => void>();
+  void readLines(proc.stderr as ReadableStream<Uint8Array>, (line) => {
+    try {
+      logs.push(JSON.parse(line) as LogLine);
+    } catch {
+      logs.push({ level: "child", msg: line });
+    }
+    for (const l of listeners) l();
+  });
+  const exited = proc.exited.then((code) => {
+    running.delete(proc);
+    for (const l of listeners) l();
+    return code;
+  });
+  const waitFor = (predicate: (line: LogLine) => boolean, timeoutMs = 5000) =>
+    new Promise<LogLine>((resolvePromise, reject) => {
+      const check = () => {
+        const hit = logs.find(predicate);
+        if (hit) return done(() => resolvePromise(hit));
+        if (proc.exitCode !== null) done(() => reject(new Error(`watchdog exited: ${JSON.stringify(logs)}`)));
+      };
+      const timer = setTimeout(() => done(() => reject(new Error(`no matching log line: ${JSON.stringify(logs)}`))), timeoutMs);
+      const done = (fn: () => void) => {
+        clearTimeout(timer);
+        listeners.delete(check);
+        fn();
+      };
+      listeners.add(check);
+      check();
+    });
+  const listening = await waitFor((l) => l.msg === "listening");
+  const url = `http://127.0.0.1:${listening.port}`;
+  return {
+    pid: proc.pid,
+    url,
+    proc,
+    logs,
+    exited,
+    waitFor,
+    invoke: (input, headers = {}) =>
+      fetch(`${url}/invoke`, {
+        method: "POST",
+        body: JSON.stringify({ input }),
+        headers: { "Content-Type": "application/json", ...headers },
+      }),
+    async waitHealthy(timeoutMs = 5000) {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        const res = await fetch(`${url}/health`).catch(() => undefined);
+        if (res?.status === 200) return;
+        await Bun.sleep(20);
+      }
+      throw new Error(`not healthy: ${JSON.stringify(logs)}`);
+    },
+    signal: (signal) => proc.kill(signal),
+  };
+}
+
+export interface OneShotResult {
+  code: number;
+  stdout: string;
+  logs: string;
+}
+
+/** Runs the watchdog once (no WARM) to completion. */
+export async function runOnce(env: Record<string, string>, timeoutMs = 8000): Promise<OneShotResult> {
+  const proc = Bun.spawn([await watchdogBinary()], { env: baseEnv(env), stdout: "pipe", stderr: "pipe" });
+  running.add(proc);
+  const timer = setTimeout(() => proc.kill("SIGKILL"), timeoutMs);
+  const [stdout, logs, code] = await Promise.all([
+    new Response(proc.stdout as ReadableStream).text(),
+    new Response(proc.stderr as ReadableStream).text(),
+    proc.exited,
+  ]);
+  clearTimeout(timer);
+  running.delete(proc);
+  return { code, stdout, logs };
+}
+
+async function readLines(stream: ReadableStream<Uint8Array>, onLine: (line: string) => void): Promise<void> {
+  const decoder = new TextDecoder();
+  let buffered = "";
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    buffered += decoder.decode(value, { stream: true });
+    let newline = buffered.indexOf("\n");
+    while (newline >= 0) {
+      const line = buffered.slice(0, newline).trim();
+      buffered = buffered.slice(newline + 1);
+      if (line) onLine(line);
+      newline = buffered.indexOf("\n");
+    }
+  }
+}
+
+/** True when no process with this pid exists any more — not even as a zombie. */
+export function isGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
+
+/** Waits (briefly) until every pid is gone, then asserts it. */
+export async function expectGone(pids: number[], withinMs = 2000): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  while (Date.now() < deadline && !pids.every(isGone)) await Bun.sleep(20);
+  for (const pid of pids) expect({ pid, gone: isGone(pid), state: procState(pid) }).toEqual({ pid, gone: true, state: "gone" });
+}
+
+/** `R`, `S`, `Z` (zombie) ... from /proc, or "gone". */
+export function procState(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.[0] ?? "?";
+  } catch {
+    return "gone";
+  }
+}
+
+/** Reads the pids a fixture wrote to its pid file, waiting for the file to appear. */
+export async function readPids(path: string, withinMs = 3000): Promise<number[]> {
+  const deadline = Date.now() + withinMs;
+  while (Date.now() < deadline) {
+    if (existsSync(path)) {
+      const text = readFileSync(path, "utf8").trim();
+      if (text) return text.split(/\s+/).map(Number);
+    }
+    await Bun.sleep(10);
+  }
+  throw new Error(`no pid file at ${path}`);
+}
+
+/** Stops a warm watchdog (SIGTERM, SIGKILL after 5 s) and asserts it is gone. */
+export async function stopWatchdog(w: Watchdog): Promise<number> {
+  w.signal("SIGTERM");
+  const timer = setTimeout(() => w.proc.kill("SIGKILL"), 5000);
+  const code = await w.exited;
+  clearTimeout(timer);
+  expect(isGone(w.pid)).toBe(true);
+  return code;
+}
+
+/**
+ * Call at the top of each test file: stops whatever is still running (SIGTERM, then SIGKILL after
+ * 3 s, so a file's own afterAll that stops its watchdog sees the same graceful exit whichever hook
+ * runs first) and removes temp dirs.
+ */
+export function cleanupAfterAll(): void {
+  afterAll(async () => {
+    const procs = [...running];
+    for (const proc of procs) proc.kill("SIGTERM");
+    const timer = setTimeout(() => {
+      for (const proc of procs) proc.kill("SIGKILL");
+    }, 3000);
+    await Promise.all(procs.map((p) => p.exited));
+    clearTimeout(timer);
+    await Promise.all(scratch.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+  });
+}
+
+/** The value of one series in Prometheus text, e.g. `name{a="b"}`. */
+export function metricValue(text: string, series: string): number {
+  const line = text.split("\n").find((l) => l.startsWith(`${series} `));
+  if (!line) throw new Error(`no series ${series} in:\n${text}`);
+  return Number(line.slice(series.length + 1));
+}
