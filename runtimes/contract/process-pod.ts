@@ -1,8 +1,8 @@
 /**
  * @module
  * Starts a pod as a child process for tests and guarantees it is gone afterwards. A pod either
- * announces its port (`PORT=0` and a `{"message":"listening","port":N}` log line, as both
- * runtimes do) or is given a free port and polled on `/health` until it answers.
+ * announces its port (`PORT=0` and a `{"message":"listening","port":N}` log line on stdout or
+ * stderr, as both runtimes and the watchdog do — the watchdog says `msg`) or is given a free port and polled on `/health` until it answers.
  */
 import { resolve } from "node:path";
 import type { ContractPod } from "./suite.ts";
@@ -62,7 +62,7 @@ export async function spawnPod(options: SpawnPodOptions): Promise<ProcessPod> {
       if (done) break;
       const text = decoder.decode(value, { stream: true });
       output += text;
-      for (const match of text.matchAll(/"message":\s*"listening"[^\n]*?"port":\s*(\d+)/g)) announced?.(Number(match[1]));
+      for (const match of text.matchAll(/"(?:message|msg)":\s*"listening"[^\n]*?"port":\s*(\d+)/g)) announced?.(Number(match[1]));
     }
   };
   const drained = Promise.all([drain(proc.stdout), drain(proc.stderr)]);

@@ -33,6 +33,11 @@ export interface ContractOptions {
   callbacks?: boolean;
   /** Handler log lines on the pod's output carry executionId/traceId (default true). */
   contextLogger?: boolean;
+  /**
+   * Without `X-Execution-Id` or `EXECUTION_ID`: "reject" (400 EXECUTION_ID_REQUIRED, the runtimes)
+   * or "generate" (serve it and echo a generated id in `X-Execution-Id`, the watchdog). Default "reject".
+   */
+  missingExecutionId?: "reject" | "generate";
 }
 
 export interface SuiteContext {
@@ -120,9 +125,19 @@ function registerBasicTests(ctx: SuiteContext): void {
     expect(reply.json).toEqual({ executionId: "exec-ctx-1", traceId: "trace-ctx-1", metadata: { tenant: "t1", region: "eu" } });
   });
 
-  test("a request without an execution id is 400 EXECUTION_ID_REQUIRED", async () => {
-    expectError(await invoke(base(), { op: "echo", value: 1 }, { executionId: null }), 400, PodErrorCode.executionIdRequired);
-  });
+  if (ctx.options.missingExecutionId === "generate") {
+    test("a request without an execution id is served under a generated id", async () => {
+      const reply = await invoke(base(), { op: "context" }, { executionId: null });
+      expect(reply.status).toBe(200);
+      const generated = reply.headers.get(Header.executionId);
+      expect(generated).toBeTruthy();
+      expect((reply.json as { executionId: string }).executionId).toBe(generated!);
+    });
+  } else {
+    test("a request without an execution id is 400 EXECUTION_ID_REQUIRED", async () => {
+      expectError(await invoke(base(), { op: "echo", value: 1 }, { executionId: null }), 400, PodErrorCode.executionIdRequired);
+    });
+  }
 
   test("a body that is not JSON is 400 INVALID_JSON", async () => {
     expectError(await invoke(base(), null, { rawBody: '{"input": ' }), 400, PodErrorCode.invalidJson);
