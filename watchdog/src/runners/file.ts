@@ -57,9 +57,14 @@ async function runFile(deps: RunnerDeps, inv: Invocation): Promise<Outcome> {
   }
   const outcome = await runInFiles(deps, inv, paths);
   if (!paths.dir) return outcome;
-  const dir = paths.dir;
-  const cleanup = (outcome.settled ?? Promise.resolve()).then(() => rm(dir, { recursive: true, force: true }));
-  return { ...outcome, settled: cleanup.catch(() => {}) };
+  const remove = () => rm(paths.dir!, { recursive: true, force: true }).catch(() => {});
+  // Normally the child is gone already and the directory goes before we answer; after a timeout
+  // it goes once the child has been killed.
+  if (!outcome.settled) {
+    await remove();
+    return outcome;
+  }
+  return { ...outcome, settled: outcome.settled.then(remove) };
 }
 
 async function preparePaths(deps: RunnerDeps, body: Uint8Array): Promise<Paths> {
