@@ -82,8 +82,11 @@ def _aggregate(operation, items, value_field):
     total = 0.0
     for v in values:  # left to right in doubles, as JavaScript adds
         total += v
-    result = {"sum": total, "avg": total / len(values) if values else 0, "min": min(values), "max": max(values)}
-    return _plain(result[operation])
+    if operation == "sum":
+        return _plain(total)
+    if operation == "avg":
+        return _plain(total / len(values))
+    return _plain(min(values) if operation == "min" else max(values))
 
 
 def json_transform(value):
