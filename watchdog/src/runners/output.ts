@@ -10,6 +10,11 @@ import { PodErrorCode, podError } from "../errors.ts";
 import type { Outcome } from "./runner.ts";
 
 const PREVIEW_CHARS = 200;
+const REASON_CHARS = 100;
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
 
 export function outcomeFromOutput(bytes: Uint8Array, source: string): Outcome {
   const text = decodeUtf8(bytes);
@@ -21,11 +26,11 @@ export function outcomeFromOutput(bytes: Uint8Array, source: string): Outcome {
   try {
     JSON.parse(json);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    const preview = json.length > PREVIEW_CHARS ? `${json.slice(0, PREVIEW_CHARS)}…` : json;
+    // The parser's message can quote the offending token whole; both parts are capped.
+    const reason = clip(error instanceof Error ? error.message : String(error), REASON_CHARS);
     return {
       ok: false,
-      error: podError(PodErrorCode.invalidOutput, `${source} is not a single JSON value (${reason}): ${preview}`),
+      error: podError(PodErrorCode.invalidOutput, `${source} is not a single JSON value (${reason}): ${clip(json, PREVIEW_CHARS)}`),
     };
   }
   return { ok: true, json };
