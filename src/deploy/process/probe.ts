@@ -1,0 +1,44 @@
+/**
+ * @module
+ * Small async helpers for the replica lifecycle: an abortable sleep, the `/health` probe and the
+ * restart backoff. Kept apart from replica.ts so that each is testable on its own.
+ */
+
+export type ProbeResult = { ok: true } | { ok: false; detail: string };
+
+/** `GET <baseUrl>/health`; 2xx is healthy (reference §5.5). Never rejects. */
+export async function probeHealth(baseUrl: string, signal: AbortSignal, timeoutMs: number): Promise<ProbeResult> {
+  try {
+    const response = await fetch(`${baseUrl}/health`, { signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) });
+    // Drain the body so that the keep-alive connection can be reused by the next probe.
+    await response.arrayBuffer();
+    return response.ok ? { ok: true } : { ok: false, detail: `GET /health answered ${response.status}` };
+  } catch (error) {
+    const reason = error instanceof Error ? (error.name === "TimeoutError" ? `no answer within ${timeoutMs} ms` : error.message) : String(error);
+    return { ok: false, detail: `GET /health failed: ${reason}` };
+  }
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. Never rejects. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+export interface BackoffPolicy {
+  baseMs: number;
+  maxMs: number;
+}
+
+/** Delay before restart number `failures + 1`: base·2^failures, capped (100 ms … 5 s by default). */
+export function backoffDelay(failures: number, policy: BackoffPolicy): number {
+  return Math.min(policy.maxMs, policy.baseMs * 2 ** Math.min(failures, 30));
+}
