@@ -6,6 +6,8 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Hono } from "hono";
 import { Registry } from "prom-client";
+import { createFastInvokeHandler, type FetchHandler } from "./api/fast-invoke";
+import { registerAdminRuntimeConfigRoutes } from "./api/routes/admin-runtime-config";
 import { createApp } from "./app";
 import type { Config } from "./config/config";
 import type { Deployer } from "./deploy/deployer";
@@ -18,7 +20,11 @@ import { createInMemoryExecutionStore } from "./execution/execution-store";
 import { createInMemoryIdempotencyStore } from "./execution/idempotency-store";
 import type { RuntimeSettings } from "./execution/runtime-settings";
 import { HealthState } from "./observability/health";
+import { type Logger, silentLogger } from "./observability/logger";
 import { createManagementApp } from "./observability/management-app";
+import type { ControlPlaneMetrics } from "./observability/metrics";
+import type { RuntimeConfigService } from "./observability/runtime-config";
+import { createTelemetry } from "./observability/telemetry";
 import { createInMemoryFunctionRegistry } from "./registry/function-registry";
 import { createFunctionService, type FunctionService } from "./registry/function-service";
 
@@ -28,18 +34,26 @@ export interface ControlPlaneOptions {
   /** REMOTE (Job) dispatcher; without it REMOTE registrations are refused. */
   remoteDispatcher?: Dispatcher;
   registry?: Registry;
+  /** Extra engine observer (the OTLP tracer, test probes); metrics and logs are always wired. */
   observer?: EngineObserver;
+  /** Structured logger; silent when omitted (tests). */
+  logger?: Logger;
   extensions?: ((app: OpenAPIHono) => void)[];
 }
 
 export interface ControlPlane {
   app: OpenAPIHono;
+  /** What the API listener serves: the invoke fast path in front of the app. */
+  fetch: FetchHandler;
   management: Hono;
   engine: InvocationEngine;
   functions: FunctionService;
   health: HealthState;
   settings: RuntimeSettings;
   metricsRegistry: Registry;
+  metrics: ControlPlaneMetrics;
+  runtimeConfig: RuntimeConfigService;
+  logger: Logger;
   deployer?: Deployer;
 }
 
@@ -104,5 +118,6 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     extensions: options.extensions,
   });
   const management = createManagementApp({ health, registry: metricsRegistry });
-  return { app, management, engine, functions, health, settings, metricsRegistry, deployer };
+  const fetch = createFastInvokeHandler({ invoker: engine, maxBodyBytes: config.maxBodyBytes, fallback: app.fetch });
+  return { app, fetch, management, engine, functions, health, settings, metricsRegistry, deployer };
 }

@@ -9,6 +9,26 @@ import { VERSION } from "./version";
 
 /** Exit code for configuration errors (distinct from crashes, so scripts can tell them apart). */
 const EXIT_CONFIG = 2;
+
+// Flags are answered before any configuration is read, so they work anywhere (a scratch image).
+const HELP = `nanofaas ${VERSION}: a small, fast Function-as-a-Service control plane.
+
+Usage: nanofaas [--help | --version]
+
+Configuration is environment variables only (docs/configuration.md). API on SERVER_PORT (8080),
+health and metrics on MANAGEMENT_SERVER_PORT (8081); NANOFAAS_DEPLOYMENT_BACKEND picks where
+DEPLOYMENT functions run (k8s | docker | process | none). SIGTERM drains, then exits 0.
+`;
+const [flag] = process.argv.slice(2);
+if (flag === "--version" || flag === "-v") {
+  process.stdout.write(`nanofaas ${VERSION}\n`);
+  process.exit(0);
+}
+if (flag !== undefined) {
+  const known = flag === "--help" || flag === "-h";
+  (known ? process.stdout : process.stderr).write(known ? HELP : `nanofaas: unknown argument '${flag}'\n\n${HELP}`);
+  process.exit(known ? 0 : EXIT_CONFIG);
+}
 const JANITOR_INTERVAL_MS = 60_000;
 
 function log(event: string, fields: Record<string, unknown> = {}): void {
@@ -40,7 +60,7 @@ async function main(): Promise<void> {
     maxRequestBodySize: config.maxBodyBytes + 1024,
     fetch(request, server) {
       if (request.method === "POST") server.timeout(request, 0);
-      return cp.app.fetch(request, server);
+      return cp.fetch(request, server);
     },
   });
   const management = Bun.serve({ hostname: config.bindHost, port: config.managementPort, fetch: cp.management.fetch });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { NanofaasError } from "./errors";
+import type { NanofaasError } from "./errors";
 import { FunctionSpec } from "./function-spec";
 import { resolveFunction, toFunctionResponse } from "./resolved-function";
 

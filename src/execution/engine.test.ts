@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { NanofaasError } from "../domain/errors";
+import type { NanofaasError } from "../domain/errors";
 import { FunctionSpec } from "../domain/function-spec";
 import { resolveFunction } from "../domain/resolved-function";
 import { ManualDispatcher, settle } from "../../test/fakes/manual-dispatcher";

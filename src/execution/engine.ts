@@ -6,7 +6,7 @@
  */
 import type { InvocationRequest, InvocationResult } from "../contracts/pod";
 import { NanofaasError, notFound } from "../domain/errors";
-import type { ExecutionMode, } from "../domain/function-spec";
+import type { ExecutionMode } from "../domain/function-spec";
 import type { ResolvedFunction } from "../domain/resolved-function";
 import type { AttemptResult, Dispatcher } from "../dispatch/dispatcher";
 import { FunctionQueue } from "../queue/function-queue";
@@ -244,7 +244,11 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
     this.observer.onSlotsChanged?.(queue.name, queue.inFlight);
     const mode = queue.fn.effectiveExecutionMode;
     const endpoint = mode === "DEPLOYMENT" ? this.deps.replicas?.pick(queue.name) : queue.fn.endpointUrl;
-    const settled = mode === "REMOTE" ? (record.attemptSettled = new AbortController()).signal : NEVER_ABORTED;
+    let settled = NEVER_ABORTED;
+    if (mode === "REMOTE") {
+      record.attemptSettled = new AbortController();
+      settled = record.attemptSettled.signal;
+    }
     this.deps.dispatchers[mode]
       .dispatch({ record, attempt, endpoint, settled })
       .then((result) => this.onAttemptResult(record, attempt, result));

@@ -16,7 +16,7 @@ export interface Served {
 }
 
 export function serveControlPlane(cp: ControlPlane): Served {
-  const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: cp.app.fetch, idleTimeout: 0 });
+  const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: cp.fetch, idleTimeout: 0 });
   return { cp, url: `http://127.0.0.1:${server.port}`, stop: () => server.stop(true) };
 }
 
