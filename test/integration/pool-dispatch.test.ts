@@ -1,0 +1,139 @@
+/**
+ * Pool dispatch end to end: a real listening control plane, a real misbehaving pod (test/fakes),
+ * and every failure mode the pod can produce (SPEC §4, reference §5.2).
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { type FakePod, startFakePod } from "../fakes/fake-pod";
+import { jsonRequest, type Served, serveControlPlane, testControlPlane } from "../support/control-plane";
+
+let pod: FakePod;
+let served: Served;
+
+beforeAll(async () => {
+  pod = await startFakePod();
+  served = serveControlPlane(testControlPlane({ NANOFAAS_HTTP_CLIENT_MAX_IN_MEMORY_SIZE_MB: "1" }));
+  const register = (spec: Record<string, unknown>) =>
+    fetch(`${served.url}/v1/functions`, jsonRequest("POST", { executionMode: "POOL", endpointUrl: pod.url, ...spec }));
+  await register({ name: "once", maxRetries: 1, timeoutMs: 300 });
+  await register({ name: "retry", maxRetries: 3, retryBackoff: { baseDelayMs: 1, jitter: 0 } });
+});
+
+afterAll(async () => {
+  await served.stop();
+  await pod.close();
+});
+
+const invoke = async (name: string, input: unknown, headers: Record<string, string> = {}) => {
+  const res = await fetch(`${served.url}/v1/functions/${name}:invoke`, jsonRequest("POST", { input }, headers));
+  return { status: res.status, headers: res.headers, body: await res.json() };
+};
+
+describe("pod answers", () => {
+  test.each([
+    ["echo", { fake: "echo" }, { status: "success", output: { fake: "echo" } }],
+    ["empty 2xx body → success null (SPEC §1.6)", { fake: "empty" }, { status: "success", output: null }],
+    ["literal null → success null", { fake: "null" }, { status: "success", output: null }],
+    ["text/plain → a string output", { fake: "text", text: "hello" }, { status: "success", output: "hello" }],
+    ["non-2xx → POOL_ERROR with the body", { fake: "status", status: 503, body: "pod says no" }, { status: "error", error: { code: "POOL_ERROR", message: "pod says no" } }],
+    ["non-2xx, empty body → POOL_ERROR with the status line", { fake: "status", status: 500, body: "" }, { status: "error", error: { code: "POOL_ERROR" } }],
+    ["garbage → POOL_ERROR", { fake: "garbage" }, { status: "error", error: { code: "POOL_ERROR" } }],
+    ["connection closed → POOL_ERROR", { fake: "close" }, { status: "error", error: { code: "POOL_ERROR" } }],
+    ["hang → POOL_TIMEOUT after timeoutMs", { fake: "hang" }, { status: "error", error: { code: "POOL_TIMEOUT", message: "Pool request timed out after 300ms" } }],
+    ["over the response cap → POOL_ERROR", { fake: "big", bytes: 2 * 1024 * 1024 }, { status: "error", error: { code: "POOL_ERROR" } }],
+  ])("%s", async (_, input, expected) => {
+    const { status, body } = await invoke("once", input, { "x-timeout-ms": "5000" });
+    expect(status).toBe(200);
+    expect(body).toMatchObject(expected);
+  });
+
+  test("no slot is leaked by any of those failure modes", () => {
+    expect(served.cp.engine.queues.get("once")!.inFlight).toBe(0);
+  });
+
+  test("cold-start headers are recorded on the execution", async () => {
+    const { body } = await invoke("once", { fake: "cold", initMs: 123 });
+    const view = await (await fetch(`${served.url}/v1/executions/${body.executionId}`)).json();
+    expect(view).toMatchObject({ status: "success", coldStart: true, initDurationMs: 123 });
+  });
+});
+
+describe("what the pod receives", () => {
+  test("body and headers: execution id, attempt, trace context, idempotency key", async () => {
+    pod.reset();
+    const headers = {
+      "x-trace-id": "trace-1",
+      traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+      tracestate: "vendor=1",
+      "idempotency-key": "idem-1",
+    };
+    const { body } = await invoke("once", { hello: "world" }, headers);
+    const [call] = pod.calls;
+    expect(call!.body).toEqual({ input: { hello: "world" }, metadata: null });
+    expect(call!.executionId).toBe(body.executionId);
+    expect(call!.attempt).toBe(1);
+    expect(call!.headers["x-trace-id"]).toBe("trace-1");
+    expect(call!.headers.traceparent).toBe(headers.traceparent);
+    expect(call!.headers.tracestate).toBe("vendor=1");
+    expect(call!.headers["idempotency-key"]).toBe("idem-1");
+    expect(call!.headers["content-type"]).toBe("application/json");
+  });
+
+  test("retries bump X-Dispatch-Attempt, keep the trace id and drop the idempotency key", async () => {
+    pod.reset();
+    const { body } = await invoke("retry", { fake: "flaky", failTimes: 2 }, { "idempotency-key": "k-retry", "x-trace-id": "t-2" });
+    expect(body.status).toBe("success");
+    const calls = pod.callsFor(body.executionId);
+    expect(calls.map((c) => c.attempt)).toEqual([1, 2, 3]);
+    expect(calls.map((c) => c.headers["idempotency-key"])).toEqual(["k-retry", undefined, undefined]);
+    expect(calls.map((c) => c.headers["x-trace-id"])).toEqual(["t-2", "t-2", "t-2"]);
+  });
+
+  test("exhausted retries end with the last attempt's error", async () => {
+    pod.reset();
+    const { body } = await invoke("retry", { fake: "flaky", failTimes: 10 });
+    expect(body).toMatchObject({ status: "error", error: { code: "POOL_ERROR" } });
+    expect(pod.callsFor(body.executionId).length).toBe(3);
+  });
+});
+
+describe("sync timeouts against a slow pod", () => {
+  test("the caller gets 200 timeout; the pod's late answer is discarded and the slot comes back", async () => {
+    const { body } = await invoke("once", { fake: "sleep", ms: 150 }, { "x-timeout-ms": "30" });
+    expect(body).toMatchObject({ status: "timeout", output: null, error: null });
+    await Bun.sleep(200);
+    const view = await (await fetch(`${served.url}/v1/executions/${body.executionId}`)).json();
+    expect(view.status).toBe("timeout");
+    expect(served.cp.engine.queues.get("once")!.inFlight).toBe(0);
+  });
+
+  test("async work against a hanging pod ends POOL_TIMEOUT, never stuck", async () => {
+    const res = await fetch(`${served.url}/v1/functions/once:enqueue`, jsonRequest("POST", { input: { fake: "hang" } }));
+    const { executionId } = await res.json();
+    await Bun.sleep(450);
+    const view = await (await fetch(`${served.url}/v1/executions/${executionId}`)).json();
+    expect(view).toMatchObject({ status: "error", error: { code: "POOL_TIMEOUT" } });
+  });
+});
+
+describe("callbacks through HTTP", () => {
+  test("a callback that arrives first decides the outcome; the pod's later answer is ignored", async () => {
+    pod.setBehavior(() => ({ fake: "sleep", ms: 100 }));
+    try {
+      const res = await fetch(`${served.url}/v1/functions/once:enqueue`, jsonRequest("POST", { input: "x" }));
+      const { executionId } = await res.json();
+      await pod.waitForCalls(1);
+      const cb = await fetch(
+        `${served.url}/v1/internal/executions/${executionId}:complete`,
+        jsonRequest("POST", { success: true, output: "from callback" }, { "x-dispatch-attempt": "1" }),
+      );
+      expect(cb.status).toBe(204);
+      await Bun.sleep(150);
+      const view = await (await fetch(`${served.url}/v1/executions/${executionId}`)).json();
+      expect(view).toMatchObject({ status: "success", output: "from callback" });
+      expect(served.cp.engine.queues.get("once")!.inFlight).toBe(0);
+    } finally {
+      pod.setBehavior(undefined);
+      pod.reset();
+    }
+  });
+});
