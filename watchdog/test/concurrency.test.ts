@@ -45,7 +45,8 @@ describe("MAX_INFLIGHT", () => {
     const begin = performance.now();
     const responses = await Promise.all([1, 2, 3, 4, 5, 6].map(() => w.invoke({ scenario: "slow", ms: 400 })));
     for (const res of responses) expect(res.status).toBe(200);
-    // Six 400 ms runs in well under twice one run: they overlapped.
-    expect(performance.now() - begin).toBeLessThan(800);
+    // Six 400 ms runs one after another would take 2.4 s; side by side they take little more
+    // than one run (the bound leaves room for interpreter start-up on a busy 2-core machine).
+    expect(performance.now() - begin).toBeLessThan(1500);
   });
 });
