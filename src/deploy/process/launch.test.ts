@@ -64,6 +64,13 @@ describe("launchPlan", () => {
     expect(plan.env.WATCHDOG_CMD).toBeUndefined();
   });
 
+  test("`bun` missing from PATH means the Bun running the control plane", () => {
+    expect(launchPlan(fn({ command: ["bun", "pod.ts"] }), {}, host({ which: () => null }), {}, CALLBACK).argv).toEqual(["/opt/bun/bin/bun", "pod.ts"]);
+    expect(launchPlan(fn({ command: ["bun", "pod.ts"] }), {}, host(), {}, CALLBACK).argv).toEqual(["bun", "pod.ts"]);
+    expect(unsupportedReason(fn({ command: ["bun"] }), host({ which: () => null }))).toBeUndefined();
+    expect(unsupportedReason(fn({ command: ["bun"] }), host({ which: () => null, bunExecutable: undefined }))).toContain("not found on PATH");
+  });
+
   test("runs the watchdog with WATCHDOG_CMD when only runtimeCommand is given", () => {
     const plan = launchPlan(fn({ runtimeCommand: "python3 handler.py", runtimeMode: "STDIO" }), {}, host(), {}, CALLBACK);
     expect(plan.argv).toEqual(["/repo/dist/watchdog"]);

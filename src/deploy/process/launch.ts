@@ -75,7 +75,15 @@ export function unsupportedReason(fn: ResolvedFunction, host: HostFacts): string
 
 function programExists(program: string, host: HostFacts): boolean {
   if (program.includes("/")) return host.exists(isAbsolute(program) ? program : resolve(host.cwd, program));
-  return host.which(program) !== null;
+  return host.which(program) !== null || ownBun(program, host) !== undefined;
+}
+
+/**
+ * `bun` when it is not on PATH (say, `bun src/main.ts` run by its full path): the Bun running
+ * the control plane is there for certain, so `command: ["bun", ...]` specs work anyway.
+ */
+function ownBun(program: string, host: HostFacts): string | undefined {
+  return program === "bun" && host.which("bun") === null ? host.bunExecutable : undefined;
 }
 
 /**
@@ -113,7 +121,7 @@ export function launchPlan(
   callbackUrl: string,
 ): LaunchPlan {
   const useWatchdog = fn.command.length === 0;
-  const argv = useWatchdog ? watchdogArgv(config, host) : resolveProgram(fn.command, host.cwd);
+  const argv = useWatchdog ? watchdogArgv(config, host) : resolveProgram(fn.command, host);
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(baseEnv)) if (value !== undefined) env[key] = value;
   for (const [key, value] of Object.entries(fn.env)) {
@@ -132,9 +140,10 @@ export function launchPlan(
   return { argv, env };
 }
 
-/** `./pod.sh` becomes absolute so that it means the same thing whatever the child's cwd becomes. */
-function resolveProgram(command: string[], cwd: string): string[] {
+/** `./pod.sh` becomes absolute (so logs show what runs); a `bun` missing from PATH becomes ours. */
+function resolveProgram(command: string[], host: HostFacts): string[] {
   const [program, ...args] = command;
-  if (program === undefined || !program.includes("/") || isAbsolute(program)) return [...command];
-  return [resolve(cwd, program), ...args];
+  if (program === undefined) return [];
+  if (program.includes("/")) return [isAbsolute(program) ? program : resolve(host.cwd, program), ...args];
+  return [ownBun(program, host) ?? program, ...args];
 }
