@@ -5,6 +5,7 @@
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { Scalar } from "@scalar/hono-api-reference";
+import type { MiddlewareHandler } from "hono";
 import { getPathWithCustomVerbs, publishCustomVerbPaths } from "./api/custom-verbs";
 import { errorResponse, toNanofaasError } from "./api/errors";
 import { type AllowedMethods, allowedMethodsFor } from "./api/method-not-allowed";
@@ -21,6 +22,8 @@ export interface AppDeps {
   version: string;
   maxBodyBytes: number;
   apiDocsEnabled?: boolean;
+  /** Middleware run before everything else, for every request (request metrics, access log). */
+  middleware?: MiddlewareHandler[];
   /** Extra routes (admin API, …) registered by later modules before the fallbacks. */
   extensions?: ((app: OpenAPIHono) => void)[];
 }
@@ -45,6 +48,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     allowed ??= allowedMethodsFor(app.routes);
     return allowed(getPathWithCustomVerbs(request)).includes(method);
   };
+  for (const middleware of deps.middleware ?? []) app.use(middleware);
   const gate = jsonBody(deps.maxBodyBytes, routeExists);
   app.use("/v1/*", async (c, next) => {
     const method = c.req.method;

@@ -72,6 +72,15 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
   const settings = runtimeSettingsFrom(config);
   const metricsRegistry = options.registry ?? new Registry();
   const { deployer } = options;
+  const logger = options.logger ?? silentLogger();
+  const telemetry = createTelemetry({
+    registry: metricsRegistry,
+    version: options.version,
+    logger,
+    settings,
+    queues: () => engine.queues,
+    observer: options.observer,
+  });
   const pool = createPoolDispatcher({ maxResponseBytes: config.maxResponseBytes });
   const remoteUnavailable: Dispatcher = {
     dispatch: async () => ({
@@ -93,7 +102,7 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
       maxLifetimeMs: config.executionMaxLifetimeMs,
     }),
     idempotency: createInMemoryIdempotencyStore(),
-    observer: options.observer,
+    observer: telemetry.observer,
   });
   deployer?.onReadyChange((name) => engine.wakeFunction(name));
   const functions = createFunctionService({
@@ -106,7 +115,7 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     },
     deployer,
     remoteAvailable: options.remoteDispatcher !== undefined,
-    listeners: [engine],
+    listeners: [engine, telemetry.lifecycle],
   });
   const health = new HealthState();
   const app = createApp({
@@ -115,9 +124,31 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     version: options.version,
     maxBodyBytes: config.maxBodyBytes,
     apiDocsEnabled: config.apiDocsEnabled,
-    extensions: options.extensions,
+    middleware: [telemetry.http.middleware],
+    extensions: [
+      ...(config.adminRuntimeConfigEnabled ? [(a: OpenAPIHono) => registerAdminRuntimeConfigRoutes(a, telemetry.runtimeConfig)] : []),
+      ...(options.extensions ?? []),
+    ],
   });
   const management = createManagementApp({ health, registry: metricsRegistry });
-  const fetch = createFastInvokeHandler({ invoker: engine, maxBodyBytes: config.maxBodyBytes, fallback: app.fetch });
-  return { app, fetch, management, engine, functions, health, settings, metricsRegistry, deployer };
+  const fetch = createFastInvokeHandler({
+    invoker: engine,
+    maxBodyBytes: config.maxBodyBytes,
+    fallback: app.fetch,
+    onServed: telemetry.http.served,
+  });
+  return {
+    app,
+    fetch,
+    management,
+    engine,
+    functions,
+    health,
+    settings,
+    metricsRegistry,
+    metrics: telemetry.metrics,
+    runtimeConfig: telemetry.runtimeConfig,
+    logger,
+    deployer,
+  };
 }

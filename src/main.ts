@@ -3,8 +3,12 @@
  * ports, starts timers and handles signals (ARCHITECTURE.md, house style 1).
  */
 import { ConfigError, type Config, loadConfig, resolveDeploymentBackend } from "./config/config";
-import { type ControlPlane, createControlPlane } from "./control-plane";
+import { createControlPlane } from "./control-plane";
 import { createDeployer } from "./deploy/create-deployer";
+import { createLogger, flushLogger } from "./observability/logger";
+import type { OtlpTracing } from "./observability/otlp-tracing";
+import { registerProcessMetrics } from "./observability/process-metrics";
+import { createShutdown } from "./observability/shutdown";
 import { VERSION } from "./version";
 
 /** Exit code for configuration errors (distinct from crashes, so scripts can tell them apart). */
@@ -31,10 +35,6 @@ if (flag !== undefined) {
 }
 const JANITOR_INTERVAL_MS = 60_000;
 
-function log(event: string, fields: Record<string, unknown> = {}): void {
-  process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level: "info", event, ...fields })}\n`);
-}
-
 function readConfig(): Config {
   try {
     return loadConfig(process.env);
@@ -48,8 +48,16 @@ function readConfig(): Config {
 async function main(): Promise<void> {
   const config = readConfig();
   const backend = resolveDeploymentBackend(config);
+  const logger = createLogger({ level: config.logLevel });
   const deployer = await createDeployer(backend, config);
-  const cp = createControlPlane(config, { version: VERSION, deployer });
+  // Tracing is loaded only when an endpoint is configured: no SDK, no hooks, no cost otherwise.
+  let tracing: OtlpTracing | undefined;
+  if (config.otlpEndpoint) {
+    const { createOtlpTracing } = await import("./observability/otlp-tracing");
+    tracing = createOtlpTracing({ endpoint: config.otlpEndpoint, serviceVersion: VERSION });
+  }
+  const cp = createControlPlane(config, { version: VERSION, deployer, logger, observer: tracing?.observer });
+  registerProcessMetrics(cp.metricsRegistry);
 
   const api = Bun.serve({
     hostname: config.bindHost,
@@ -64,38 +72,37 @@ async function main(): Promise<void> {
     },
   });
   const management = Bun.serve({ hostname: config.bindHost, port: config.managementPort, fetch: cp.management.fetch });
-  log("started", { version: VERSION, api: api.url.href, management: management.url.href, backend });
+  logger.info(
+    { version: VERSION, api: api.url.href, management: management.url.href, backend, tracing: config.otlpEndpoint !== undefined },
+    "started",
+  );
 
   cp.health.phase = "ready";
   const janitor = setInterval(() => cp.engine.sweep(), JANITOR_INTERVAL_MS);
 
-  let stopping = false;
+  const shutdown = createShutdown({
+    engine: cp.engine,
+    health: cp.health,
+    graceMs: config.shutdownGraceMs,
+    logger,
+    closers: [
+      { name: "deployer", close: () => deployer?.close() },
+      { name: "tracing", close: () => tracing?.shutdown() },
+    ],
+  });
   const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+    const first = !shutdown.started;
     clearInterval(janitor);
-    await shutdown(cp, config, signal);
+    await shutdown.begin(signal); // a second signal cuts the grace short
+    if (!first) return;
+    // Every execution is terminal: stop listening and let in-flight responses go out.
     await api.stop();
     await management.stop();
+    await flushLogger(logger);
     process.exit(0);
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
-}
-
-/** SPEC §4: readiness 503 first, stop admitting, let queued and running work finish within the grace. */
-async function shutdown(cp: ControlPlane, config: Config, signal: string): Promise<void> {
-  log("draining", { signal, pending: cp.engine.pendingCount(), graceMs: config.shutdownGraceMs });
-  cp.health.phase = "draining";
-  cp.engine.stopAdmitting();
-  const deadline = Date.now() + config.shutdownGraceMs;
-  while (cp.engine.pendingCount() > 0 && Date.now() < deadline) await Bun.sleep(25);
-  const failed = cp.engine.failPending("SHUTDOWN", "The control plane shut down before the execution finished");
-  // Give sync callers whose executions just ended a moment to receive their responses.
-  await Bun.sleep(50);
-  await cp.deployer?.close();
-  cp.health.phase = "stopped";
-  log("stopped", { failed });
 }
 
 await main();

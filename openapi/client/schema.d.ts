@@ -660,6 +660,202 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/runtime-config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Current runtime configuration */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Snapshot with its revision */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RuntimeConfigSnapshot"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change the runtime configuration
+         * @description Takes effect on the next request. Fails with 409 unless expectedRevision is the current revision.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RuntimeConfigPatch"];
+                };
+            };
+            responses: {
+                /** @description Applied */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RuntimeConfigPatchResponse"];
+                    };
+                };
+                /** @description Missing expectedRevision (PATCH) or unparseable duration; a wrongly typed field is a VALIDATION_ERROR envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RuntimeConfigError"];
+                    };
+                };
+                /** @description Revision mismatch; the body carries currentRevision */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RuntimeConfigError"];
+                    };
+                };
+                /** @description Request body over the configured limit */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Request body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description The effective configuration is invalid */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RuntimeConfigValidationErrors"];
+                    };
+                };
+                /** @description Applying failed and was rolled back */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RuntimeConfigError"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/admin/runtime-config/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check a patch without applying it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RuntimeConfigPatch"];
+                };
+            };
+            responses: {
+                /** @description The patched configuration would be valid */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            valid: true;
+                        };
+                    };
+                };
+                /** @description Missing expectedRevision (PATCH) or unparseable duration; a wrongly typed field is a VALIDATION_ERROR envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RuntimeConfigError"];
+                    };
+                };
+                /** @description Request body over the configured limit */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Request body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description The effective configuration is invalid */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RuntimeConfigValidationErrors"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -813,6 +1009,50 @@ export interface components {
             success?: boolean;
             output?: unknown;
             error?: components["schemas"]["ErrorInfo"];
+        };
+        RuntimeConfigSnapshot: {
+            revision: number;
+            rateMaxPerSecond: number;
+            syncQueueEnabled: boolean;
+            syncQueueAdmissionEnabled: boolean;
+            syncQueueMaxEstimatedWait: string;
+            syncQueueMaxQueueWait: string;
+            syncQueueRetryAfterSeconds: number;
+        };
+        RuntimeConfigError: {
+            /** @description Human-readable text (reference shape, not an error code) */
+            error: string;
+            field?: string;
+            value?: string;
+            /** @description On 409 */
+            currentRevision?: number;
+            /** @description On 503 */
+            detail?: string;
+        };
+        RuntimeConfigValidationErrors: {
+            errors: string[];
+        };
+        /** @description Every field optional; null or absent means unchanged */
+        RuntimeConfigPatch: {
+            /** @description Required by PATCH; ignored by validate */
+            expectedRevision?: number | null;
+            rateMaxPerSecond?: number | null;
+            syncQueueEnabled?: boolean | null;
+            syncQueueAdmissionEnabled?: boolean | null;
+            /** @description ISO-8601 duration, e.g. PT2S, PT0.5S, PT1M30S (case-insensitive) */
+            syncQueueMaxEstimatedWait?: string | null;
+            /** @description ISO-8601 duration, e.g. PT2S, PT0.5S, PT1M30S (case-insensitive) */
+            syncQueueMaxQueueWait?: string | null;
+            syncQueueRetryAfterSeconds?: number | null;
+        };
+        RuntimeConfigPatchResponse: {
+            revision: number;
+            effectiveConfig: components["schemas"]["RuntimeConfigSnapshot"];
+            /** @description ISO-8601 instant */
+            appliedAt: string;
+            /** @description UUID of this change */
+            changeId: string;
+            warnings: string[];
         };
     };
     responses: never;

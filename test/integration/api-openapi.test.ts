@@ -31,8 +31,7 @@ describe("OpenAPI document", () => {
   test("contains every operation of the reference's API document", async () => {
     const reference = parse(await Bun.file(new URL("../../../shared/reference/nanofaas-openapi.yaml", import.meta.url)).text()) as Doc;
     const ours = new Set(operations((await buildOpenApiDocument()) as Doc));
-    // The admin runtime-config operations arrive with the observability work (issue 4).
-    const missing = operations(reference).filter((op) => !ours.has(op) && !op.includes("/v1/admin/"));
+    const missing = operations(reference).filter((op) => !ours.has(op));
     expect(missing).toEqual([]);
   });
 
