@@ -152,7 +152,9 @@ describe("RingBuffer iteration and draining", () => {
   test("iterator, forEach and toArray follow FIFO order across the wrap", () => {
     const { buffer } = run(4, wrapped);
     const visited: [number, number][] = [];
-    buffer.forEach((item, position) => visited.push([item, position]));
+    buffer.forEach((item, position) => {
+      visited.push([item, position]);
+    });
     expect([...buffer]).toEqual([3, 4, 5]);
     expect(visited).toEqual([
       [3, 0],
@@ -179,7 +181,7 @@ describe("RingBuffer iteration and draining", () => {
     const count = buffer.drainTo((item) => {
       out.push(item);
       expect(buffer.toArray()).not.toContain(item);
-      buffer.push(item * 10);
+      if (item < 10) buffer.push(item * 10); // guarded so a drain-until-empty bug ends (and fails)
     });
     expect([count, out]).toEqual([3, [3, 4, 5]]);
     expectCoherent(buffer, [30, 40, 50]);
@@ -200,11 +202,16 @@ describe("RingBuffer releases slots", () => {
     return refs;
   }
 
+  function removeEach(buffer: RingBuffer<object>, items: object[]): void {
+    for (const item of items) buffer.remove(item);
+  }
+
   test.each([
     ["shift", (b: RingBuffer<object>) => void b.drainTo(() => {})],
     ["clear", (b: RingBuffer<object>) => b.clear()],
     ["removeWhere", (b: RingBuffer<object>) => void b.removeWhere(() => true)],
-    ["remove", (b: RingBuffer<object>) => void [...b].forEach((item) => b.remove(item))],
+    ["remove from the head", (b: RingBuffer<object>) => removeEach(b, [...b])],
+    ["remove from the tail", (b: RingBuffer<object>) => removeEach(b, [...b].reverse())],
   ])("after %s, removed items can be collected", async (_name, empty) => {
     const buffer = new RingBuffer<object>(COUNT + 7);
     for (let i = 0; i < 7; i++) buffer.push({}) && buffer.shift(); // start mid-array so items wrap
