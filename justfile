@@ -21,7 +21,7 @@ start:
 # type check and lint
 check:
     tsc --noEmit -p .
-    biome lint src watchdog runtimes test
+    biome lint src watchdog runtimes test examples bench cli scripts
 
 # unit and integration tests
 test *ARGS:
@@ -45,3 +45,7 @@ build-watchdog:
 # regenerate docs that are generated from code (configuration table)
 docs:
     bun run scripts/write-config-docs.ts
+
+# ring buffer vs plain array microbenchmark (add --json for a machine-readable report)
+bench-ring:
+    bun bench/ring-buffer.ts
