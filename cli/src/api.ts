@@ -1,0 +1,73 @@
+/**
+ * @module
+ * The CLI's side of the generated client: builds it for the resolved endpoint and turns every way
+ * a call can fail into a `CliError` with the right exit code and one readable line — a network
+ * failure names the endpoint and how to change it; an HTTP error shows the server's envelope.
+ */
+import { backpressureOf, createNanofaasClient, type NanofaasClient } from "../../openapi/client";
+import { VERSION } from "../../src/version";
+import type { ResolvedEndpoint } from "./config";
+import { CliError, ExitCode, exitCodeForStatus } from "./errors";
+
+export interface Api extends ResolvedEndpoint {
+  client: NanofaasClient;
+}
+
+export function connect(resolved: ResolvedEndpoint): Api {
+  const client = createNanofaasClient(resolved.endpoint, { headers: { "user-agent": `nanofaas-cli/${VERSION}` } });
+  return { ...resolved, client };
+}
+
+interface Result<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
+
+/** Awaits a client call; network failures become exit 5 with a hint. HTTP errors are returned. */
+export async function send<R extends Result<unknown>>(api: Api, request: Promise<R>): Promise<R> {
+  try {
+    return await request;
+  } catch (error) {
+    throw new CliError(
+      ExitCode.UNAVAILABLE,
+      `cannot reach nanofaas at ${api.endpoint} (${networkReason(error)}) — is it running? ` +
+        `set --endpoint or NANOFAAS_ENDPOINT${api.source === "default" || api.source.startsWith("context") ? "" : ` (now from ${api.source})`}`,
+    );
+  }
+}
+
+/** Like `send`, then throws for any non-2xx answer. */
+export async function expectOk<T>(api: Api, request: Promise<Result<T>>): Promise<{ data: T; response: Response }> {
+  const result = await send(api, request);
+  if (result.response.ok) return { data: result.data as T, response: result.response };
+  throw httpError(result.response, result.error);
+}
+
+/** `CODE: message` from the envelope (plus 429 retry hints and validation details). */
+export function httpError(response: Response, body: unknown): CliError {
+  const envelope = body as { error?: unknown; message?: unknown; details?: unknown } | undefined;
+  const code = typeof envelope?.error === "string" ? envelope.error : `HTTP ${response.status}`;
+  const message = typeof envelope?.message === "string" ? envelope.message : typeof body === "string" && body ? body.slice(0, 200) : response.statusText;
+  const hint = backpressureOf(response);
+  const suffix = hint ? ` (reason ${hint.reason}; retry after ${hint.retryAfterSeconds} s)` : "";
+  const details = Array.isArray(envelope?.details) ? envelope.details.map((d) => `  - ${String(d)}`) : [];
+  return new CliError(exitCodeForStatus(response.status), `${code}: ${message}${suffix}`, details);
+}
+
+function networkReason(error: unknown): string {
+  const e = error as { code?: string; name?: string; message?: string };
+  switch (e.code) {
+    case "ECONNREFUSED":
+    case "ConnectionRefused":
+      return "connection refused";
+    case "ENOTFOUND":
+      return "host not found";
+    case "ECONNRESET":
+    case "ConnectionClosed":
+      return "connection reset";
+    default:
+      if (e.name === "TimeoutError") return "timed out";
+      return e.message?.split("\n")[0] ?? String(error);
+  }
+}

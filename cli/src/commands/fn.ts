@@ -1,0 +1,109 @@
+/**
+ * @module
+ * `nanofaas fn list|get|apply|delete`. `apply` creates the function, or — because the API has no
+ * update — deletes and re-creates it when the registered spec differs, and does nothing when it
+ * matches (see spec-diff.ts for what "matches" means).
+ */
+import type { Command } from "commander";
+import type { FunctionResponse, FunctionSpec } from "../../../openapi/client";
+import { type Api, expectOk, httpError, send } from "../api";
+import { keyValues, render, table } from "../output";
+import type { Session } from "../session";
+import { specDifferences } from "../spec-diff";
+import { readSpecFile } from "../spec-file";
+
+const nameParam = (name: string) => ({ params: { path: { name } } });
+
+export function registerFnCommands(program: Command, session: Session): void {
+  const fn = program.command("fn").description("manage functions");
+
+  fn.command("list")
+    .alias("ls")
+    .description("list registered functions")
+    .action(async () => {
+      const api = await session.api();
+      const { data } = await expectOk(api, api.client.GET("/v1/functions"));
+      session.io.out(await render(session.format() ?? "table", data, () => functionsTable(data)));
+    });
+
+  fn.command("get <name>")
+    .description("show one function (its resolved spec)")
+    .action(async (name: string) => {
+      const api = await session.api();
+      const { data } = await expectOk(api, api.client.GET("/v1/functions/{name}", nameParam(name)));
+      session.io.out(await render(session.format() ?? "table", data, () => keyValues(Object.entries(data))));
+    });
+
+  fn.command("delete <name>")
+    .alias("rm")
+    .description("delete a function (queued executions fail, running ones finish)")
+    .option("--ignore-not-found", "exit 0 when the function does not exist")
+    .action(async (name: string, options: { ignoreNotFound?: boolean }) => {
+      const api = await session.api();
+      const { response, error } = await send(api, api.client.DELETE("/v1/functions/{name}", nameParam(name)));
+      let action = "deleted";
+      if (response.status === 404 && options.ignoreNotFound) action = "not found";
+      else if (!response.ok) throw httpError(response, error);
+      await report(session, name, action);
+    });
+
+  fn.command("apply")
+    .description("create a function from a spec file, or re-create it when the spec changed (there is no in-place update)")
+    .requiredOption("-f, --file <spec>", "function spec (YAML or JSON)")
+    .option("--force", "delete and re-create even when the registered function matches")
+    .action(async (options: { file: string; force?: boolean }) => {
+      const spec = await readSpecFile(options.file, session.io.cwd);
+      const api = await session.api();
+      const outcome = await apply(api, spec, options.force ?? false);
+      await report(session, spec.name, outcome.action, outcome.changed);
+    });
+}
+
+interface ApplyOutcome {
+  action: "created" | "recreated" | "unchanged";
+  changed?: string[];
+}
+
+async function apply(api: Api, spec: FunctionSpec, force: boolean): Promise<ApplyOutcome> {
+  const create = () => expectOk(api, api.client.POST("/v1/functions", { body: spec }));
+  const first = await send(api, api.client.POST("/v1/functions", { body: spec }));
+  if (first.response.status === 201) return { action: "created" };
+  if (first.response.status !== 409) throw httpError(first.response, first.error);
+
+  const current = await send(api, api.client.GET("/v1/functions/{name}", nameParam(spec.name)));
+  if (current.response.status === 404) {
+    await create(); // deleted by someone else in between
+    return { action: "created" };
+  }
+  if (!current.response.ok) throw httpError(current.response, current.error);
+  const changed = specDifferences(spec, current.data as FunctionResponse);
+  if (changed.length === 0 && !force) return { action: "unchanged" };
+  await expectOk(api, api.client.DELETE("/v1/functions/{name}", nameParam(spec.name)));
+  await create();
+  return { action: "recreated", changed };
+}
+
+async function report(session: Session, name: string, action: string, changed?: string[]): Promise<void> {
+  const format = session.format() ?? "table";
+  const value = changed ? { name, action, changed } : { name, action };
+  session.io.out(
+    await render(format, value, () => {
+      if (action !== "recreated") return `function/${name} ${action}\n`;
+      const why = changed && changed.length > 0 ? `changed: ${changed.join(", ")}` : "forced";
+      return `function/${name} recreated (${why}; nanofaas has no update, so it was deleted and registered again)\n`;
+    }),
+  );
+}
+
+function functionsTable(functions: FunctionResponse[]): string {
+  const rows = functions.map((f) => [
+    f.name,
+    f.effectiveExecutionMode,
+    f.deploymentBackend,
+    f.concurrency,
+    f.queueSize,
+    f.timeoutMs,
+    f.image ?? f.endpointUrl,
+  ]);
+  return table(["NAME", "MODE", "BACKEND", "CONCURRENCY", "QUEUE", "TIMEOUT_MS", "IMAGE/ENDPOINT"], rows);
+}

@@ -1,0 +1,97 @@
+/**
+ * @module
+ * `nanofaas init NAME --runtime ts|python [--dir DIR] [--runtimes DIR]`: scaffolds a function
+ * (see scaffold/templates.ts). The handler runs through nanofaas's own runtimes, so init must find
+ * a nanofaas checkout's `runtimes/` directory: `--runtimes`, else the nearest ancestor of the new
+ * directory (or of the working directory) that has one, else the checkout this CLI comes from.
+ * Inside that checkout paths are written relative (the function stays movable with the repo);
+ * outside it they are absolute.
+ */
+import { existsSync } from "node:fs";
+import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import type { Command } from "commander";
+import { usageError } from "../errors";
+import { render } from "../output";
+import { RUNTIMES, type Runtime, scaffold } from "../scaffold/templates";
+import type { Io, Session } from "../session";
+
+const ENTRY: Record<Runtime, string> = { ts: "bun/src/main.ts", python: "python/run.py" };
+
+export function registerInitCommand(program: Command, session: Session): void {
+  program
+    .command("init <name>")
+    .description("scaffold a function: handler, payloads, spec, justfile and Dockerfile")
+    .requiredOption("-r, --runtime <runtime>", `runtime: ${RUNTIMES.join(" | ")}`)
+    .option("--dir <dir>", "where to create it (default: ./<name>)")
+    .option("--runtimes <dir>", "nanofaas's runtimes/ directory (default: found automatically)")
+    .action(async (name: string, flags: { runtime: string; dir?: string; runtimes?: string }) => {
+      if (!(RUNTIMES as readonly string[]).includes(flags.runtime)) {
+        throw usageError(`--runtime must be one of ${RUNTIMES.join(", ")} (got '${flags.runtime}')`);
+      }
+      const runtime = flags.runtime as Runtime;
+      // The server's own rule; imported lazily because that module loads zod (slow start-up).
+      const { FUNCTION_NAME_PATTERN } = await import("../../../src/domain/function-spec");
+      if (name.length > 63 || !FUNCTION_NAME_PATTERN.test(name)) {
+        throw usageError(`invalid name '${name}': lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters`);
+      }
+      const { cwd } = session.io;
+      const dir = resolve(cwd, flags.dir ?? name);
+      if (existsSync(dir) && (await readdir(dir)).length > 0) throw usageError(`${dir} already exists and is not empty`);
+      const runtimes = findRuntimes(runtime, dir, session.io, flags.runtimes);
+      const files = scaffold({ name, runtime, runtimesPath: pathFrom(dir, runtimes) });
+      for (const [file, content] of Object.entries(files)) {
+        await mkdir(dirname(join(dir, file)), { recursive: true });
+        await writeFile(join(dir, file), content);
+      }
+      const rel = relative(cwd, dir);
+      const shown = rel === "" ? "." : rel.startsWith("..") ? dir : rel;
+      const value = { name, runtime, directory: dir, files: Object.keys(files).sort() };
+      session.io.out(await render(session.format() ?? "table", value, () => nextSteps(name, shown, value.files)));
+    });
+}
+
+function findRuntimes(runtime: Runtime, dir: string, { cwd, execPath }: Io, flag: string | undefined): string {
+  const valid = (candidate: string) => existsSync(join(candidate, ENTRY[runtime]));
+  if (flag) {
+    const given = resolve(cwd, flag);
+    if (!valid(given)) throw usageError(`--runtimes ${flag}: no ${ENTRY[runtime]} there (pass nanofaas's runtimes/ directory)`);
+    return given;
+  }
+  // Last, the checkout this CLI comes from: its sources (import.meta.dir; inside Bun's virtual file
+  // system when compiled, so that candidate just fails) or dist/ beside a compiled binary.
+  const own = [resolve(import.meta.dir, "../../.."), resolve(dirname(execPath), "..")];
+  const candidates = [...ancestors(dir), ...ancestors(cwd), ...own].map((d) => join(d, "runtimes"));
+  const found = candidates.find(valid);
+  if (!found) {
+    throw usageError(`cannot find nanofaas's runtimes/${ENTRY[runtime]}: run init inside a nanofaas checkout or pass --runtimes <checkout>/runtimes`);
+  }
+  return found;
+}
+
+function ancestors(start: string): string[] {
+  const out: string[] = [];
+  for (let d = start; ; d = dirname(d)) {
+    out.push(d);
+    if (dirname(d) === d) return out;
+  }
+}
+
+/** `runtimes` as written into the new files: relative inside the checkout, else absolute. */
+export function pathFrom(dir: string, runtimes: string): string {
+  const checkout = dirname(runtimes);
+  if (dir !== checkout && !dir.startsWith(checkout + sep)) return runtimes;
+  const rel = relative(dir, runtimes);
+  return isAbsolute(rel) || rel.startsWith("..") ? rel : `./${rel}`;
+}
+
+function nextSteps(name: string, dir: string, files: string[]): string {
+  return [
+    `created ${dir}/: ${files.join(", ")}`,
+    "next:",
+    `  nanofaas fn apply -f ${dir}/function.yaml`,
+    `  nanofaas invoke ${name} --payload ${dir}/payloads/happy-path.json`,
+    `  (just --justfile ${dir}/justfile --list: run locally, build the image)`,
+    "",
+  ].join("\n");
+}
