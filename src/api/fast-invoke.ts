@@ -23,8 +23,11 @@ export interface FastInvokeDeps {
   maxBodyBytes: number;
   /** The full app: answers everything the fast path does not. */
   fallback: FetchHandler;
-  /** Called once per request served here, for request metrics (route is the OpenAPI path). */
-  onServed?: (route: string, method: string, status: number, startedAt: number) => void;
+  /**
+   * Called once per request served here, for request metrics and the access log (route is the
+   * OpenAPI path; request and response let the log name the path, execution id and trace id).
+   */
+  onServed?: (route: string, method: string, status: number, startedAt: number, request: Request, response: Response) => void;
 }
 
 type Verb = "invoke" | "enqueue";
@@ -41,7 +44,7 @@ export function createFastInvokeHandler(deps: FastInvokeDeps): FetchHandler {
     const options = body && readOptions(request, target.verb);
     if (!body || !options) return fallback(rebuild(request, text), server);
     const response = await answer(invoker, target, body, options);
-    deps.onServed?.(`/v1/functions/{name}:${target.verb}`, "POST", response.status, startedAt);
+    deps.onServed?.(`/v1/functions/{name}:${target.verb}`, "POST", response.status, startedAt, request, response);
     return response;
   };
 }
