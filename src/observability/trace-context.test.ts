@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import type { TraceContext } from "../execution/execution-record";
 import { formatTraceparent, normalizeTraceContext, parseTraceparent, traceIdOf } from "./trace-context";
 
 const TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
@@ -34,7 +35,7 @@ describe("parseTraceparent", () => {
 
 describe("trace context of a new execution", () => {
   test("X-Trace-Id is derived from traceparent when the caller sent none", () => {
-    const trace = { traceparent: `00-${TRACE}-${SPAN}-01`, tracestate: "vendor=1" };
+    const trace: TraceContext = { traceparent: `00-${TRACE}-${SPAN}-01`, tracestate: "vendor=1" };
     normalizeTraceContext(trace);
     expect(trace).toEqual({ traceId: TRACE, traceparent: `00-${TRACE}-${SPAN}-01`, tracestate: "vendor=1" });
   });
