@@ -109,6 +109,18 @@ describe("process backend", () => {
     expect(readyCounts("moody")).toEqual([1, 0, 1, 0, 1]);
   });
 
+  test("one failed health probe does not take a ready replica out of rotation", async () => {
+    const d = start({ healthIntervalMs: 20 });
+    await d.provision(echoFunction("steady", 1));
+    await until(() => d.readyReplicas("steady") === 1, "ready");
+    const base = new URL(d.pickEndpoint("steady")!).origin;
+    await fetch(`${base}/health/503/2`, { method: "PUT" });
+    await Bun.sleep(200); // ten probe periods: the two failures and several successes
+    pids("steady");
+    expect(readyCounts("steady")).toEqual([1]);
+    expect(log.matching(/health check failed/)).toEqual([]);
+  });
+
   test("deprovision kills whole process groups, wrapper children included", async () => {
     const d = start();
     // `sh` runs bun as a child (the trailing `exit` keeps sh from exec-ing it): two processes each.
@@ -122,6 +134,19 @@ describe("process backend", () => {
     expect(d.pickEndpoint("wrapped")).toBeUndefined();
     expect(readyCounts("wrapped").at(-1)).toBe(0);
     expect(await survivors(groups)).toEqual([]);
+  });
+
+  test("when a wrapper dies, what it started dies too before the restart", async () => {
+    const d = start();
+    await d.provision(fn({ name: "shell", command: ["sh", "-c", `'${BUN}' '${ECHO_POD}'; exit 0`], scalingConfig: { minReplicas: 1 } }));
+    await until(() => d.readyReplicas("shell") === 1, "ready");
+    const [wrapper] = pids("shell");
+    const pod = runningInGroup(wrapper!).find((pid) => pid !== wrapper)!;
+    process.kill(wrapper!, "SIGKILL");
+    expect(await survivors([wrapper!])).toEqual([]);
+    expect(isRunning(pod)).toBe(false);
+    await until(() => d.readyReplicas("shell") === 1, "the restarted replica ready");
+    pids("shell");
   });
 
   test("close() stops every function and removes its exit hook", async () => {
@@ -162,6 +187,15 @@ describe("process backend", () => {
       "[fn/sulky#0] nanofaas: not ready within 300 ms (last probe: GET /health answered 503); stopping it",
     );
     expect(log.matching(/^\[fn\/sulky#0\] nanofaas: exited with code 0; restarting in 100 ms$/)).toHaveLength(1);
+  });
+
+  test("a program that does not listen on PORT gets a hint", async () => {
+    const d = start({ readinessTimeoutMs: 200 });
+    await d.provision(fn({ name: "deaf", command: ["sleep", "30"], scalingConfig: { minReplicas: 1 } }));
+    pids("deaf");
+    await until(() => log.matching(/deaf#0\] nanofaas: not ready/).length === 1, "the readiness failure", 3000);
+    pids("deaf");
+    expect(log.matching(/^\[fn\/deaf#0\] nanofaas: not ready within 200 ms \(last probe: GET \/health failed: connection refused; does it listen on 127\.0\.0\.1:\$PORT \(\d+\)\?\); stopping it$/)).toHaveLength(1);
   });
 
   test("a replica that ignores SIGTERM is SIGKILLed after the grace", async () => {

@@ -48,13 +48,13 @@ describe("probeHealth", () => {
 
   test("a non-2xx status is reported", async () => {
     status = 503;
-    expect(await probeHealth(base, never, 1000)).toEqual({ ok: false, detail: "GET /health answered 503" });
+    expect(await probeHealth(base, never, 1000)).toEqual({ ok: false, kind: "answered", detail: "GET /health answered 503" });
   });
 
   test("a slow answer times out with a readable reason", async () => {
     hang = true;
     try {
-      expect(await probeHealth(base, never, 50)).toEqual({ ok: false, detail: "GET /health failed: no answer within 50 ms" });
+      expect(await probeHealth(base, never, 50)).toEqual({ ok: false, kind: "unreachable", detail: "GET /health failed: no answer within 50 ms" });
     } finally {
       hang = false;
     }
@@ -63,7 +63,7 @@ describe("probeHealth", () => {
   test("a closed port is a failure, not an exception", async () => {
     const ports = new PortAllocator("127.0.0.1");
     const result = await probeHealth(`http://127.0.0.1:${ports.allocate()}`, never, 1000);
-    expect(result.ok).toBe(false);
+    expect(result).toEqual({ ok: false, kind: "unreachable", detail: "GET /health failed: connection refused" });
   });
 });
 

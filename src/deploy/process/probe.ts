@@ -4,7 +4,8 @@
  * restart backoff. Kept apart from replica.ts so that each is testable on its own.
  */
 
-export type ProbeResult = { ok: true } | { ok: false; detail: string };
+/** `answered`: the program listens but is not healthy; `unreachable`: no HTTP answer at all. */
+export type ProbeResult = { ok: true } | { ok: false; kind: "answered" | "unreachable"; detail: string };
 
 /** `GET <baseUrl>/health`; 2xx is healthy (reference §5.5). Never rejects. */
 export async function probeHealth(baseUrl: string, signal: AbortSignal, timeoutMs: number): Promise<ProbeResult> {
@@ -12,11 +13,19 @@ export async function probeHealth(baseUrl: string, signal: AbortSignal, timeoutM
     const response = await fetch(`${baseUrl}/health`, { signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) });
     // Drain the body so that the keep-alive connection can be reused by the next probe.
     await response.arrayBuffer();
-    return response.ok ? { ok: true } : { ok: false, detail: `GET /health answered ${response.status}` };
+    return response.ok ? { ok: true } : { ok: false, kind: "answered", detail: `GET /health answered ${response.status}` };
   } catch (error) {
-    const reason = error instanceof Error ? (error.name === "TimeoutError" ? `no answer within ${timeoutMs} ms` : error.message) : String(error);
-    return { ok: false, detail: `GET /health failed: ${reason}` };
+    return { ok: false, kind: "unreachable", detail: `GET /health failed: ${failureReason(error, timeoutMs)}` };
   }
+}
+
+/** A short reason: Bun's connection errors carry an errno `code` and a long generic message. */
+function failureReason(error: unknown, timeoutMs: number): string {
+  if (!(error instanceof Error)) return String(error);
+  if (error.name === "TimeoutError") return `no answer within ${timeoutMs} ms`;
+  const code = (error as { code?: unknown }).code;
+  if (code === "ECONNREFUSED") return "connection refused";
+  return typeof code === "string" && code !== "" ? code : error.message;
 }
 
 /** Resolves after `ms`, or at once when `signal` aborts. Never rejects. */

@@ -40,6 +40,10 @@ export interface ReplicaContext {
   onReadyChange(): void;
 }
 
+const MIN_PROBE_TIMEOUT_MS = 100;
+/** Consecutive failed probes that take a ready replica out of rotation. */
+const UNHEALTHY_AFTER_FAILURES = 3;
+
 /** How long to wait for a dead replica's pipes to drain. */
 const OUTPUT_DRAIN_MS = 1000;
 
@@ -63,7 +67,7 @@ interface Run {
   detach(): void;
 }
 
-type Readiness = { kind: "ready" } | { kind: "aborted" } | { kind: "timeout"; last: string };
+type Readiness = { kind: "ready" } | { kind: "aborted" } | { kind: "timeout"; last: string; reachable: boolean };
 
 export class Replica {
   /** `http://host:port` of the current run (set at spawn, before it is ready). */
@@ -195,7 +199,11 @@ export class Replica {
     const { readinessTimeoutMs } = this.ctx.timing;
     const readiness = await this.waitUntilHealthy(run.baseUrl, run.startedAt + readinessTimeoutMs, run.signal);
     if (readiness.kind === "aborted") return {};
-    if (readiness.kind === "timeout") return { problem: `not ready within ${readinessTimeoutMs} ms (last probe: ${readiness.last})` };
+    if (readiness.kind === "timeout") {
+      // The usual newcomer mistake: a server hard-wired to 8080 instead of the PORT it is given.
+      const hint = readiness.reachable ? "" : `; does it listen on ${this.ctx.host}:$PORT (${run.port})?`;
+      return { problem: `not ready within ${readinessTimeoutMs} ms (last probe: ${readiness.last}${hint})` };
+    }
     const readySince = performance.now();
     this.setReady(true);
     this.log(`ready after ${Math.round(readySince - run.startedAt)} ms`);
@@ -220,40 +228,50 @@ export class Replica {
   /** Polls `/health` every probeIntervalMs until 2xx, the deadline, or the run ends. */
   private async waitUntilHealthy(baseUrl: string, deadline: number, signal: AbortSignal): Promise<Readiness> {
     let last = "no probe answered";
+    let reachable = false;
     while (!signal.aborted) {
       const remaining = deadline - performance.now();
-      if (remaining <= 0) return { kind: "timeout", last };
-      const result = await probeHealth(baseUrl, signal, Math.max(1, Math.min(1000, remaining)));
+      if (remaining <= 0) return { kind: "timeout", last, reachable };
+      // A floor on the probe timeout: a probe squeezed into the last millisecond would report a
+      // meaningless timeout instead of what the program answered.
+      const result = await probeHealth(baseUrl, signal, Math.min(1000, Math.max(MIN_PROBE_TIMEOUT_MS, remaining)));
       if (signal.aborted) break;
       if (result.ok) return { kind: "ready" };
       last = result.detail;
+      reachable ||= result.kind === "answered";
       await sleep(Math.min(this.ctx.timing.probeIntervalMs, Math.max(0, deadline - performance.now())), signal);
     }
     return { kind: "aborted" };
   }
 
-  /** Probes a ready replica; returns why it must be restarted, or undefined once aborted. */
+  /**
+   * Probes a ready replica; returns why it must be restarted, or undefined once aborted. Like a
+   * Kubernetes readiness probe (failureThreshold 3) one slow answer does not take it out of
+   * rotation: a single-threaded pod busy with a long invocation often misses one probe.
+   */
   private async watchHealth(baseUrl: string, signal: AbortSignal): Promise<string | undefined> {
     const { healthIntervalMs, readinessTimeoutMs } = this.ctx.timing;
-    let failingSince: number | undefined;
+    let failures = 0;
+    let failingSince = 0;
     while (!signal.aborted) {
       await sleep(healthIntervalMs, signal);
       if (signal.aborted) break;
       const result = await probeHealth(baseUrl, signal, Math.min(1000, readinessTimeoutMs));
       if (signal.aborted) break;
       if (result.ok) {
-        if (failingSince !== undefined) this.log("healthy again");
-        failingSince = undefined;
+        if (failures >= UNHEALTHY_AFTER_FAILURES) this.log("healthy again");
+        failures = 0;
         this.setReady(true);
         continue;
       }
-      const now = performance.now();
-      if (failingSince === undefined) {
-        failingSince = now;
+      if (failures++ === 0) failingSince = performance.now();
+      if (failures === UNHEALTHY_AFTER_FAILURES) {
         this.setReady(false);
-        this.log(`health check failed (${result.detail}); taking no invocations until it recovers`);
-      } else if (now - failingSince >= readinessTimeoutMs) {
-        return `unhealthy for ${Math.round(now - failingSince)} ms (${result.detail})`;
+        this.log(`health check failed ${failures} times (${result.detail}); taking no invocations until it recovers`);
+      }
+      const failingFor = performance.now() - failingSince;
+      if (failures >= UNHEALTHY_AFTER_FAILURES && failingFor >= readinessTimeoutMs) {
+        return `unhealthy for ${Math.round(failingFor)} ms (${result.detail})`;
       }
     }
     return undefined;
