@@ -42,6 +42,7 @@ export function registerInvokeCommands(program: Command, session: Session): void
         api.client.POST("/v1/functions/{name}:invoke", {
           params: { path: { name }, header: { ...headers(flags), ...(timeout ? { "x-timeout-ms": timeout } : {}) } },
           body: { input },
+          fetch: waitAsLongAsTheServer,
         }),
       );
       const format = session.format();
@@ -63,6 +64,13 @@ export function registerInvokeCommands(program: Command, session: Session): void
       session.io.out(format ? await render(format, data, () => responseTable(data)) : `${data.executionId}\n`);
     });
 }
+
+/**
+ * A sync invocation may legitimately send no byte for up to 900 s (timeoutMs, X-Timeout-Ms), and
+ * Bun's fetch drops a connection idle for 5 minutes by default. The server always answers by its
+ * own deadline, so the CLI waits for it (Ctrl-C still works).
+ */
+const waitAsLongAsTheServer = (request: Request) => fetch(request, { timeout: false });
 
 function headers(flags: InvokeFlags): { "idempotency-key"?: string; "x-trace-id"?: string } {
   return {
