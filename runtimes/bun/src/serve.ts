@@ -37,7 +37,29 @@ export function serveHandler(handler: Handler, options: ServeOptions): void {
   }
   const log = createLogger(write, settings.functionName ? { function: settings.functionName } : {});
   const runtime = createRuntime({ handler, settings, initDurationMs: options.initDurationMs, write });
-  let server: ReturnType<typeof Bun.serve>;
+  let server: ReturnType<typeof Bun.serve> | undefined;
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info("shutting down", { signal });
+    runtime.startDraining();
+    const giveUp = setTimeout(() => {
+      log.error("shutdown grace exceeded; exiting");
+      process.exit(1);
+    }, settings.timeoutMs + CALLBACK_FLUSH_MS);
+    // stop() refuses new connections, closes idle keep-alive ones and resolves once in-flight
+    // responses have been written.
+    await server?.stop();
+    await runtime.flushCallbacks();
+    clearTimeout(giveUp);
+    log.info("stopped");
+    process.exit(0);
+  };
+  // Installed before the port opens and is announced: whoever starts us may send SIGTERM the
+  // moment it reads the "listening" line, and the default action would kill us mid-request.
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
   try {
     server = Bun.serve({
       port: settings.port,
@@ -52,25 +74,4 @@ export function serveHandler(handler: Handler, options: ServeOptions): void {
     fail("cannot listen", error, write);
   }
   log.info("listening", { port: server.port, timeoutMs: settings.timeoutMs, initDurationMs: Math.round(options.initDurationMs) });
-
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info("shutting down", { signal });
-    runtime.startDraining();
-    const giveUp = setTimeout(() => {
-      log.error("shutdown grace exceeded; exiting");
-      process.exit(1);
-    }, settings.timeoutMs + CALLBACK_FLUSH_MS);
-    // stop() refuses new connections, closes idle keep-alive ones and resolves once in-flight
-    // responses have been written.
-    await server.stop();
-    await runtime.flushCallbacks();
-    clearTimeout(giveUp);
-    log.info("stopped");
-    process.exit(0);
-  };
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
-  process.on("SIGINT", () => void shutdown("SIGINT"));
 }
