@@ -66,8 +66,15 @@ export async function spawnPod(options: SpawnPodOptions): Promise<ProcessPod> {
     }
   };
   const drained = Promise.all([drain(proc.stdout), drain(proc.stderr)]);
+  // A pod that exits before anyone stopped or signalled it is a finding in itself: say how it ended.
+  let intended = false;
+  let died: string | null = null;
+  void proc.exited.then((code) => {
+    if (!intended) died = `pid ${proc.pid} exited on its own (code ${code}, signal ${proc.signalCode ?? "none"})`;
+  });
 
   const stop = async () => {
+    intended = true;
     if (proc.exitCode === null && proc.signalCode === null) {
       proc.kill("SIGTERM");
       const timer = setTimeout(() => proc.kill("SIGKILL"), 3000);
@@ -97,7 +104,11 @@ export async function spawnPod(options: SpawnPodOptions): Promise<ProcessPod> {
     baseUrl: `http://127.0.0.1:${boundPort}`,
     pid: proc.pid,
     stop,
-    signal: (signal) => proc.kill(signal),
+    signal: (signal) => {
+      intended = true;
+      proc.kill(signal);
+    },
+    diedUnexpectedly: () => (died ? `${died}; output:\n${output}` : null),
     exited: proc.exited,
     exitCode: () => proc.exitCode,
     output: () => output,

@@ -19,6 +19,8 @@ export interface ContractPod {
   exited?: Promise<number>;
   /** Everything the pod wrote so far; enables the structured-log test. */
   output?(): string;
+  /** How the pod ended if it exited without being stopped or signalled, else null. */
+  diedUnexpectedly?(): string | null;
 }
 
 /** Starts a fresh pod serving the contract handler, with `env` added to its environment. */
@@ -38,6 +40,11 @@ export interface ContractOptions {
    * or "generate" (serve it and echo a generated id in `X-Execution-Id`, the watchdog). Default "reject".
    */
   missingExecutionId?: "reject" | "generate";
+  /**
+   * SIGTERM handlers are installed before the pod announces it is listening (default true).
+   * Only for a pod with a known, reported bug; remove the override once it is fixed.
+   */
+  signalsReadyWhenListening?: boolean;
 }
 
 export interface SuiteContext {
@@ -65,7 +72,9 @@ export function runContractSuite(name: string, startPod: StartPod, options: Cont
       main = ctx.track(await startPod());
     });
     afterAll(async () => {
+      const deaths = started.map((pod) => pod.diedUnexpectedly?.() ?? null).filter((d) => d !== null);
       await Promise.all(started.map((pod) => pod.stop()));
+      expect(deaths).toEqual([]);
       for (const pod of started) if (pod.exited) expect(await pod.exited).toBeNumber();
     });
     registerBasicTests(ctx);
@@ -175,9 +184,10 @@ function registerBasicTests(ctx: SuiteContext): void {
 
   test("concurrent invocations run in parallel", async () => {
     const started = performance.now();
-    const replies = await Promise.all([1, 2, 3, 4].map((n) => invoke(base(), { op: "sleep", ms: 400, value: n })));
+    const replies = await Promise.all([1, 2, 3, 4].map((n) => invoke(base(), { op: "sleep", ms: 800, value: n })));
     expect(replies.map((r) => r.json)).toEqual([1, 2, 3, 4]);
-    // Serially this takes 1600 ms; the margin absorbs a busy 2-core CI machine.
-    expect(performance.now() - started).toBeLessThan(1300);
+    // Serially at least 3200 ms. Per-call overhead (a process spawn per call for a STDIO child)
+    // adds to the 800 ms rather than multiplying it, so 1600 ms of slack survives a busy machine.
+    expect(performance.now() - started).toBeLessThan(2400);
   });
 }
