@@ -3,9 +3,10 @@
  * ports, starts timers and handles signals (ARCHITECTURE.md, house style 1).
  */
 import { ConfigError, type Config, loadConfig, resolveDeploymentBackend } from "./config/config";
-import { createControlPlane } from "./control-plane";
+import { type ControlPlane, createControlPlane } from "./control-plane";
 import { createDeployer } from "./deploy/create-deployer";
-import { createLogger, flushLogger } from "./observability/logger";
+import { registerDeclarativeFunctions } from "./registry/declarative-functions";
+import { createLogger, flushLogger, type Logger } from "./observability/logger";
 import type { OtlpTracing } from "./observability/otlp-tracing";
 import { registerProcessMetrics } from "./observability/process-metrics";
 import { createShutdown } from "./observability/shutdown";
@@ -77,6 +78,7 @@ async function main(): Promise<void> {
     "started",
   );
 
+  if (config.functionsDir) await registerFunctionsFromDisk(cp, config.functionsDir, logger);
   cp.health.phase = "ready";
   const janitor = setInterval(() => cp.engine.sweep(), JANITOR_INTERVAL_MS);
 
@@ -103,6 +105,17 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+/** Registers the specs in NANOFAAS_FUNCTIONS_DIR; a broken spec stops start-up like a config error. */
+async function registerFunctionsFromDisk(cp: ControlPlane, path: string, logger: Logger): Promise<void> {
+  try {
+    await registerDeclarativeFunctions(cp.functions, path, (message) => logger.info({ path }, message));
+  } catch (error) {
+    process.stderr.write(`nanofaas: ${(error as Error).message}\n`);
+    await cp.deployer?.close();
+    process.exit(EXIT_CONFIG);
+  }
 }
 
 await main();

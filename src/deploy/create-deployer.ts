@@ -6,10 +6,18 @@
 import type { Config, DeploymentBackendId } from "../config/config";
 import type { Deployer } from "./deployer";
 
-export async function createDeployer(backend: DeploymentBackendId, _config: Config): Promise<Deployer | undefined> {
+export async function createDeployer(backend: DeploymentBackendId, config: Config): Promise<Deployer | undefined> {
   switch (backend) {
     case "none":
       return undefined;
+    case "process": {
+      const { createProcessDeployer } = await import("./process/process-deployer");
+      return createProcessDeployer(config);
+    }
+    case "docker": {
+      const { createDockerDeployer } = await import("./docker/docker-deployer");
+      return createDockerDeployer(config);
+    }
     default:
       throw new Error(`deployment backend '${backend}' is not available in this build yet`);
   }
