@@ -53,7 +53,10 @@ async function startControlPlane(env: Record<string, string>) {
   const lines: LogLine[] = [];
   void (async () => {
     let buffer = "";
-    for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    for (;;) {
+      const { done, value: chunk } = await reader.read();
+      if (done) break;
       buffer += chunk;
       let nl = buffer.indexOf("\n");
       while (nl >= 0) {
