@@ -28,6 +28,7 @@ describe("loadConfig", () => {
       maxOutputBytes: 6 * 1024 * 1024,
       inputFile: undefined,
       outputFile: undefined,
+      tmpDir: "/tmp",
       functionName: "unknown",
       logLevel: "info",
       executionId: undefined,
@@ -108,6 +109,11 @@ describe("loadConfig", () => {
     expect(problems({ ...CMD, CALLBACK_URL: "ftp://cp", EXECUTION_ID: "e" })[0]).toContain("CALLBACK_URL");
     // Warm mode does not call back, so it does not care.
     expect(problems({ ...CMD, WARM: "true", CALLBACK_URL: "http://cp" })).toEqual([]);
+  });
+
+  test("tmpDir follows TMPDIR without its trailing slash", () => {
+    expect(loadConfig({ ...CMD, TMPDIR: "/var/tmp/" }).tmpDir).toBe("/var/tmp");
+    expect(loadConfig({ ...CMD, TMPDIR: "/" }).tmpDir).toBe("/");
   });
 
   test("values are trimmed and blanks count as unset", () => {

@@ -35,6 +35,8 @@ export interface Config {
   /** Pinned FILE-mode paths; when unset each invocation gets its own private directory. */
   inputFile?: string;
   outputFile?: string;
+  /** Where per-invocation FILE directories go: `TMPDIR` (as os.tmpdir(), without loading node:os). */
+  tmpDir: string;
   functionName: string;
   logLevel: LogLevel;
   /** Fallbacks for the `X-Execution-Id` / `X-Trace-Id` headers, and the one-shot identity. */
@@ -100,6 +102,7 @@ export function loadConfig(env: Env): Config {
     maxOutputBytes: int("MAX_OUTPUT_BYTES", DEFAULT_MAX_OUTPUT_BYTES, 1, 2 ** 31),
     inputFile: read("INPUT_FILE"),
     outputFile: read("OUTPUT_FILE"),
+    tmpDir: (read("TMPDIR") ?? read("TMP") ?? read("TEMP") ?? "/tmp").replace(/(.)\/+$/, "$1"),
     functionName: read("FUNCTION_NAME") ?? "unknown",
     logLevel,
     executionId,

@@ -17,7 +17,7 @@ export interface Logger {
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-export function createLogger(level: LogLevel, write: (line: string) => void, base: Fields = {}): Logger {
+export function createLogger(level: LogLevel, write: (line: string) => unknown, base: Fields = {}): Logger {
   const threshold = RANK[level];
   const emit = (lvl: LogLevel) => (msg: string, fields?: Fields) => {
     if (RANK[lvl] < threshold) return;

@@ -10,8 +10,6 @@
  * `WARM=true` serves many invocations (warm.ts); otherwise it runs once and calls back (oneshot.ts).
  * Every variable is documented in watchdog/README.md.
  */
-import { writeSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "./config.ts";
 import { createLogger, describe } from "./log.ts";
 import { ExitCode, runOneShot } from "./oneshot.ts";
@@ -43,15 +41,20 @@ Exit codes: 0 success, 1 function failed or fatal error, 2 invalid configuration
             3 one-shot result not delivered to CALLBACK_URL.
 `;
 
-const writeStderr = (line: string) => {
-  writeSync(2, line);
+// One non-blocking writer for our log lines and the children's stderr alike. Not
+// `process.stderr`: its first use costs 15-70 ms, which would land on start-up or on the first
+// invocation whose child writes to stderr. Flushed at every write, ended before exit.
+const stderrSink = Bun.stderr.writer();
+const writeStderr = (data: string | Uint8Array) => {
+  stderrSink.write(data);
+  stderrSink.flush();
 };
 
 async function main(argv: string[], env: Record<string, string | undefined>): Promise<number> {
   const flags = parseFlags(argv);
   if (flags === "help") return print(HELP, ExitCode.success);
   if (flags === "version") return print(`nanofaas-watchdog ${VERSION}\n`, ExitCode.success);
-  if (flags === "bad") return print(HELP, ExitCode.config, 2);
+  if (flags === "bad") return print(HELP, ExitCode.config, "stderr");
 
   let config: ReturnType<typeof loadConfig>;
   try {
@@ -71,7 +74,7 @@ async function main(argv: string[], env: Record<string, string | undefined>): Pr
 
   // Killed stragglers turn into zombies a moment later; reap them then rather than at the next tick.
   const children = createChildren(() => setTimeout(() => reaper.reap(), STRAGGLER_REAP_DELAY_MS).unref());
-  const reaper = await createReaper(children.isTracked, log);
+  const reaper = createReaper(children.isTracked, log);
   reaper.start(REAP_INTERVAL_MS);
   const stop = new AbortController();
   const runnerDeps: RunnerDeps = {
@@ -79,7 +82,7 @@ async function main(argv: string[], env: Record<string, string | undefined>): Pr
     children,
     log,
     baseEnv: childBaseEnv(env),
-    stderr: (chunk) => process.stderr.write(chunk),
+    stderr: writeStderr,
     stopSignal: stop.signal,
   };
   if (config.warm) return runWarm({ config, log, reaper, runnerDeps, stop });
@@ -100,30 +103,30 @@ async function main(argv: string[], env: Record<string, string | undefined>): Pr
   return code;
 }
 
+/**
+ * Two flags, parsed by hand: `node:util` (and `node:fs`) cost several milliseconds of start-up in
+ * a compiled binary, and start-up is on every cold start's critical path.
+ */
 function parseFlags(argv: string[]): "help" | "version" | "run" | "bad" {
-  try {
-    const { values } = parseArgs({
-      args: argv,
-      options: { help: { type: "boolean", short: "h" }, version: { type: "boolean", short: "V" } },
-      strict: true,
-    });
-    if (values.help) return "help";
-    if (values.version) return "version";
-    return "run";
-  } catch {
-    return "bad";
-  }
+  if (argv.length === 0) return "run";
+  if (argv.length > 1) return "bad";
+  if (argv[0] === "--help" || argv[0] === "-h") return "help";
+  if (argv[0] === "--version" || argv[0] === "-V") return "version";
+  return "bad";
 }
 
-function print(text: string, code: number, fd = 1): number {
-  writeSync(fd, text);
+async function print(text: string, code: number, to: "stdout" | "stderr" = "stdout"): Promise<number> {
+  if (to === "stdout") await Bun.write(Bun.stdout, text);
+  else writeStderr(text);
   return code;
 }
 
-main(process.argv.slice(2), process.env).then(
-  (code) => process.exit(code),
-  (error) => {
-    writeStderr(`${JSON.stringify({ time: new Date().toISOString(), level: "error", msg: `fatal: ${describe(error)}` })}\n`);
-    process.exit(1);
-  },
-);
+async function exit(code: number): Promise<never> {
+  await stderrSink.end();
+  process.exit(code);
+}
+
+main(process.argv.slice(2), process.env).then(exit, (error) => {
+  writeStderr(`${JSON.stringify({ time: new Date().toISOString(), level: "error", msg: `fatal: ${describe(error)}` })}\n`);
+  return exit(1);
+});

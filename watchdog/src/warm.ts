@@ -39,6 +39,19 @@ export interface WarmDeps {
 
 export async function runWarm(deps: WarmDeps): Promise<number> {
   const { config, log, stop } = deps;
+  // Handlers first: once "listening" is logged, a supervisor may signal at any moment, and an
+  // unhandled SIGTERM would kill us with the default action instead of a clean drain.
+  let finish: (signal: ShutdownSignal) => void = () => {};
+  const stopRequested = new Promise<ShutdownSignal>((resolve) => {
+    finish = resolve;
+  });
+  const removeSignals = onShutdownSignals({
+    graceful: (signal) => finish(signal),
+    forced: (signal) => {
+      log.warn("second signal: stopping now", { signal });
+      stop.abort();
+    },
+  });
   const limiter = createLimiter(config.maxInflight);
   const metrics = createMetrics(config.functionName, config.mode);
   const coldStart = createColdStart();
@@ -60,29 +73,25 @@ export async function runWarm(deps: WarmDeps): Promise<number> {
   });
   log.info("listening", { port: server.port, maxInflight: config.maxInflight, timeoutMs: config.timeoutMs });
 
-  let finish: (signal: ShutdownSignal) => void = () => {};
-  const stopRequested = new Promise<ShutdownSignal>((resolve) => {
-    finish = resolve;
-  });
-  const removeSignals = onShutdownSignals({
-    graceful: (signal) => finish(signal),
-    forced: (signal) => {
-      log.warn("second signal: stopping now", { signal, inflight: limiter.inflight });
-      stop.abort();
-    },
-  });
-
-  try {
-    await runner.start();
-  } catch (error) {
-    if (!(error instanceof RunnerStartError)) throw error;
-    log.error(error.message, { code: error.code });
+  // A signal during start-up (an HTTP child can take READY_TIMEOUT_MS) goes straight to the drain.
+  const started = await Promise.race([
+    runner.start().then(
+      () => undefined,
+      (error: unknown) => error,
+    ),
+    stopRequested.then(() => undefined),
+  ]);
+  if (started !== undefined) {
+    if (!(started instanceof RunnerStartError)) throw started;
+    log.error(started.message, { code: started.code });
     removeSignals();
     await server.stop(true);
     return 1;
   }
-  if (runner.state() === "ready") coldStart.markReady(performance.now());
-  log.info("ready", { initMs: Math.round(performance.now()) });
+  if (runner.state() === "ready") {
+    coldStart.markReady(performance.now());
+    log.info("ready", { initMs: Math.round(performance.now()) });
+  }
 
   const signal = await stopRequested;
   app.startDrain();
@@ -94,6 +103,9 @@ export async function runWarm(deps: WarmDeps): Promise<number> {
     await settleWithin(limiter.idle(), config.killGraceMs + DRAIN_MARGIN_MS);
   }
   await runner.stop(signal);
+  // Graceful first, so a response being written is not cut off; idle keep-alive connections do
+  // not hold this up (Bun closes them), and the bound covers anything that would.
+  await settleWithin(server.stop(), DRAIN_MARGIN_MS);
   await server.stop(true);
   deps.reaper.reap();
   removeSignals();

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import {
   cleanupAfterAll,
   expectGone,
+  HTTP_SERVER,
   isGone,
   PY_HANDLER,
   readPids,
@@ -57,6 +58,20 @@ describe("warm drain", () => {
     );
     expect(await w.exited).toBe(1);
     await expectGone(pids);
+  });
+});
+
+describe("early signals", () => {
+  test("SIGTERM right after 'listening', while the HTTP child is still starting: clean exit 0, child gone", async () => {
+    const w = await startWarm({ EXECUTION_MODE: "HTTP", WATCHDOG_CMD: HTTP_SERVER, STARTUP_DELAY_MS: "3000" });
+    w.signal("SIGTERM");
+    const began = performance.now();
+    expect(await w.exited).toBe(0);
+    expect(performance.now() - began).toBeLessThan(1500);
+    expect(w.logs.some((l) => l.msg === "ready")).toBe(false);
+    const child = w.logs.find((l) => l.msg === "function runtime started");
+    expect(child?.pid).toBeNumber();
+    await expectGone([child!.pid as number]);
   });
 });
 

@@ -10,11 +10,12 @@
  * Needs glibc's `libc.so.6` through bun:ffi; when that fails (another libc, not Linux) reaping is
  * off and a warning says so.
  */
-import { readdirSync, readFileSync } from "node:fs";
 import type { Logger } from "../log.ts";
 
 export interface Reaper {
+  /** Whether reaping works here (known once `loaded` resolves). */
   readonly active: boolean;
+  readonly loaded: Promise<void>;
   /** Reaps every exited orphan now; returns how many. */
   reap(): number;
   /** Reaps on an interval until `stop()`; the timer does not keep the process alive. */
@@ -25,25 +26,42 @@ export interface Reaper {
 const PR_SET_CHILD_SUBREAPER = 36;
 const WNOHANG = 1;
 
-type WaitPid = (pid: number, status: null, options: number) => number;
+interface Sys {
+  waitpid(pid: number, status: null, options: number): number;
+  readdirSync(path: string): string[];
+  readFileSync(path: string, encoding: "utf8"): string;
+}
 
-export async function createReaper(isTracked: (pid: number) => boolean, log: Logger): Promise<Reaper> {
-  const waitpid = await loadWaitpid(log);
+/**
+ * Returns at once; the FFI binding loads on the next turn of the event loop, off the start-up path
+ * (until then `reap()` does nothing — no invocation has run yet anyway).
+ */
+export function createReaper(isTracked: (pid: number) => boolean, log: Logger): Reaper {
+  let sys: Sys | undefined;
   let timer: ReturnType<typeof setInterval> | undefined;
+  const loaded = new Promise<void>((resolve) => {
+    setImmediate(async () => {
+      sys = await loadSys(log);
+      resolve();
+    });
+  });
   const reap = (): number => {
-    if (!waitpid) return 0;
+    if (!sys) return 0;
     let reaped = 0;
-    for (const pid of listChildren()) {
-      if (!isTracked(pid) && waitpid(pid, null, WNOHANG) === pid) reaped += 1;
+    for (const pid of listChildren(sys)) {
+      if (!isTracked(pid) && sys.waitpid(pid, null, WNOHANG) === pid) reaped += 1;
     }
     if (reaped > 0) log.debug("reaped orphaned processes", { count: reaped });
     return reaped;
   };
   return {
-    active: waitpid !== undefined,
+    get active() {
+      return sys !== undefined;
+    },
+    loaded,
     reap,
     start(intervalMs) {
-      if (!waitpid || timer) return;
+      if (timer) return;
       timer = setInterval(reap, intervalMs);
       timer.unref();
     },
@@ -54,10 +72,10 @@ export async function createReaper(isTracked: (pid: number) => boolean, log: Log
   };
 }
 
-async function loadWaitpid(log: Logger): Promise<WaitPid | undefined> {
+async function loadSys(log: Logger): Promise<Sys | undefined> {
   if (process.platform !== "linux") return undefined;
   try {
-    const { dlopen, FFIType } = await import("bun:ffi");
+    const [{ dlopen, FFIType }, fs] = await Promise.all([import("bun:ffi"), import("node:fs")]);
     const libc = dlopen("libc.so.6", {
       prctl: { args: [FFIType.i32, FFIType.u64, FFIType.u64, FFIType.u64, FFIType.u64], returns: FFIType.i32 },
       waitpid: { args: [FFIType.i32, FFIType.ptr, FFIType.i32], returns: FFIType.i32 },
@@ -65,7 +83,11 @@ async function loadWaitpid(log: Logger): Promise<WaitPid | undefined> {
     if (libc.symbols.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) !== 0) {
       log.warn("could not become a child subreaper; orphans are reaped only when running as PID 1");
     }
-    return (pid, status, options) => libc.symbols.waitpid(pid, status, options);
+    return {
+      waitpid: (pid, status, options) => libc.symbols.waitpid(pid, status, options),
+      readdirSync: (path) => fs.readdirSync(path),
+      readFileSync: (path, encoding) => fs.readFileSync(path, encoding),
+    };
   } catch (error) {
     const level = process.pid === 1 ? "warn" : "debug";
     log[level]("zombie reaping unavailable", { reason: error instanceof Error ? error.message : String(error) });
@@ -74,17 +96,17 @@ async function loadWaitpid(log: Logger): Promise<WaitPid | undefined> {
 }
 
 /** Our direct children, across all threads (a re-parented orphan may hang off any of them). */
-function listChildren(): number[] {
+function listChildren(sys: Sys): number[] {
   const pids: number[] = [];
   let tasks: string[];
   try {
-    tasks = readdirSync("/proc/self/task");
+    tasks = sys.readdirSync("/proc/self/task");
   } catch {
     return pids;
   }
   for (const tid of tasks) {
     try {
-      for (const pid of readFileSync(`/proc/self/task/${tid}/children`, "utf8").split(" ")) {
+      for (const pid of sys.readFileSync(`/proc/self/task/${tid}/children`, "utf8").split(" ")) {
         if (pid.trim() !== "") pids.push(Number(pid));
       }
     } catch {

@@ -5,9 +5,6 @@
  * its environment. By default every invocation gets its own private directory, so concurrent
  * invocations never share files; pinning `INPUT_FILE`/`OUTPUT_FILE` makes invocations take turns.
  */
-import { mkdtemp, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe } from "../log.ts";
 import { PodErrorCode, podError } from "../errors.ts";
 import { forwardWithTail, settleWithin } from "../process/index.ts";
@@ -17,6 +14,14 @@ import { outcomeFromOutput, outputTooLarge } from "./output.ts";
 import type { Invocation, Outcome, Runner, RunnerDeps } from "./runner.ts";
 
 const STDERR_SETTLE_MS = 100;
+
+// Loaded on first use: node:fs costs several milliseconds of start-up in a compiled binary, and
+// only FILE mode needs it.
+let fsp: Promise<typeof import("node:fs/promises")> | undefined;
+const fs = () => {
+  fsp ??= import("node:fs/promises");
+  return fsp;
+};
 
 interface Paths {
   input: string;
@@ -57,6 +62,7 @@ async function runFile(deps: RunnerDeps, inv: Invocation): Promise<Outcome> {
   }
   const outcome = await runInFiles(deps, inv, paths);
   if (!paths.dir) return outcome;
+  const { rm } = await fs();
   const remove = () => rm(paths.dir!, { recursive: true, force: true }).catch(() => {});
   // Normally the child is gone already and the directory goes before we answer; after a timeout
   // it goes once the child has been killed.
@@ -69,10 +75,11 @@ async function runFile(deps: RunnerDeps, inv: Invocation): Promise<Outcome> {
 
 async function preparePaths(deps: RunnerDeps, body: Uint8Array): Promise<Paths> {
   const { inputFile, outputFile } = deps.config;
-  const dir = inputFile && outputFile ? undefined : await mkdtemp(join(tmpdir(), "watchdog-"));
+  const { mkdtemp, rm } = await fs();
+  const dir = inputFile && outputFile ? undefined : await mkdtemp(`${deps.config.tmpDir}/watchdog-`);
   const paths: Paths = {
-    input: inputFile ?? join(dir!, "input.json"),
-    output: outputFile ?? join(dir!, "output.json"),
+    input: inputFile ?? `${dir}/input.json`,
+    output: outputFile ?? `${dir}/output.json`,
     dir,
   };
   await Bun.write(paths.input, body);
@@ -101,6 +108,7 @@ async function runInFiles(deps: RunnerDeps, inv: Invocation, paths: Paths): Prom
 }
 
 async function readOutputFile(path: string, limit: number): Promise<Outcome> {
+  const { stat } = await fs();
   const info = await stat(path).catch(() => undefined);
   if (!info?.isFile()) {
     return { ok: false, error: podError(PodErrorCode.invalidOutput, `Output file ${path} was not created`) };
