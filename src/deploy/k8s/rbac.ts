@@ -1,0 +1,27 @@
+/**
+ * @module
+ * Every Kubernetes permission the control plane's code uses, and nothing more. The kustomize Role
+ * (manifests/base/role.yaml) must grant exactly these — a test renders the manifests and compares —
+ * and the integration tests run the fake API server with these rules enforced, so a new API call
+ * without a matching rule fails a test instead of a production cluster.
+ *
+ * - deployments: create/patch (create-or-patch on register), delete, list+watch (readiness).
+ * - deployments/scale: patch (PUT /replicas and the autoscaler).
+ * - services: create/patch/delete; horizontalpodautoscalers: create/patch/delete (strategy HPA;
+ *   delete also runs for other strategies, to remove an HPA left from an earlier registration).
+ * - jobs: create (REMOTE mode; finished Jobs are removed by `ttlSecondsAfterFinished`).
+ * No `get` and no `update`: create-or-patch answers 409 → patch, never read-modify-write.
+ */
+export interface RbacRule {
+  apiGroup: string;
+  resource: string;
+  verbs: readonly string[];
+}
+
+export const REQUIRED_RBAC: readonly RbacRule[] = [
+  { apiGroup: "apps", resource: "deployments", verbs: ["create", "delete", "list", "patch", "watch"] },
+  { apiGroup: "apps", resource: "deployments/scale", verbs: ["patch"] },
+  { apiGroup: "", resource: "services", verbs: ["create", "delete", "patch"] },
+  { apiGroup: "autoscaling", resource: "horizontalpodautoscalers", verbs: ["create", "delete", "patch"] },
+  { apiGroup: "batch", resource: "jobs", verbs: ["create"] },
+];
