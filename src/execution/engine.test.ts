@@ -38,6 +38,9 @@ function setup(overrides: Partial<RuntimeSettings> = {}) {
   return { engine, dispatcher, settings, register };
 }
 
+/** Starts a sync call nobody awaits; its eventual rejection (e.g. a queue timeout) is expected. */
+const background = (call: Promise<unknown>) => void call.catch(() => undefined);
+
 const rejectionOf = async (promise: Promise<unknown>): Promise<NanofaasError> => {
   try {
     await promise;
@@ -84,7 +87,7 @@ describe("dispatch", () => {
     engine.enqueue("f", { input: "blocker" }, {});
     await settle();
     for (let i = 0; i < 4; i++) engine.enqueue("f", { input: `a${i}` }, {});
-    for (let i = 0; i < 8; i++) void engine.invoke("f", { input: `s${i}` }, {});
+    for (let i = 0; i < 8; i++) background(engine.invoke("f", { input: `s${i}` }, {}));
     const order: unknown[] = [];
     for (let i = 0; i < 13; i++) {
       dispatcher.succeed(dispatcher.pending[0]);
@@ -116,7 +119,7 @@ describe("sync invoke", () => {
   test("a caller timeout while queued removes the work: never dispatched (SPEC §1.7)", async () => {
     const { engine, dispatcher, register } = setup();
     register({ name: "f", concurrency: 1 });
-    void engine.invoke("f", { input: "running" }, {});
+    background(engine.invoke("f", { input: "running" }, {}));
     const waiting = engine.invoke("f", { input: "queued" }, { timeoutMs: 20 });
     expect((await waiting).status).toBe("timeout");
     dispatcher.succeed(dispatcher.pending[0]);
@@ -140,10 +143,10 @@ describe("sync invoke", () => {
   test("lane full → 429 QUEUE_FULL, reason depth, Retry-After from settings", async () => {
     const { engine, register } = setup();
     register({ name: "f", concurrency: 1, queueSize: 2 });
-    void engine.invoke("f", { input: "running" }, {});
+    background(engine.invoke("f", { input: "running" }, {}));
     await settle();
-    void engine.invoke("f", { input: 1 }, {});
-    void engine.invoke("f", { input: 2 }, {});
+    background(engine.invoke("f", { input: 1 }, {}));
+    background(engine.invoke("f", { input: 2 }, {}));
     const error = await rejectionOf(engine.invoke("f", { input: "over" }, {}));
     expect(error).toMatchObject({ code: "QUEUE_FULL", rejectReason: "depth", retryAfterSeconds: 2 });
   });
@@ -158,7 +161,7 @@ describe("sync invoke", () => {
       dispatcher.succeed(dispatcher.pending[0]);
       await p;
     }
-    void engine.invoke("f", { input: "busy" }, {});
+    background(engine.invoke("f", { input: "busy" }, {}));
     await settle();
     // ~200 dispatches/s of history: the estimate passes 100 ms once ~20 calls wait in the lane.
     const calls = Array.from({ length: 40 }, (_, i) => engine.invoke("f", { input: i }, { timeoutMs: 50 }));
@@ -181,7 +184,7 @@ describe("sync invoke", () => {
   test("waiting longer than the max queue wait → 429 QUEUE_TIMEOUT, reason timeout, never dispatched", async () => {
     const { engine, dispatcher, register } = setup({ syncQueueMaxQueueWaitMs: 20 });
     register({ name: "f", concurrency: 1 });
-    void engine.invoke("f", { input: "running" }, {});
+    background(engine.invoke("f", { input: "running" }, {}));
     const error = await rejectionOf(engine.invoke("f", { input: "queued" }, {}));
     expect(error).toMatchObject({ code: "QUEUE_TIMEOUT", rejectReason: "timeout" });
     dispatcher.finishAll();
@@ -290,9 +293,9 @@ describe("retries", () => {
 });
 
 describe("callbacks", () => {
-  test("the first of callback and response wins; the slot is released once", async () => {
+  test("REMOTE: the callback completes the attempt and releases the slot once", async () => {
     const { engine, dispatcher, register } = setup();
-    register({ name: "f", concurrency: 1 });
+    register({ name: "f", concurrency: 1, executionMode: "REMOTE", image: "img" });
     const { executionId } = engine.enqueue("f", { input: 1 }, {});
     await settle();
     engine.complete(executionId, { success: true, output: "from-callback" }, 1);
@@ -301,6 +304,18 @@ describe("callbacks", () => {
     await settle();
     expect(engine.queues.get("f")!.inFlight).toBe(0);
     expect(engine.execution(executionId)).toMatchObject({ status: "success", output: "from-callback" });
+  });
+
+  test("POOL/DEPLOYMENT: a callback while the HTTP attempt is in flight is ignored; the response decides", async () => {
+    const { engine, dispatcher, register } = setup();
+    register({ name: "f", executionMode: "POOL", endpointUrl: "http://127.0.0.1:9/invoke" });
+    const { executionId } = engine.enqueue("f", { input: 1 }, {});
+    await settle();
+    engine.complete(executionId, { success: false, error: { code: "HANDLER_ERROR", message: "from callback" } }, 1);
+    expect(engine.execution(executionId)!.status).toBe("running");
+    dispatcher.succeed(dispatcher.pending[0], "from-response");
+    await settle();
+    expect(engine.execution(executionId)).toMatchObject({ status: "success", output: "from-response" });
   });
 
   test("a callback for a stale attempt is ignored", async () => {
@@ -319,7 +334,7 @@ describe("callbacks", () => {
 
   test("a failure callback without an error object still records an error", async () => {
     const { engine, register } = setup();
-    register({ name: "f", maxRetries: 1 });
+    register({ name: "f", maxRetries: 1, executionMode: "REMOTE", image: "img" });
     const { executionId } = engine.enqueue("f", { input: 1 }, {});
     await settle();
     engine.complete(executionId, { success: false }, undefined);

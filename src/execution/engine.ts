@@ -127,6 +127,10 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
   complete(id: string, result: InvocationResult, attempt: number | undefined): void {
     const record = this.deps.store.get(id);
     if (!record) return;
+    const target = attempt ?? record.attempt;
+    // An attempt in flight over HTTP is decided by its response, not by a racing callback from the
+    // same pod: outcomes (and error codes) stay deterministic. The reference let the first one win.
+    if (record.fn.effectiveExecutionMode !== "REMOTE" && this.isInFlight(record, target)) return;
     const outcome: AttemptResult = result.success
       ? { ok: true, output: result.output ?? null, coldStart: false, initDurationMs: null }
       : {
@@ -136,7 +140,11 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
           coldStart: false,
           initDurationMs: null,
         };
-    this.onAttemptResult(record, attempt ?? record.attempt, outcome);
+    this.onAttemptResult(record, target, outcome);
+  }
+
+  private isInFlight(record: ExecutionRecord, attempt: number): boolean {
+    return record.dispatchedAttempt >= attempt && record.releasedAttempt < attempt;
   }
 
   // ── admission ─────────────────────────────────────────────────────────────────────────────────

@@ -116,7 +116,7 @@ describe("sync timeouts against a slow pod", () => {
 });
 
 describe("callbacks through HTTP", () => {
-  test("a callback that arrives first decides the outcome; the pod's later answer is ignored", async () => {
+  test("a callback racing an in-flight HTTP attempt is ignored: the pod's response decides", async () => {
     pod.setBehavior(() => ({ fake: "sleep", ms: 100 }));
     try {
       const res = await fetch(`${served.url}/v1/functions/once:enqueue`, jsonRequest("POST", { input: "x" }));
@@ -124,12 +124,12 @@ describe("callbacks through HTTP", () => {
       await pod.waitForCalls(1);
       const cb = await fetch(
         `${served.url}/v1/internal/executions/${executionId}:complete`,
-        jsonRequest("POST", { success: true, output: "from callback" }, { "x-dispatch-attempt": "1" }),
+        jsonRequest("POST", { success: false, error: { code: "HANDLER_ERROR", message: "from callback" } }, { "x-dispatch-attempt": "1" }),
       );
       expect(cb.status).toBe(204);
       await Bun.sleep(150);
       const view = await (await fetch(`${served.url}/v1/executions/${executionId}`)).json();
-      expect(view).toMatchObject({ status: "success", output: "from callback" });
+      expect(view).toMatchObject({ status: "success", output: "x" });
       expect(served.cp.engine.queues.get("once")!.inFlight).toBe(0);
     } finally {
       pod.setBehavior(undefined);
