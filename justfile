@@ -21,26 +21,71 @@ start:
 # type check and lint
 check:
     tsc --noEmit -p .
-    biome lint src watchdog runtimes test examples bench cli scripts
+    biome lint src watchdog runtimes test examples bench cli scripts openapi/client
 
 # unit and integration tests
 test *ARGS:
     bun test --timeout 30000 {{ARGS}}
 
-# write openapi/openapi.json from the code
+# write openapi/openapi.json from the code, then regenerate the typed clients
 openapi:
     bun run scripts/write-openapi.ts
+    bun run openapi/client/generate.ts
 
-# compile the control plane and the watchdog into dist/
-build: build-control-plane build-watchdog
+# regenerate the typed API clients (openapi/client, openapi/reference-client)
+client:
+    bun run openapi/client/generate.ts
+
+# compile the CLI into dist/nanofaas-cli
+build-cli:
+    bun build --compile --minify cli/src/main.ts --outfile dist/nanofaas-cli
+
+# compile control plane, watchdog and examples into dist/ (minified, versioned) + stage dist/rootfs
+build:
+    bun scripts/build.ts
 
 # compile the control plane into dist/nanofaas
 build-control-plane:
-    bun build --compile --minify src/main.ts --outfile dist/nanofaas
+    bun scripts/build.ts control-plane
 
 # compile the watchdog into dist/watchdog
 build-watchdog:
-    bun build --compile --minify watchdog/src/main.ts --outfile dist/watchdog
+    bun scripts/build.ts watchdog
+
+# compile the e2e suite's STDIO fixture into dist/e2e/
+build-e2e:
+    bun scripts/build.ts e2e rootfs
+
+# make sure a Docker engine answers (installs docker.io and starts dockerd if needed)
+docker-up:
+    docker/up.sh
+
+# the control-plane image nanofaas/control-plane (FROM scratch: binary + loader + libs)
+image: docker-up
+    bun scripts/build.ts control-plane rootfs
+    scripts/build-image.sh control-plane
+
+# the watchdog base image nanofaas/watchdog
+image-watchdog: docker-up
+    bun scripts/build.ts watchdog rootfs
+    scripts/build-image.sh watchdog
+
+# one image per TypeScript example: nanofaas/<example>
+image-examples: docker-up
+    bun scripts/build.ts examples rootfs
+    for handler in examples/*/ts/handler.ts; do scripts/build-image.sh function "$(basename "$(dirname "$(dirname "$handler")")")"; done
+
+# the e2e suite's watchdog + STDIO fixture image
+image-e2e: image-watchdog
+    bun scripts/build.ts e2e rootfs
+    scripts/build-image.sh e2e
+
+# every image: control plane, watchdog, examples
+images: image image-watchdog image-examples
+
+# end-to-end tests against the images (starts Docker if needed; fails if it cannot)
+e2e *ARGS: images image-e2e
+    E2E=1 TESTCONTAINERS_RYUK_DISABLED=true bun test --timeout 120000 test/e2e {{ARGS}}
 
 # regenerate docs that are generated from code (configuration table)
 docs:
