@@ -46,8 +46,12 @@ Exit codes: 0 success, 1 function failed or fatal error, 2 invalid configuration
 // invocation whose child writes to stderr. Flushed at every write, ended before exit.
 const stderrSink = Bun.stderr.writer();
 const writeStderr = (data: string | Uint8Array) => {
-  stderrSink.write(data);
-  stderrSink.flush();
+  try {
+    stderrSink.write(data);
+    stderrSink.flush();
+  } catch {
+    // Nobody is reading our stderr any more; logging must never take the pod down with it.
+  }
 };
 
 async function main(argv: string[], env: Record<string, string | undefined>): Promise<number> {
@@ -122,7 +126,11 @@ async function print(text: string, code: number, to: "stdout" | "stderr" = "stdo
 }
 
 async function exit(code: number): Promise<never> {
-  await stderrSink.end();
+  try {
+    await stderrSink.end();
+  } catch {
+    // As in writeStderr: a closed stderr does not change how we exit.
+  }
   process.exit(code);
 }
 

@@ -4,7 +4,7 @@
  * it started outlives the test.
  */
 import { afterAll, expect } from "bun:test";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -225,14 +225,40 @@ export async function readPids(path: string, withinMs = 3000): Promise<number[]>
   throw new Error(`no pid file at ${path}`);
 }
 
-/** Stops a warm watchdog (SIGTERM, SIGKILL after 5 s) and asserts it is gone. */
+/**
+ * Stops a warm watchdog (SIGTERM, SIGKILL after 5 s) and asserts that it and every process it had
+ * started (an HTTP child, running functions, their children) are gone.
+ */
 export async function stopWatchdog(w: Watchdog): Promise<number> {
+  const descendants = descendantsOf(w.pid);
   w.signal("SIGTERM");
   const timer = setTimeout(() => w.proc.kill("SIGKILL"), 5000);
   const code = await w.exited;
   clearTimeout(timer);
   expect(isGone(w.pid)).toBe(true);
+  await expectGone(descendants);
   return code;
+}
+
+/** Every live descendant of `pid`, from /proc (children of all its threads, recursively). */
+export function descendantsOf(pid: number): number[] {
+  const found: number[] = [];
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return found;
+  }
+  for (const tid of tasks) {
+    let children: number[] = [];
+    try {
+      children = readFileSync(`/proc/${pid}/task/${tid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+    } catch {
+      // thread gone meanwhile
+    }
+    for (const child of children) found.push(child, ...descendantsOf(child));
+  }
+  return found;
 }
 
 /**
@@ -243,12 +269,14 @@ export async function stopWatchdog(w: Watchdog): Promise<number> {
 export function cleanupAfterAll(): void {
   afterAll(async () => {
     const procs = [...running];
+    const descendants = procs.flatMap((p) => descendantsOf(p.pid));
     for (const proc of procs) proc.kill("SIGTERM");
     const timer = setTimeout(() => {
       for (const proc of procs) proc.kill("SIGKILL");
     }, 3000);
     await Promise.all(procs.map((p) => p.exited));
     clearTimeout(timer);
+    await expectGone(descendants);
     await Promise.all(scratch.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
   });
 }
