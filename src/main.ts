@@ -6,7 +6,7 @@ import { ConfigError, type Config, loadConfig, resolveDeploymentBackend } from "
 import { type ControlPlane, createControlPlane } from "./control-plane";
 import { createDeployer } from "./deploy/create-deployer";
 import { registerDeclarativeFunctions } from "./registry/declarative-functions";
-import { createLogger, flushLogger, type Logger } from "./observability/logger";
+import { closeLogger, createLogger, type Logger } from "./observability/logger";
 import type { OtlpTracing } from "./observability/otlp-tracing";
 import { registerProcessMetrics } from "./observability/process-metrics";
 import { createShutdown } from "./observability/shutdown";
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
     // Every execution is terminal: stop listening and let in-flight responses go out.
     await api.stop();
     await management.stop();
-    await flushLogger(logger);
+    await closeLogger(logger);
     process.exit(0);
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));

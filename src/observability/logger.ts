@@ -30,8 +30,22 @@ export function createLogger({ level, destination }: LoggerOptions): Logger {
 /** A logger that writes nothing (the default for control planes built in tests). */
 export const silentLogger = (): Logger => pino({ level: "silent" });
 
-/** Writes out buffered lines; call before `process.exit`. */
-export function flushLogger(logger: Logger): Promise<void> {
-  return new Promise((resolve) => logger.flush(() => resolve()));
+/**
+ * Writes out every buffered line and ends the stdout stream; call last, before `process.exit`.
+ * (pino's `flush` does not wait for an asynchronous write already in progress, so lines logged
+ * just before exit could be lost; ending the stream waits for it.)
+ */
+export function closeLogger(logger: Logger, timeoutMs = 2000): Promise<void> {
+  const stream = (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] as
+    | { end?: () => void; once?: (event: string, listener: () => void) => void; destroyed?: boolean }
+    | undefined;
+  if (!stream?.end || !stream.once || stream.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    stream.once?.("finish", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    stream.end?.();
+  });
 }
-

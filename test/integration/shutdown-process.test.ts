@@ -51,7 +51,7 @@ async function startControlPlane(env: Record<string, string>) {
     stderr: "inherit",
   });
   const lines: LogLine[] = [];
-  void (async () => {
+  const drained = (async () => {
     let buffer = "";
     const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
     for (;;) {
@@ -68,7 +68,13 @@ async function startControlPlane(env: Record<string, string>) {
   })();
   const started = await until(() => lines.find((l) => l.msg === "started"), "the started line");
   const local = (url: unknown) => String(url).replace(/\/$/, "");
-  return { child, lines, api: local(started.api), management: local(started.management) };
+  /** Exit code, once the process has exited and all of its output has been read. */
+  const exited = async () => {
+    const code = await child.exited;
+    await drained;
+    return code;
+  };
+  return { child, lines, exited, api: local(started.api), management: local(started.management) };
 }
 
 async function until<T>(check: () => T | undefined | false, what: string, timeoutMs = 8000): Promise<T> {
@@ -131,7 +137,7 @@ describe("shutdown of the real process", () => {
     expect(answers.map((a) => [a.status, a.body.status])).toEqual(Array(6).fill([200, "success"]));
     expect(Math.max(...answers.map((a) => a.at))).toBeGreaterThan(readyFlippedAt);
 
-    expect(await cp.child.exited).toBe(0);
+    expect(await cp.exited()).toBe(0);
     const succeeded = new Set(cp.lines.filter((l) => l.msg === "execution succeeded").map((l) => l.executionId));
     const accepted = [...new Set(cp.lines.filter((l) => l.msg === "execution queued").map((l) => l.executionId as string))];
     expect(accepted).toHaveLength(12);
@@ -157,7 +163,7 @@ describe("shutdown of the real process", () => {
 
     const answers = await Promise.all(callers);
     expect(answers.map((a) => [a.status, a.body.status, a.body.error?.code])).toEqual(Array(3).fill([200, "error", "SHUTDOWN"]));
-    expect(await cp.child.exited).toBe(0);
+    expect(await cp.exited()).toBe(0);
     expect(performance.now() - signalledAt).toBeLessThan(4000);
 
     const failed = new Map(cp.lines.filter((l) => l.msg === "execution failed").map((l) => [l.executionId, l.error]));
