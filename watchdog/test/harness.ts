@@ -4,10 +4,14 @@
  * it started outlives the test.
  */
 import { afterAll, expect } from "bun:test";
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { descendantsOf, expectGone, isGone } from "./procs.ts";
+
+export * from "./procs.ts";
+export * from "./servers.ts";
 
 export const ROOT = resolve(import.meta.dir, "../..");
 export const FIXTURES = resolve(import.meta.dir, "fixtures");
@@ -186,45 +190,6 @@ async function readLines(stream: ReadableStream<Uint8Array>, onLine: (line: stri
   }
 }
 
-/** True when no process with this pid exists any more — not even as a zombie. */
-export function isGone(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "ESRCH";
-  }
-}
-
-/** Waits (briefly) until every pid is gone, then asserts it. */
-export async function expectGone(pids: number[], withinMs = 2000): Promise<void> {
-  const deadline = Date.now() + withinMs;
-  while (Date.now() < deadline && !pids.every(isGone)) await Bun.sleep(20);
-  for (const pid of pids) expect({ pid, gone: isGone(pid), state: procState(pid) }).toEqual({ pid, gone: true, state: "gone" });
-}
-
-/** `R`, `S`, `Z` (zombie) ... from /proc, or "gone". */
-export function procState(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.[0] ?? "?";
-  } catch {
-    return "gone";
-  }
-}
-
-/** Reads the pids a fixture wrote to its pid file, waiting for the file to appear. */
-export async function readPids(path: string, withinMs = 3000): Promise<number[]> {
-  const deadline = Date.now() + withinMs;
-  while (Date.now() < deadline) {
-    if (existsSync(path)) {
-      const text = readFileSync(path, "utf8").trim();
-      if (text) return text.split(/\s+/).map(Number);
-    }
-    await Bun.sleep(10);
-  }
-  throw new Error(`no pid file at ${path}`);
-}
-
 /**
  * Stops a warm watchdog (SIGTERM, SIGKILL after 5 s) and asserts that it and every process it had
  * started (an HTTP child, running functions, their children) are gone.
@@ -238,27 +203,6 @@ export async function stopWatchdog(w: Watchdog): Promise<number> {
   expect(isGone(w.pid)).toBe(true);
   await expectGone(descendants);
   return code;
-}
-
-/** Every live descendant of `pid`, from /proc (children of all its threads, recursively). */
-export function descendantsOf(pid: number): number[] {
-  const found: number[] = [];
-  let tasks: string[];
-  try {
-    tasks = readdirSync(`/proc/${pid}/task`);
-  } catch {
-    return found;
-  }
-  for (const tid of tasks) {
-    let children: number[] = [];
-    try {
-      children = readFileSync(`/proc/${pid}/task/${tid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
-    } catch {
-      // thread gone meanwhile
-    }
-    for (const child of children) found.push(child, ...descendantsOf(child));
-  }
-  return found;
 }
 
 /**
@@ -279,51 +223,4 @@ export function cleanupAfterAll(): void {
     await expectGone(descendants);
     await Promise.all(scratch.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
   });
-}
-
-/** The value of one series in Prometheus text, e.g. `name{a="b"}`. */
-export function metricValue(text: string, series: string): number {
-  const line = text.split("\n").find((l) => l.startsWith(`${series} `));
-  if (!line) throw new Error(`no series ${series} in:\n${text}`);
-  return Number(line.slice(series.length + 1));
-}
-
-export interface CallbackCall {
-  path: string;
-  body: unknown;
-  headers: Record<string, string>;
-  at: number;
-}
-
-export interface CallbackServer {
-  /** Base URL to use as CALLBACK_URL. */
-  base: string;
-  calls: CallbackCall[];
-  stop(): Promise<void>;
-}
-
-/**
- * A stand-in control plane: records every callback and answers with the next status of `statuses`
- * (the last one repeats; 204 when empty).
- */
-export function startCallbackServer(statuses: number[] = []): CallbackServer {
-  const calls: CallbackCall[] = [];
-  const server = Bun.serve({
-    port: 0,
-    hostname: "127.0.0.1",
-    async fetch(req) {
-      const headers: Record<string, string> = {};
-      req.headers.forEach((value, name) => {
-        headers[name] = value;
-      });
-      calls.push({ path: new URL(req.url).pathname, body: await req.json(), headers, at: performance.now() });
-      const status = statuses[Math.min(calls.length - 1, statuses.length - 1)] ?? 204;
-      return new Response(null, { status });
-    },
-  });
-  return {
-    base: `http://127.0.0.1:${server.port}/v1/internal/executions`,
-    calls,
-    stop: () => server.stop(true),
-  };
 }
