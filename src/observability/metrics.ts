@@ -91,6 +91,13 @@ export function createMetrics({ registry, queues, version }: MetricsDeps): Contr
       if (q) out.push({ labels: m.labels, value: read(q) });
     }));
   }
+  // Static per-function settings, so alerts can compare latency and depth with their limits.
+  registerFamily(registry, "function_timeout_seconds", "The function's timeoutMs, in seconds", "gauge",
+    each((m, out) => out.push({ labels: m.labels, value: m.fn.timeoutMs / 1000 })),
+  );
+  registerFamily(registry, "function_queue_capacity", "Capacity of each of the function's lanes (queueSize)", "gauge",
+    each((m, out) => out.push({ labels: m.labels, value: m.fn.queueSize })),
+  );
   registerFamily(registry, "sync_queue_depth", "Items in all sync lanes", "gauge", (out) => {
     let depth = 0;
     for (const q of queues().values()) depth += q.sync.size;

@@ -140,6 +140,8 @@ describe("metrics after driven traffic", () => {
       function_init_duration_ms_seconds_count: { "ok-fn": 0, "err-fn": 0, "retry-fn": 0, "slow-fn": 0, "tiny-fn": 0, "cold-fn": 1, "rate-fn": 0 },
       function_inFlight:          { "ok-fn": 0, "err-fn": 0, "retry-fn": 0, "slow-fn": 0, "tiny-fn": 0, "cold-fn": 0, "rate-fn": 0 },
       function_queue_depth:       { "ok-fn": 0, "err-fn": 0, "retry-fn": 0, "slow-fn": 0, "tiny-fn": 0, "cold-fn": 0, "rate-fn": 0 },
+      function_timeout_seconds:   { "ok-fn": 30, "err-fn": 30, "retry-fn": 30, "slow-fn": 5, "tiny-fn": 30, "cold-fn": 30, "rate-fn": 30 },
+      function_queue_capacity:    { "ok-fn": 100, "err-fn": 100, "retry-fn": 100, "slow-fn": 100, "tiny-fn": 1, "cold-fn": 100, "rate-fn": 100 },
     };
     const actual: Record<string, Record<string, number | undefined>> = {};
     for (const [name, perFunction] of Object.entries(expected)) {
