@@ -161,6 +161,28 @@ describe("one-shot failures", () => {
     await expectGone(await readPids(pidfile), 200);
   });
 
+  test("HTTP: a child that does not answer in time is reported as HANDLER_TIMEOUT and stopped", async () => {
+    const cp = callbackServer();
+    const run = await runOnce({
+      EXECUTION_MODE: "HTTP",
+      WATCHDOG_CMD: HTTP_SERVER,
+      TIMEOUT_MS: "400",
+      KILL_GRACE_MS: "300",
+      INVOCATION_PAYLOAD: payload({ scenario: "block" }),
+      EXECUTION_ID: "exec-7h",
+      CALLBACK_URL: cp.base,
+    });
+    expect(run.code).toBe(1);
+    expect(cp.calls[0]!.body).toEqual({
+      success: false,
+      output: null,
+      error: { code: "HANDLER_TIMEOUT", message: "Function exceeded TIMEOUT_MS=400" },
+    });
+    // Busy in a loop, the child cannot run its SIGTERM handler: it takes the SIGKILL.
+    const started = run.logs.split("\n").find((l) => l.includes('"msg":"function runtime started"'));
+    await expectGone([(JSON.parse(started!) as { pid: number }).pid], 200);
+  });
+
   test.each([
     ["not JSON", "INVALID_JSON", "{oops"],
     ["metadata not a string map", "INVALID_REQUEST", JSON.stringify({ input: 1, metadata: { n: 1 } })],
