@@ -88,15 +88,16 @@ describe("runtime", () => {
     ]);
   });
 
-  test("while draining, /invoke is 503 with Connection: close and /health is 503", async () => {
+  test("while draining, a request that arrives is still served, on a closing connection; /health is 503", async () => {
     const { invoke, runtime } = setup(async () => 1);
     runtime.startDraining();
     const res = await invoke({ input: 1 });
-    expect(res.status).toBe(503);
+    expect(res.status).toBe(200);
     expect(res.headers.get("Connection")).toBe("close");
-    expect(await res.json()).toEqual({ error: { code: "UNAVAILABLE", message: "Runtime is shutting down" } });
+    expect(await res.json()).toBe(1);
     const health = await runtime.handle(new Request("http://pod/health"));
     expect(health.status).toBe(503);
+    expect(await health.json()).toEqual({ status: "draining" });
   });
 
   test.each([

@@ -25,7 +25,7 @@ export interface RuntimeOptions {
 
 export interface Runtime {
   handle(request: Request): Promise<Response>;
-  /** Refuse new invocations (503) and report unhealthy while the server drains. */
+  /** Report unhealthy (503) and close each connection after its current request. */
   startDraining(): void;
   /** Wait for callbacks still being delivered. */
   flushCallbacks(): Promise<void>;
@@ -55,17 +55,16 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   let draining = false;
 
   async function invoke(request: Request): Promise<Response> {
-    if (draining) {
-      const error = { code: PodErrorCode.unavailable, message: "Runtime is shutting down" };
-      return errorResponse(PodStatus.unavailable, error, { Connection: "close" });
-    }
+    // While draining, a request that still reaches us was sent before the listener closed: it is
+    // in-flight work and is served, on a connection that closes afterwards.
+    const closing: Record<string, string> = draining ? { Connection: "close" } : {};
     const parsed = await parseInvocation(request, settings);
     if (!parsed.ok) {
       if (parsed.invocation?.callbackBase) {
         const { callbackBase, ...target } = parsed.invocation;
         callbacks.send({ ...target, base: callbackBase }, callbackBody(parsed));
       }
-      return errorResponse(PodStatus.badRequest, parsed.error);
+      return errorResponse(PodStatus.badRequest, parsed.error, closing);
     }
     const { executionId, traceId, attempt, callbackBase, input, metadata } = parsed.invocation;
     const logger = createLogger(write, { ...base, executionId, traceId });
@@ -78,11 +77,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     if (!outcome.ok) {
       if (outcome.status === PodStatus.handlerTimeout) metrics.timeout();
       logger.error("invocation failed", { error: outcome.error });
-      return errorResponse(outcome.status, outcome.error);
+      return errorResponse(outcome.status, outcome.error, closing);
     }
     const cold = coldStart.claimHeaders();
     if (cold) metrics.coldStart();
-    return new Response(outcome.body, { status: 200, headers: { ...JSON_TYPE, ...cold } });
+    return new Response(outcome.body, { status: 200, headers: { ...JSON_TYPE, ...cold, ...closing } });
   }
 
   async function route(request: Request): Promise<Response> {

@@ -77,7 +77,7 @@ def _shutdown(server: PodServer, runtime: Runtime, signal_name: str) -> int:
     runtime.draining = True
     server.shutdown()  # stop the accept loop
     server.socket.close()  # refuse new connections from now on
-    drained = server.wait_idle(runtime.settings.timeout_ms / 1000 + 1)
+    drained = server.drain(runtime.settings.timeout_ms / 1000 + 1)
     runtime.callbacks.flush(CALLBACK_FLUSH_S)
     if not drained:
         runtime.log.error("shutdown grace exceeded; exiting")

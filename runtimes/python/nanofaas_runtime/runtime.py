@@ -60,8 +60,8 @@ class Runtime:
         return error_response(404, c.NOT_FOUND, "Endpoint not found")
 
     def invoke(self, headers: Mapping[str, str], raw: bytes) -> Response:
-        if self.draining:
-            return error_response(c.STATUS_UNAVAILABLE, c.UNAVAILABLE, "Runtime is shutting down", Connection="close")
+        # While draining, a request that still reaches us was sent before the listener closed:
+        # it is in-flight work and is served (server.py closes its connection afterwards).
         parsed = parse_invocation(headers, raw, self.settings)
         if isinstance(parsed, Rejection):
             if parsed.ids and parsed.ids.callback_base:

@@ -101,13 +101,29 @@ class ServerTest(unittest.TestCase):
         self.assertIn({"message": "inside", "n": 1, "executionId": "e1", "traceId": "t9", "function": "fn"},
                       [{k: e[k] for k in ("message", "n", "executionId", "traceId", "function") if k in e} for e in entries])
 
-    def test_draining_refuses_work(self):
+    def test_while_draining_a_request_is_served_on_a_closing_connection(self):
         self.start()
         self.runtime.draining = True
         status, headers, body = self.invoke(1)
-        self.assertEqual((status, headers.get("Connection")), (503, "close"))
-        self.assertEqual(json.loads(body)["error"]["code"], "UNAVAILABLE")
+        self.assertEqual((status, headers.get("Connection"), body), (200, "close", b"1"))
         self.assertEqual(self.request("GET", "/health")[0], 503)
+
+    def test_drain_closes_idle_connections_and_waits_for_busy_ones(self):
+        self.start()
+        port = self.server.server_address[1]
+        idle = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        self.addCleanup(idle.close)
+        idle.request("POST", "/invoke", json.dumps({"input": 0}), {"X-Execution-Id": "e0"})
+        idle.getresponse().read()  # now an idle keep-alive connection
+        busy = ThreadPoolExecutor(1)
+        self.addCleanup(busy.shutdown)
+        slow = busy.submit(self.invoke, "slow")
+        time.sleep(0.1)
+        self.runtime.draining = True
+        started = time.monotonic()
+        self.assertTrue(self.server.drain(2))
+        self.assertGreater(time.monotonic() - started, 0.1)  # waited for the slow request
+        self.assertEqual(slow.result(2)[0], 200)
 
     def test_unknown_routes_are_json_404(self):
         self.start()
