@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildBinary } from "../runtimes/bun/src/build.ts";
 import { invoke } from "../runtimes/contract/client.ts";
-import { type ProcessPod, spawnPod } from "../runtimes/contract/process-pod.ts";
+import { POD_HOOK_TIMEOUT_MS, type ProcessPod, spawnPod } from "../runtimes/contract/process-pod.ts";
 import { EXAMPLES_DIR, loadPayloads } from "./harness/payloads.ts";
 
 let dir: string;
@@ -22,7 +22,7 @@ beforeAll(async () => {
   await copyFile(join(dir, "build", "word-stats"), join(dir, "word-stats"));
   await rm(join(dir, "build"), { recursive: true });
   pod = await spawnPod({ cmd: [join(dir, "word-stats")] });
-});
+}, POD_HOOK_TIMEOUT_MS);
 
 afterAll(async () => {
   await pod?.stop();

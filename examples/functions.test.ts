@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { FunctionSpec } from "../src/domain/function-spec.ts";
 import { call, invoke } from "../runtimes/contract/client.ts";
-import { type ProcessPod, spawnPod } from "../runtimes/contract/process-pod.ts";
+import { POD_HOOK_TIMEOUT_MS, type ProcessPod, spawnPod } from "../runtimes/contract/process-pod.ts";
 import { EXAMPLES_DIR, FAMILIES, type Family, loadPayloads } from "./harness/payloads.ts";
 
 const dir = join(EXAMPLES_DIR, "functions");
@@ -51,11 +51,11 @@ describe("each spec starts a pod that serves its example", () => {
   beforeAll(async () => {
     const started = await Promise.all(specs.map(async ({ spec }) => [spec.name, await spawnPod(launch(spec))] as const));
     for (const [name, pod] of started) pods.set(name, pod);
-  });
+  }, POD_HOOK_TIMEOUT_MS);
   afterAll(async () => {
     await Promise.all([...pods.values()].map((pod) => pod.stop()));
     for (const pod of pods.values()) expect(pod.exitCode()).not.toBeNull();
-  });
+  }, POD_HOOK_TIMEOUT_MS);
 
   for (const { spec } of specs.filter((s) => s.spec.name !== "stdio-upper")) {
     const family = FAMILIES.find((f) => spec.name === f || spec.name === `${f}-python`) as Family;

@@ -9,6 +9,9 @@ import type { ContractPod } from "./suite.ts";
 
 export const REPO_ROOT = resolve(import.meta.dir, "../..");
 
+/** For bun:test hooks that start pods: a busy 2-core machine can need more than bun's 5 s default. */
+export const POD_HOOK_TIMEOUT_MS = 30_000;
+
 // Variables of the pod contract: a test pod must get them from the test, never from whoever ran it.
 const CONTRACT_VARS = new Set([
   "PORT", "TIMEOUT_MS", "EXECUTION_ID", "TRACE_ID", "CALLBACK_URL", "FUNCTION_NAME", "HANDLER",

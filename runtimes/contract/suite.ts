@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Header } from "../../src/contracts/headers.ts";
 import { PodErrorCode } from "../../src/contracts/pod.ts";
 import { invoke, call } from "./client.ts";
+import { POD_HOOK_TIMEOUT_MS } from "./process-pod.ts";
 import { registerCallbackTests, registerLifecycleTests } from "./suite-lifecycle.ts";
 
 export interface ContractPod {
@@ -70,13 +71,13 @@ export function runContractSuite(name: string, startPod: StartPod, options: Cont
     };
     beforeAll(async () => {
       main = ctx.track(await startPod());
-    });
+    }, POD_HOOK_TIMEOUT_MS);
     afterAll(async () => {
       const deaths = started.map((pod) => pod.diedUnexpectedly?.() ?? null).filter((d) => d !== null);
       await Promise.all(started.map((pod) => pod.stop()));
       expect(deaths).toEqual([]);
       for (const pod of started) if (pod.exited) expect(await pod.exited).toBeNumber();
-    });
+    }, POD_HOOK_TIMEOUT_MS);
     registerBasicTests(ctx);
     registerCallbackTests(ctx);
     registerLifecycleTests(ctx);
