@@ -3,9 +3,9 @@
  * Retry-After beyond it, and admission again once a slot frees. 0 means unlimited.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { cleanupAfterAll, metricValue, PY_HANDLER, startWarm, stopWatchdog, type Watchdog } from "./harness.ts";
+import { metricValue, PY_HANDLER, startWarm, stopWatchdog, type Watchdog, setupWatchdogTests } from "./harness.ts";
 
-cleanupAfterAll();
+setupWatchdogTests();
 
 const started: Watchdog[] = [];
 

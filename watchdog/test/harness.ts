@@ -3,7 +3,7 @@
  * what the tests run), starts it against fixture programs on ephemeral ports, and makes sure nothing
  * it started outlives the test.
  */
-import { afterAll, expect } from "bun:test";
+import { afterAll, beforeAll, expect } from "bun:test";
 import { rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -206,11 +206,15 @@ export async function stopWatchdog(w: Watchdog): Promise<number> {
 }
 
 /**
- * Call at the top of each test file: stops whatever is still running (SIGTERM, then SIGKILL after
- * 3 s, so a file's own afterAll that stops its watchdog sees the same graceful exit whichever hook
- * runs first) and removes temp dirs.
+ * Call at the top of each test file. beforeAll: compile the binary (once per test process). afterAll:
+ * stop whatever is still running (SIGTERM, then SIGKILL after 3 s, so a file's own afterAll that
+ * stops its watchdog sees the same graceful exit whichever hook runs first), assert that nothing
+ * it started survived, and remove temp dirs.
  */
-export function cleanupAfterAll(): void {
+export function setupWatchdogTests(): void {
+  beforeAll(async () => {
+    await watchdogBinary();
+  });
   afterAll(async () => {
     const procs = [...running];
     const descendants = procs.flatMap((p) => descendantsOf(p.pid));

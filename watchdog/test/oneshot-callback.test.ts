@@ -3,9 +3,9 @@
  * 500 ms, on network errors, 5xx, 408 and 429; anything else is final. Exit 3 when undelivered.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { type CallbackServer, cleanupAfterAll, PY_HANDLER, runOnce, startCallbackServer } from "./harness.ts";
+import { type CallbackServer, PY_HANDLER, runOnce, startCallbackServer, setupWatchdogTests } from "./harness.ts";
 
-cleanupAfterAll();
+setupWatchdogTests();
 
 const servers: CallbackServer[] = [];
 afterAll(async () => {

@@ -7,7 +7,6 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import {
   type CallbackServer,
-  cleanupAfterAll,
   COPY_SH,
   expectGone,
   HTTP_SERVER,
@@ -16,9 +15,10 @@ import {
   runOnce,
   startCallbackServer,
   tempDir,
+  setupWatchdogTests,
 } from "./harness.ts";
 
-cleanupAfterAll();
+setupWatchdogTests();
 
 const servers: CallbackServer[] = [];
 afterAll(async () => {

@@ -7,7 +7,6 @@ import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
-  cleanupAfterAll,
   expectGone,
   HTTP_SERVER,
   isGone,
@@ -17,9 +16,10 @@ import {
   startCallbackServer,
   startWarm,
   tempDir,
+  setupWatchdogTests,
 } from "./harness.ts";
 
-cleanupAfterAll();
+setupWatchdogTests();
 
 describe("warm drain", () => {
   test.each(["SIGTERM", "SIGINT"] as const)("%s: in-flight work finishes, new work is refused, exit 0", async (signal) => {

@@ -3,9 +3,9 @@
  * it with exit code 2 and a message that names the variable — never a silent default.
  */
 import { describe, expect, test } from "bun:test";
-import { cleanupAfterAll, PY_HANDLER, runOnce, watchdogBinary } from "./harness.ts";
+import { PY_HANDLER, runOnce, watchdogBinary, setupWatchdogTests } from "./harness.ts";
 
-cleanupAfterAll();
+setupWatchdogTests();
 
 async function runWithArgs(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const proc = Bun.spawn([await watchdogBinary(), ...args], { env: {}, stdout: "pipe", stderr: "pipe" });

@@ -5,9 +5,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { cleanupAfterAll, COPY_SH, PY_HANDLER, startWarm, stopWatchdog, tempDir, type Watchdog } from "./harness.ts";
+import { COPY_SH, PY_HANDLER, startWarm, stopWatchdog, tempDir, type Watchdog, setupWatchdogTests } from "./harness.ts";
 
-cleanupAfterAll();
+setupWatchdogTests();
 
 let py: Watchdog;
 let tmp: string;

@@ -4,9 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { cleanupAfterAll, expectGone, HTTP_SERVER, metricValue, startWarm, stopWatchdog, tempDir, type Watchdog } from "./harness.ts";
+import { expectGone, HTTP_SERVER, metricValue, startWarm, stopWatchdog, tempDir, type Watchdog, setupWatchdogTests } from "./harness.ts";
 
-cleanupAfterAll();
+setupWatchdogTests();
 
 let w: Watchdog;
 
