@@ -5,8 +5,9 @@
  *
  *   bun watchdog/bench/bench.ts [--requests 2000] [--starts 15] [--json]
  *
- * - start-up: spawn → first `GET /health` 200, for the compiled watchdog (STDIO; and HTTP with a
- *   Bun child) against a compiled hello-world Bun server and the bare HTTP child.
+ * - start-up: spawn → first `GET /health` 200, for the compiled watchdog (STDIO, also built with
+ *   `--bytecode`; and HTTP with a Bun child) against a compiled hello-world Bun server and the bare
+ *   HTTP child.
  * - STDIO overhead: `POST /invoke` → `cat` through the watchdog vs spawning `cat` with the same
  *   stdin directly from this process (what the function costs anyway).
  * - HTTP overhead: `POST /invoke` through the watchdog vs straight to its child's port.
@@ -43,9 +44,9 @@ function stats(samples: number[]): Stats {
   return { n: sorted.length, p50: at(0.5), p90: at(0.9), p99: at(0.99), mean };
 }
 
-async function compile(entry: string, dir: string, name: string): Promise<string> {
+async function compile(entry: string, dir: string, name: string, extra: string[] = []): Promise<string> {
   const out = join(dir, name);
-  const build = Bun.spawn([process.execPath, "build", "--compile", "--minify", entry, "--outfile", out], {
+  const build = Bun.spawn([process.execPath, "build", "--compile", "--minify", ...extra, entry, "--outfile", out], {
     cwd: ROOT,
     stdout: "ignore",
     stderr: "inherit",
@@ -157,11 +158,14 @@ async function main(): Promise<void> {
   try {
     const watchdog = await compile("watchdog/src/main.ts", dir, "watchdog");
     const hello = await compile(join(import.meta.dir, "hello_server.ts"), dir, "hello");
+    // Not what `just build-watchdog` does today: measured to see whether it is worth adding.
+    const bytecode = await compile("watchdog/src/main.ts", dir, "watchdog-bytecode", ["--bytecode"]);
     const warmEnv = (mode: string, cmd: string) => (port: number) => ({ WARM: "true", WARM_PORT: String(port), EXECUTION_MODE: mode, WATCHDOG_CMD: cmd });
 
     const startupResults = await startups({
       helloWorld: { cmd: [hello], env: (port) => ({ PORT: String(port) }), path: "/" },
       watchdogStdio: { cmd: [watchdog], env: warmEnv("STDIO", "cat"), path: "/health" },
+      watchdogStdioBytecode: { cmd: [bytecode], env: warmEnv("STDIO", "cat"), path: "/health" },
       childAlone: { cmd: ECHO.split(" "), env: (port) => ({ PORT: String(port) }), path: "/health" },
       watchdogHttp: { cmd: [watchdog], env: warmEnv("HTTP", ECHO), path: "/health" },
     });
@@ -211,6 +215,7 @@ function printReport(r: {
   console.log("start-up: spawn → first 200");
   console.log(row("compiled hello-world Bun server", r.startupMs.helloWorld!));
   console.log(row("watchdog, warm STDIO", r.startupMs.watchdogStdio!));
+  console.log(row("watchdog --bytecode, warm STDIO", r.startupMs.watchdogStdioBytecode!));
   console.log(row("HTTP child alone (bun echo server)", r.startupMs.childAlone!));
   console.log(row("watchdog, warm HTTP (same child)", r.startupMs.watchdogHttp!));
   console.log(`  → STDIO watchdog / hello-world: ${r.startupRatio.watchdogStdioVsHelloWorld.toFixed(2)}×; HTTP watchdog adds ${ms(r.startupRatio.watchdogHttpAddedMs)} to its child\n`);
