@@ -184,6 +184,20 @@ describe("tick", () => {
     expect(h.calls).toEqual([["f", 2]]);
   });
 
+  test("right after its own scale call, a lagging backend view does not trigger another", async () => {
+    const requested = new Map([["f", 0]]); // the watch has not seen our scale-up yet
+    const h = harness(deployed({ minReplicas: 0, metrics: [{ type: "queue_depth", target: "5" }] }), requested);
+    h.queue.async.size = 10;
+    await h.tick();
+    expect(h.calls).toEqual([["f", 2]]);
+    h.advance(5_000);
+    await h.tick();
+    expect(h.calls).toHaveLength(1);
+    h.advance(30_000); // still 0 long after: someone scaled it down; assert it again
+    await h.tick();
+    expect(h.calls).toEqual([["f", 2], ["f", 2]]);
+  });
+
   test("a function registered again starts with fresh state", async () => {
     const h = harness(deployed({ minReplicas: 1 }));
     h.ready(3);

@@ -61,8 +61,12 @@ export interface Autoscaler {
   tick(target: ScalingTarget): Promise<void>;
 }
 
+/** After our own scale call the backend's view (a watch) may lag: trust our request this long. */
+const OWN_REQUEST_TRUST_MS = 10_000;
+
 interface FunctionState extends ScalingState {
   fn: ResolvedFunction;
+  lastRequestAt: number;
   /** When we first saw this registration: provisioning asked for minReplicas then. */
   seenAt: number;
   dispatchesAtLastTick: number;
@@ -93,6 +97,7 @@ export function createAutoscaler(deps: AutoscalerDeps): Autoscaler {
         requested: minReplicas,
         lastScaleUpAt: -Infinity,
         lastScaleDownAt: -Infinity,
+        lastRequestAt: -Infinity,
         dispatchesAtLastTick: dispatches.get(fn.name) ?? 0,
         lastTickAt: undefined,
         adaptive: undefined,
@@ -104,6 +109,8 @@ export function createAutoscaler(deps: AutoscalerDeps): Autoscaler {
   }
 
   async function scale(state: FunctionState, replicas: number, direction: "up" | "down", reason: string): Promise<boolean> {
+    // Cooldowns run from the decision, not from whenever a slow API server answered.
+    const decidedAt = now();
     try {
       await deps.replicas.setReplicas(state.fn.name, replicas);
     } catch (error) {
@@ -111,10 +118,17 @@ export function createAutoscaler(deps: AutoscalerDeps): Autoscaler {
       return false;
     }
     state.requested = replicas;
-    if (direction === "up") state.lastScaleUpAt = now();
-    else state.lastScaleDownAt = now();
+    state.lastRequestAt = decidedAt;
+    if (direction === "up") state.lastScaleUpAt = decidedAt;
+    else state.lastScaleDownAt = decidedAt;
     log("autoscaler_scaled", { function: state.fn.name, replicas, reason });
     return true;
+  }
+
+  /** The backend's requested count (e.g. after a manual PUT /replicas), unless we just set it. */
+  function refreshRequested(state: FunctionState): void {
+    const observed = deps.replicas.requestedReplicas?.(state.fn.name);
+    if (observed !== undefined && now() - state.lastRequestAt >= OWN_REQUEST_TRUST_MS) state.requested = observed;
   }
 
   function wake(fn: ResolvedFunction): void {
@@ -122,7 +136,7 @@ export function createAutoscaler(deps: AutoscalerDeps): Autoscaler {
     if (!scaling || deps.replicas.readyReplicas(fn.name) > 0) return;
     const state = stateOf(fn, scaling.minReplicas);
     if (state.waking) return; // one scale call for a thundering herd (single flight)
-    state.requested = deps.replicas.requestedReplicas?.(fn.name) ?? state.requested;
+    refreshRequested(state);
     // Replicas were asked for recently (by us, or by provisioning): the pods are on their way.
     if (state.requested > 0 && now() - Math.max(state.lastScaleUpAt, state.seenAt) < UPSCALE_COOLDOWN_MS) return;
     state.waking = true;
@@ -136,7 +150,7 @@ export function createAutoscaler(deps: AutoscalerDeps): Autoscaler {
     const scaling = internalScaling(fn);
     if (!scaling) return;
     const state = stateOf(fn, scaling.minReplicas);
-    state.requested = deps.replicas.requestedReplicas?.(fn.name) ?? state.requested;
+    refreshRequested(state);
     const count = dispatches.get(fn.name) ?? 0;
     const elapsedMs = state.lastTickAt === undefined ? 0 : at - state.lastTickAt;
     const rps = elapsedMs > 0 ? Math.max(0, count - state.dispatchesAtLastTick) / (elapsedMs / 1000) : 0;

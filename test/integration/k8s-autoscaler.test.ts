@@ -20,6 +20,8 @@ let autoscaler: Autoscaler;
 let cp: ControlPlane;
 let clock = 0;
 let podRequests = 0;
+/** Replica counts the autoscaler has finished asking for (its scale calls answered). */
+let scaled: number[] = [];
 
 beforeEach(async () => {
   fake = await FakeKubeApiServer.start({ rbac: REQUIRED_RBAC });
@@ -40,7 +42,15 @@ beforeEach(async () => {
     log: () => undefined,
   });
   clock = 1_000_000;
-  autoscaler = createAutoscaler({ replicas: deployer, defaultTargetInFlightPerPod: config.defaultTargetInFlightPerPod, now: () => clock });
+  scaled = [];
+  autoscaler = createAutoscaler({
+    replicas: deployer,
+    defaultTargetInFlightPerPod: config.defaultTargetInFlightPerPod,
+    now: () => clock,
+    log: (event, fields) => {
+      if (event === "autoscaler_scaled") scaled.push(fields.replicas as number);
+    },
+  });
   cp = createControlPlane(config, { version: "test", deployer, observer: autoscaler.observer });
   await deployer.synced;
 });
@@ -79,7 +89,8 @@ test("autoscaler over time: queue_depth up (after the cooldown), STATIC_PER_POD 
   const queue = cp.engine.queues.get("thumb")!;
   const accepted = [];
   for (let n = 0; n < 6; n++) accepted.push((await (await send("POST", "/v1/functions/thumb:enqueue", { input: n })).json()).executionId);
-  await eventually(() => specReplicas() === 1, 3000, "scale from zero on the first enqueue");
+  await eventually(() => scaled.length === 1, 3000, "scale from zero on the first enqueue");
+  expect(specReplicas()).toBe(1);
 
   await autoscaler.tick(cp.engine); // 6 queued, target 2 → ratio 3, but scaled up 0 s ago
   expect(scaleCalls()).toEqual([1]);

@@ -65,10 +65,11 @@ describe("REMOTE mode", () => {
   });
 
   test("an attempt with no callback times out, the retry gets a new Job, and the stale callback is ignored", async () => {
-    await register({ timeoutMs: 100, maxRetries: 2, retryBackoff: { baseDelayMs: 0, maxDelayMs: 0, jitter: 0 } });
+    // Deadline 400 + 100 ms per attempt: long enough to answer attempt 2 before it expires too.
+    await register({ timeoutMs: 400, maxRetries: 2, retryBackoff: { baseDelayMs: 0, maxDelayMs: 0, jitter: 0 } });
     const accepted = await (await send("POST", "/v1/functions/resize:enqueue", { input: 1 })).json();
     const first = envOf(await jobFor(1));
-    const second = envOf(await jobFor(2)); // attempt 1 hit its deadline (100 + 100 ms)
+    const second = envOf(await jobFor(2)); // attempt 1 hit its deadline
     expect(second.EXECUTION_ID).toBe(accepted.executionId);
     expect(second.DISPATCH_ATTEMPT).toBe("2");
     await callBack(first, { success: true, output: "late" }); // from the timed-out attempt
