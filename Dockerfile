@@ -1,0 +1,15 @@
+# The control-plane image: FROM scratch, the compiled binary and only what it needs at run time
+# (the dynamic loader and the glibc libraries `ldd` lists, the CA bundle, a passwd entry for the
+# non-root user, an empty /tmp). No shell, no package manager, nothing to exec into.
+#
+# `just image` compiles dist/nanofaas, stages dist/rootfs (scripts/build-rootfs.ts) and sends only
+# the files named here to Docker (scripts/build-image.sh), so this builds with no registry.
+# `docker build .` from the repository root also works after `just build` (see .dockerignore).
+FROM scratch
+# Shared by every nanofaas image: byte-identical, so Docker stores this layer once.
+COPY dist/rootfs/ /
+COPY dist/nanofaas /nanofaas
+USER 65532:65532
+# API, management (health, metrics).
+EXPOSE 8080 8081
+ENTRYPOINT ["/nanofaas"]

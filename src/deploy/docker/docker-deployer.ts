@@ -1,0 +1,261 @@
+/**
+ * @module
+ * The `docker` deployment backend (SPEC §1.11): each replica of a DEPLOYMENT function is a
+ * container created through the Docker Engine API on the local socket (engine-client.ts; no
+ * docker CLI). It behaves like the process backend — `minReplicas` (or 1) replicas, ready when
+ * `GET /health` answers 2xx, replaced when they die, round-robin `pickEndpoint` over the ready
+ * ones, everything removed on `deprovision` and `close` — and like the reference's
+ * container-local backend (control-plane.md §5.5: names `nanofaas-<name>-r<i>`, a same-named
+ * leftover is removed first), without its per-function proxy.
+ *
+ * Where replicas run and how they are reached is detected once, at the first provision
+ * (placement.ts); docs/docker.md explains both cases.
+ */
+import type { Config } from "../../config/config";
+import { NanofaasError } from "../../domain/errors";
+import type { ResolvedFunction } from "../../domain/resolved-function";
+import type { Deployer } from "../deployer";
+import { containerSpec, LABEL_APP, type Placement } from "./container-spec";
+import { createEngineClient, DockerApiError, DockerUnreachableError, type EngineClient } from "./engine-client";
+import { describePlacement, detectPlacement, realSelfFacts, type SelfFacts } from "./placement";
+import { sleep } from "./probe";
+import { ContainerReplica, type ContainerTiming } from "./replica";
+
+export interface DockerDeployerOptions {
+  /** Default: the client for `config.dockerSocket`. */
+  engine?: EngineClient;
+  /** How to find this process's own container (placement.ts); tests override it. */
+  self?: SelfFacts;
+  /** Receives backend events, one prefixed line each. Default: stderr. */
+  output?: (line: string) => void;
+  timing?: Partial<Omit<ContainerTiming, "readinessTimeoutMs">>;
+}
+
+/** The Deployer plus read-only introspection for tests and diagnostics. */
+export interface DockerDeployer extends Deployer {
+  /** Current container id of each replica (undefined between a death and its replacement). */
+  containerIds(name: string): (string | undefined)[];
+  /** Containers started per replica index, replacements included. */
+  replicaStarts(name: string): number[];
+  /** The placement in use, once the first provision has detected it. */
+  placement(): Placement | undefined;
+}
+
+const DEFAULT_TIMING: Omit<ContainerTiming, "readinessTimeoutMs"> = {
+  probeIntervalMs: 100,
+  healthIntervalMs: 1000,
+  stopGraceMs: 5000,
+  backoff: { baseMs: 250, maxMs: 10_000 },
+  stableAfterMs: 10_000,
+};
+
+/** Docker failures as API errors: unreachable daemon → 503, a refusal → 502 with its message. */
+function backendError(error: unknown): unknown {
+  if (error instanceof NanofaasError) return error;
+  if (error instanceof DockerUnreachableError) return new NanofaasError("BACKEND_UNAVAILABLE", error.message, { cause: error });
+  if (error instanceof DockerApiError) return new NanofaasError("BACKEND_ERROR", `docker: ${error.message}`, { cause: error });
+  return new NanofaasError("BACKEND_ERROR", `docker backend: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+}
+
+/** The replicas of one function and the round-robin cursor over the ready ones. */
+class FunctionContainers {
+  readonly replicas: ContainerReplica[] = [];
+  private readyEndpoints: string[] = [];
+  private cursor = 0;
+
+  constructor(
+    readonly name: string,
+    private readonly newReplica: (index: number, onReadyChange: () => void) => ContainerReplica,
+    private readonly announce: (name: string, ready: number) => void,
+  ) {}
+
+  get readyCount(): number {
+    return this.readyEndpoints.length;
+  }
+
+  /** Hot path (one call per invocation): an array lookup, no scan. */
+  pick(): string | undefined {
+    const list = this.readyEndpoints;
+    if (list.length === 0) return undefined;
+    const index = this.cursor % list.length;
+    this.cursor = index + 1;
+    return list[index];
+  }
+
+  /** Starts missing replicas (their containers exist on return); stops surplus ones newest first. */
+  async scaleTo(count: number): Promise<void> {
+    const added: ContainerReplica[] = [];
+    while (this.replicas.length < count) {
+      const replica = this.newReplica(this.replicas.length, () => this.refresh());
+      this.replicas.push(replica);
+      added.push(replica);
+    }
+    const started = await Promise.allSettled(added.map((replica) => replica.start()));
+    const failure = started.find((result) => result.status === "rejected");
+    // A replica that could not start leaves the set, with every replica added after it.
+    const keep = failure ? Math.min(count, this.replicas.length - added.length + started.indexOf(failure)) : count;
+    const surplus = this.replicas.splice(keep).reverse();
+    await Promise.all(surplus.map((replica) => replica.stop()));
+    this.refresh();
+    if (failure) throw (failure as PromiseRejectedResult).reason;
+  }
+
+  private refresh(): void {
+    const before = this.readyEndpoints.length;
+    this.readyEndpoints = this.replicas.flatMap((replica) => (replica.endpoint ? [replica.endpoint] : []));
+    if (this.readyEndpoints.length !== before) this.announce(this.name, this.readyEndpoints.length);
+  }
+}
+
+export function createDockerDeployer(config: Config, options: DockerDeployerOptions = {}): DockerDeployer {
+  const engine = options.engine ?? createEngineClient(config.dockerSocket);
+  const output = options.output ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  const timing: ContainerTiming = { ...DEFAULT_TIMING, ...options.timing, readinessTimeoutMs: config.readinessTimeoutMs };
+  const functions = new Map<string, FunctionContainers>();
+  const byContainer = new Map<string, ContainerReplica>();
+  const listeners = new Set<(name: string, ready: number) => void>();
+  const closing = new AbortController();
+  let placement: Placement | undefined;
+  let placing: Promise<Placement> | undefined;
+  let watching = false;
+
+  const announce = (name: string, ready: number) => {
+    for (const listener of listeners) {
+      try {
+        listener(name, ready);
+      } catch (error) {
+        output(`[fn/${name}] nanofaas: a ready-change listener failed: ${(error as Error).message}`);
+      }
+    }
+  };
+
+  /** Detected once; a failure (daemon down) is retried by the next provision. */
+  function ensurePlacement(): Promise<Placement> {
+    placing ??= detectPlacement({ engine, self: options.self ?? realSelfFacts(), serverPort: config.serverPort, callbackUrl: config.callbackUrl })
+      .then((found) => {
+        placement = found;
+        output(`[docker] nanofaas: using ${engine.socketPath}: ${describePlacement(found)}`);
+        watchDeaths();
+        return found;
+      })
+      .catch((error) => {
+        placing = undefined;
+        throw error;
+      });
+    return placing;
+  }
+
+  /**
+   * Follows the daemon's `die` events so that a dead replica leaves rotation at once instead of at
+   * its next probe. Reconnects after a second if the stream breaks; probes cover the gap.
+   */
+  function watchDeaths(): void {
+    if (watching) return;
+    watching = true;
+    void (async () => {
+      while (!closing.signal.aborted) {
+        try {
+          const filters = { type: ["container"], event: ["die"], label: [`${LABEL_APP}=nanofaas`] };
+          for await (const event of engine.events(filters, closing.signal)) {
+            const id = event.Actor?.ID ?? event.id;
+            if (id) byContainer.get(id)?.died(id);
+          }
+        } catch (error) {
+          if (!closing.signal.aborted) output(`[docker] nanofaas: event stream failed (${(error as Error).message}); reconnecting`);
+        }
+        await sleep(1000, closing.signal);
+      }
+    })();
+  }
+
+  async function deprovision(name: string): Promise<void> {
+    const set = functions.get(name);
+    if (!set) return;
+    functions.delete(name);
+    await set.scaleTo(0);
+  }
+
+  function unsupportedReason(fn: ResolvedFunction): string | undefined {
+    if (fn.image?.trim()) return undefined;
+    return `the docker backend runs the function's \`image\`; function '${fn.name}' has none (a \`command\` alone needs the process backend)`;
+  }
+
+  return {
+    id: "docker",
+
+    unsupportedReason,
+
+    async provision(fn) {
+      if (closing.signal.aborted) throw new NanofaasError("BACKEND_UNAVAILABLE", "the docker backend is shut down");
+      const reason = unsupportedReason(fn);
+      if (reason) throw new NanofaasError("BACKEND_UNAVAILABLE", reason);
+      try {
+        const where = await ensurePlacement();
+        // Validates resources before anything is created (VALIDATION_ERROR → 400).
+        const spec = (index: number) => containerSpec(fn, index, where);
+        spec(0);
+        // "Creates or updates": an existing set is replaced, since image and env may have changed.
+        await deprovision(fn.name);
+        const set = new FunctionContainers(
+          fn.name,
+          (index, onReadyChange) =>
+            new ContainerReplica({
+              name: fn.name, index, image: fn.image!, spec: spec(index), placement: where, engine, timing, emit: output, onReadyChange,
+              track: (id, replica) => (replica ? byContainer.set(id, replica) : byContainer.delete(id)),
+            }),
+          announce,
+        );
+        functions.set(fn.name, set);
+        try {
+          await set.scaleTo(Math.max(0, fn.scalingConfig?.minReplicas ?? 1));
+        } catch (error) {
+          functions.delete(fn.name);
+          await set.scaleTo(0);
+          throw error;
+        }
+        const first = set.replicas[0]?.baseUrl;
+        return { endpointUrl: first ? `${first}/invoke` : `docker://${fn.name}` };
+      } catch (error) {
+        throw backendError(error);
+      }
+    },
+
+    async deprovision(name) {
+      await deprovision(name);
+    },
+
+    async setReplicas(name, replicas) {
+      const set = functions.get(name);
+      if (!set) throw new NanofaasError("NOT_FOUND", `Function '${name}' has no docker-backend replicas`);
+      if (!Number.isInteger(replicas) || replicas < 0) {
+        throw new NanofaasError("BAD_REQUEST", `replicas must be a non-negative integer (got ${replicas})`);
+      }
+      if (closing.signal.aborted) throw new NanofaasError("BACKEND_UNAVAILABLE", "the docker backend is shut down");
+      try {
+        await set.scaleTo(replicas);
+      } catch (error) {
+        throw backendError(error);
+      }
+    },
+
+    readyReplicas: (name) => functions.get(name)?.readyCount ?? 0,
+
+    pickEndpoint: (name) => functions.get(name)?.pick(),
+
+    onReadyChange(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+
+    async close() {
+      closing.abort();
+      await Promise.all([...functions.keys()].map((name) => deprovision(name)));
+    },
+
+    containerIds: (name) => (functions.get(name)?.replicas ?? []).map((r) => r.containerId),
+
+    replicaStarts: (name) => (functions.get(name)?.replicas ?? []).map((r) => r.starts),
+
+    placement: () => placement,
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * The docker backend in this process against the real Docker engine: the placement for a control
+ * plane that runs on the Docker host (replicas publish 8080 on random loopback ports). Replicas,
+ * round-robin, a killed container replaced, scaling, resources, every way a container can fail to
+ * come up, and close() leaving no container behind.
+ */
+import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
+import { loadConfig } from "../../src/config/config";
+import { createDockerDeployer, type DockerDeployer } from "../../src/deploy/docker/docker-deployer";
+import type { NanofaasError } from "../../src/domain/errors";
+import type { FunctionSpec } from "../../src/domain/function-spec";
+import { resolveFunction } from "../../src/domain/resolved-function";
+import { dockerApi, e2eDescribe, functionContainers, IMAGES, requireDocker, until } from "./support";
+
+const NAMES = ["e2e-host-roman", "e2e-host-sulky", "e2e-host-nocmd", "e2e-host-ghost", "e2e-host-small"];
+let deployer: DockerDeployer | undefined;
+let lines: string[] = [];
+
+function start(readinessTimeoutMs = 20_000): DockerDeployer {
+  lines = [];
+  deployer = createDockerDeployer(loadConfig({ NANOFAAS_READINESS_TIMEOUT_MS: String(readinessTimeoutMs) }), {
+    output: (line) => {
+      lines.push(line);
+      if (process.env.E2E_VERBOSE) process.stderr.write(`  | ${line}\n`);
+    },
+    timing: { stopGraceMs: 1000, backoff: { baseMs: 100, maxMs: 1000 } },
+  });
+  return deployer;
+}
+
+const fn = (name: string, spec: Partial<FunctionSpec>) =>
+  resolveFunction({ name, ...spec }, { timeoutMs: 5000, concurrency: 4, queueSize: 10, maxRetries: 1 });
+
+async function invoke(endpoint: string, number: number): Promise<unknown> {
+  const response = await fetch(endpoint, { method: "POST", body: JSON.stringify({ input: { number } }), headers: { "x-execution-id": `e2e-${number}` } });
+  return response.json();
+}
+
+e2eDescribe("docker backend on the Docker host (real engine)", () => {
+  beforeAll(requireDocker);
+
+  afterEach(async () => {
+    await deployer?.close();
+    deployer = undefined;
+    for (const name of NAMES) expect({ name, left: await functionContainers(name) }).toEqual({ name, left: [] });
+  });
+
+  afterAll(async () => {
+    for (const name of NAMES) {
+      for (const c of await functionContainers(name)) await dockerApi("DELETE", `/containers/${c.Id}?force=true`).catch(() => undefined);
+    }
+  });
+
+  test("replicas publish on loopback, answer in turn, a killed one is replaced, scaling follows", async () => {
+    const d = start();
+    const name = "e2e-host-roman";
+    const { endpointUrl } = await d.provision(fn(name, { image: IMAGES.romanNumeral, scalingConfig: { minReplicas: 2, maxReplicas: 3 } }));
+    expect(endpointUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/invoke$/);
+    expect(d.placement()).toMatchObject({ kind: "host", hostIp: "127.0.0.1" });
+    await until(() => d.readyReplicas(name) === 2, "two ready replicas");
+    const endpoints = [d.pickEndpoint(name)!, d.pickEndpoint(name)!];
+    expect(new Set(endpoints).size).toBe(2);
+    for (const [i, endpoint] of endpoints.entries()) expect(await invoke(endpoint, 4 + i)).toEqual({ roman: i === 0 ? "IV" : "V" });
+
+    const [victim] = d.containerIds(name);
+    await dockerApi("POST", `/containers/${victim}/kill`);
+    await until(() => d.readyReplicas(name) === 1, "the killed replica to leave rotation", 5000);
+    await until(() => d.readyReplicas(name) === 2, "its replacement");
+    expect(d.containerIds(name)[0]).not.toBe(victim);
+    expect(d.replicaStarts(name)).toEqual([2, 1]);
+
+    await d.setReplicas(name, 3);
+    await until(() => d.readyReplicas(name) === 3, "three ready");
+    await d.setReplicas(name, 1);
+    expect((await functionContainers(name)).map((c) => c.Names[0])).toEqual([`/nanofaas-${name}-r0`]);
+    expect(await invoke(d.pickEndpoint(name)!, 3999)).toEqual({ roman: "MMMCMXCIX" });
+  }, 60_000);
+
+  test("resources become the container's memory and CPU limits", async () => {
+    const d = start();
+    await d.provision(fn("e2e-host-small", { image: IMAGES.romanNumeral, resources: { memory: "128Mi", cpu: "500m" } }));
+    const [id] = d.containerIds("e2e-host-small");
+    const inspect = await dockerApi<{ HostConfig: { Memory: number; NanoCpus: number } }>("GET", `/containers/${id}/json`);
+    expect(inspect.HostConfig).toMatchObject({ Memory: 128 * 2 ** 20, NanoCpus: 500_000_000 });
+    await until(() => d.readyReplicas("e2e-host-small") === 1, "ready under limits");
+  }, 30_000);
+
+  test("a container that never becomes healthy is replaced after the budget, its output forwarded", async () => {
+    const d = start(1500);
+    // The STDIO filter run as an HTTP server (runtimeMode HTTP): the watchdog never gets healthy.
+    await d.provision(fn("e2e-host-sulky", { image: IMAGES.slowUpper, runtimeMode: "HTTP" }));
+    await until(() => d.replicaStarts("e2e-host-sulky")[0]! >= 2, "a replacement", 15_000);
+    expect(d.readyReplicas("e2e-host-sulky")).toBe(0);
+    expect(lines.some((l) => l.includes("not ready within 1500 ms"))).toBe(true);
+    expect(lines.some((l) => l.startsWith("[fn/e2e-host-sulky#0] {"))).toBe(true);
+  }, 30_000);
+
+  test("a command missing from the image fails the registration with Docker's message", async () => {
+    const d = start();
+    const error = (await d.provision(fn("e2e-host-nocmd", { image: IMAGES.romanNumeral, command: ["/no/such/binary"] })).catch((e) => e)) as NanofaasError;
+    expect(error.code).toBe("BACKEND_ERROR");
+    expect(error.message).toContain("/no/such/binary");
+  }, 30_000);
+
+  test("an image that is neither local nor pullable fails the registration", async () => {
+    const d = start();
+    const error = (await d.provision(fn("e2e-host-ghost", { image: "nanofaas/e2e-no-such-image:0" })).catch((e) => e)) as NanofaasError;
+    expect(error.code).toBe("BACKEND_ERROR");
+    expect(error.message).toContain("nanofaas/e2e-no-such-image");
+    expect(lines.some((l) => l.includes("is not on this Docker host; pulling it"))).toBe(true);
+  }, 60_000);
+});
