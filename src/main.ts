@@ -6,7 +6,7 @@ import { ConfigError, type Config, loadConfig, resolveDeploymentBackend } from "
 import { type ControlPlane, createControlPlane } from "./control-plane";
 import { createDeployer } from "./deploy/create-deployer";
 import { registerDeclarativeFunctions } from "./registry/declarative-functions";
-import { closeLogger, createLogger, type Logger } from "./observability/logger";
+import { closeLogger, createLogger, type Logger, stdoutDestination } from "./observability/logger";
 import type { OtlpTracing } from "./observability/otlp-tracing";
 import { registerProcessMetrics } from "./observability/process-metrics";
 import { createShutdown } from "./observability/shutdown";
@@ -49,7 +49,7 @@ function readConfig(): Config {
 async function main(): Promise<void> {
   const config = readConfig();
   const backend = resolveDeploymentBackend(config);
-  const logger = createLogger({ level: config.logLevel });
+  const logger = createLogger({ level: config.logLevel, destination: stdoutDestination() });
   const deployer = await createDeployer(backend, config);
   // Tracing is loaded only when an endpoint is configured: no SDK, no hooks, no cost otherwise.
   let tracing: OtlpTracing | undefined;

@@ -8,7 +8,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
 import { Header } from "../contracts/headers";
 import type { HttpServerMetrics } from "./http-metrics";
-import type { Logger } from "./logger";
+import { fastLineWriter, type Logger } from "./logger";
 import { traceIdOf } from "./trace-context";
 
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
@@ -41,7 +41,8 @@ export interface HttpTelemetry {
 }
 
 export function createHttpTelemetry({ metrics, logger }: HttpTelemetryDeps): HttpTelemetry {
-  const accessLog = logger.isLevelEnabled("info");
+  // One line per request: written without pino's formatting (see logger.ts for the numbers).
+  const accessLog = fastLineWriter(logger);
   const patterns = new Map<string, string>();
 
   /** The route that matched (not a middleware), as a published pattern; bounded cardinality. */
@@ -60,19 +61,15 @@ export function createHttpTelemetry({ metrics, logger }: HttpTelemetryDeps): Htt
   const record = (method: string, uri: string, status: number, elapsedMs: number, request?: Request, response?: Response) => {
     const m = METHODS.has(method) ? method : "OTHER";
     metrics.observe(m, uri, status, elapsedMs / 1000);
-    if (!accessLog) return;
-    logger.info(
-      {
-        method: m,
-        path: request ? rawPath(request.url) : undefined,
-        uri,
-        status,
-        durationMs: Math.round(elapsedMs * 1000) / 1000,
-        executionId: response?.headers.get(Header.executionId) ?? undefined,
-        traceId: request ? traceIdOf(request.headers.get(Header.traceId), request.headers.get(Header.traceparent)) : undefined,
-      },
-      "request",
-    );
+    accessLog?.("request", {
+      method: m,
+      path: request ? rawPath(request.url) : undefined,
+      uri,
+      status,
+      durationMs: Math.round(elapsedMs * 1000) / 1000,
+      executionId: response?.headers.get(Header.executionId) ?? undefined,
+      traceId: request ? traceIdOf(request.headers.get(Header.traceId), request.headers.get(Header.traceparent)) : undefined,
+    });
   };
 
   return {
