@@ -13,14 +13,14 @@
  * The signal reaches the HTTP child only after the drain, so that it can finish the invocations
  * the watchdog is still waiting for. Exit code 0 after a graceful drain, 1 if it had to be forced.
  */
-import { createColdStart } from "./cold-start.ts";
+import { type ColdStart, createColdStart } from "./cold-start.ts";
 import type { Config } from "./config.ts";
-import { createLimiter } from "./limiter.ts";
+import { createLimiter, type Limiter } from "./limiter.ts";
 import type { Logger } from "./log.ts";
 import { createMetrics } from "./metrics.ts";
 import { type Reaper, settleWithin } from "./process/index.ts";
-import { createRunner, type RunnerDeps, RunnerStartError } from "./runners/index.ts";
-import { createWarmApp } from "./server.ts";
+import { createRunner, type Runner, type RunnerDeps, RunnerStartError } from "./runners/index.ts";
+import { createWarmApp, type WarmApp } from "./server.ts";
 import { onShutdownSignals, type ShutdownSignal } from "./signals.ts";
 
 const DRAIN_MARGIN_MS = 1_000;
@@ -38,20 +38,57 @@ export interface WarmDeps {
 }
 
 export async function runWarm(deps: WarmDeps): Promise<number> {
-  const { config, log, stop } = deps;
+  const { config, log } = deps;
   // Handlers first: once "listening" is logged, a supervisor may signal at any moment, and an
   // unhandled SIGTERM would kill us with the default action instead of a clean drain.
-  let finish: (signal: ShutdownSignal) => void = () => {};
-  const stopRequested = new Promise<ShutdownSignal>((resolve) => {
-    finish = resolve;
-  });
-  const removeSignals = onShutdownSignals({
-    graceful: (signal) => finish(signal),
-    forced: (signal) => {
-      log.warn("second signal: stopping now", { signal });
-      stop.abort();
+  const shutdown = listenForShutdown(deps);
+  const pod = createPod(deps);
+  const server = Bun.serve({
+    port: config.port,
+    idleTimeout: IDLE_TIMEOUT_S,
+    routes: {
+      "/invoke": { POST: pod.app.invoke, GET: pod.app.health },
+      "/health": { GET: pod.app.health },
+      "/metrics": { GET: pod.app.metrics },
     },
+    fetch: pod.app.notFound,
   });
+  log.info("listening", { port: server.port, maxInflight: config.maxInflight, timeoutMs: config.timeoutMs });
+
+  const failure = await startRunner(pod.runner, shutdown.requested);
+  if (failure) {
+    log.error(failure.message, { code: failure.code });
+    shutdown.remove();
+    await server.stop(true);
+    return 1;
+  }
+  if (pod.runner.state() === "ready") {
+    pod.coldStart.markReady(performance.now());
+    log.info("ready", { initMs: Math.round(performance.now()) });
+  }
+
+  const signal = await shutdown.requested;
+  await drain(deps, pod, signal);
+  // Graceful first, so a response being written is not cut off; idle keep-alive connections do
+  // not hold this up (Bun closes them), and the bound covers anything that would.
+  await settleWithin(server.stop(), DRAIN_MARGIN_MS);
+  await server.stop(true);
+  deps.reaper.reap();
+  shutdown.remove();
+  const forced = deps.stop.signal.aborted;
+  log.info("stopped", { forced });
+  return forced ? 1 : 0;
+}
+
+interface Pod {
+  runner: Runner;
+  limiter: Limiter;
+  coldStart: ColdStart;
+  app: WarmApp;
+}
+
+function createPod(deps: WarmDeps): Pod {
+  const { config, log } = deps;
   const limiter = createLimiter(config.maxInflight);
   const metrics = createMetrics(config.functionName, config.mode);
   const coldStart = createColdStart();
@@ -61,57 +98,53 @@ export async function runWarm(deps: WarmDeps): Promise<number> {
     onRestart: () => metrics.childRestarted(),
   });
   const app = createWarmApp({ config, runner, limiter, metrics, coldStart, log });
-  const server = Bun.serve({
-    port: config.port,
-    idleTimeout: IDLE_TIMEOUT_S,
-    routes: {
-      "/invoke": { POST: app.invoke, GET: app.health },
-      "/health": { GET: app.health },
-      "/metrics": { GET: app.metrics },
-    },
-    fetch: app.notFound,
-  });
-  log.info("listening", { port: server.port, maxInflight: config.maxInflight, timeoutMs: config.timeoutMs });
+  return { runner, limiter, coldStart, app };
+}
 
-  // A signal during start-up (an HTTP child can take READY_TIMEOUT_MS) goes straight to the drain.
-  const started = await Promise.race([
+/** The first signal resolves `requested`; a second one forces the stop. */
+function listenForShutdown(deps: WarmDeps): { requested: Promise<ShutdownSignal>; remove(): void } {
+  let finish: (signal: ShutdownSignal) => void = () => {};
+  const requested = new Promise<ShutdownSignal>((resolve) => {
+    finish = resolve;
+  });
+  const remove = onShutdownSignals({
+    graceful: (signal) => finish(signal),
+    forced: (signal) => {
+      deps.log.warn("second signal: stopping now", { signal });
+      deps.stop.abort();
+    },
+  });
+  return { requested, remove };
+}
+
+/**
+ * Starts the runner; a signal during start-up (an HTTP child can take READY_TIMEOUT_MS) does not
+ * wait for it. Returns the fatal start error, if any.
+ */
+async function startRunner(runner: Runner, stopRequested: Promise<unknown>): Promise<RunnerStartError | undefined> {
+  const outcome = await Promise.race([
     runner.start().then(
       () => undefined,
       (error: unknown) => error,
     ),
     stopRequested.then(() => undefined),
   ]);
-  if (started !== undefined) {
-    if (!(started instanceof RunnerStartError)) throw started;
-    log.error(started.message, { code: started.code });
-    removeSignals();
-    await server.stop(true);
-    return 1;
-  }
-  if (runner.state() === "ready") {
-    coldStart.markReady(performance.now());
-    log.info("ready", { initMs: Math.round(performance.now()) });
-  }
+  if (outcome === undefined || outcome instanceof RunnerStartError) return outcome;
+  throw outcome;
+}
 
-  const signal = await stopRequested;
-  app.startDrain();
-  log.info("draining", { signal, inflight: limiter.inflight });
+/** Steps 1-3 of the module comment. */
+async function drain(deps: WarmDeps, pod: Pod, signal: ShutdownSignal): Promise<void> {
+  const { config, log, stop } = deps;
+  pod.app.startDrain();
+  log.info("draining", { signal, inflight: pod.limiter.inflight });
   const bound = config.timeoutMs + config.killGraceMs + DRAIN_MARGIN_MS;
-  const drained = await settleWithin(Promise.race([limiter.idle(), aborted(stop.signal)]), bound);
+  const drained = await settleWithin(Promise.race([pod.limiter.idle(), aborted(stop.signal)]), bound);
   if (!drained || stop.signal.aborted) {
     stop.abort();
-    await settleWithin(limiter.idle(), config.killGraceMs + DRAIN_MARGIN_MS);
+    await settleWithin(pod.limiter.idle(), config.killGraceMs + DRAIN_MARGIN_MS);
   }
-  await runner.stop(signal);
-  // Graceful first, so a response being written is not cut off; idle keep-alive connections do
-  // not hold this up (Bun closes them), and the bound covers anything that would.
-  await settleWithin(server.stop(), DRAIN_MARGIN_MS);
-  await server.stop(true);
-  deps.reaper.reap();
-  removeSignals();
-  const forced = stop.signal.aborted;
-  log.info("stopped", { forced });
-  return forced ? 1 : 0;
+  await pod.runner.stop(signal);
 }
 
 function aborted(signal: AbortSignal): Promise<void> {
