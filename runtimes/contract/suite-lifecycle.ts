@@ -141,15 +141,13 @@ export function registerLifecycleTests(ctx: SuiteContext): void {
       expect((reply.json as { executionId: string }).executionId).toBe("exec-from-env");
     });
 
-    if (ctx.options.signalsReadyWhenListening !== false) {
-      // A process manager may stop a pod the moment it is up; the default action would exit 143.
-      test("a SIGTERM as soon as the pod is listening is a clean exit 0", async () => {
-        const pod = ctx.track(await ctx.startPod());
-        if (!pod.signal || !pod.exited) throw new Error("this pod cannot be signalled");
-        pod.signal("SIGTERM");
-        expect(await pod.exited).toBe(0);
-      });
-    }
+    // A process manager may stop a pod the moment it is up; the default action would exit 143.
+    test("a SIGTERM as soon as the pod is listening is a clean exit 0", async () => {
+      const pod = ctx.track(await ctx.startPod());
+      if (!pod.signal || !pod.exited) throw new Error("this pod cannot be signalled");
+      pod.signal("SIGTERM");
+      expect(await pod.exited).toBe(0);
+    });
 
     test("SIGTERM lets in-flight invocations finish, then the pod refuses work and exits 0", async () => {
       const pod = ctx.track(await ctx.startPod());

@@ -41,11 +41,6 @@ export interface ContractOptions {
    * or "generate" (serve it and echo a generated id in `X-Execution-Id`, the watchdog). Default "reject".
    */
   missingExecutionId?: "reject" | "generate";
-  /**
-   * SIGTERM handlers are installed before the pod announces it is listening (default true).
-   * Only for a pod with a known, reported bug; remove the override once it is fixed.
-   */
-  signalsReadyWhenListening?: boolean;
 }
 
 export interface SuiteContext {

@@ -24,8 +24,5 @@ runContractSuite(
     contextLogger: false,
     // The watchdog serves id-less requests under a generated id (watchdog/src/request.ts).
     missingExecutionId: "generate",
-    // Known bug, reported: watchdog/src/warm.ts logs "listening" before it installs its signal
-    // handlers, so a SIGTERM right after start-up exits 143. Drop this line once that is fixed.
-    signalsReadyWhenListening: false,
   },
 );
