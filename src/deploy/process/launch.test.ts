@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { FunctionSpec } from "../../domain/function-spec";
 import { resolveFunction } from "../../domain/resolved-function";
-import { connectHost, defaultCallbackUrl, type HostFacts, launchPlan, unsupportedReason, watchdogArgv } from "./launch";
+import { connectHost, type HostFacts, launchPlan, unsupportedReason, watchdogArgv } from "./launch";
 
 const DEFAULTS = { timeoutMs: 30_000, concurrency: 4, queueSize: 100, maxRetries: 3 };
 const fn = (spec: Partial<FunctionSpec>) => resolveFunction({ name: "word-stats", ...spec }, DEFAULTS);
@@ -56,23 +56,22 @@ describe("watchdogArgv", () => {
 });
 
 describe("launchPlan", () => {
-  const CALLBACK = "http://127.0.0.1:8080/v1/internal/executions";
 
   test("runs `command`, with a relative program made absolute against cwd", () => {
-    const plan = launchPlan(fn({ command: ["./pod.sh", "--fast"] }), {}, host(), {}, CALLBACK);
+    const plan = launchPlan(fn({ command: ["./pod.sh", "--fast"] }), {}, host(), {});
     expect(plan.argv).toEqual(["/srv/app/pod.sh", "--fast"]);
     expect(plan.env.WATCHDOG_CMD).toBeUndefined();
   });
 
   test("`bun` missing from PATH means the Bun running the control plane", () => {
-    expect(launchPlan(fn({ command: ["bun", "pod.ts"] }), {}, host({ which: () => null }), {}, CALLBACK).argv).toEqual(["/opt/bun/bin/bun", "pod.ts"]);
-    expect(launchPlan(fn({ command: ["bun", "pod.ts"] }), {}, host(), {}, CALLBACK).argv).toEqual(["bun", "pod.ts"]);
+    expect(launchPlan(fn({ command: ["bun", "pod.ts"] }), {}, host({ which: () => null }), {}).argv).toEqual(["/opt/bun/bin/bun", "pod.ts"]);
+    expect(launchPlan(fn({ command: ["bun", "pod.ts"] }), {}, host(), {}).argv).toEqual(["bun", "pod.ts"]);
     expect(unsupportedReason(fn({ command: ["bun"] }), host({ which: () => null }))).toBeUndefined();
     expect(unsupportedReason(fn({ command: ["bun"] }), host({ which: () => null, bunExecutable: undefined }))).toContain("not found on PATH");
   });
 
   test("runs the watchdog with WATCHDOG_CMD when only runtimeCommand is given", () => {
-    const plan = launchPlan(fn({ runtimeCommand: "python3 handler.py", runtimeMode: "STDIO" }), {}, host(), {}, CALLBACK);
+    const plan = launchPlan(fn({ runtimeCommand: "python3 handler.py", runtimeMode: "STDIO" }), {}, host(), {});
     expect(plan.argv).toEqual(["/repo/dist/watchdog"]);
     expect(plan.env).toMatchObject({ WATCHDOG_CMD: "python3 handler.py", EXECUTION_MODE: "STDIO" });
   });
@@ -83,7 +82,6 @@ describe("launchPlan", () => {
       {},
       host(),
       { PATH: "/usr/bin", HOME: "/root", UNSET: undefined },
-      CALLBACK,
     );
     expect(plan.env).toEqual({
       PATH: "/usr/bin",
@@ -93,14 +91,14 @@ describe("launchPlan", () => {
       WARM: "true",
       TIMEOUT_MS: "1234",
       EXECUTION_MODE: "HTTP",
-      CALLBACK_URL: CALLBACK,
     });
   });
 
   test("neither the function nor the inherited env can override the platform's variables", () => {
     const reserved = { FUNCTION_NAME: "x", WARM: "false", PORT: "1", WARM_PORT: "2", WATCHDOG_CMD: "rm -rf /", CALLBACK_URL: "http://evil" };
-    const plan = launchPlan(fn({ command: ["bun"], env: reserved }), {}, host(), reserved, CALLBACK);
-    expect(plan.env).toEqual({ FUNCTION_NAME: "word-stats", WARM: "true", TIMEOUT_MS: "30000", EXECUTION_MODE: "HTTP", CALLBACK_URL: CALLBACK });
+    const plan = launchPlan(fn({ command: ["bun"], env: reserved }), {}, host(), reserved);
+    // CALLBACK_URL included: warm replicas answer over HTTP and must not send duplicate callbacks.
+    expect(plan.env).toEqual({ FUNCTION_NAME: "word-stats", WARM: "true", TIMEOUT_MS: "30000", EXECUTION_MODE: "HTTP" });
   });
 });
 
@@ -115,11 +113,4 @@ describe("addresses", () => {
     expect(connectHost(bind)).toBe(expected);
   });
 
-  test("the callback URL defaults to this control plane's API port", () => {
-    expect(defaultCallbackUrl({ bindHost: "0.0.0.0", serverPort: 9090 })).toBe("http://127.0.0.1:9090/v1/internal/executions");
-  });
-
-  test("a configured callback URL wins", () => {
-    expect(defaultCallbackUrl({ bindHost: "0.0.0.0", serverPort: 9090, callbackUrl: "http://cp:1/cb" })).toBe("http://cp:1/cb");
-  });
 });

@@ -109,16 +109,12 @@ export function connectHost(bindHost: string): string {
 }
 
 /** Where runtimes post results: the configured URL, else this control plane's own API port. */
-export function defaultCallbackUrl(config: { callbackUrl?: string; bindHost: string; serverPort: number }): string {
-  return config.callbackUrl ?? `http://${connectHost(config.bindHost)}:${config.serverPort}/v1/internal/executions`;
-}
 
 export function launchPlan(
   fn: ResolvedFunction,
   config: WatchdogSetting,
   host: HostFacts,
   baseEnv: Record<string, string | undefined>,
-  callbackUrl: string,
 ): LaunchPlan {
   const useWatchdog = fn.command.length === 0;
   const argv = useWatchdog ? watchdogArgv(config, host) : resolveProgram(fn.command, host);
@@ -134,8 +130,9 @@ export function launchPlan(
     WARM: "true",
     TIMEOUT_MS: String(fn.timeoutMs),
     EXECUTION_MODE: fn.runtimeMode,
-    CALLBACK_URL: callbackUrl,
   });
+  // No CALLBACK_URL: warm replicas answer over HTTP, which decides the attempt; a callback would
+  // only be a duplicate that the engine ignores. Only one-shot jobs (REMOTE) call back.
   if (useWatchdog) env.WATCHDOG_CMD = fn.runtimeCommand!;
   return { argv, env };
 }

@@ -67,7 +67,7 @@ describe("createProcessDeployer", () => {
       TIMEOUT_MS: "777",
       EXECUTION_MODE: "HTTP",
       WARM: "true",
-      CALLBACK_URL: "http://127.0.0.1:18080/v1/internal/executions",
+      CALLBACK_URL: null, // warm replicas answer over HTTP; no duplicate callbacks
       PORT: String(new URL(endpoint).port),
       WATCHDOG_CMD: null,
       GREETING: "hello",

@@ -15,7 +15,7 @@ import type { Config } from "../../config/config";
 import { NanofaasError } from "../../domain/errors";
 import type { ResolvedFunction } from "../../domain/resolved-function";
 import type { Deployer } from "../deployer";
-import { connectHost, defaultCallbackUrl, type HostFacts, launchPlan, realHostFacts, unsupportedReason } from "./launch";
+import { connectHost, type HostFacts, launchPlan, realHostFacts, unsupportedReason } from "./launch";
 import { PortAllocator } from "./ports";
 import { GroupReaper } from "./process-group";
 import { Replica, type ReplicaContext, type ReplicaTiming } from "./replica";
@@ -23,8 +23,6 @@ import { Replica, type ReplicaContext, type ReplicaTiming } from "./replica";
 export interface ProcessDeployerOptions {
   /** Receives replica output and backend events, one prefixed line each. Default: stderr. */
   output?: (line: string) => void;
-  /** Callback base URL; default `config.callbackUrl`, else this control plane's API port. */
-  callbackUrl?: () => string;
   /** Environment replicas inherit before the function's own `env`. Default: process.env. */
   baseEnv?: Record<string, string | undefined>;
   /** Machine facts (cwd, PATH lookup, watchdog location); tests override them. */
@@ -99,7 +97,6 @@ class FunctionReplicas {
 export function createProcessDeployer(config: Config, options: ProcessDeployerOptions = {}): ProcessDeployer {
   const host = options.host ?? realHostFacts();
   const output = options.output ?? ((line: string) => void process.stderr.write(`${line}\n`));
-  const callbackUrl = options.callbackUrl ?? (() => defaultCallbackUrl(config));
   const baseEnv = options.baseEnv ?? process.env;
   const timing: ReplicaTiming = { ...DEFAULT_TIMING, ...options.timing, readinessTimeoutMs: config.readinessTimeoutMs };
   const replicaHost = connectHost(config.processBindHost);
@@ -139,7 +136,7 @@ export function createProcessDeployer(config: Config, options: ProcessDeployerOp
       if (reason) throw new NanofaasError("BACKEND_UNAVAILABLE", reason);
       // "Creates or updates": an existing set is replaced, since command and env may have changed.
       await deprovision(fn.name);
-      const plan = launchPlan(fn, config, host, baseEnv, callbackUrl());
+      const plan = launchPlan(fn, config, host, baseEnv);
       const newReplica = (index: number, onReadyChange: () => void) => {
         const ctx: ReplicaContext = { name: fn.name, index, plan, cwd: host.cwd, host: replicaHost, ports, reaper, timing, emit: output, onReadyChange };
         return new Replica(ctx);

@@ -57,7 +57,8 @@ export class GroupReaper {
   killAll(): void {
     for (const pgid of this.groups) {
       try {
-        signalTree(pgid, "SIGKILL");
+        // Group only: the leader may be long gone and its PID reused by an unrelated process.
+        signalGroup(pgid, "SIGKILL");
       } catch {
         // EPERM and the like: nothing more can be done while exiting.
       }
