@@ -5,6 +5,10 @@
 import { ConfigError, type Config, loadConfig, resolveDeploymentBackend } from "./config/config";
 import { type ControlPlane, createControlPlane } from "./control-plane";
 import { createDeployer } from "./deploy/create-deployer";
+import { kubernetesCallbackUrl } from "./deploy/k8s/callback-url";
+import { createJobDispatcher, isJobLauncher } from "./dispatch/job-dispatcher";
+import { combineObservers } from "./observability/combine-observers";
+import { createAutoscaler } from "./scaling/autoscaler";
 import { registerDeclarativeFunctions } from "./registry/declarative-functions";
 import { closeLogger, createLogger, type Logger, stdoutDestination } from "./observability/logger";
 import type { OtlpTracing } from "./observability/otlp-tracing";
@@ -57,7 +61,24 @@ async function main(): Promise<void> {
     const { createOtlpTracing } = await import("./observability/otlp-tracing");
     tracing = createOtlpTracing({ endpoint: config.otlpEndpoint, serviceVersion: VERSION });
   }
-  const cp = createControlPlane(config, { version: VERSION, deployer, logger, observer: tracing?.observer });
+  // The autoscaler works through the Deployer interface, so every backend gets it.
+  const autoscaler =
+    deployer &&
+    createAutoscaler({
+      replicas: deployer,
+      defaultTargetInFlightPerPod: config.defaultTargetInFlightPerPod,
+      log: (event, fields) => logger.info(fields ?? {}, event),
+    });
+  const remoteDispatcher = isJobLauncher(deployer)
+    ? createJobDispatcher(deployer, { callbackUrl: kubernetesCallbackUrl(config) })
+    : undefined;
+  const cp = createControlPlane(config, {
+    version: VERSION,
+    deployer,
+    remoteDispatcher,
+    logger,
+    observer: combineObservers(tracing?.observer, autoscaler?.observer),
+  });
   registerProcessMetrics(cp.metricsRegistry);
 
   const api = Bun.serve({
@@ -78,9 +99,11 @@ async function main(): Promise<void> {
     "started",
   );
 
+  await deployer?.synced;
   if (config.functionsDir) await registerFunctionsFromDisk(cp, config.functionsDir, logger);
   cp.health.phase = "ready";
   const janitor = setInterval(() => cp.engine.sweep(), JANITOR_INTERVAL_MS);
+  const scaling = autoscaler && setInterval(() => void autoscaler.tick(cp.engine), config.scalingPollIntervalMs);
 
   const shutdown = createShutdown({
     engine: cp.engine,
@@ -95,6 +118,7 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     const first = !shutdown.started;
     clearInterval(janitor);
+    clearInterval(scaling);
     await shutdown.begin(signal); // a second signal cuts the grace short
     if (!first) return;
     // Every execution is terminal: stop listening and let in-flight responses go out.

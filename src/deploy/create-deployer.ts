@@ -14,11 +14,13 @@ export async function createDeployer(backend: DeploymentBackendId, config: Confi
       const { createProcessDeployer } = await import("./process/process-deployer");
       return createProcessDeployer(config);
     }
+    case "k8s": {
+      const { createKubernetesDeployerFromConfig } = await import("./k8s/from-config");
+      return createKubernetesDeployerFromConfig(config);
+    }
     case "docker": {
       const { createDockerDeployer } = await import("./docker/docker-deployer");
       return createDockerDeployer(config);
     }
-    default:
-      throw new Error(`deployment backend '${backend}' is not available in this build yet`);
   }
 }

@@ -31,6 +31,11 @@ export interface Deployer {
   pickEndpoint(name: string): string | undefined;
   /** Subscribes to ready-replica changes; returns an unsubscribe function. */
   onReadyChange(listener: (name: string, ready: number) => void): () => void;
+  /**
+   * Resolves once the backend's view of replicas is complete (k8s: the first list of Deployments).
+   * The control plane reports ready only after it; absent means "at once".
+   */
+  readonly synced?: Promise<void>;
   /** Stops watches and, for local backends, every replica process/container. */
   close(): Promise<void>;
 }
