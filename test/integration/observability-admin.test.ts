@@ -120,7 +120,7 @@ describe("admin runtime-config API", () => {
     expect([limited.status, limited.headers.get("x-queue-reject-reason")]).toEqual([429, "rate"]);
 
     await cp.app.request(PATH, patch({ expectedRevision: 1, rateMaxPerSecond: 1000, syncQueueRetryAfterSeconds: 7 }));
-    const pod = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: async () => (await Bun.sleep(200), Response.json(1)) });
+    const pod = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => Bun.sleep(200).then(() => Response.json(1)) });
     await cp.app.request("/v1/functions", post({ name: "tiny", executionMode: "POOL", endpointUrl: `http://127.0.0.1:${pod.port}/invoke`, concurrency: 1, queueSize: 1 }));
     const running = cp.app.request("/v1/functions/tiny:invoke", post({ input: 1 })); // takes the only slot
     await Bun.sleep(20);
