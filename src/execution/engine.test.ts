@@ -3,14 +3,14 @@ import type { NanofaasError } from "../domain/errors";
 import { FunctionSpec } from "../domain/function-spec";
 import { resolveFunction } from "../domain/resolved-function";
 import { ManualDispatcher, settle } from "../../test/fakes/manual-dispatcher";
-import { InvocationEngine } from "./engine";
+import { InvocationEngine, type ReplicaEndpoints } from "./engine";
 import { createInMemoryExecutionStore } from "./execution-store";
 import { createInMemoryIdempotencyStore } from "./idempotency-store";
 import type { RuntimeSettings } from "./runtime-settings";
 
 const defaults = { timeoutMs: 30_000, concurrency: 4, queueSize: 100, maxRetries: 3 };
 
-function setup(overrides: Partial<RuntimeSettings> = {}) {
+function setup(overrides: Partial<RuntimeSettings> = {}, replicas?: ReplicaEndpoints) {
   const dispatcher = new ManualDispatcher();
   const settings: RuntimeSettings = {
     rateMaxPerSecond: 1_000_000,
@@ -26,6 +26,7 @@ function setup(overrides: Partial<RuntimeSettings> = {}) {
     syncMaxDepth: 0,
     throughputWindowMs: 30_000,
     dispatchers: { LOCAL: dispatcher, POOL: dispatcher, DEPLOYMENT: dispatcher, REMOTE: dispatcher },
+    replicas,
     store: createInMemoryExecutionStore({ ttlMs: 300_000, cleanupTtlMs: 120_000, maxLifetimeMs: 1_800_000 }),
     idempotency: createInMemoryIdempotencyStore(),
     random: () => 0.5, // jitter term = 0
@@ -190,6 +191,20 @@ describe("sync invoke", () => {
     dispatcher.finishAll();
     await settle();
     expect(dispatcher.dispatched.length).toBe(1);
+  });
+
+  test("a cold start is not a full queue: no 429 timeout while the function has no ready replica", async () => {
+    let ready = false;
+    const { engine, dispatcher, register } = setup({ syncQueueMaxQueueWaitMs: 20 }, { ready: () => ready, pick: () => "http://pod/invoke" });
+    register({ name: "cold", executionMode: "DEPLOYMENT" });
+    const outcome = engine.invoke("cold", { input: 1 }, { timeoutMs: 1000 });
+    await Bun.sleep(60); // well past the 20 ms max queue wait
+    expect(dispatcher.dispatched.length).toBe(0);
+    ready = true;
+    engine.wakeFunction("cold");
+    await settle();
+    dispatcher.succeed(dispatcher.pending[0], "warm now");
+    expect(await outcome).toMatchObject({ status: "success", output: "warm now" });
   });
 
   test("with the sync queue disabled, sync calls wait in the async lane", async () => {

@@ -9,6 +9,7 @@ import { NanofaasError, notFound } from "../domain/errors";
 import type { ExecutionMode } from "../domain/function-spec";
 import type { ResolvedFunction } from "../domain/resolved-function";
 import type { AttemptResult, Dispatcher } from "../dispatch/dispatcher";
+import { DEFAULT_JOB_STARTUP_ALLOWANCE_MS } from "../dispatch/job-dispatcher";
 import { FunctionQueue } from "../queue/function-queue";
 import { FixedWindowRateLimiter } from "../queue/rate-limiter";
 import type { FunctionLifecycleListener } from "../registry/function-service";
@@ -104,7 +105,7 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
 
   async invoke(name: string, request: InvocationRequest, options: InvokeOptions): Promise<InvocationOutcome> {
     const queue = this.admitCall(name);
-    const waitMs = options.timeoutMs ?? queue.fn.timeoutMs;
+    const waitMs = options.timeoutMs ?? defaultWaitMs(queue.fn);
     const replay = this.replay(name, options.idempotencyKey);
     if (replay) return replay.isTerminal ? replay.outcome() : this.waitFor(replay, waitMs);
     const lane: Lane = this.deps.settings.syncQueueEnabled ? "sync" : "async";
@@ -208,6 +209,8 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
     return waitForOutcome(record, waitMs, {
       now: this.now,
       maxQueueWaitMs: record.lane === "sync" ? this.deps.settings.syncQueueMaxQueueWaitMs : undefined,
+      // A cold start (scale from zero) is not a saturated queue: wait for the caller's deadline.
+      queueWaitApplies: () => record.fn.effectiveExecutionMode !== "DEPLOYMENT" || this.deps.replicas?.ready(record.fn.name) === true,
       onQueueTimeout: () => {
         this.unqueue(record);
         this.observer.onQueueTimeout?.(record);
@@ -361,3 +364,8 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
 }
 
 const NEVER_ABORTED = new AbortController().signal;
+
+/** A sync caller's default wait: the function's timeout, plus the Job start-up allowance for REMOTE. */
+function defaultWaitMs(fn: ResolvedFunction): number {
+  return fn.effectiveExecutionMode === "REMOTE" ? fn.timeoutMs + DEFAULT_JOB_STARTUP_ALLOWANCE_MS : fn.timeoutMs;
+}

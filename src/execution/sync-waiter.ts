@@ -12,6 +12,8 @@ export interface WaitHooks {
   now: () => number;
   /** Max time in the sync lane before 429 `timeout`; undefined for the async lane. */
   maxQueueWaitMs: number | undefined;
+  /** Whether the max queue wait applies right now (not while a function waits for its first replica). */
+  queueWaitApplies: () => boolean;
   /** Removes the item and returns the 429 to throw to this caller. */
   onQueueTimeout: () => NanofaasError;
   /** Marks the execution `timeout` (removing it first if still queued). */
@@ -38,7 +40,7 @@ export function waitForOutcome(record: ExecutionRecord, waitMs: number, hooks: W
       if (record.isTerminal) return;
       const now = hooks.now();
       if (now >= queueDeadline) {
-        if (stillWaitingInQueue(record) && queueDeadline < callerDeadline) {
+        if (stillWaitingInQueue(record) && queueDeadline < callerDeadline && hooks.queueWaitApplies()) {
           reject(hooks.onQueueTimeout());
           return;
         }
