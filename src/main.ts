@@ -68,6 +68,8 @@ async function main(): Promise<void> {
       replicas: deployer,
       defaultTargetInFlightPerPod: config.defaultTargetInFlightPerPod,
       log: (event, fields) => logger.info(fields ?? {}, event),
+      // function_concurrency_controller_mode / function_target_inflight_per_pod follow each tick.
+      onDecision: (name, _decision, concurrency) => cp.metrics.functions.setConcurrencyControl(name, concurrency.mode, concurrency.target),
     });
   const remoteDispatcher = isJobLauncher(deployer)
     ? createJobDispatcher(deployer, { callbackUrl: kubernetesCallbackUrl(config) })

@@ -165,11 +165,11 @@ export class FunctionMetersObserver implements EngineObserver, FunctionLifecycle
     if (finishedAt >= record.enqueuedAt) m.e2eLatency.observe(seconds(finishedAt - record.enqueuedAt));
   }
 
-  /** Called by the autoscaler's concurrency controller each tick (reference §6.7). */
-  setConcurrencyControl(name: string, mode: ControllerMode, targetInFlightPerPod: number): void {
+  /** Called by the autoscaler's concurrency controller each tick (reference §6.7); unknown modes are ignored. */
+  setConcurrencyControl(name: string, mode: string, targetInFlightPerPod: number): void {
     const m = this.byName.get(name);
-    if (!m) return;
-    m.controllerMode = mode;
+    if (!m || !(CONTROLLER_MODES as readonly string[]).includes(mode)) return;
+    m.controllerMode = mode as ControllerMode;
     m.targetInFlightPerPod = targetInFlightPerPod;
   }
 }
