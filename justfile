@@ -23,9 +23,18 @@ check:
     tsc --noEmit -p .
     biome lint src watchdog runtimes test examples bench cli scripts openapi/client
 
-# unit and integration tests
+# unit and integration tests (with no arguments: the Python runtime's unittest suite too)
 test *ARGS:
     bun test --timeout 30000 {{ARGS}}
+    {{ if ARGS == "" { "just test-python" } else { "" } }}
+
+# the Python runtime's own tests (standard library only)
+test-python:
+    python3 -m unittest discover -s runtimes/python -t runtimes/python
+
+# compile one TypeScript handler into a self-contained function binary
+build-function HANDLER OUT:
+    bun runtimes/bun/src/build.ts {{HANDLER}} {{OUT}}
 
 # write openapi/openapi.json from the code, then regenerate the typed clients
 openapi:
