@@ -33,14 +33,17 @@ let binary: Promise<string> | undefined;
 const scratch: string[] = [];
 const running = new Set<Bun.Subprocess>();
 
-/** `bun build --compile` into a temp dir, once for every test file of this process. */
+/**
+ * `bun build --compile --minify` (as `just build-watchdog`) into a temp dir, once for every test
+ * file of this process.
+ */
 export function watchdogBinary(): Promise<string> {
   binary ??= (async () => {
     const dir = await mkdtemp(join(tmpdir(), "watchdog-bin-"));
     // Shared by every test file of this process, so removed only when the process ends.
     process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
     const out = join(dir, "watchdog");
-    const build = Bun.spawn([process.execPath, "build", "--compile", join(ROOT, "watchdog/src/main.ts"), "--outfile", out], {
+    const build = Bun.spawn([process.execPath, "build", "--compile", "--minify", join(ROOT, "watchdog/src/main.ts"), "--outfile", out], {
       cwd: ROOT,
       stdout: "pipe",
       stderr: "pipe",
