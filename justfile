@@ -103,3 +103,30 @@ docs:
 # ring buffer vs plain array microbenchmark (add --json for a machine-readable report)
 bench-ring:
     bun bench/ring-buffer.ts
+
+# Side by side on this machine: pod, forwarder, nginx, nanofaas :invoke/:enqueue, dispatch latency,
+# ring buffer, compiled start-up, 60-s RSS; installs wrk/nginx-light when missing. Flags: --pin,
+# --rounds N, --seconds N, --phases http,dispatch,overhead,ring,startup,rss, --quick, --no-save.
+# full benchmark (about 6 min): ratios table + bench/results/<date>.json
+bench *ARGS: install bench-tools
+    bun bench/run.ts {{ARGS}}
+
+# install what the benchmark needs (wrk, nginx-light) when missing
+bench-tools:
+    bash bench/ensure-tools.sh
+
+# 5-minute RSS soak at steady load (SPEC §3: memory flat ±10 %)
+bench-soak: install bench-tools
+    bun bench/rss.ts 300
+
+# CPU profile of the control plane under load: bench-profile --scenario invoke|enqueue --connections 1
+bench-profile *ARGS: install bench-tools
+    bun bench/profile.ts {{ARGS}}
+
+# A/B a hot-path change: nanofaas from BEFORE (a copy of the tree before the change) vs this tree
+bench-ab BEFORE *ARGS: install bench-tools
+    bun bench/ab.ts --before {{BEFORE}} {{ARGS}}
+
+# JS cost of one invoke in-process (fake pod) vs an in-process forwarder: the low-noise gate
+bench-overhead:
+    bun bench/overhead.ts

@@ -1,0 +1,101 @@
+/**
+ * @module
+ * Compiled-binary start-up (SPEC §3: first 200 ≤ 1.3× a compiled hello-world Bun server). Both
+ * binaries are built here with the same `bun build --compile --minify`; then each is started
+ * `starts` times, alternating, and timed from spawn to the first 200 (nanofaas: `GET
+ * /v1/functions` on its API port; hello: `GET /`). RSS right after the first 200 is noted too.
+ */
+import { statSync } from "node:fs";
+import { join } from "node:path";
+import { rssBytes } from "./lib/proc";
+import { freePort, ROOT } from "./lib/servers";
+import { median, min, percentile, round } from "./lib/stats";
+
+export interface StartupSide {
+  p50Ms: number;
+  minMs: number;
+  p90Ms: number;
+  rssMiB: number;
+  binaryMiB: number;
+}
+
+export interface StartupResult {
+  starts: number;
+  nanofaas: StartupSide;
+  hello: StartupSide;
+  /** Median over pairs of nanofaas ÷ hello (each pair started back to back). */
+  ratio: number;
+  buildSeconds: number;
+}
+
+async function compile(entry: string, out: string): Promise<void> {
+  const build = Bun.spawn([process.execPath, "build", "--compile", "--minify", entry, "--outfile", out], { cwd: ROOT, stdout: "ignore", stderr: "inherit" });
+  if ((await build.exited) !== 0) throw new Error(`cannot compile ${entry}`);
+}
+
+async function timeToFirst200(cmd: string[], env: Record<string, string>, url: string): Promise<{ ms: number; rss: number }> {
+  const start = performance.now();
+  const proc = Bun.spawn(cmd, { env: { ...process.env, ...env }, stdout: "ignore", stderr: "inherit" });
+  try {
+    for (;;) {
+      const res = await fetch(url).catch(() => undefined);
+      if (res) await res.arrayBuffer();
+      if (res?.status === 200) return { ms: performance.now() - start, rss: rssBytes(proc.pid) };
+      if (proc.exitCode !== null) throw new Error(`${cmd[0]} exited with ${proc.exitCode} before answering`);
+      if (performance.now() - start > 10_000) throw new Error(`${cmd[0]}: no 200 within 10 s`);
+    }
+  } finally {
+    proc.kill("SIGKILL");
+    await proc.exited;
+  }
+}
+
+function side(samples: { ms: number; rss: number }[], binary: string): StartupSide {
+  const ms = samples.map((s) => s.ms).sort((a, b) => a - b);
+  return {
+    p50Ms: round(percentile(ms, 0.5), 1),
+    minMs: round(min(ms), 1),
+    p90Ms: round(percentile(ms, 0.9), 1),
+    rssMiB: round(median(samples.map((s) => s.rss)) / 2 ** 20, 1),
+    binaryMiB: round(statSync(binary).size / 2 ** 20, 1),
+  };
+}
+
+export async function runStartupBench(dir: string, starts = 15): Promise<StartupResult> {
+  const nanofaas = join(dir, "nanofaas");
+  const hello = join(dir, "hello");
+  const t0 = performance.now();
+  await Promise.all([compile(join(ROOT, "src/main.ts"), nanofaas), compile(join(ROOT, "bench/servers/hello.ts"), hello)]);
+  const buildSeconds = round((performance.now() - t0) / 1000, 1);
+  const n: { ms: number; rss: number }[] = [];
+  const h: { ms: number; rss: number }[] = [];
+  for (let i = -2; i < starts; i++) {
+    // Two unrecorded starts first (page cache), then alternate which side goes first.
+    const order = i % 2 === 0 ? ["n", "h"] : ["h", "n"];
+    for (const which of order) {
+      const port = freePort();
+      const sample =
+        which === "n"
+          ? await timeToFirst200(
+              [nanofaas],
+              { NANOFAAS_DEPLOYMENT_BACKEND: "none", NANOFAAS_BIND_HOST: "127.0.0.1", SERVER_PORT: String(port), MANAGEMENT_SERVER_PORT: String(freePort()), NANOFAAS_LOG_LEVEL: "warn" },
+              `http://127.0.0.1:${port}/v1/functions`,
+            )
+          : await timeToFirst200([hello], { PORT: String(port) }, `http://127.0.0.1:${port}/`);
+      if (i >= 0) (which === "n" ? n : h).push(sample);
+    }
+  }
+  return {
+    starts,
+    nanofaas: side(n, nanofaas),
+    hello: side(h, hello),
+    ratio: round(median(n.map((s, i) => s.ms / h[i]!.ms)), 2),
+    buildSeconds,
+  };
+}
+
+if (import.meta.main) {
+  const { mkdtempSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  console.log(JSON.stringify(await runStartupBench(mkdtempSync(join(tmpdir(), "nanofaas-start-")), Number(process.argv[2] ?? 15)), null, 2));
+}
