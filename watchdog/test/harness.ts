@@ -4,7 +4,7 @@
  * it started outlives the test.
  */
 import { afterAll, beforeAll, expect } from "bun:test";
-import { rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -33,25 +33,60 @@ let binary: Promise<string> | undefined;
 const scratch: string[] = [];
 const running = new Set<Bun.Subprocess>();
 
+const BUILD_FLAGS = ["--compile", "--minify"];
+const CACHE_PREFIX = "nanofaas-watchdog-test-";
+// Other versions' binaries older than this are removed; a test run takes well under a minute.
+const STALE_CACHE_MS = 30 * 60_000;
+
 /**
- * `bun build --compile --minify` (as `just build-watchdog`) into a temp dir, once for every test
- * file of this process.
+ * `bun build --compile --minify` (as `just build-watchdog`), once for every test file of this
+ * process. `bun test` fires no exit hook to delete a ~110 MB binary afterwards, so instead of a new
+ * temp dir per run (which piled up) the binary lives in one temp dir per version of its sources
+ * (hash of the watchdog, contracts and lib sources, the flags and Bun's version), built atomically
+ * and reused; other versions' dirs are pruned once stale.
  */
 export function watchdogBinary(): Promise<string> {
   binary ??= (async () => {
-    const dir = await mkdtemp(join(tmpdir(), "watchdog-bin-"));
-    // Shared by every test file of this process, so removed only when the process ends.
-    process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+    const version = await sourceHash();
+    const dir = join(tmpdir(), `${CACHE_PREFIX}${version}`);
     const out = join(dir, "watchdog");
-    const build = Bun.spawn([process.execPath, "build", "--compile", "--minify", join(ROOT, "watchdog/src/main.ts"), "--outfile", out], {
-      cwd: ROOT,
-      stdout: "pipe",
-      stderr: "pipe",
-    });
-    if ((await build.exited) !== 0) throw new Error(`build failed: ${await new Response(build.stderr).text()}`);
+    if (!existsSync(out)) {
+      mkdirSync(dir, { recursive: true });
+      const partial = `${out}.${process.pid}.partial`;
+      const build = Bun.spawn([process.execPath, "build", ...BUILD_FLAGS, join(ROOT, "watchdog/src/main.ts"), "--outfile", partial], {
+        cwd: ROOT,
+        stdout: "pipe",
+        stderr: "pipe",
+      });
+      if ((await build.exited) !== 0) throw new Error(`build failed: ${await new Response(build.stderr).text()}`);
+      renameSync(partial, out);
+    }
+    pruneStaleBinaries(version);
     return out;
   })();
   return binary;
+}
+
+async function sourceHash(): Promise<string> {
+  const hasher = new Bun.CryptoHasher("sha256");
+  hasher.update(`${Bun.version} ${BUILD_FLAGS.join(" ")}`);
+  for (const pattern of ["watchdog/src/**/*.ts", "src/contracts/**/*.ts", "src/lib/**/*.ts"]) {
+    const files = [...new Bun.Glob(pattern).scanSync({ cwd: ROOT })].sort();
+    for (const file of files) hasher.update(`${file}\0${await Bun.file(join(ROOT, file)).text()}\0`);
+  }
+  return hasher.digest("hex").slice(0, 16);
+}
+
+function pruneStaleBinaries(current: string): void {
+  for (const name of readdirSync(tmpdir())) {
+    if (!name.startsWith(CACHE_PREFIX) || name === `${CACHE_PREFIX}${current}`) continue;
+    const path = join(tmpdir(), name);
+    try {
+      if (Date.now() - statSync(path).mtimeMs > STALE_CACHE_MS) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // Pruned by a concurrent run.
+    }
+  }
 }
 
 export async function tempDir(): Promise<string> {
