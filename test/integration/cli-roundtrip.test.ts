@@ -21,13 +21,10 @@ let work: string;
 const logs: string[] = [];
 
 beforeAll(() => {
-  let url = "";
   deployer = createProcessDeployer(loadConfig({ NANOFAAS_DEPLOYMENT_BACKEND: "process" }), {
     output: (line) => void logs.push(line),
-    callbackUrl: () => `${url}/v1/internal/executions`,
   });
   served = serveControlPlane(testControlPlane({}, { deployer }));
-  url = served.url;
   cli = cliSandbox({ NANOFAAS_ENDPOINT: served.url });
   work = mkdtempSync(join(tmpdir(), "nanofaas-init-"));
 });
