@@ -130,3 +130,7 @@ bench-ab BEFORE *ARGS: install bench-tools
 # JS cost of one invoke in-process (fake pod) vs an in-process forwarder: the low-noise gate
 bench-overhead:
     bun bench/overhead.ts
+
+# watchdog start-up and per-invocation overhead, side by side with the bare function
+bench-watchdog *ARGS:
+    bun watchdog/bench/bench.ts {{ARGS}}
