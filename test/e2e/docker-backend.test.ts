@@ -5,14 +5,23 @@
  * come up, and close() leaving no container behind.
  */
 import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
+import { resolve } from "node:path";
 import { loadConfig } from "../../src/config/config";
 import { createDockerDeployer, type DockerDeployer } from "../../src/deploy/docker/docker-deployer";
 import type { NanofaasError } from "../../src/domain/errors";
 import type { FunctionSpec } from "../../src/domain/function-spec";
 import { resolveFunction } from "../../src/domain/resolved-function";
-import { dockerApi, e2eDescribe, functionContainers, IMAGES, requireDocker, until } from "./support";
+import { dockerApi, e2eDescribe, functionContainers, http, IMAGES, requireDocker, until } from "./support";
 
-const NAMES = ["e2e-host-roman", "e2e-host-sulky", "e2e-host-nocmd", "e2e-host-ghost", "e2e-host-small"];
+/** A port nobody listens on right now (the OS picks it; we release it at once). */
+function freePort(): number {
+  const server = Bun.listen({ hostname: "0.0.0.0", port: 0, socket: { data() {} } });
+  const { port } = server;
+  server.stop(true);
+  return port;
+}
+
+const NAMES = ["e2e-host-cp", "e2e-host-roman", "e2e-host-sulky", "e2e-host-nocmd", "e2e-host-ghost", "e2e-host-small"];
 let deployer: DockerDeployer | undefined;
 let lines: string[] = [];
 
@@ -74,6 +83,34 @@ e2eDescribe("docker backend on the Docker host (real engine)", () => {
     await d.setReplicas(name, 1);
     expect((await functionContainers(name)).map((c) => c.Names[0])).toEqual([`/nanofaas-${name}-r0`]);
     expect(await invoke(d.pickEndpoint(name)!, 3999)).toEqual({ roman: "MMMCMXCIX" });
+  }, 60_000);
+
+  test("the compiled control plane on the host: replicas' callbacks reach it through host.docker.internal", async () => {
+    const [port, management] = [freePort(), freePort()];
+    const cp = Bun.spawn([resolve(import.meta.dir, "../../dist/nanofaas")], {
+      env: { ...process.env, NANOFAAS_DEPLOYMENT_BACKEND: "docker", SERVER_PORT: String(port), MANAGEMENT_SERVER_PORT: String(management) },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const api = `http://127.0.0.1:${port}`;
+    let out = "";
+    const collecting = (async () => {
+      const reader = cp.stdout.getReader();
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) out += new TextDecoder().decode(chunk.value);
+    })();
+    try {
+      await until(async () => (await http("GET", `http://127.0.0.1:${management}/readyz`)).status === 200, "the control plane");
+      expect((await http("POST", `${api}/v1/functions`, { name: "e2e-host-cp", image: IMAGES.romanNumeral })).status).toBe(201);
+      const invoked = await http("POST", `${api}/v1/functions/e2e-host-cp:invoke`, { input: { number: 12 } });
+      expect(invoked.body).toMatchObject({ status: "success", output: { roman: "XII" } });
+      // The runtime also posts its result to CALLBACK_URL, right after answering.
+      await until(() => /"path":"\/v1\/internal\/executions\/[^"]+:complete".*"status":204/.test(out), "the runtime's callback", 5000);
+    } finally {
+      cp.kill("SIGTERM");
+    }
+    expect(await cp.exited).toBe(0);
+    await collecting;
+    expect(await new Response(cp.stderr).text()).toContain("callbacks to http://host.docker.internal:");
   }, 60_000);
 
   test("resources become the container's memory and CPU limits", async () => {

@@ -7,6 +7,7 @@
  * create anew, with exponential backoff — when it exits or stays unhealthy. The daemon's `die`
  * event (docker-deployer.ts) takes a replica out of rotation at once; probes are the fallback.
  */
+import { discardContainer, exitReason, outputTail } from "./container-ops";
 import { containerBaseUrl, containerName, type Placement } from "./container-spec";
 import { DockerApiError, type EngineClient } from "./engine-client";
 import { backoffDelay, type BackoffPolicy, probeHealth, sleep } from "./probe";
@@ -268,42 +269,18 @@ export class ContainerReplica {
     return undefined;
   }
 
-  /** Why the container is no longer running, or undefined while it runs (or Docker cannot say). */
-  private async exitReason(id: string): Promise<string | undefined> {
-    try {
-      const inspect = await this.ctx.engine.inspectContainer(id);
-      if (!inspect) return "container disappeared";
-      if (inspect.State.Running) return undefined;
-      return `container exited with code ${inspect.State.ExitCode}${inspect.State.OOMKilled ? " (out of memory)" : ""}`;
-    } catch {
-      return undefined;
-    }
+  private exitReason(id: string): Promise<string | undefined> {
+    return exitReason(this.ctx.engine, id);
   }
 
   /** Forwards the end of a failed container's output: it is about to be removed with it. */
   private async logTail(id: string): Promise<void> {
-    try {
-      const lines = await this.ctx.engine.logsTail(id, LOG_TAIL_LINES);
-      for (const line of lines) this.ctx.emit(`${this.prefix} ${line}`);
-    } catch {
-      // Diagnostics only.
-    }
+    for (const line of await outputTail(this.ctx.engine, id, LOG_TAIL_LINES)) this.ctx.emit(`${this.prefix} ${line}`);
   }
 
-  /** Stops (grace, then SIGKILL) and removes a container; failures are logged, never thrown. */
   private async discard(id: string): Promise<void> {
     this.ctx.track(id, undefined);
     if (this.containerId === id) this.containerId = undefined;
-    const { engine, timing } = this.ctx;
-    try {
-      await engine.stopContainer(id, Math.ceil(timing.stopGraceMs / 1000));
-    } catch (error) {
-      this.log(`could not stop container ${id.slice(0, 12)}: ${describe(error)}`);
-    }
-    try {
-      await engine.removeContainer(id);
-    } catch (error) {
-      this.log(`could not remove container ${id.slice(0, 12)}: ${describe(error)}`);
-    }
+    await discardContainer(this.ctx.engine, id, this.ctx.timing.stopGraceMs, (message) => this.log(message));
   }
 }
