@@ -94,7 +94,7 @@ images: image image-watchdog image-examples
 
 # end-to-end tests against the images (starts Docker if needed; fails if it cannot)
 e2e *ARGS: images image-e2e
-    E2E=1 TESTCONTAINERS_RYUK_DISABLED=true bun test --timeout 120000 test/e2e {{ARGS}}
+    E2E=1 TESTCONTAINERS_RYUK_DISABLED=true bun test --timeout 120000 ./test/e2e/*.e2e.ts {{ARGS}}
 
 # regenerate docs that are generated from code (configuration table)
 docs:

@@ -2,16 +2,13 @@
  * Shared pieces of the e2e suite: the gate, the image names `just images` builds, the Docker
  * checks that make a missing engine a loud failure, and small HTTP/polling helpers.
  *
- * The suite runs only with E2E=1 (`just e2e` sets it, with TESTCONTAINERS_RYUK_DISABLED=true:
- * the reaper keeps Bun alive, so every test cleans up after itself in afterAll instead).
+ * The suite lives in `*.e2e.ts` files, which a plain `bun test` does not pick up; `just e2e` runs
+ * them explicitly with E2E=1 and TESTCONTAINERS_RYUK_DISABLED=true (the reaper keeps Bun alive,
+ * so every test cleans up after itself in afterAll instead).
  */
-import { describe } from "bun:test";
 import { statSync } from "node:fs";
 import { createEngineClient, type EngineClient } from "../../src/deploy/docker/engine-client";
 
-export const E2E = process.env.E2E === "1";
-/** `describe` when E2E=1; otherwise the e2e suites are not part of a plain `bun test` run. */
-export const e2eDescribe = E2E ? describe : describe.skip;
 
 export const SOCKET = process.env.DOCKER_SOCKET ?? "/var/run/docker.sock";
 export const IMAGES = {

@@ -4,14 +4,14 @@
  * round-robin, a killed container replaced, scaling, resources, every way a container can fail to
  * come up, and close() leaving no container behind.
  */
-import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
+import { describe, afterAll, afterEach, beforeAll, expect, test } from "bun:test";
 import { resolve } from "node:path";
 import { loadConfig } from "../../src/config/config";
 import { createDockerDeployer, type DockerDeployer } from "../../src/deploy/docker/docker-deployer";
 import type { NanofaasError } from "../../src/domain/errors";
 import type { FunctionSpec } from "../../src/domain/function-spec";
 import { resolveFunction } from "../../src/domain/resolved-function";
-import { dockerApi, e2eDescribe, functionContainers, http, IMAGES, requireDocker, until } from "./support";
+import { dockerApi, functionContainers, http, IMAGES, requireDocker, until } from "./support";
 
 /** A port nobody listens on right now (the OS picks it; we release it at once). */
 function freePort(): number {
@@ -45,7 +45,7 @@ async function invoke(endpoint: string, number: number): Promise<unknown> {
   return response.json();
 }
 
-e2eDescribe("docker backend on the Docker host (real engine)", () => {
+describe("docker backend on the Docker host (real engine)", () => {
   beforeAll(requireDocker);
 
   afterEach(async () => {

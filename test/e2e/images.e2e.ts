@@ -5,11 +5,11 @@
  * `docker run` starts it, answers /readyz and serves an invocation; the time from create to the
  * first 200 is printed (the number quoted in docs/docker.md).
  */
-import { beforeAll, expect, test } from "bun:test";
+import { describe, beforeAll, expect, test } from "bun:test";
 import { join, resolve } from "node:path";
 import { parseLdd } from "../../scripts/build-rootfs";
 import type { EngineClient } from "../../src/deploy/docker/engine-client";
-import { dockerApi, e2eDescribe, http, IMAGES, requireDocker, SOCKET } from "./support";
+import { dockerApi, http, IMAGES, requireDocker, SOCKET } from "./support";
 
 const DIST = resolve(import.meta.dir, "../../dist");
 /** What the daemon itself puts in every container's file system (mount points, .dockerenv). */
@@ -55,7 +55,7 @@ const CASES = [
   { image: IMAGES.slowUpper, binaries: ["watchdog", "slow-upper"] },
 ];
 
-e2eDescribe("FROM-scratch images", () => {
+describe("FROM-scratch images", () => {
   let engine: EngineClient;
   beforeAll(async () => {
     engine = await requireDocker();

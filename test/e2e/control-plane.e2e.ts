@@ -6,17 +6,17 @@
  * image with a STDIO filter), invokes them sync and async, scales, reads health and metrics, and
  * finally takes SIGTERM while work is in flight and must drain it, remove its containers and exit 0.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { describe, afterAll, beforeAll, expect, test } from "bun:test";
 import { GenericContainer, Network, type StartedNetwork, type StartedTestContainer, Wait } from "testcontainers";
 import { loadPayloads } from "../../examples/harness/payloads";
-import { dockerApi, e2eDescribe, functionContainers, http, IMAGES, Lines, requireDocker, SOCKET, socketGroup, until } from "./support";
+import { dockerApi, functionContainers, http, IMAGES, Lines, requireDocker, SOCKET, socketGroup, until } from "./support";
 
 const ROMAN = "e2e-roman";
 const UPPER = "e2e-upper";
 const WORDS = "e2e-word-stats";
 const DEPLOYED = [ROMAN, UPPER, "e2e-json"];
 
-e2eDescribe("control-plane image with the docker backend", () => {
+describe("control-plane image with the docker backend", () => {
   let network: StartedNetwork | undefined;
   let pod: StartedTestContainer | undefined;
   let cp: StartedTestContainer | undefined;
