@@ -60,7 +60,7 @@ async function build(target: Target): Promise<void> {
     case "control-plane":
       return compile("src/main.ts", join(DIST, "nanofaas"), { NANOFAAS_GIT_SHA: gitSha() });
     case "watchdog":
-      return compile("watchdog/src/main.ts", join(DIST, "watchdog"));
+      return compile("watchdog/src/main.ts", join(DIST, "watchdog"), { NANOFAAS_GIT_SHA: gitSha() });
     case "examples":
       for (const { name, handler } of exampleHandlers()) {
         await buildBinary({ handler, outfile: join(DIST, "functions", name) });

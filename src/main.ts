@@ -14,7 +14,7 @@ import { closeLogger, createLogger, type Logger, stdoutDestination } from "./obs
 import type { OtlpTracing } from "./observability/otlp-tracing";
 import { registerProcessMetrics } from "./observability/process-metrics";
 import { createShutdown } from "./observability/shutdown";
-import { VERSION } from "./version";
+import { VERSION } from "./lib/version";
 
 /** Exit code for configuration errors (distinct from crashes, so scripts can tell them apart). */
 const EXIT_CONFIG = 2;

@@ -5,7 +5,7 @@
  * failure names the endpoint and how to change it; an HTTP error shows the server's envelope.
  */
 import { backpressureOf, createNanofaasClient, type NanofaasClient } from "../../openapi/client";
-import { VERSION } from "../../src/version";
+import { VERSION } from "../../src/lib/version";
 import type { ResolvedEndpoint } from "./config";
 import { CliError, ExitCode, exitCodeForStatus } from "./errors";
 

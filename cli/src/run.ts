@@ -5,7 +5,7 @@
  * usage errors (exit 2), `CliError`s (their own code) and bugs (exit 70) — as one line on stderr.
  */
 import { Command, CommanderError } from "commander";
-import { VERSION } from "../../src/version";
+import { VERSION } from "../../src/lib/version";
 import { connect } from "./api";
 import { registerConfigCommands } from "./commands/config";
 import { registerExecCommands } from "./commands/exec";

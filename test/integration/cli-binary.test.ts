@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { type CliSandbox, cliSandbox, REPO_ROOT } from "../../cli/test/harness";
-import { VERSION } from "../../src/version";
+import { VERSION } from "../../src/lib/version";
 import { type Served, serveControlPlane, testControlPlane } from "../support/control-plane";
 
 let served: Served;

@@ -19,7 +19,9 @@ import { childBaseEnv } from "./runners/env.ts";
 import { onShutdownSignals } from "./signals.ts";
 import { runWarm } from "./warm.ts";
 
-export const VERSION = "0.1.0";
+import { VERSION } from "../../src/lib/version";
+
+export { VERSION };
 
 const REAP_INTERVAL_MS = 1_000;
 const STRAGGLER_REAP_DELAY_MS = 20;
