@@ -18,7 +18,7 @@ import type { Deployer } from "../deployer";
 import { containerSpec, LABEL_APP, type Placement } from "./container-spec";
 import { createEngineClient, DockerApiError, DockerUnreachableError, type EngineClient } from "./engine-client";
 import { describePlacement, detectPlacement, realSelfFacts, type SelfFacts } from "./placement";
-import { sleep } from "./probe";
+import { sleep } from "../../lib/sleep";
 import { ContainerReplica, type ContainerTiming } from "./replica";
 
 export interface DockerDeployerOptions {

@@ -10,7 +10,9 @@
 import { discardContainer, exitReason, outputTail } from "./container-ops";
 import { containerBaseUrl, containerName, type Placement } from "./container-spec";
 import { DockerApiError, type EngineClient } from "./engine-client";
-import { backoffDelay, type BackoffPolicy, probeHealth, sleep } from "./probe";
+import { type BackoffPolicy, backoffDelay } from "../../lib/backoff";
+import { probeHealth } from "../../lib/health-probe";
+import { sleep } from "../../lib/sleep";
 
 export interface ContainerTiming {
   readinessTimeoutMs: number;

@@ -10,7 +10,9 @@ import type { Subprocess } from "bun";
 import type { LaunchPlan } from "./launch";
 import { forwardLines } from "./line-forwarder";
 import type { PortAllocator } from "./ports";
-import { backoffDelay, probeHealth, sleep, type BackoffPolicy } from "./probe";
+import { type BackoffPolicy, backoffDelay } from "../../lib/backoff";
+import { probeHealth } from "../../lib/health-probe";
+import { sleep } from "../../lib/sleep";
 import { type GroupReaper, signalGroup, signalTree } from "./process-group";
 
 export interface ReplicaTiming {

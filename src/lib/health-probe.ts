@@ -1,13 +1,13 @@
 /**
  * @module
- * Small async helpers for the replica lifecycle: an abortable sleep, the `/health` probe and the
- * restart backoff. Kept apart from replica.ts so that each is testable on its own.
+ * One `GET <baseUrl>/health` probe, as the local deployment backends use it to decide when a
+ * replica is ready and whether it stays healthy (reference §5.5: 2xx is healthy).
  */
 
 /** `answered`: the program listens but is not healthy; `unreachable`: no HTTP answer at all. */
 export type ProbeResult = { ok: true } | { ok: false; kind: "answered" | "unreachable"; detail: string };
 
-/** `GET <baseUrl>/health`; 2xx is healthy (reference §5.5). Never rejects. */
+/** Probes once within `timeoutMs`; failures are results, so this never rejects. */
 export async function probeHealth(baseUrl: string, signal: AbortSignal, timeoutMs: number): Promise<ProbeResult> {
   try {
     const response = await fetch(`${baseUrl}/health`, { signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) });
@@ -26,28 +26,4 @@ function failureReason(error: unknown, timeoutMs: number): string {
   const code = (error as { code?: unknown }).code;
   if (code === "ECONNREFUSED") return "connection refused";
   return typeof code === "string" && code !== "" ? code : error.message;
-}
-
-/** Resolves after `ms`, or at once when `signal` aborts. Never rejects. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
-}
-
-export interface BackoffPolicy {
-  baseMs: number;
-  maxMs: number;
-}
-
-/** Delay before restart number `failures + 1`: base·2^failures, capped (100 ms … 5 s by default). */
-export function backoffDelay(failures: number, policy: BackoffPolicy): number {
-  return Math.min(policy.maxMs, policy.baseMs * 2 ** Math.min(failures, 30));
 }
