@@ -15,6 +15,7 @@ import type { Config } from "../../config/config";
 import { NanofaasError } from "../../domain/errors";
 import type { ResolvedFunction } from "../../domain/resolved-function";
 import type { Deployer } from "../deployer";
+import { checkReplicaCount, ReplicaSets } from "../shared/replica-sets";
 import { containerSpec, LABEL_APP, type Placement } from "./container-spec";
 import { createEngineClient, DockerApiError, DockerUnreachableError, type EngineClient } from "./engine-client";
 import { describePlacement, detectPlacement, realSelfFacts, type SelfFacts } from "./placement";
@@ -57,77 +58,16 @@ function backendError(error: unknown): unknown {
   return new NanofaasError("BACKEND_ERROR", `docker backend: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
 }
 
-/** The replicas of one function and the round-robin cursor over the ready ones. */
-class FunctionContainers {
-  readonly replicas: ContainerReplica[] = [];
-  private readyEndpoints: string[] = [];
-  private cursor = 0;
-
-  constructor(
-    readonly name: string,
-    private readonly newReplica: (index: number, onReadyChange: () => void) => ContainerReplica,
-    private readonly announce: (name: string, ready: number) => void,
-  ) {}
-
-  get readyCount(): number {
-    return this.readyEndpoints.length;
-  }
-
-  /** Hot path (one call per invocation): an array lookup, no scan. */
-  pick(): string | undefined {
-    const list = this.readyEndpoints;
-    if (list.length === 0) return undefined;
-    const index = this.cursor % list.length;
-    this.cursor = index + 1;
-    return list[index];
-  }
-
-  /** Starts missing replicas (their containers exist on return); stops surplus ones newest first. */
-  async scaleTo(count: number): Promise<void> {
-    const added: ContainerReplica[] = [];
-    while (this.replicas.length < count) {
-      const replica = this.newReplica(this.replicas.length, () => this.refresh());
-      this.replicas.push(replica);
-      added.push(replica);
-    }
-    const started = await Promise.allSettled(added.map((replica) => replica.start()));
-    const failure = started.find((result) => result.status === "rejected");
-    // A replica that could not start leaves the set, with every replica added after it.
-    const keep = failure ? Math.min(count, this.replicas.length - added.length + started.indexOf(failure)) : count;
-    const surplus = this.replicas.splice(keep).reverse();
-    await Promise.all(surplus.map((replica) => replica.stop()));
-    this.refresh();
-    if (failure) throw (failure as PromiseRejectedResult).reason;
-  }
-
-  private refresh(): void {
-    const before = this.readyEndpoints.length;
-    this.readyEndpoints = this.replicas.flatMap((replica) => (replica.endpoint ? [replica.endpoint] : []));
-    if (this.readyEndpoints.length !== before) this.announce(this.name, this.readyEndpoints.length);
-  }
-}
-
 export function createDockerDeployer(config: Config, options: DockerDeployerOptions = {}): DockerDeployer {
   const engine = options.engine ?? createEngineClient(config.dockerSocket);
   const output = options.output ?? ((line: string) => void process.stderr.write(`${line}\n`));
   const timing: ContainerTiming = { ...DEFAULT_TIMING, ...options.timing, readinessTimeoutMs: config.readinessTimeoutMs };
-  const functions = new Map<string, FunctionContainers>();
+  const functions = new ReplicaSets<ContainerReplica>("docker", output);
   const byContainer = new Map<string, ContainerReplica>();
-  const listeners = new Set<(name: string, ready: number) => void>();
   const closing = new AbortController();
   let placement: Placement | undefined;
   let placing: Promise<Placement> | undefined;
   let watching = false;
-
-  const announce = (name: string, ready: number) => {
-    for (const listener of listeners) {
-      try {
-        listener(name, ready);
-      } catch (error) {
-        output(`[fn/${name}] nanofaas: a ready-change listener failed: ${(error as Error).message}`);
-      }
-    }
-  };
 
   /** Detected once; a failure (daemon down) is retried by the next provision. */
   function ensurePlacement(): Promise<Placement> {
@@ -168,13 +108,6 @@ export function createDockerDeployer(config: Config, options: DockerDeployerOpti
     })();
   }
 
-  async function deprovision(name: string): Promise<void> {
-    const set = functions.get(name);
-    if (!set) return;
-    functions.delete(name);
-    await set.scaleTo(0);
-  }
-
   function unsupportedReason(fn: ResolvedFunction): string | undefined {
     if (fn.image?.trim()) return undefined;
     return `the docker backend runs the function's \`image\`; function '${fn.name}' has none (a \`command\` alone needs the process backend)`;
@@ -195,22 +128,20 @@ export function createDockerDeployer(config: Config, options: DockerDeployerOpti
         const spec = (index: number) => containerSpec(fn, index, where);
         spec(0);
         // "Creates or updates": an existing set is replaced, since image and env may have changed.
-        await deprovision(fn.name);
-        const set = new FunctionContainers(
+        await functions.remove(fn.name);
+        const set = functions.create(
           fn.name,
           (index, onReadyChange) =>
             new ContainerReplica({
               name: fn.name, index, image: fn.image!, spec: spec(index), placement: where, engine, timing, emit: output, onReadyChange,
               track: (id, replica) => (replica ? byContainer.set(id, replica) : byContainer.delete(id)),
             }),
-          announce,
         );
-        functions.set(fn.name, set);
         try {
           await set.scaleTo(Math.max(0, fn.scalingConfig?.minReplicas ?? 1));
         } catch (error) {
-          functions.delete(fn.name);
-          await set.scaleTo(0);
+          // A registration that failed leaves nothing behind, not even the replicas that started.
+          await functions.remove(fn.name);
           throw error;
         }
         const first = set.replicas[0]?.baseUrl;
@@ -220,16 +151,11 @@ export function createDockerDeployer(config: Config, options: DockerDeployerOpti
       }
     },
 
-    async deprovision(name) {
-      await deprovision(name);
-    },
+    deprovision: (name) => functions.remove(name),
 
     async setReplicas(name, replicas) {
-      const set = functions.get(name);
-      if (!set) throw new NanofaasError("NOT_FOUND", `Function '${name}' has no docker-backend replicas`);
-      if (!Number.isInteger(replicas) || replicas < 0) {
-        throw new NanofaasError("BAD_REQUEST", `replicas must be a non-negative integer (got ${replicas})`);
-      }
+      const set = functions.existing(name);
+      checkReplicaCount(replicas);
       if (closing.signal.aborted) throw new NanofaasError("BACKEND_UNAVAILABLE", "the docker backend is shut down");
       try {
         await set.scaleTo(replicas);
@@ -238,23 +164,20 @@ export function createDockerDeployer(config: Config, options: DockerDeployerOpti
       }
     },
 
-    readyReplicas: (name) => functions.get(name)?.readyCount ?? 0,
+    readyReplicas: (name) => functions.readyCount(name),
 
-    pickEndpoint: (name) => functions.get(name)?.pick(),
+    pickEndpoint: (name) => functions.pick(name),
 
-    onReadyChange(listener) {
-      listeners.add(listener);
-      return () => void listeners.delete(listener);
-    },
+    onReadyChange: (listener) => functions.onReadyChange(listener),
 
     async close() {
       closing.abort();
-      await Promise.all([...functions.keys()].map((name) => deprovision(name)));
+      await functions.removeAll();
     },
 
-    containerIds: (name) => (functions.get(name)?.replicas ?? []).map((r) => r.containerId),
+    containerIds: (name) => functions.replicas(name).map((r) => r.containerId),
 
-    replicaStarts: (name) => (functions.get(name)?.replicas ?? []).map((r) => r.starts),
+    replicaStarts: (name) => functions.replicas(name).map((r) => r.starts),
 
     placement: () => placement,
   };

@@ -15,6 +15,7 @@ import type { Config } from "../../config/config";
 import { NanofaasError } from "../../domain/errors";
 import type { ResolvedFunction } from "../../domain/resolved-function";
 import type { Deployer } from "../deployer";
+import { checkReplicaCount, ReplicaSets } from "../shared/replica-sets";
 import { connectHost, type HostFacts, launchPlan, realHostFacts, unsupportedReason } from "./launch";
 import { PortAllocator } from "./ports";
 import { GroupReaper } from "./process-group";
@@ -46,54 +47,6 @@ const DEFAULT_TIMING: Omit<ReplicaTiming, "readinessTimeoutMs"> = {
   stableAfterMs: 10_000,
 };
 
-type ReadyListener = (name: string, ready: number) => void;
-
-/** The replicas of one function and the round-robin cursor over the ready ones. */
-class FunctionReplicas {
-  readonly replicas: Replica[] = [];
-  private readyEndpoints: string[] = [];
-  private cursor = 0;
-
-  constructor(
-    readonly name: string,
-    private readonly newReplica: (index: number, onReadyChange: () => void) => Replica,
-    private readonly announce: (name: string, ready: number) => void,
-  ) {}
-
-  get readyCount(): number {
-    return this.readyEndpoints.length;
-  }
-
-  /** Hot path (one call per invocation): an array lookup, no scan. */
-  pick(): string | undefined {
-    const list = this.readyEndpoints;
-    if (list.length === 0) return undefined;
-    const index = this.cursor % list.length;
-    this.cursor = index + 1;
-    return list[index];
-  }
-
-  /** Starts replicas synchronously; stops surplus ones newest first and waits for them to exit. */
-  async scaleTo(count: number): Promise<void> {
-    while (this.replicas.length < count) {
-      const replica = this.newReplica(this.replicas.length, () => this.refresh());
-      this.replicas.push(replica);
-      replica.start();
-    }
-    const surplus = this.replicas.splice(count).reverse();
-    // stop() marks the replica unready and signals it before its first await, so the newest
-    // replica is signalled first; then all of them wind down in parallel.
-    await Promise.all(surplus.map((replica) => replica.stop()));
-    this.refresh();
-  }
-
-  private refresh(): void {
-    const before = this.readyEndpoints.length;
-    this.readyEndpoints = this.replicas.flatMap((replica) => (replica.endpoint ? [replica.endpoint] : []));
-    if (this.readyEndpoints.length !== before) this.announce(this.name, this.readyEndpoints.length);
-  }
-}
-
 export function createProcessDeployer(config: Config, options: ProcessDeployerOptions = {}): ProcessDeployer {
   const host = options.host ?? realHostFacts();
   const output = options.output ?? ((line: string) => void process.stderr.write(`${line}\n`));
@@ -102,28 +55,8 @@ export function createProcessDeployer(config: Config, options: ProcessDeployerOp
   const replicaHost = connectHost(config.processBindHost);
   const ports = new PortAllocator(config.processBindHost);
   const reaper = new GroupReaper();
-  const functions = new Map<string, FunctionReplicas>();
-  const listeners = new Set<ReadyListener>();
+  const functions = new ReplicaSets<Replica>("process", output);
   let closed = false;
-
-  const announce = (name: string, ready: number) => {
-    for (const listener of listeners) {
-      try {
-        listener(name, ready);
-      } catch (error) {
-        output(`[fn/${name}] nanofaas: a ready-change listener failed: ${(error as Error).message}`);
-      }
-    }
-  };
-
-  const unknown = (name: string) => new NanofaasError("NOT_FOUND", `Function '${name}' has no process-backend replicas`);
-
-  async function deprovision(name: string): Promise<void> {
-    const set = functions.get(name);
-    if (!set) return;
-    functions.delete(name);
-    await set.scaleTo(0);
-  }
 
   return {
     id: "process",
@@ -135,49 +68,41 @@ export function createProcessDeployer(config: Config, options: ProcessDeployerOp
       const reason = unsupportedReason(fn, host);
       if (reason) throw new NanofaasError("BACKEND_UNAVAILABLE", reason);
       // "Creates or updates": an existing set is replaced, since command and env may have changed.
-      await deprovision(fn.name);
+      await functions.remove(fn.name);
       const plan = launchPlan(fn, config, host, baseEnv);
-      const newReplica = (index: number, onReadyChange: () => void) => {
+      const set = functions.create(fn.name, (index, onReadyChange) => {
         const ctx: ReplicaContext = { name: fn.name, index, plan, cwd: host.cwd, host: replicaHost, ports, reaper, timing, emit: output, onReadyChange };
         return new Replica(ctx);
-      };
-      const set = new FunctionReplicas(fn.name, newReplica, announce);
-      functions.set(fn.name, set);
+      });
       await set.scaleTo(Math.max(0, fn.scalingConfig?.minReplicas ?? 1));
       const first = set.replicas[0]?.baseUrl;
       return { endpointUrl: first ? `${first}/invoke` : `process://${fn.name}` };
     },
 
-    deprovision,
+    deprovision: (name) => functions.remove(name),
 
     async setReplicas(name, replicas) {
-      const set = functions.get(name);
-      if (!set) throw unknown(name);
-      if (!Number.isInteger(replicas) || replicas < 0) {
-        throw new NanofaasError("BAD_REQUEST", `replicas must be a non-negative integer (got ${replicas})`);
-      }
+      const set = functions.existing(name);
+      checkReplicaCount(replicas);
       if (closed) throw new NanofaasError("BACKEND_UNAVAILABLE", "the process backend is shut down");
       await set.scaleTo(replicas);
     },
 
-    readyReplicas: (name) => functions.get(name)?.readyCount ?? 0,
+    readyReplicas: (name) => functions.readyCount(name),
 
-    pickEndpoint: (name) => functions.get(name)?.pick(),
+    pickEndpoint: (name) => functions.pick(name),
 
-    onReadyChange(listener) {
-      listeners.add(listener);
-      return () => void listeners.delete(listener);
-    },
+    onReadyChange: (listener) => functions.onReadyChange(listener),
 
     async close() {
       closed = true;
-      await Promise.all([...functions.keys()].map((name) => deprovision(name)));
+      await functions.removeAll();
       reaper.killAll();
       reaper.dispose();
     },
 
-    replicaPids: (name) => (functions.get(name)?.replicas ?? []).flatMap((r) => (r.pid === undefined ? [] : [r.pid])),
+    replicaPids: (name) => functions.replicas(name).flatMap((r) => (r.pid === undefined ? [] : [r.pid])),
 
-    replicaStarts: (name) => (functions.get(name)?.replicas ?? []).map((r) => r.starts),
+    replicaStarts: (name) => functions.replicas(name).map((r) => r.starts),
   };
 }
