@@ -16,11 +16,12 @@ import { NanofaasError } from "../../domain/errors";
 import type { ResolvedFunction } from "../../domain/resolved-function";
 import type { Deployer } from "../deployer";
 import { checkReplicaCount, ReplicaSets } from "../shared/replica-sets";
+import type { ReplicaTiming } from "../shared/supervised-replica";
 import { containerSpec, LABEL_APP, type Placement } from "./container-spec";
 import { createEngineClient, DockerApiError, DockerUnreachableError, type EngineClient } from "./engine-client";
 import { describePlacement, detectPlacement, realSelfFacts, type SelfFacts } from "./placement";
 import { sleep } from "../../lib/sleep";
-import { ContainerReplica, type ContainerTiming } from "./replica";
+import { ContainerReplica } from "./replica";
 
 export interface DockerDeployerOptions {
   /** Default: the client for `config.dockerSocket`. */
@@ -29,7 +30,7 @@ export interface DockerDeployerOptions {
   self?: SelfFacts;
   /** Receives backend events, one prefixed line each. Default: stderr. */
   output?: (line: string) => void;
-  timing?: Partial<Omit<ContainerTiming, "readinessTimeoutMs">>;
+  timing?: Partial<Omit<ReplicaTiming, "readinessTimeoutMs">>;
 }
 
 /** The Deployer plus read-only introspection for tests and diagnostics. */
@@ -42,7 +43,7 @@ export interface DockerDeployer extends Deployer {
   placement(): Placement | undefined;
 }
 
-const DEFAULT_TIMING: Omit<ContainerTiming, "readinessTimeoutMs"> = {
+const DEFAULT_TIMING: Omit<ReplicaTiming, "readinessTimeoutMs"> = {
   probeIntervalMs: 100,
   healthIntervalMs: 1000,
   stopGraceMs: 5000,
@@ -61,7 +62,7 @@ function backendError(error: unknown): unknown {
 export function createDockerDeployer(config: Config, options: DockerDeployerOptions = {}): DockerDeployer {
   const engine = options.engine ?? createEngineClient(config.dockerSocket);
   const output = options.output ?? ((line: string) => void process.stderr.write(`${line}\n`));
-  const timing: ContainerTiming = { ...DEFAULT_TIMING, ...options.timing, readinessTimeoutMs: config.readinessTimeoutMs };
+  const timing: ReplicaTiming = { ...DEFAULT_TIMING, ...options.timing, readinessTimeoutMs: config.readinessTimeoutMs };
   const functions = new ReplicaSets<ContainerReplica>("docker", output);
   const byContainer = new Map<string, ContainerReplica>();
   const closing = new AbortController();

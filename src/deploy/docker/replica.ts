@@ -7,37 +7,21 @@
  * create anew, with exponential backoff — when it exits or stays unhealthy. The daemon's `die`
  * event (docker-deployer.ts) takes a replica out of rotation at once; probes are the fallback.
  */
+import { backoffDelay } from "../../lib/backoff";
+import { probeHealth } from "../../lib/health-probe";
+import { sleep } from "../../lib/sleep";
+import { type ReplicaIdentity, type ReplicaTiming, SupervisedReplica } from "../shared/supervised-replica";
 import { discardContainer, exitReason, outputTail } from "./container-ops";
 import { containerBaseUrl, containerName, type Placement } from "./container-spec";
 import { DockerApiError, type EngineClient } from "./engine-client";
-import { type BackoffPolicy, backoffDelay } from "../../lib/backoff";
-import { probeHealth } from "../../lib/health-probe";
-import { sleep } from "../../lib/sleep";
 
-export interface ContainerTiming {
-  readinessTimeoutMs: number;
-  /** Poll period while waiting for readiness. */
-  probeIntervalMs: number;
-  /** Probe period once ready; a replica unhealthy for `readinessTimeoutMs` is replaced. */
-  healthIntervalMs: number;
-  /** SIGTERM → SIGKILL grace when stopping (Docker counts it in whole seconds). */
-  stopGraceMs: number;
-  backoff: BackoffPolicy;
-  /** A run that stayed ready this long resets the backoff to its base. */
-  stableAfterMs: number;
-}
-
-export interface ContainerReplicaContext {
-  name: string;
-  index: number;
+export interface ContainerReplicaContext extends ReplicaIdentity {
   image: string;
   /** The `POST /containers/create` body (container-spec.ts), validated before any replica starts. */
   spec: Record<string, unknown>;
   placement: Placement;
   engine: EngineClient;
-  timing: ContainerTiming;
-  emit(line: string): void;
-  onReadyChange(): void;
+  timing: ReplicaTiming;
   /** Tells the deployer which container this replica runs now, so `die` events find it. */
   track(containerId: string, replica: ContainerReplica | undefined): void;
 }
@@ -61,30 +45,13 @@ const LOG_TAIL_LINES = 20;
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-export class ContainerReplica {
+export class ContainerReplica extends SupervisedReplica {
   /** The current container, from creation until it is removed. */
   containerId: string | undefined;
-  /** `http://addr:port` of the current container. */
-  baseUrl: string | undefined;
-  /** Containers started so far, replacements included. */
-  starts = 0;
-  private isReady = false;
-  private stopping = false;
-  private readonly stopSignal = new AbortController();
   private currentRun: AbortController | undefined;
-  private loop: Promise<void> | undefined;
-  private readonly prefix: string;
 
   constructor(private readonly ctx: ContainerReplicaContext) {
-    this.prefix = `[fn/${ctx.name}#${ctx.index}]`;
-  }
-
-  get ready(): boolean {
-    return this.isReady;
-  }
-
-  get endpoint(): string | undefined {
-    return this.isReady && this.baseUrl ? `${this.baseUrl}/invoke` : undefined;
+    super(ctx);
   }
 
   /** Creates and starts the first container; rejects, leaving nothing behind, if Docker refuses. */
@@ -97,31 +64,11 @@ export class ContainerReplica {
     return first.then(() => undefined);
   }
 
-  /** Leaves rotation at once, then stops (SIGTERM, grace, SIGKILL) and removes the container. */
-  async stop(): Promise<void> {
-    if (!this.stopping) {
-      this.stopping = true;
-      this.setReady(false);
-      this.stopSignal.abort();
-    }
-    await this.loop;
-  }
-
   /** The daemon reported that `containerId` died: out of rotation now, the loop replaces it. */
   died(containerId: string): void {
     if (containerId !== this.containerId) return;
     this.setReady(false);
     this.currentRun?.abort();
-  }
-
-  private log(message: string): void {
-    this.ctx.emit(`${this.prefix} nanofaas: ${message}`);
-  }
-
-  private setReady(ready: boolean): void {
-    if (this.isReady === ready) return;
-    this.isReady = ready;
-    this.ctx.onReadyChange();
   }
 
   private async launch(): Promise<Launched> {
@@ -210,8 +157,7 @@ export class ContainerReplica {
       this.setReady(false);
       // No problem of our own: the run was aborted by a stop or by the daemon's `die` event.
       const reason = problem ?? (this.stopping ? "stopped" : ((await this.exitReason(run.id)) ?? "container stopped"));
-      const stable = readySince !== undefined && performance.now() - readySince >= timing.stableAfterMs;
-      return { reason, stable };
+      return { reason, stable: this.wasStable(readySince, timing.stableAfterMs) };
     } finally {
       this.stopSignal.signal.removeEventListener("abort", abortRun);
       this.currentRun = undefined;

@@ -16,10 +16,11 @@ import { NanofaasError } from "../../domain/errors";
 import type { ResolvedFunction } from "../../domain/resolved-function";
 import type { Deployer } from "../deployer";
 import { checkReplicaCount, ReplicaSets } from "../shared/replica-sets";
+import type { ReplicaTiming } from "../shared/supervised-replica";
 import { connectHost, type HostFacts, launchPlan, realHostFacts, unsupportedReason } from "./launch";
 import { PortAllocator } from "./ports";
 import { GroupReaper } from "./process-group";
-import { Replica, type ReplicaContext, type ReplicaTiming } from "./replica";
+import { Replica, type ReplicaContext } from "./replica";
 
 export interface ProcessDeployerOptions {
   /** Receives replica output and backend events, one prefixed line each. Default: stderr. */

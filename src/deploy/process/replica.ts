@@ -7,30 +7,16 @@
  * the moment the process exits, so a dead replica is never handed out for dispatch.
  */
 import type { Subprocess } from "bun";
+import { backoffDelay } from "../../lib/backoff";
+import { probeHealth } from "../../lib/health-probe";
+import { sleep } from "../../lib/sleep";
+import { type ReplicaIdentity, type ReplicaTiming, SupervisedReplica } from "../shared/supervised-replica";
 import type { LaunchPlan } from "./launch";
 import { forwardLines } from "./line-forwarder";
 import type { PortAllocator } from "./ports";
-import { type BackoffPolicy, backoffDelay } from "../../lib/backoff";
-import { probeHealth } from "../../lib/health-probe";
-import { sleep } from "../../lib/sleep";
 import { type GroupReaper, signalGroup, signalTree } from "./process-group";
 
-export interface ReplicaTiming {
-  readinessTimeoutMs: number;
-  /** Poll period while waiting for readiness. */
-  probeIntervalMs: number;
-  /** Probe period once ready; a replica unhealthy for `readinessTimeoutMs` is restarted. */
-  healthIntervalMs: number;
-  /** SIGTERM → SIGKILL grace when stopping. */
-  stopGraceMs: number;
-  backoff: BackoffPolicy;
-  /** A run that stayed ready this long resets the backoff to its base. */
-  stableAfterMs: number;
-}
-
-export interface ReplicaContext {
-  name: string;
-  index: number;
+export interface ReplicaContext extends ReplicaIdentity {
   plan: LaunchPlan;
   cwd: string;
   /** Host part of replica URLs (loopback, bracketed for IPv6). */
@@ -38,8 +24,6 @@ export interface ReplicaContext {
   ports: PortAllocator;
   reaper: GroupReaper;
   timing: ReplicaTiming;
-  emit(line: string): void;
-  onReadyChange(): void;
 }
 
 const MIN_PROBE_TIMEOUT_MS = 100;
@@ -71,53 +55,17 @@ interface Run {
 
 type Readiness = { kind: "ready" } | { kind: "aborted" } | { kind: "timeout"; last: string; reachable: boolean };
 
-export class Replica {
-  /** `http://host:port` of the current run (set at spawn, before it is ready). */
-  baseUrl: string | undefined;
+export class Replica extends SupervisedReplica {
+  /** PID (= process-group id) of the latest run. */
   pid: number | undefined;
-  /** Number of times the program was spawned. */
-  starts = 0;
-  private isReady = false;
-  private stopping = false;
-  private readonly stopSignal = new AbortController();
-  private loop: Promise<void> | undefined;
-  private readonly prefix: string;
 
   constructor(private readonly ctx: ReplicaContext) {
-    this.prefix = `[fn/${ctx.name}#${ctx.index}]`;
-  }
-
-  get ready(): boolean {
-    return this.isReady;
-  }
-
-  get endpoint(): string | undefined {
-    return this.isReady && this.baseUrl ? `${this.baseUrl}/invoke` : undefined;
+    super(ctx);
   }
 
   /** Spawns the first run synchronously (so `baseUrl` and `pid` are known on return). */
   start(): void {
     if (!this.stopping) this.loop ??= this.superviseForever();
-  }
-
-  /** Stops taking work at once, then SIGTERM → grace → SIGKILL the group and waits for the loop. */
-  async stop(): Promise<void> {
-    if (!this.stopping) {
-      this.stopping = true;
-      this.setReady(false);
-      this.stopSignal.abort();
-    }
-    await this.loop;
-  }
-
-  private log(message: string): void {
-    this.ctx.emit(`${this.prefix} nanofaas: ${message}`);
-  }
-
-  private setReady(ready: boolean): void {
-    if (this.isReady === ready) return;
-    this.isReady = ready;
-    this.ctx.onReadyChange();
   }
 
   private async superviseForever(): Promise<void> {
@@ -148,7 +96,7 @@ export class Replica {
     if (problem || this.stopping) await this.terminate(run.proc, run.exited);
     const exit = await this.finish(run);
     if (this.stopping) this.log(`stopped (${exit})`);
-    const stable = readySince !== undefined && performance.now() - readySince >= this.ctx.timing.stableAfterMs;
+    const stable = this.wasStable(readySince, this.ctx.timing.stableAfterMs);
     const when = readySince === undefined && !problem ? " before becoming ready" : "";
     return { reason: `${exit}${when}`, stable };
   }
