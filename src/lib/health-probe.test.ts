@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { probeHealth } from "./health-probe";
+import { probeHealth, probeHealthEvery } from "./health-probe";
 
 describe("probeHealth", () => {
   let status = 200;
@@ -42,5 +42,22 @@ describe("probeHealth", () => {
     listener.stop(true);
     const result = await probeHealth(`http://127.0.0.1:${port}`, never, 1000);
     expect(result).toEqual({ ok: false, kind: "unreachable", detail: "GET /health failed: connection refused" });
+  });
+});
+
+describe("probeHealthEvery", () => {
+  test("yields a probe per interval until aborted, then nothing more", async () => {
+    const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("ok") });
+    const controller = new AbortController();
+    const seen: unknown[] = [];
+    try {
+      for await (const result of probeHealthEvery(`http://127.0.0.1:${server.port}`, 10, 1000, controller.signal)) {
+        seen.push(result);
+        if (seen.length === 3) controller.abort();
+      }
+    } finally {
+      server.stop(true);
+    }
+    expect(seen).toEqual([{ ok: true }, { ok: true }, { ok: true }]);
   });
 });

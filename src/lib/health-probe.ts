@@ -1,8 +1,9 @@
 /**
  * @module
- * One `GET <baseUrl>/health` probe, as the local deployment backends use it to decide when a
+ * `GET <baseUrl>/health` probes, as the local deployment backends use them to decide when a
  * replica is ready and whether it stays healthy (reference §5.5: 2xx is healthy).
  */
+import { sleep } from "./sleep";
 
 /** `answered`: the program listens but is not healthy; `unreachable`: no HTTP answer at all. */
 export type ProbeResult = { ok: true } | { ok: false; kind: "answered" | "unreachable"; detail: string };
@@ -16,6 +17,20 @@ export async function probeHealth(baseUrl: string, signal: AbortSignal, timeoutM
     return response.ok ? { ok: true } : { ok: false, kind: "answered", detail: `GET /health answered ${response.status}` };
   } catch (error) {
     return { ok: false, kind: "unreachable", detail: `GET /health failed: ${failureReason(error, timeoutMs)}` };
+  }
+}
+
+/**
+ * Probes every `intervalMs` (waiting first) until `signal` aborts, and yields each result: the
+ * caller's loop holds only its policy. Nothing is yielded once the signal has aborted.
+ */
+export async function* probeHealthEvery(baseUrl: string, intervalMs: number, timeoutMs: number, signal: AbortSignal): AsyncGenerator<ProbeResult> {
+  while (!signal.aborted) {
+    await sleep(intervalMs, signal);
+    if (signal.aborted) return;
+    const result = await probeHealth(baseUrl, signal, timeoutMs);
+    if (signal.aborted) return;
+    yield result;
   }
 }
 

@@ -8,7 +8,7 @@
  * event (docker-deployer.ts) takes a replica out of rotation at once; probes are the fallback.
  */
 import { backoffDelay } from "../../lib/backoff";
-import { probeHealth } from "../../lib/health-probe";
+import { probeHealth, probeHealthEvery } from "../../lib/health-probe";
 import { sleep } from "../../lib/sleep";
 import { type ReplicaIdentity, type ReplicaTiming, SupervisedReplica } from "../shared/supervised-replica";
 import { discardContainer, exitReason, outputTail } from "./container-ops";
@@ -192,11 +192,7 @@ export class ContainerReplica extends SupervisedReplica {
   private async watchHealth(baseUrl: string, containerId: string, signal: AbortSignal): Promise<string | undefined> {
     const { healthIntervalMs, readinessTimeoutMs } = this.ctx.timing;
     let failingSince: number | undefined;
-    while (!signal.aborted) {
-      await sleep(healthIntervalMs, signal);
-      if (signal.aborted) break;
-      const result = await probeHealth(baseUrl, signal, Math.min(1000, readinessTimeoutMs));
-      if (signal.aborted) break;
+    for await (const result of probeHealthEvery(baseUrl, healthIntervalMs, Math.min(1000, readinessTimeoutMs), signal)) {
       if (result.ok) {
         if (failingSince !== undefined) this.log("healthy again");
         failingSince = undefined;

@@ -8,7 +8,7 @@
  */
 import type { Subprocess } from "bun";
 import { backoffDelay } from "../../lib/backoff";
-import { probeHealth } from "../../lib/health-probe";
+import { probeHealth, probeHealthEvery } from "../../lib/health-probe";
 import { sleep } from "../../lib/sleep";
 import { type ReplicaIdentity, type ReplicaTiming, SupervisedReplica } from "../shared/supervised-replica";
 import type { LaunchPlan } from "./launch";
@@ -203,11 +203,7 @@ export class Replica extends SupervisedReplica {
     const { healthIntervalMs, readinessTimeoutMs } = this.ctx.timing;
     let failures = 0;
     let failingSince = 0;
-    while (!signal.aborted) {
-      await sleep(healthIntervalMs, signal);
-      if (signal.aborted) break;
-      const result = await probeHealth(baseUrl, signal, Math.min(1000, readinessTimeoutMs));
-      if (signal.aborted) break;
+    for await (const result of probeHealthEvery(baseUrl, healthIntervalMs, Math.min(1000, readinessTimeoutMs), signal)) {
       if (result.ok) {
         if (failures >= UNHEALTHY_AFTER_FAILURES) this.log("healthy again");
         failures = 0;
