@@ -5,35 +5,10 @@
  * the pod log while its last few KiB are kept for error messages.
  */
 
-export type Capped = { overflow: false; bytes: Uint8Array } | { overflow: true };
+import { concatBytes } from "../../../src/lib/read-capped.ts";
 
-/** Reads `stream` to its end, or until it exceeds `limit` bytes (then the stream is cancelled). */
-export async function readCapped(stream: ReadableStream<Uint8Array>, limit: number): Promise<Capped> {
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel().catch(() => {});
-      return { overflow: true };
-    }
-    chunks.push(value);
-  }
-  return { overflow: false, bytes: chunks.length === 1 ? chunks[0]! : concat(chunks, total) };
-}
-
-function concat(chunks: Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
-}
+// Shared with the control plane's dispatcher, which caps pod responses the same way.
+export { type Capped, readCapped } from "../../../src/lib/read-capped.ts";
 
 export interface Tail {
   /** The last bytes seen so far, as text. */
@@ -51,7 +26,7 @@ export function forwardWithTail(stream: ReadableStream<Uint8Array>, sink: (chunk
       const { done: end, value } = await reader.read().catch(() => ({ done: true, value: undefined }));
       if (end || !value) return;
       sink(value);
-      const joined = concat([tail, value], tail.byteLength + value.byteLength);
+      const joined = concatBytes([tail, value], tail.byteLength + value.byteLength);
       tail = joined.byteLength > keep ? joined.slice(joined.byteLength - keep) : joined;
     }
   })();
