@@ -1,0 +1,85 @@
+import { describe, expect, test } from "bun:test";
+import { settle } from "../../test/fakes/manual-dispatcher";
+import { setup, syncError } from "../../test/support/engine";
+
+describe("admission", () => {
+  test("global rate limit → 429 RATE_LIMITED reason rate, checked before lookup", () => {
+    const { engine, register } = setup({ rateMaxPerSecond: 2 });
+    register({ name: "f" });
+    engine.enqueue("f", { input: 1 }, {});
+    engine.enqueue("f", { input: 1 }, {});
+    expect(syncError(() => engine.enqueue("unknown", { input: 1 }, {}))).toMatchObject({ code: "RATE_LIMITED", rejectReason: "rate", retryAfterSeconds: 1 });
+  });
+
+  test("per-function rate limit → 429 rate for that function only", () => {
+    const { engine, register } = setup();
+    register({ name: "slow", rateLimitPerSecond: 1 });
+    register({ name: "fast" });
+    engine.enqueue("slow", { input: 1 }, {});
+    expect(syncError(() => engine.enqueue("slow", { input: 1 }, {}))).toMatchObject({ code: "RATE_LIMITED", rejectReason: "rate" });
+    expect(() => engine.enqueue("fast", { input: 1 }, {})).not.toThrow();
+  });
+
+  test("async lane full → 429 depth", () => {
+    const { engine, register } = setup();
+    register({ name: "f", concurrency: 1, queueSize: 1 });
+    engine.enqueue("f", { input: 1 }, {});
+    expect(syncError(() => engine.enqueue("f", { input: 2 }, {}))).toMatchObject({ code: "QUEUE_FULL", rejectReason: "depth" });
+  });
+
+  test("unknown function → NOT_FOUND", () => {
+    const { engine } = setup();
+    expect(syncError(() => engine.enqueue("nope", { input: 1 }, {}))).toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  test("after stopAdmitting → SHUTTING_DOWN", () => {
+    const { engine, register } = setup();
+    register({ name: "f" });
+    engine.stopAdmitting();
+    expect(syncError(() => engine.enqueue("f", { input: 1 }, {}))).toMatchObject({ code: "SHUTTING_DOWN" });
+  });
+});
+
+describe("idempotency", () => {
+  test(":invoke replays a terminal execution without dispatching again", async () => {
+    const { engine, dispatcher, register } = setup();
+    register({ name: "f" });
+    const first = engine.invoke("f", { input: 1 }, { idempotencyKey: "k" });
+    await settle();
+    dispatcher.succeed(dispatcher.pending[0], "once");
+    const a = await first;
+    const b = await engine.invoke("f", { input: 999 }, { idempotencyKey: "k" });
+    expect(b).toEqual(a);
+    expect(dispatcher.dispatched.length).toBe(1);
+  });
+
+  test(":enqueue replays say queued with the original id, even when finished", async () => {
+    const { engine, dispatcher, register } = setup();
+    register({ name: "f" });
+    const first = engine.enqueue("f", { input: 1 }, { idempotencyKey: "k" });
+    await settle();
+    dispatcher.succeed(dispatcher.pending[0]);
+    await settle();
+    expect(engine.enqueue("f", { input: 2 }, { idempotencyKey: "k" })).toEqual({ ...first, status: "queued" });
+    expect(dispatcher.dispatched.length).toBe(1);
+  });
+
+  test("keys are scoped per function", async () => {
+    const { engine, register } = setup();
+    register({ name: "a" });
+    register({ name: "b" });
+    const a = engine.enqueue("a", { input: 1 }, { idempotencyKey: "k" });
+    const b = engine.enqueue("b", { input: 1 }, { idempotencyKey: "k" });
+    expect(a.executionId).not.toBe(b.executionId);
+  });
+
+  test("a rejected admission frees the key", () => {
+    const { engine, register } = setup();
+    register({ name: "f", concurrency: 1, queueSize: 1 });
+    engine.enqueue("f", { input: 1 }, {});
+    expect(() => engine.enqueue("f", { input: 2 }, { idempotencyKey: "k" })).toThrow();
+    engine.queues.get("f")!.async.clear();
+    const retried = engine.enqueue("f", { input: 2 }, { idempotencyKey: "k" });
+    expect(engine.execution(retried.executionId)).toBeDefined();
+  });
+});
