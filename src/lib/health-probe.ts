@@ -8,6 +8,15 @@ import { sleep } from "./sleep";
 /** `answered`: the program listens but is not healthy; `unreachable`: no HTTP answer at all. */
 export type ProbeResult = { ok: true } | { ok: false; kind: "answered" | "unreachable"; detail: string };
 
+/**
+ * The shortest time one readiness probe gets, even right before a deadline: squeezing the last probe
+ * to a millisecond would report "no answer" for a replica that answers 503, hiding the real reason.
+ */
+export const MIN_PROBE_TIMEOUT_MS = 100;
+
+/** Probe timeout while waiting for readiness: at most 1 s, at least MIN_PROBE_TIMEOUT_MS. */
+export const readinessProbeTimeout = (remainingMs: number) => Math.min(1000, Math.max(MIN_PROBE_TIMEOUT_MS, remainingMs));
+
 /** Probes once within `timeoutMs`; failures are results, so this never rejects. */
 export async function probeHealth(baseUrl: string, signal: AbortSignal, timeoutMs: number): Promise<ProbeResult> {
   try {

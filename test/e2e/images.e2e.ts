@@ -50,7 +50,7 @@ function runtimeLibraries(binary: string): string[] {
 
 const CASES = [
   { image: IMAGES.controlPlane, binaries: ["nanofaas"], version: /^nanofaas \d+\.\d+\.\d+\+[0-9a-f]{12}(-dirty)?$/ },
-  { image: IMAGES.watchdog, binaries: ["watchdog"], version: /^nanofaas-watchdog \d+\.\d+\.\d+$/ },
+  { image: IMAGES.watchdog, binaries: ["watchdog"], version: /^nanofaas-watchdog \d+\.\d+\.\d+\+[0-9a-f]{12}(-dirty)?$/ },
   { image: IMAGES.wordStats, binaries: ["function"] },
   { image: IMAGES.slowUpper, binaries: ["watchdog", "slow-upper"] },
 ];

@@ -8,7 +8,7 @@
  * event (docker-deployer.ts) takes a replica out of rotation at once; probes are the fallback.
  */
 import { backoffDelay } from "../../lib/backoff";
-import { probeHealth, probeHealthEvery } from "../../lib/health-probe";
+import { probeHealth, probeHealthEvery, readinessProbeTimeout } from "../../lib/health-probe";
 import { sleep } from "../../lib/sleep";
 import { type ReplicaIdentity, type ReplicaTiming, SupervisedReplica } from "../shared/supervised-replica";
 import { discardContainer, exitReason, outputTail } from "./container-ops";
@@ -173,7 +173,7 @@ export class ContainerReplica extends SupervisedReplica {
     while (!signal.aborted) {
       const remaining = deadline - performance.now();
       if (remaining <= 0) return `not ready within ${readinessTimeoutMs} ms (last probe: ${last})`;
-      const result = await probeHealth(baseUrl, signal, Math.max(1, Math.min(1000, remaining)));
+      const result = await probeHealth(baseUrl, signal, readinessProbeTimeout(remaining));
       if (signal.aborted) break;
       if (result.ok) return "ready";
       last = result.detail;

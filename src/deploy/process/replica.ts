@@ -8,7 +8,7 @@
  */
 import type { Subprocess } from "bun";
 import { backoffDelay } from "../../lib/backoff";
-import { probeHealth, probeHealthEvery } from "../../lib/health-probe";
+import { probeHealth, probeHealthEvery, readinessProbeTimeout } from "../../lib/health-probe";
 import { sleep } from "../../lib/sleep";
 import { type ReplicaIdentity, type ReplicaTiming, SupervisedReplica } from "../shared/supervised-replica";
 import type { LaunchPlan } from "./launch";
@@ -26,7 +26,6 @@ export interface ReplicaContext extends ReplicaIdentity {
   timing: ReplicaTiming;
 }
 
-const MIN_PROBE_TIMEOUT_MS = 100;
 /** Consecutive failed probes that take a ready replica out of rotation. */
 const UNHEALTHY_AFTER_FAILURES = 3;
 
@@ -184,7 +183,7 @@ export class Replica extends SupervisedReplica {
       if (remaining <= 0) return { kind: "timeout", last, reachable };
       // A floor on the probe timeout: a probe squeezed into the last millisecond would report a
       // meaningless timeout instead of what the program answered.
-      const result = await probeHealth(baseUrl, signal, Math.min(1000, Math.max(MIN_PROBE_TIMEOUT_MS, remaining)));
+      const result = await probeHealth(baseUrl, signal, readinessProbeTimeout(remaining));
       if (signal.aborted) break;
       if (result.ok) return { kind: "ready" };
       last = result.detail;
