@@ -158,7 +158,7 @@ describe("one-shot failures", () => {
       output: null,
       error: { code: "HANDLER_TIMEOUT", message: "Function exceeded TIMEOUT_MS=400" },
     });
-    await expectGone(await readPids(pidfile), 200);
+    await expectGone(await readPids(pidfile)); // default 2 s: a loaded machine reaps slowly; survivors past it are orphans
   });
 
   test("HTTP: a child that does not answer in time is reported as HANDLER_TIMEOUT and stopped", async () => {
@@ -180,7 +180,7 @@ describe("one-shot failures", () => {
     });
     // Busy in a loop, the child cannot run its SIGTERM handler: it takes the SIGKILL.
     const started = run.logs.split("\n").find((l) => l.includes('"msg":"function runtime started"'));
-    await expectGone([(JSON.parse(started!) as { pid: number }).pid], 200);
+    await expectGone([(JSON.parse(started!) as { pid: number }).pid]);
   });
 
   test.each([
