@@ -15,20 +15,16 @@ import { FixedWindowRateLimiter } from "../queue/rate-limiter";
 import type { FunctionLifecycleListener } from "../registry/function-service";
 import { Scheduler } from "../scheduler/scheduler";
 import { checkLaneAdmission, rejection } from "./admission";
+import { AttemptRunner, type ReplicaEndpoints } from "./attempt-runner";
 import { NO_OBSERVER, type EngineObserver } from "./engine-observer";
 import { ExecutionRecord, type Lane } from "./execution-record";
 import type { ExecutionStore } from "./execution-store";
 import type { IdempotencyStore } from "./idempotency-store";
 import type { ExecutionView, InvocationOutcome, Invoker, InvokeOptions } from "./invoker";
-import { retryDelayMs, shouldRetry } from "./retry-policy";
 import type { RuntimeSettings } from "./runtime-settings";
 import { waitForOutcome } from "./sync-waiter";
 
-/** Where DEPLOYMENT work goes; POOL uses the function's endpointUrl. */
-export interface ReplicaEndpoints {
-  ready(name: string): boolean;
-  pick(name: string): string | undefined;
-}
+export type { ReplicaEndpoints };
 
 export interface EngineDeps {
   settings: RuntimeSettings;
@@ -49,6 +45,7 @@ export interface EngineDeps {
 export class InvocationEngine implements Invoker, FunctionLifecycleListener {
   readonly queues = new Map<string, FunctionQueue>();
   readonly scheduler: Scheduler;
+  private readonly attempts: AttemptRunner;
   private readonly globalLimiter: FixedWindowRateLimiter;
   private readonly functionLimiters = new Map<string, FixedWindowRateLimiter>();
   private readonly observer: EngineObserver;
@@ -61,9 +58,19 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
     this.now = deps.now ?? Date.now;
     this.newId = deps.newId ?? (() => crypto.randomUUID());
     this.globalLimiter = new FixedWindowRateLimiter(deps.settings.rateMaxPerSecond);
+    this.attempts = new AttemptRunner({
+      queues: this.queues,
+      dispatchers: deps.dispatchers,
+      replicas: deps.replicas,
+      observer: this.observer,
+      now: this.now,
+      random: deps.random,
+      wake: (queue) => this.scheduler.wake(queue),
+      onWaitingForReplica: deps.onWaitingForReplica,
+    });
     this.scheduler = new Scheduler({
-      canDispatch: (q) => q.hasFreeSlot && this.hasDestination(q),
-      dispatchNext: (q) => this.dispatchNext(q),
+      canDispatch: (q) => q.hasFreeSlot && this.attempts.hasDestination(q),
+      dispatchNext: (q) => this.attempts.dispatchNext(q),
     });
   }
 
@@ -82,7 +89,7 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
     if (!queue) return;
     queue.removed = true;
     const error = { code: "FUNCTION_REMOVED", message: `Function '${fn.name}' was removed before queued execution could run` };
-    const failQueued = (record: ExecutionRecord) => this.finish(record, () => record.fail(error, this.now()));
+    const failQueued = (record: ExecutionRecord) => this.attempts.finish(record, () => record.fail(error, this.now()));
     queue.sync.drainTo(failQueued);
     queue.async.drainTo(failQueued);
   }
@@ -131,7 +138,7 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
     const target = attempt ?? record.attempt;
     // An attempt in flight over HTTP is decided by its response, not by a racing callback from the
     // same pod: outcomes (and error codes) stay deterministic. The reference let the first one win.
-    if (record.fn.effectiveExecutionMode !== "REMOTE" && this.isInFlight(record, target)) return;
+    if (record.fn.effectiveExecutionMode !== "REMOTE" && this.attempts.isInFlight(record, target)) return;
     const outcome: AttemptResult = result.success
       ? { ok: true, output: result.output ?? null, coldStart: false, initDurationMs: null }
       : {
@@ -141,11 +148,7 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
           coldStart: false,
           initDurationMs: null,
         };
-    this.onAttemptResult(record, target, outcome);
-  }
-
-  private isInFlight(record: ExecutionRecord, attempt: number): boolean {
-    return record.dispatchedAttempt >= attempt && record.releasedAttempt < attempt;
+    this.attempts.onAttemptResult(record, target, outcome);
   }
 
   // ── admission ─────────────────────────────────────────────────────────────────────────────────
@@ -215,14 +218,14 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
         this.unqueue(record);
         this.observer.onQueueTimeout?.(record);
         const error = rejection("timeout", `Waited longer than ${this.deps.settings.syncQueueMaxQueueWaitMs} ms in the queue`, this.deps.settings.syncQueueRetryAfterSeconds);
-        this.finish(record, () => record.timeOut(this.now()));
+        this.attempts.finish(record, () => record.timeOut(this.now()));
         return error;
       },
       onCallerTimeout: () => {
         // SPEC §1.7: still-queued work is removed and never dispatched; running work finishes.
         if (record.state === "queued") this.unqueue(record);
         this.observer.onCallerTimeout?.(record);
-        this.finish(record, () => record.timeOut(this.now()));
+        this.attempts.finish(record, () => record.timeOut(this.now()));
       },
     });
   }
@@ -230,99 +233,6 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
   private unqueue(record: ExecutionRecord): void {
     record.cancelled = true;
     this.queues.get(record.fn.name)?.lane(record.lane).remove(record);
-  }
-
-  // ── dispatch and completion ───────────────────────────────────────────────────────────────────
-
-  private hasDestination(queue: FunctionQueue): boolean {
-    if (queue.fn.effectiveExecutionMode !== "DEPLOYMENT") return true;
-    if (this.deps.replicas?.ready(queue.name)) return true;
-    this.deps.onWaitingForReplica?.(queue.fn);
-    return false;
-  }
-
-  private dispatchNext(queue: FunctionQueue): boolean {
-    const record = queue.next();
-    if (!record) return false;
-    const now = this.now();
-    const attempt = record.attempt;
-    queue.inFlight++;
-    record.slotOwner = queue;
-    record.dispatchedAttempt = attempt;
-    record.markRunning(now);
-    queue.throughput.record(now);
-    this.observer.onDispatched?.(record);
-    this.observer.onSlotsChanged?.(queue.name, queue.inFlight);
-    const mode = queue.fn.effectiveExecutionMode;
-    const endpoint = mode === "DEPLOYMENT" ? this.deps.replicas?.pick(queue.name) : queue.fn.endpointUrl;
-    let settled = NEVER_ABORTED;
-    if (mode === "REMOTE") {
-      record.attemptSettled = new AbortController();
-      settled = record.attemptSettled.signal;
-    }
-    this.deps.dispatchers[mode]
-      .dispatch({ record, attempt, endpoint, settled })
-      .then((result) => this.onAttemptResult(record, attempt, result));
-    return true;
-  }
-
-  private onAttemptResult(record: ExecutionRecord, attempt: number, result: AttemptResult): void {
-    if (attempt !== record.attempt) return; // a stale attempt: ignored entirely (reference §3.2)
-    this.releaseSlot(record, attempt);
-    if (record.isTerminal) return; // late result after a timeout: discarded
-    if (!result.ok && shouldRetry(attempt, record.fn.maxRetries)) {
-      this.scheduleRetry(record, result.error);
-      return;
-    }
-    record.coldStart = result.coldStart;
-    record.initDurationMs = result.initDurationMs;
-    const now = this.now();
-    this.finish(record, () => (result.ok ? record.succeed(result.output, now) : record.fail(result.error, now)));
-  }
-
-  private releaseSlot(record: ExecutionRecord, attempt: number): void {
-    if (record.dispatchedAttempt < attempt || record.releasedAttempt >= attempt) return;
-    record.releasedAttempt = attempt;
-    record.attemptSettled?.abort();
-    const queue = record.slotOwner;
-    if (!queue) return;
-    queue.inFlight--;
-    this.observer.onSlotsChanged?.(queue.name, queue.inFlight);
-    this.scheduler.wake(queue);
-  }
-
-  private scheduleRetry(record: ExecutionRecord, error: { code: string; message: string }): void {
-    record.lastError = error;
-    const delay = retryDelayMs(record.attempt, record.fn.retryBackoff, this.deps.random);
-    record.prepareRetry(this.now());
-    this.observer.onRetryScheduled?.(record, delay);
-    const requeue = () => this.requeue(record);
-    if (delay === 0) requeue();
-    else setTimeout(requeue, delay);
-  }
-
-  private requeue(record: ExecutionRecord): void {
-    if (record.isTerminal || record.cancelled) return;
-    const queue = this.queues.get(record.fn.name);
-    const lastError = record.lastError ?? { code: "RETRY_FAILED", message: "Retry could not be queued" };
-    if (!queue || queue.removed) {
-      const removed = { code: "FUNCTION_REMOVED", message: `Function '${record.fn.name}' was removed before queued execution could run` };
-      this.finish(record, () => record.fail(removed, this.now()));
-      return;
-    }
-    if (!queue.lane(record.lane).push(record)) {
-      this.observer.onRejected?.(queue.name, record.lane, "depth");
-      this.finish(record, () => record.fail(lastError, this.now())); // SPEC §1.5: queue full ends it
-      return;
-    }
-    record.enqueuedAt = this.now();
-    this.observer.onEnqueued?.(record, record.lane);
-    this.scheduler.wake(queue);
-  }
-
-  /** Applies a terminal transition and tells the observer when it took effect. */
-  private finish(record: ExecutionRecord, transition: () => boolean): void {
-    if (transition()) this.observer.onFinished?.(record);
   }
 
   // ── shutdown ──────────────────────────────────────────────────────────────────────────────────
@@ -349,7 +259,7 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
     for (const record of this.deps.store.values()) {
       if (record.isTerminal) continue;
       if (record.state === "queued") this.unqueue(record);
-      this.finish(record, () => record.fail({ code, message }, this.now()));
+      this.attempts.finish(record, () => record.fail({ code, message }, this.now()));
       failed++;
     }
     return failed;
@@ -362,8 +272,6 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
     this.deps.idempotency.sweep(now);
   }
 }
-
-const NEVER_ABORTED = new AbortController().signal;
 
 /** A sync caller's default wait: the function's timeout, plus the Job start-up allowance for REMOTE. */
 function defaultWaitMs(fn: ResolvedFunction): number {
