@@ -4,9 +4,12 @@
  * keep-alive fetch with the execution headers, bounded by the function's timeoutMs through an
  * AbortSignal (Bun's fetch `timeout` option is an idle timer, not a deadline). Response mapping
  * follows the reference except SPEC §1.6: an empty or `null` 2xx body is a success with null output.
+ * The deadline comes from a shared `Deadlines` (one timer per timeout length, cancelled when the
+ * attempt ends), not `AbortSignal.timeout`, which leaves a live timer per attempt for timeoutMs.
  */
 import { Header } from "../contracts/headers";
 import type { Json } from "../contracts/pod";
+import { Deadlines } from "../scheduler/deadlines";
 import { type AttemptResult, type Dispatcher, type DispatchTask, failure } from "./dispatcher";
 import { BodyTooLargeError, readCapped } from "./read-capped";
 
@@ -21,18 +24,19 @@ const MAX_ERROR_MESSAGE = 4096;
 
 export function createPoolDispatcher(options: PoolDispatcherOptions): Dispatcher {
   const doFetch = options.fetch ?? fetch;
-  return {
-    async dispatch(task: DispatchTask): Promise<AttemptResult> {
-      const { record, endpoint } = task;
-      if (!endpoint) return failure("POOL_ENDPOINT_MISSING", "endpointUrl is required for POOL mode");
-      const timeoutMs = record.fn.timeoutMs;
+  const deadlines = new Deadlines();
+
+  async function attempt(task: DispatchTask, endpoint: string, timeoutMs: number): Promise<AttemptResult> {
+    const controller = new AbortController();
+    const deadline = deadlines.add(timeoutMs, () => controller.abort(new DOMException(`Pool request timed out after ${timeoutMs}ms`, "TimeoutError")));
+    try {
       let response: Response;
       try {
         response = await doFetch(endpoint, {
           method: "POST",
           headers: podHeaders(task),
-          body: record.body,
-          signal: AbortSignal.timeout(timeoutMs),
+          body: task.record.body,
+          signal: controller.signal,
         });
       } catch (error) {
         return transportFailure(error, timeoutMs);
@@ -51,6 +55,15 @@ export function createPoolDispatcher(options: PoolDispatcherOptions): Dispatcher
         return failure("POOL_ERROR", message, coldStart, initDurationMs);
       }
       return parseSuccess(text, response.headers.get("content-type"), coldStart, initDurationMs);
+    } finally {
+      deadline.cancel(); // the attempt has ended (answer, error or timeout): its deadline goes with it
+    }
+  }
+
+  return {
+    dispatch(task: DispatchTask): Promise<AttemptResult> {
+      if (!task.endpoint) return Promise.resolve(failure("POOL_ENDPOINT_MISSING", "endpointUrl is required for POOL mode"));
+      return attempt(task, task.endpoint, task.record.fn.timeoutMs);
     },
   };
 }
