@@ -13,6 +13,7 @@ import { DEFAULT_JOB_STARTUP_ALLOWANCE_MS } from "../dispatch/job-dispatcher";
 import { FunctionQueue } from "../queue/function-queue";
 import { FixedWindowRateLimiter } from "../queue/rate-limiter";
 import type { FunctionLifecycleListener } from "../registry/function-service";
+import { Deadlines } from "../scheduler/deadlines";
 import { Scheduler } from "../scheduler/scheduler";
 import { checkLaneAdmission, rejection } from "./admission";
 import { AttemptRunner, type ReplicaEndpoints } from "./attempt-runner";
@@ -45,6 +46,8 @@ export interface EngineDeps {
 export class InvocationEngine implements Invoker, FunctionLifecycleListener {
   readonly queues = new Map<string, FunctionQueue>();
   readonly scheduler: Scheduler;
+  /** Sync callers' wait deadlines (one timer per wait length). */
+  private readonly deadlines = new Deadlines();
   private readonly attempts: AttemptRunner;
   private readonly globalLimiter: FixedWindowRateLimiter;
   private readonly functionLimiters = new Map<string, FixedWindowRateLimiter>();
@@ -211,6 +214,7 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
   private waitFor(record: ExecutionRecord, waitMs: number): Promise<InvocationOutcome> {
     return waitForOutcome(record, waitMs, {
       now: this.now,
+      deadlines: this.deadlines,
       maxQueueWaitMs: record.lane === "sync" ? this.deps.settings.syncQueueMaxQueueWaitMs : undefined,
       // A cold start (scale from zero) is not a saturated queue: wait for the caller's deadline.
       queueWaitApplies: () => record.fn.effectiveExecutionMode !== "DEPLOYMENT" || this.deps.replicas?.ready(record.fn.name) === true,

@@ -111,10 +111,15 @@ export class ExecutionRecord {
     return true;
   }
 
+  /** Calls `wake` once the record is terminal: now if it already is, else from its terminal transition. */
+  onSettled(wake: () => void): void {
+    if (this.isTerminal) wake();
+    else this.waiters.push(wake);
+  }
+
   /** Resolves when the record reaches a terminal state. */
   settled(): Promise<void> {
-    if (this.isTerminal) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push(resolve));
+    return new Promise((resolve) => this.onSettled(resolve));
   }
 
   /** Drops the output (and request) of an old terminal record (reference §3.3 cleanup-ttl). */
