@@ -6,7 +6,11 @@
  * commit message quotes.
  *
  *   cp -r src /tmp/before/ && ln -s $PWD/node_modules /tmp/before/   # before editing
- *   bun bench/ab.ts --before /tmp/before [--rounds 8] [--seconds 2] [--connections 64]
+ *   bun bench/ab.ts --before /tmp/before [--after /tmp/other] [--rounds 8] [--seconds 2] [--connections 64]
+ *
+ * On a shared 2-core machine an A/A run (the same tree on both sides) moves by ±10 % in
+ * throughput over 6 rounds; use more rounds, and the in-process `bench/overhead.ts`, for smaller
+ * effects.
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -18,14 +22,59 @@ const { values } = parseArgs({
   args: process.argv.slice(2),
   options: {
     before: { type: "string" },
+    after: { type: "string", default: ROOT },
     rounds: { type: "string", default: "8" },
     seconds: { type: "string", default: "2" },
     connections: { type: "string", default: "64" },
     "skip-latency": { type: "boolean", default: false },
+    "skip-http": { type: "boolean", default: false },
+    "overhead-runs": { type: "string", default: "4" },
   },
 });
 if (!values.before) throw new Error("--before <dir containing src/main.ts> is required");
 const connections = Number(values.connections);
+
+/** In-process cost per invoke of each tree (fake and real pod), alternating separate processes. */
+async function overheadAb(): Promise<void> {
+  type R = { fake: { nanofaasUs: { sequential: number; concurrent: number } }; real: { nanofaasCpuUs: number; ratio: number } };
+  const run = async (root: string) => {
+    const p = Bun.spawn([process.execPath, join(ROOT, "bench/overhead.ts"), "--root", root, "--json", "--rounds", "3", "--pod", "both"], {
+      stdout: "pipe",
+      stderr: "inherit",
+      env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: "65535" },
+    });
+    const out = await new Response(p.stdout).text();
+    await p.exited;
+    return JSON.parse(out) as R;
+  };
+  const seq: number[] = [];
+  const conc: number[] = [];
+  const real: number[] = [];
+  for (let i = 0; i < Number(values["overhead-runs"]); i++) {
+    let b: R;
+    let a: R;
+    if (i % 2 === 0) {
+      b = await run(values.before!);
+      a = await run(values.after!);
+    } else {
+      a = await run(values.after!);
+      b = await run(values.before!);
+    }
+    seq.push(a.fake.nanofaasUs.sequential / b.fake.nanofaasUs.sequential);
+    conc.push(a.fake.nanofaasUs.concurrent / b.fake.nanofaasUs.concurrent);
+    real.push(a.real.ratio / b.real.ratio);
+    console.log(
+      `  before: fake ${b.fake.nanofaasUs.sequential}/${b.fake.nanofaasUs.concurrent} µs, real ${b.real.nanofaasCpuUs} µs CPU (${b.real.ratio}× fwd)` +
+        `   after: fake ${a.fake.nanofaasUs.sequential}/${a.fake.nanofaasUs.concurrent} µs, real ${a.real.nanofaasCpuUs} µs CPU (${a.real.ratio}× fwd)`,
+    );
+  }
+  console.log(
+    `in-process after/before: fake pod sequential ${round(median(seq), 3)}, 64 in flight ${round(median(conc), 3)}; real pod CPU÷forwarder ${round(median(real), 3)}`,
+  );
+}
+
+await overheadAb();
+if (values["skip-http"]) process.exit(0);
 const started: Running[] = [];
 try {
   const pod = await startPod();
@@ -34,7 +83,7 @@ try {
   const fwd = await startForwarder(podUrl);
   started.push(fwd);
   const targets: HttpTarget[] = [{ id: "forwarder", url: `${fwd.base}/`, gatewayPid: fwd.pid }];
-  for (const [id, main] of [["before", join(values.before, "src/main.ts")], ["after", join(ROOT, "src/main.ts")]] as const) {
+  for (const [id, main] of [["before", join(values.before, "src/main.ts")], ["after", join(values.after!, "src/main.ts")]] as const) {
     const nf = await startNanofaas({ name: id, cmd: [process.execPath, main] });
     started.push(nf);
     await registerPoolFunction(nf.base, "bench-echo", podUrl, connections, 10_000);

@@ -116,10 +116,12 @@ export async function runBench(o: RunOptions): Promise<Record<string, unknown>> 
       checks.push({ goal: "timers on the enqueue → dispatch path", value: d.enqueueToDispatch.timersPerCall, target: "0", pass: d.enqueueToDispatch.timersPerCall === 0 });
     }
     if (has("overhead")) {
-      log("== JS cost per invoke, in-process (fake pod)");
-      const ov = await runOverheadBench(o.quick ? { calls: 2000, rounds: 1 } : { calls: 100_000, rounds: 5 });
+      log("== cost per invoke in-process (no HTTP server): fake pod, and real pod over loopback");
+      const ov = await runOverheadBench(o.quick ? { calls: 2000, rounds: 1, pod: "both" } : { calls: 100_000, rounds: 5, pod: "both" });
       result.overhead = ov;
-      log(`  forwarder ${ov.forwarderUs.sequential} µs (seq) / ${ov.forwarderUs.concurrent} µs (×${ov.concurrency})   nanofaas ${ov.nanofaasUs.sequential} / ${ov.nanofaasUs.concurrent} µs   added ${ov.addedUs.sequential} / ${ov.addedUs.concurrent} µs`);
+      const f = ov.fake!;
+      log(`  fake pod: forwarder ${f.forwarderUs.sequential} µs (seq) / ${f.forwarderUs.concurrent} µs (×${ov.concurrency})   nanofaas ${f.nanofaasUs.sequential} / ${f.nanofaasUs.concurrent} µs   added ${f.addedUs.sequential} / ${f.addedUs.concurrent} µs`);
+      log(`  real pod: CPU per call forwarder ${ov.real!.forwarderCpuUs} µs, nanofaas ${ov.real!.nanofaasCpuUs} µs (${ov.real!.ratio}×)`);
     }
     if (has("ring")) {
       log("== ring buffer vs array");
