@@ -14,16 +14,16 @@ export function rejection(reason: QueueRejectReason, message: string, retryAfter
   return new NanofaasError(code, message, { rejectReason: reason, retryAfterSeconds });
 }
 
+/** What admission reads besides the queue; one object per engine (not per call). */
 export interface LaneAdmission {
   settings: RuntimeSettings;
   /** Global cap on queued sync items across functions; 0 = none (documented in docs/configuration.md). */
   syncMaxDepth: number;
   totalSyncDepth: () => number;
-  now: number;
 }
 
 /** Throws the rejection for putting one more item in `lane` of `queue`, or returns when it fits. */
-export function checkLaneAdmission(queue: FunctionQueue, lane: Lane, a: LaneAdmission): void {
+export function checkLaneAdmission(queue: FunctionQueue, lane: Lane, a: LaneAdmission, now: number): void {
   const retryAfter = a.settings.syncQueueRetryAfterSeconds;
   const buffer = queue.lane(lane);
   if (buffer.isFull) {
@@ -36,7 +36,7 @@ export function checkLaneAdmission(queue: FunctionQueue, lane: Lane, a: LaneAdmi
   if (!a.settings.syncQueueAdmissionEnabled) return;
   // Items ahead of this one: the lane, plus one when every slot is busy (it must wait for a release).
   const ahead = buffer.size + (queue.hasFreeSlot ? 0 : 1);
-  const estimate = queue.estimatedWaitMs(ahead, a.now);
+  const estimate = queue.estimatedWaitMs(ahead, now);
   if (estimate > a.settings.syncQueueMaxEstimatedWaitMs) {
     throw rejection(
       "est_wait",

@@ -15,7 +15,7 @@ import { FixedWindowRateLimiter } from "../queue/rate-limiter";
 import type { FunctionLifecycleListener } from "../registry/function-service";
 import { Deadlines } from "../scheduler/deadlines";
 import { Scheduler } from "../scheduler/scheduler";
-import { checkLaneAdmission, rejection } from "./admission";
+import { checkLaneAdmission, type LaneAdmission, rejection } from "./admission";
 import { AttemptRunner, type ReplicaEndpoints } from "./attempt-runner";
 import { NO_OBSERVER, type EngineObserver } from "./engine-observer";
 import { ExecutionRecord, type Lane } from "./execution-record";
@@ -23,7 +23,7 @@ import type { ExecutionStore } from "./execution-store";
 import type { IdempotencyStore } from "./idempotency-store";
 import type { ExecutionView, InvocationOutcome, Invoker, InvokeOptions } from "./invoker";
 import type { RuntimeSettings } from "./runtime-settings";
-import { waitForOutcome } from "./sync-waiter";
+import { type WaitHooks, waitForOutcome } from "./sync-waiter";
 
 export type { ReplicaEndpoints };
 
@@ -48,6 +48,8 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
   readonly scheduler: Scheduler;
   /** Sync callers' wait deadlines (one timer per wait length). */
   private readonly deadlines = new Deadlines();
+  private readonly waitHooks: WaitHooks;
+  private readonly laneAdmission: LaneAdmission;
   private readonly attempts: AttemptRunner;
   private readonly globalLimiter: FixedWindowRateLimiter;
   private readonly functionLimiters = new Map<string, FixedWindowRateLimiter>();
@@ -75,6 +77,8 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
       canDispatch: (q) => q.hasFreeSlot && this.attempts.hasDestination(q),
       dispatchNext: (q) => this.attempts.dispatchNext(q),
     });
+    this.waitHooks = this.createWaitHooks();
+    this.laneAdmission = { settings: deps.settings, syncMaxDepth: deps.syncMaxDepth, totalSyncDepth: () => this.totalSyncDepth() };
   }
 
   // ── function lifecycle ────────────────────────────────────────────────────────────────────────
@@ -185,12 +189,7 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
   private admit(queue: FunctionQueue, request: InvocationRequest, options: InvokeOptions, lane: Lane): ExecutionRecord {
     const now = this.now();
     try {
-      checkLaneAdmission(queue, lane, {
-        settings: this.deps.settings,
-        syncMaxDepth: this.deps.syncMaxDepth,
-        totalSyncDepth: () => this.totalSyncDepth(),
-        now,
-      });
+      checkLaneAdmission(queue, lane, this.laneAdmission, now);
     } catch (error) {
       this.observer.onRejected?.(queue.name, lane, (error as NanofaasError).rejectReason ?? "depth");
       throw error;
@@ -212,26 +211,32 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
   }
 
   private waitFor(record: ExecutionRecord, waitMs: number): Promise<InvocationOutcome> {
-    return waitForOutcome(record, waitMs, {
+    return waitForOutcome(record, waitMs, this.waitHooks);
+  }
+
+  /** What every sync wait needs from the engine; built once, not per call (invoke hot path). */
+  private createWaitHooks(): WaitHooks {
+    const { settings } = this.deps;
+    return {
       now: this.now,
       deadlines: this.deadlines,
-      maxQueueWaitMs: record.lane === "sync" ? this.deps.settings.syncQueueMaxQueueWaitMs : undefined,
+      maxQueueWaitMs: (record) => (record.lane === "sync" ? settings.syncQueueMaxQueueWaitMs : undefined),
       // A cold start (scale from zero) is not a saturated queue: wait for the caller's deadline.
-      queueWaitApplies: () => record.fn.effectiveExecutionMode !== "DEPLOYMENT" || this.deps.replicas?.ready(record.fn.name) === true,
-      onQueueTimeout: () => {
+      queueWaitApplies: (record) => record.fn.effectiveExecutionMode !== "DEPLOYMENT" || this.deps.replicas?.ready(record.fn.name) === true,
+      onQueueTimeout: (record) => {
         this.unqueue(record);
         this.observer.onQueueTimeout?.(record);
-        const error = rejection("timeout", `Waited longer than ${this.deps.settings.syncQueueMaxQueueWaitMs} ms in the queue`, this.deps.settings.syncQueueRetryAfterSeconds);
+        const error = rejection("timeout", `Waited longer than ${settings.syncQueueMaxQueueWaitMs} ms in the queue`, settings.syncQueueRetryAfterSeconds);
         this.attempts.finish(record, () => record.timeOut(this.now()));
         return error;
       },
-      onCallerTimeout: () => {
+      onCallerTimeout: (record) => {
         // SPEC §1.7: still-queued work is removed and never dispatched; running work finishes.
         if (record.state === "queued") this.unqueue(record);
         this.observer.onCallerTimeout?.(record);
         this.attempts.finish(record, () => record.timeOut(this.now()));
       },
-    });
+    };
   }
 
   private unqueue(record: ExecutionRecord): void {

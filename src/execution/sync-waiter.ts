@@ -15,13 +15,13 @@ export interface WaitHooks {
   /** Where the wait's timer lives (shared: one timer per wait length, cancelled when answered). */
   deadlines: Deadlines;
   /** Max time in the sync lane before 429 `timeout`; undefined for the async lane. */
-  maxQueueWaitMs: number | undefined;
+  maxQueueWaitMs(record: ExecutionRecord): number | undefined;
   /** Whether the max queue wait applies right now (not while a function waits for its first replica). */
-  queueWaitApplies: () => boolean;
+  queueWaitApplies(record: ExecutionRecord): boolean;
   /** Removes the item and returns the 429 to throw to this caller. */
-  onQueueTimeout: () => NanofaasError;
+  onQueueTimeout(record: ExecutionRecord): NanofaasError;
   /** Marks the execution `timeout` (removing it first if still queued). */
-  onCallerTimeout: () => void;
+  onCallerTimeout(record: ExecutionRecord): void;
 }
 
 const stillWaitingInQueue = (record: ExecutionRecord) => record.state === "queued" && record.dispatchedAttempt === 0;
@@ -30,10 +30,9 @@ export function waitForOutcome(record: ExecutionRecord, waitMs: number, hooks: W
   if (record.isTerminal) return Promise.resolve(record.outcome());
   return new Promise((resolve, reject) => {
     const callerDeadline = hooks.now() + waitMs;
+    const maxQueueWaitMs = hooks.maxQueueWaitMs(record);
     let queueDeadline =
-      hooks.maxQueueWaitMs !== undefined && stillWaitingInQueue(record)
-        ? record.enqueuedAt + hooks.maxQueueWaitMs
-        : Number.POSITIVE_INFINITY;
+      maxQueueWaitMs !== undefined && stillWaitingInQueue(record) ? record.enqueuedAt + maxQueueWaitMs : Number.POSITIVE_INFINITY;
     let deadline: Deadline | undefined;
     let answered = false;
 
@@ -45,15 +44,15 @@ export function waitForOutcome(record: ExecutionRecord, waitMs: number, hooks: W
       if (answered || record.isTerminal) return;
       const now = hooks.now();
       if (now >= queueDeadline) {
-        if (stillWaitingInQueue(record) && queueDeadline < callerDeadline && hooks.queueWaitApplies()) {
+        if (stillWaitingInQueue(record) && queueDeadline < callerDeadline && hooks.queueWaitApplies(record)) {
           answered = true; // the 429 below, not the `timeout` outcome the removal settles the record with
-          reject(hooks.onQueueTimeout());
+          reject(hooks.onQueueTimeout(record));
           return;
         }
         queueDeadline = Number.POSITIVE_INFINITY;
       }
       if (now >= callerDeadline) {
-        hooks.onCallerTimeout(); // settles the record as `timeout`, which answers below
+        hooks.onCallerTimeout(record); // settles the record as `timeout`, which answers below
         return;
       }
       arm();
