@@ -29,6 +29,7 @@ const { values } = parseArgs({
     "skip-latency": { type: "boolean", default: false },
     "skip-http": { type: "boolean", default: false },
     "overhead-runs": { type: "string", default: "4" },
+    "overhead-pod": { type: "string", default: "both" },
   },
 });
 if (!values.before) throw new Error("--before <dir containing src/main.ts> is required");
@@ -36,9 +37,10 @@ const connections = Number(values.connections);
 
 /** In-process cost per invoke of each tree (fake and real pod), alternating separate processes. */
 async function overheadAb(): Promise<void> {
-  type R = { fake: { nanofaasUs: { sequential: number; concurrent: number } }; real: { nanofaasCpuUs: number; ratio: number } };
+  type R = { fake?: { nanofaasUs: { sequential: number; concurrent: number } }; real?: { nanofaasCpuUs: number; ratio: number } };
+  const podMode = values["overhead-pod"]!;
   const run = async (root: string) => {
-    const p = Bun.spawn([process.execPath, join(ROOT, "bench/overhead.ts"), "--root", root, "--json", "--rounds", "3", "--pod", "both"], {
+    const p = Bun.spawn([process.execPath, join(ROOT, "bench/overhead.ts"), "--root", root, "--json", "--rounds", "3", "--pod", podMode], {
       stdout: "pipe",
       stderr: "inherit",
       env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: "65535" },
@@ -60,13 +62,14 @@ async function overheadAb(): Promise<void> {
       a = await run(values.after!);
       b = await run(values.before!);
     }
-    seq.push(a.fake.nanofaasUs.sequential / b.fake.nanofaasUs.sequential);
-    conc.push(a.fake.nanofaasUs.concurrent / b.fake.nanofaasUs.concurrent);
-    real.push(a.real.ratio / b.real.ratio);
-    console.log(
-      `  before: fake ${b.fake.nanofaasUs.sequential}/${b.fake.nanofaasUs.concurrent} µs, real ${b.real.nanofaasCpuUs} µs CPU (${b.real.ratio}× fwd)` +
-        `   after: fake ${a.fake.nanofaasUs.sequential}/${a.fake.nanofaasUs.concurrent} µs, real ${a.real.nanofaasCpuUs} µs CPU (${a.real.ratio}× fwd)`,
-    );
+    if (a.fake && b.fake) {
+      seq.push(a.fake.nanofaasUs.sequential / b.fake.nanofaasUs.sequential);
+      conc.push(a.fake.nanofaasUs.concurrent / b.fake.nanofaasUs.concurrent);
+    }
+    if (a.real && b.real) real.push(a.real.ratio / b.real.ratio);
+    const show = (r: R) =>
+      (r.fake ? `fake ${r.fake.nanofaasUs.sequential}/${r.fake.nanofaasUs.concurrent} µs` : "") + (r.real ? ` real ${r.real.nanofaasCpuUs} µs CPU (${r.real.ratio}× fwd)` : "");
+    console.log(`  before: ${show(b)}   after: ${show(a)}`);
   }
   console.log(
     `in-process after/before: fake pod sequential ${round(median(seq), 3)}, 64 in flight ${round(median(conc), 3)}; real pod CPU÷forwarder ${round(median(real), 3)}`,
