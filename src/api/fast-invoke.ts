@@ -7,7 +7,7 @@
  * `just bench`; the OpenAPI routes stay the documentation and the fallback.
  */
 import { Header } from "../contracts/headers";
-import { type InvocationRequest, isStringMap } from "../contracts/pod";
+import type { InvocationRequest } from "../contracts/pod";
 import type { Invoker, InvokeOptions } from "../execution/invoker";
 import { errorResponse, toNanofaasError } from "./errors";
 
@@ -55,10 +55,8 @@ async function answer(invoker: Invoker, target: { name: string; verb: Verb }, bo
       return new Response(JSON.stringify(invoker.enqueue(target.name, body, options)), { status: 202, headers: JSON_HEADERS });
     }
     const outcome = await invoker.invoke(target.name, body, options);
-    return new Response(JSON.stringify(outcome), {
-      status: 200,
-      headers: { "Content-Type": "application/json", [Header.executionId]: outcome.executionId },
-    });
+    // Literal header names (Header.executionId is "X-Execution-Id"): a fixed-shape object per call.
+    return new Response(JSON.stringify(outcome), { status: 200, headers: { "Content-Type": "application/json", "X-Execution-Id": outcome.executionId } });
   } catch (error) {
     return errorResponse(toNanofaasError(error));
   }
@@ -96,8 +94,16 @@ function parseInvocation(text: string): InvocationRequest | undefined {
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
   const { input, metadata } = value as { input?: unknown; metadata?: unknown };
-  if (input === undefined || input === null || !isStringMap(metadata)) return undefined;
+  if (input === undefined || input === null || !isStringRecord(metadata)) return undefined;
   return { input: input as InvocationRequest["input"], metadata: metadata ?? undefined };
+}
+
+/** `isStringMap` for a value fresh from JSON.parse (own, enumerable keys only), without the array `Object.values` allocates. */
+function isStringRecord(value: unknown): value is Record<string, string> | null | undefined {
+  if (value === null || value === undefined) return true;
+  if (typeof value !== "object" || Array.isArray(value)) return false;
+  for (const key in value) if (typeof (value as Record<string, unknown>)[key] !== "string") return false;
+  return true;
 }
 
 function readOptions(request: Request, verb: Verb): InvokeOptions | undefined {
