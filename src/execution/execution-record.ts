@@ -43,7 +43,8 @@ export class ExecutionRecord {
   lastError: ErrorInfo | null = null;
   /** Set when a sync caller gave up while the work was still queued: never dispatch it. */
   cancelled = false;
-  private waiters: (() => void)[] = [];
+  /** Sync callers to wake at the terminal transition; allocated by the first one (async records never have any). */
+  private waiters: (() => void)[] | undefined;
   private bodyCache: string | undefined;
 
   constructor(
@@ -105,16 +106,19 @@ export class ExecutionRecord {
     this.output = output;
     this.error = error;
     this.finishedAt = now;
+    // Terminal records stay in the store for minutes (reference §3.3): keep nothing only a running
+    // execution needs. The pod body is rebuilt from the request if anything asks for it again.
+    this.bodyCache = undefined;
     const waiters = this.waiters;
-    this.waiters = [];
-    for (const wake of waiters) wake();
+    this.waiters = undefined;
+    if (waiters) for (const wake of waiters) wake();
     return true;
   }
 
   /** Calls `wake` once the record is terminal: now if it already is, else from its terminal transition. */
   onSettled(wake: () => void): void {
     if (this.isTerminal) wake();
-    else this.waiters.push(wake);
+    else (this.waiters ??= []).push(wake);
   }
 
   /** Resolves when the record reaches a terminal state. */
