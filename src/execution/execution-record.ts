@@ -117,8 +117,12 @@ export class ExecutionRecord {
 
   /** Calls `wake` once the record is terminal: now if it already is, else from its terminal transition. */
   onSettled(wake: () => void): void {
-    if (this.isTerminal) wake();
-    else (this.waiters ??= []).push(wake);
+    if (this.isTerminal) {
+      wake();
+      return;
+    }
+    this.waiters ??= [];
+    this.waiters.push(wake);
   }
 
   /** Resolves when the record reaches a terminal state. */
