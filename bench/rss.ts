@@ -8,8 +8,10 @@
  * minute), so RSS grows with the request rate until the first sweeps have run; that growth is
  * retention, not a leak. The soak therefore runs with `NANOFAAS_EXECUTION_STORE_TTL=30s` (records
  * live 30–90 s) and judges flatness on the window after the store has reached its steady size
- * (`steadyFromSeconds`, default 120 s). The short sample in `just bench` (60 s, default retention)
- * reports the retention cost per execution instead.
+ * (`steadyFromSeconds`, default 120 s). The janitor sweeps once a minute, so RSS is a sawtooth:
+ * flatness is judged on the peak of each minute (`minutePeaksMiB`, `peakSpreadPercent`), which a
+ * leak would make climb. The short sample in `just bench` (60 s, default retention) reports the
+ * retention cost per execution instead.
  */
 import { rssBytes } from "./lib/proc";
 import { registerPoolFunction, type Running, startNanofaas, startPod } from "./lib/servers";
@@ -30,6 +32,10 @@ export interface RssResult {
   windowMaxMiB: number;
   /** (end − window start) ÷ window start, in percent. */
   growthPercent: number;
+  /** Highest RSS of each full minute from `steadyFromSeconds` on (one janitor cycle each). */
+  minutePeaksMiB: number[];
+  /** (max − min) ÷ min of `minutePeaksMiB`, in percent: the flatness figure (SPEC: ±10 %). */
+  peakSpreadPercent: number;
   /** RSS growth over the whole run ÷ requests: what one retained execution costs (default retention). */
   bytesPerRequest: number;
   steadyFromSeconds: number;
@@ -79,6 +85,10 @@ export async function runRssBench(o: RssOptions): Promise<RssResult> {
     const first = window[0] ?? Number.NaN;
     const last = window[window.length - 1] ?? Number.NaN;
     const endBytes = (series[series.length - 1]?.[1] ?? Number.NaN) * 2 ** 20;
+    const minutePeaksMiB: number[] = [];
+    for (let from = steadyFrom; from + 60 <= o.seconds; from += 60) {
+      minutePeaksMiB.push(max(series.filter(([t]) => t > from && t <= from + 60).map(([, mib]) => mib)));
+    }
     return {
       seconds: o.seconds,
       connections,
@@ -91,6 +101,8 @@ export async function runRssBench(o: RssOptions): Promise<RssResult> {
       windowMinMiB: min(window),
       windowMaxMiB: max(window),
       growthPercent: round(((last - first) / first) * 100, 1),
+      minutePeaksMiB,
+      peakSpreadPercent: minutePeaksMiB.length ? round(((max(minutePeaksMiB) - min(minutePeaksMiB)) / min(minutePeaksMiB)) * 100, 1) : Number.NaN,
       bytesPerRequest: round((endBytes - idle) / Math.max(1, w.requests), 0),
       steadyFromSeconds: steadyFrom,
       series: series.filter(([t]) => t % 5 === 0),
@@ -101,12 +113,22 @@ export async function runRssBench(o: RssOptions): Promise<RssResult> {
 }
 
 if (import.meta.main) {
+  const { mkdirSync, writeFileSync } = await import("node:fs");
+  const { join } = await import("node:path");
+  const { ROOT } = await import("./lib/servers");
   const seconds = Number(process.argv[2] ?? 300);
+  const started = new Date();
   const r = await runRssBench({
     seconds,
     env: { NANOFAAS_EXECUTION_STORE_TTL: "30s", NANOFAAS_EXECUTION_STORE_CLEANUP_TTL: "15s" },
     steadyFromSeconds: Math.min(120, Math.floor(seconds / 2)),
     log: console.log,
   });
-  console.log(JSON.stringify(r, null, 2));
+  console.log(JSON.stringify({ ...r, series: undefined }, null, 2));
+  console.log(`minute peaks ${r.minutePeaksMiB.join(" → ")} MiB, spread ${r.peakSpreadPercent} % (SPEC: ±10 %)`);
+  const dir = join(ROOT, "bench/results");
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${started.toISOString().slice(0, 16).replace(":", "")}-soak.json`);
+  writeFileSync(file, `${JSON.stringify({ date: started.toISOString(), bun: Bun.version, ...r }, null, 2)}\n`);
+  console.log(`wrote ${file}`);
 }

@@ -137,6 +137,7 @@ export async function runBench(o: RunOptions): Promise<Record<string, unknown>> 
       const st = await runStartupBench(dir, o.quick ? 3 : 15);
       result.startup = st;
       log(`  nanofaas p50 ${st.nanofaas.p50Ms} ms (min ${st.nanofaas.minMs}, RSS ${st.nanofaas.rssMiB} MiB)   hello p50 ${st.hello.p50Ms} ms (min ${st.hello.minMs}, RSS ${st.hello.rssMiB} MiB)   ratio ${st.ratio}`);
+      if (st.nanofaasBytecode) log(`  nanofaas --bytecode p50 ${st.nanofaasBytecode.p50Ms} ms (min ${st.nanofaasBytecode.minMs})   ratio ${st.bytecodeRatio}`);
       checks.push({ goal: "compiled start → first 200, nanofaas ÷ hello", value: st.ratio, target: "≤ 1.3", pass: st.ratio <= 1.3 });
     }
     if (has("rss")) {

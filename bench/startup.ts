@@ -4,6 +4,8 @@
  * binaries are built here with the same `bun build --compile --minify`; then each is started
  * `starts` times, alternating, and timed from spawn to the first 200 (nanofaas: `GET
  * /v1/functions` on its API port; hello: `GET /`). RSS right after the first 200 is noted too.
+ * A third binary, nanofaas built with `--bytecode --format=esm` (JSC bytecode embedded, so the
+ * ~1500 bundled modules are not parsed at start), shows what the build flag alone would change.
  */
 import { statSync } from "node:fs";
 import { join } from "node:path";
@@ -23,14 +25,21 @@ export interface StartupResult {
   starts: number;
   nanofaas: StartupSide;
   hello: StartupSide;
+  /** nanofaas compiled with --bytecode --format=esm; undefined if that build failed. */
+  nanofaasBytecode?: StartupSide;
+  /** Median over pairs of nanofaas (bytecode) ÷ hello. */
+  bytecodeRatio?: number;
   /** Median over pairs of nanofaas ÷ hello (each pair started back to back). */
   ratio: number;
   buildSeconds: number;
 }
 
-async function compile(entry: string, out: string): Promise<void> {
-  const build = Bun.spawn([process.execPath, "build", "--compile", "--minify", entry, "--outfile", out], { cwd: ROOT, stdout: "ignore", stderr: "inherit" });
-  if ((await build.exited) !== 0) throw new Error(`cannot compile ${entry}`);
+async function compile(entry: string, out: string, extra: string[] = []): Promise<boolean> {
+  const build = Bun.spawn([process.execPath, "build", "--compile", "--minify", ...extra, entry, "--outfile", out], { cwd: ROOT, stdout: "ignore", stderr: "pipe" });
+  const err = await new Response(build.stderr).text();
+  if ((await build.exited) === 0) return true;
+  if (extra.length) return false; // an optional variant
+  throw new Error(`cannot compile ${entry}: ${err}`);
 }
 
 async function timeToFirst200(cmd: string[], env: Record<string, string>, url: string): Promise<{ ms: number; rss: number }> {
@@ -63,33 +72,46 @@ function side(samples: { ms: number; rss: number }[], binary: string): StartupSi
 
 export async function runStartupBench(dir: string, starts = 15): Promise<StartupResult> {
   const nanofaas = join(dir, "nanofaas");
+  const bytecode = join(dir, "nanofaas-bytecode");
   const hello = join(dir, "hello");
   const t0 = performance.now();
-  await Promise.all([compile(join(ROOT, "src/main.ts"), nanofaas), compile(join(ROOT, "bench/servers/hello.ts"), hello)]);
+  const [, , hasBytecode] = await Promise.all([
+    compile(join(ROOT, "src/main.ts"), nanofaas),
+    compile(join(ROOT, "bench/servers/hello.ts"), hello),
+    compile(join(ROOT, "src/main.ts"), bytecode, ["--bytecode", "--format=esm"]),
+  ]);
   const buildSeconds = round((performance.now() - t0) / 1000, 1);
-  const n: { ms: number; rss: number }[] = [];
-  const h: { ms: number; rss: number }[] = [];
+  type Sample = { ms: number; rss: number };
+  const runs: Record<"n" | "b" | "h", Sample[]> = { n: [], b: [], h: [] };
+  const startNanofaas = (binary: string) => {
+    const port = freePort();
+    return timeToFirst200(
+      [binary],
+      { NANOFAAS_DEPLOYMENT_BACKEND: "none", NANOFAAS_BIND_HOST: "127.0.0.1", SERVER_PORT: String(port), MANAGEMENT_SERVER_PORT: String(freePort()), NANOFAAS_LOG_LEVEL: "warn" },
+      `http://127.0.0.1:${port}/v1/functions`,
+    );
+  };
+  const startHello = () => {
+    const port = freePort();
+    return timeToFirst200([hello], { PORT: String(port) }, `http://127.0.0.1:${port}/`);
+  };
+  const sides: ("n" | "b" | "h")[] = hasBytecode ? ["n", "b", "h"] : ["n", "h"];
   for (let i = -2; i < starts; i++) {
-    // Two unrecorded starts first (page cache), then alternate which side goes first.
-    const order = i % 2 === 0 ? ["n", "h"] : ["h", "n"];
+    // Two unrecorded starts first (page cache), then rotate which side goes first.
+    const order = sides.map((_, k) => sides[(k + Math.max(0, i)) % sides.length]!);
     for (const which of order) {
-      const port = freePort();
-      const sample =
-        which === "n"
-          ? await timeToFirst200(
-              [nanofaas],
-              { NANOFAAS_DEPLOYMENT_BACKEND: "none", NANOFAAS_BIND_HOST: "127.0.0.1", SERVER_PORT: String(port), MANAGEMENT_SERVER_PORT: String(freePort()), NANOFAAS_LOG_LEVEL: "warn" },
-              `http://127.0.0.1:${port}/v1/functions`,
-            )
-          : await timeToFirst200([hello], { PORT: String(port) }, `http://127.0.0.1:${port}/`);
-      if (i >= 0) (which === "n" ? n : h).push(sample);
+      const sample = which === "h" ? await startHello() : await startNanofaas(which === "n" ? nanofaas : bytecode);
+      if (i >= 0) runs[which].push(sample);
     }
   }
+  const ratioTo = (xs: Sample[]) => round(median(xs.map((s, i) => s.ms / runs.h[i]!.ms)), 2);
   return {
     starts,
-    nanofaas: side(n, nanofaas),
-    hello: side(h, hello),
-    ratio: round(median(n.map((s, i) => s.ms / h[i]!.ms)), 2),
+    nanofaas: side(runs.n, nanofaas),
+    hello: side(runs.h, hello),
+    ratio: ratioTo(runs.n),
+    nanofaasBytecode: hasBytecode ? side(runs.b, bytecode) : undefined,
+    bytecodeRatio: hasBytecode ? ratioTo(runs.b) : undefined,
     buildSeconds,
   };
 }
