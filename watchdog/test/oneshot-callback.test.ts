@@ -2,21 +2,12 @@
  * One-shot result delivery against a real local callback server: 3 tries, waiting 100 ms then
  * 500 ms, on network errors, 5xx, 408 and 429; anything else is final. Exit 3 when undelivered.
  */
-import { afterAll, describe, expect, test } from "bun:test";
-import { type CallbackServer, PY_HANDLER, runOnce, startCallbackServer, setupWatchdogTests } from "./harness.ts";
+import { describe, expect, test } from "bun:test";
+import { callbackServers, PY_HANDLER, runOnce, setupWatchdogTests } from "./harness.ts";
 
 setupWatchdogTests();
 
-const servers: CallbackServer[] = [];
-afterAll(async () => {
-  await Promise.all(servers.map((s) => s.stop()));
-});
-
-function callbackServer(statuses: number[] = []): CallbackServer {
-  const server = startCallbackServer(statuses);
-  servers.push(server);
-  return server;
-}
+const callbackServer = callbackServers();
 
 function payload(input: unknown): string {
   return JSON.stringify({ input });

@@ -3,33 +3,23 @@
  * INVOCATION_PAYLOAD and reports to a real local callback server; failures are reported too, and
  * the exit code says how it went.
  */
-import { afterAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import {
-  type CallbackServer,
   COPY_SH,
   expectGone,
   HTTP_SERVER,
   PY_HANDLER,
   readPids,
   runOnce,
-  startCallbackServer,
+  callbackServers,
   tempDir,
   setupWatchdogTests,
 } from "./harness.ts";
 
 setupWatchdogTests();
 
-const servers: CallbackServer[] = [];
-afterAll(async () => {
-  await Promise.all(servers.map((s) => s.stop()));
-});
-
-function callbackServer(statuses: number[] = []): CallbackServer {
-  const server = startCallbackServer(statuses);
-  servers.push(server);
-  return server;
-}
+const callbackServer = callbackServers();
 
 function payload(input: unknown): string {
   return JSON.stringify({ input, metadata: { source: "job" } });

@@ -2,6 +2,7 @@
  * Stand-ins for the rest of the platform in watchdog tests: a callback endpoint that records what
  * it receives, and a reader for Prometheus text.
  */
+import { afterAll } from "bun:test";
 
 /** The value of one series in Prometheus text, e.g. `name{a="b"}`. */
 export function metricValue(text: string, series: string): number {
@@ -47,5 +48,21 @@ export function startCallbackServer(statuses: number[] = []): CallbackServer {
     base: `http://127.0.0.1:${server.port}/v1/internal/executions`,
     calls,
     stop: () => server.stop(true),
+  };
+}
+
+/**
+ * A `startCallbackServer` for one test file: every server it starts is stopped in that file's
+ * afterAll. Call it at the top level of the file.
+ */
+export function callbackServers(): (statuses?: number[]) => CallbackServer {
+  const started: CallbackServer[] = [];
+  afterAll(async () => {
+    await Promise.all(started.map((s) => s.stop()));
+  });
+  return (statuses = []) => {
+    const server = startCallbackServer(statuses);
+    started.push(server);
+    return server;
   };
 }
