@@ -10,6 +10,8 @@ FROM scratch
 COPY dist/rootfs/ /
 COPY dist/nanofaas /nanofaas
 USER 65532:65532
+# Reachable from outside the container: the default (127.0.0.1) would make the ports useless here.
+ENV NANOFAAS_BIND_HOST=0.0.0.0
 # API, management (health, metrics).
 EXPOSE 8080 8081
 ENTRYPOINT ["/nanofaas"]

@@ -13,6 +13,7 @@ import { closeLogger, createLogger, type Logger, stdoutDestination } from "./obs
 import type { OtlpTracing } from "./observability/otlp-tracing";
 import { registerProcessMetrics } from "./observability/process-metrics";
 import { createShutdown } from "./observability/shutdown";
+import { isLoopbackAddress } from "./lib/bind-address";
 import { VERSION } from "./lib/version";
 
 /** Exit code for configuration errors (distinct from crashes, so scripts can tell them apart). */
@@ -100,6 +101,12 @@ async function main(): Promise<void> {
     },
   });
   const management = Bun.serve({ hostname: config.bindHost, port: config.managementPort, fetch: cp.management.fetch });
+  if (!isLoopbackAddress(config.bindHost)) {
+    logger.warn(
+      { bindHost: config.bindHost },
+      "listening beyond loopback: the API has no authentication yet, so anyone who can reach this address can register and invoke functions (set NANOFAAS_BIND_HOST=127.0.0.1 to keep it local)",
+    );
+  }
   logger.info(
     { version: VERSION, api: api.url.href, management: management.url.href, backend, tracing: config.otlpEndpoint !== undefined },
     "started",

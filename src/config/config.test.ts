@@ -80,3 +80,22 @@ describe("docs/configuration.md", () => {
     expect(text).toContain(renderConfigTable());
   });
 });
+
+describe("limits and safety settings (SPEC-platform §10)", () => {
+  test("defaults: loopback, 50 replicas, 1000 functions, 256 MiB retained, nothing allowed, no drain delay", () => {
+    const c = loadConfig({});
+    expect(c.bindHost).toBe("127.0.0.1");
+    expect(c.maxReplicas).toBe(50);
+    expect(c.maxFunctions).toBe(1000);
+    expect(c.maxRetainedBytes).toBe(256 * 1024 * 1024);
+    expect(c.processAllowedCommands).toEqual([]);
+    expect(c.shutdownDrainDelayMs).toBe(0);
+  });
+  test("the allow-list is comma-separated, blanks dropped", () => {
+    expect(loadConfig({ NANOFAAS_PROCESS_ALLOWED_COMMANDS: " python3, ./bin/fn ,," }).processAllowedCommands).toEqual(["python3", "./bin/fn"]);
+  });
+  test.each(["NANOFAAS_MAX_REPLICAS", "NANOFAAS_MAX_FUNCTIONS", "NANOFAAS_MAX_RETAINED_BYTES", "NANOFAAS_SHUTDOWN_DRAIN_DELAY_MS"])(
+    "%s rejects a negative value",
+    (name) => expect(failure({ [name]: "-1" })).toContain(name),
+  );
+});

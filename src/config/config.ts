@@ -6,7 +6,7 @@
  * our prefixes are rejected, because they are almost always typos.
  */
 import { z } from "zod";
-import { bool, duration, int, port, url } from "./fields";
+import { bool, commandList, duration, int, port, url } from "./fields";
 
 export const DEPLOYMENT_BACKENDS = ["k8s", "docker", "process", "none"] as const;
 export type DeploymentBackendId = (typeof DEPLOYMENT_BACKENDS)[number];
@@ -28,7 +28,7 @@ const s = <T extends z.ZodType>(env: string | readonly string[], schema: T, doc:
 export const SETTINGS = {
   serverPort: s("SERVER_PORT", port().default(8080), "API port"),
   managementPort: s("MANAGEMENT_SERVER_PORT", port().default(8081), "management port (health, metrics)"),
-  bindHost: s("NANOFAAS_BIND_HOST", z.string().default("0.0.0.0"), "address both listeners bind to"),
+  bindHost: s("NANOFAAS_BIND_HOST", z.string().default("127.0.0.1"), "address both listeners bind to (loopback unless set; the image and manifests set 0.0.0.0)"),
   defaultTimeoutMs: s("NANOFAAS_DEFAULTS_TIMEOUTMS", int(1, 900_000).default(30_000), "default function timeoutMs"),
   defaultConcurrency: s("NANOFAAS_DEFAULTS_CONCURRENCY", int(1, 10_000).default(4), "default function concurrency"),
   defaultQueueSize: s("NANOFAAS_DEFAULTS_QUEUESIZE", int(1, 1_000_000).default(100), "default per-lane queue capacity"),
@@ -65,6 +65,13 @@ export const SETTINGS = {
   watchdogPath: s("NANOFAAS_WATCHDOG_PATH", z.string().optional(), "watchdog binary for runtimeCommand functions (process backend)"),
   dockerSocket: s("NANOFAAS_DOCKER_SOCKET", z.string().default("/var/run/docker.sock"), "Docker Engine API socket (docker backend)"),
   processBindHost: s("NANOFAAS_PROCESS_BIND_HOST", z.string().default("127.0.0.1"), "address process-backend replicas listen on"),
+  // Limits and safety (SPEC-platform §10).
+  maxReplicas: s("NANOFAAS_MAX_REPLICAS", int(1, 100_000).default(50), "most replicas one function may ask for (minReplicas, maxReplicas, PUT replicas; 400 above)"),
+  maxFunctions: s("NANOFAAS_MAX_FUNCTIONS", int(1, 1_000_000).default(1000), "most registered functions (403 QUOTA_EXCEEDED above)"),
+  maxRetainedBytes: s("NANOFAAS_MAX_RETAINED_BYTES", int(1024, 2 ** 50).default(256 * 1024 * 1024), "bytes of execution inputs and outputs kept in memory (enqueue 503 above; outputs truncated)"),
+  processAllowedCommands: s("NANOFAAS_PROCESS_ALLOWED_COMMANDS", commandList(), "programs the process backend may run for API-registered functions (comma-separated; * = any); NANOFAAS_FUNCTIONS_DIR specs are always allowed"),
+  processStateDir: s("NANOFAAS_PROCESS_STATE_DIR", z.string().optional(), "where the process backend records replica process groups, to reap them after a crash (default: <tmp>/nanofaas-<uid>-<SERVER_PORT>)"),
+  shutdownDrainDelayMs: s("NANOFAAS_SHUTDOWN_DRAIN_DELAY_MS", int(0, 3_600_000).default(0), "after SIGTERM, keep admitting work this long while readiness reports draining (endpoint propagation)"),
   readinessTimeoutMs: s("NANOFAAS_READINESS_TIMEOUT_MS", int(100, 600_000).default(20_000), "how long a new replica may take to answer /health"),
 } satisfies Record<string, Setting>;
 

@@ -32,3 +32,10 @@ export const duration = (min = 1) =>
   });
 
 export const url = () => z.url({ error: () => "expected an absolute URL" });
+
+/** A comma-separated list of names (blank entries dropped); unset is the empty list. */
+export const commandList = () =>
+  z
+    .string()
+    .default("")
+    .transform((text) => text.split(",").map((entry) => entry.trim()).filter((entry) => entry !== ""));
