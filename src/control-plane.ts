@@ -103,6 +103,7 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     }),
     idempotency: createInMemoryIdempotencyStore(),
     observer: telemetry.observer,
+    reportError: (error, what) => logger.error({ err: error }, `${what} failed`),
   });
   deployer?.onReadyChange((name) => engine.wakeFunction(name));
   const functions = createFunctionService({

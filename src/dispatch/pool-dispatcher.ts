@@ -9,7 +9,7 @@
  */
 import { Header } from "../contracts/headers";
 import type { Json } from "../contracts/pod";
-import { Deadlines } from "../scheduler/deadlines";
+import { Deadlines } from "../lib/deadlines";
 import { type AttemptResult, type Dispatcher, type DispatchTask, failure } from "./dispatcher";
 import { BodyTooLargeError, readCapped } from "./read-capped";
 

@@ -13,7 +13,7 @@ import { DEFAULT_JOB_STARTUP_ALLOWANCE_MS } from "../dispatch/job-dispatcher";
 import { FunctionQueue } from "../queue/function-queue";
 import { FixedWindowRateLimiter } from "../queue/rate-limiter";
 import type { FunctionLifecycleListener } from "../registry/function-service";
-import { Deadlines } from "../scheduler/deadlines";
+import { Deadlines } from "../lib/deadlines";
 import { Scheduler } from "../scheduler/scheduler";
 import { checkLaneAdmission, type LaneAdmission, rejection } from "./admission";
 import { AttemptRunner, type ReplicaEndpoints } from "./attempt-runner";
@@ -41,13 +41,18 @@ export interface EngineDeps {
   random?: () => number;
   /** Called when DEPLOYMENT work is queued and no replica is ready (scale from zero). */
   onWaitingForReplica?: (fn: ResolvedFunction) => void;
+  /** Told about a fault the engine survived (a throwing deadline callback or observer hook). */
+  reportError?: ErrorReporter;
 }
+
+/** `what` names the faulty part ("observer onFinished", "sync wait deadline"). */
+export type ErrorReporter = (error: unknown, what: string) => void;
 
 export class InvocationEngine implements Invoker, FunctionLifecycleListener {
   readonly queues = new Map<string, FunctionQueue>();
   readonly scheduler: Scheduler;
   /** Sync callers' wait deadlines (one timer per wait length). */
-  private readonly deadlines = new Deadlines();
+  private readonly deadlines: Deadlines;
   private readonly waitHooks: WaitHooks;
   private readonly laneAdmission: LaneAdmission;
   private readonly attempts: AttemptRunner;
@@ -62,6 +67,8 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
     this.observer = deps.observer ?? NO_OBSERVER;
     this.now = deps.now ?? Date.now;
     this.newId = deps.newId ?? (() => crypto.randomUUID());
+    const reportError = deps.reportError ?? reportToConsole;
+    this.deadlines = new Deadlines({ onError: (error) => reportError(error, "sync wait deadline") });
     this.globalLimiter = new FixedWindowRateLimiter(deps.settings.rateMaxPerSecond);
     this.attempts = new AttemptRunner({
       queues: this.queues,
@@ -281,6 +288,8 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
     this.deps.idempotency.sweep(now);
   }
 }
+
+const reportToConsole: ErrorReporter = (error, what) => console.error(`${what} failed:`, error);
 
 /** A sync caller's default wait: the function's timeout, plus the Job start-up allowance for REMOTE. */
 function defaultWaitMs(fn: ResolvedFunction): number {

@@ -6,7 +6,7 @@
  * Deadlines come from a shared `Deadlines` and are cancelled as soon as the caller is answered.
  */
 import type { NanofaasError } from "../domain/errors";
-import type { Deadline, Deadlines } from "../scheduler/deadlines";
+import type { Deadline, Deadlines } from "../lib/deadlines";
 import type { ExecutionRecord } from "./execution-record";
 import type { InvocationOutcome } from "./invoker";
 
