@@ -920,7 +920,11 @@ export interface components {
             queueSize?: number | null;
             /** @description Maximum total attempts (3 = up to 2 retries). */
             maxRetries?: number | null;
-            /** Format: uri */
+            /**
+             * Format: uri
+             * @description Where POOL invocations are POSTed; http:// or https:// only.
+             * @example http://word-stats.internal:8080/invoke
+             */
             endpointUrl?: string | null;
             executionMode?: components["schemas"]["ExecutionMode"] & (string | null);
             runtimeMode?: components["schemas"]["RuntimeMode"] & (string | null);

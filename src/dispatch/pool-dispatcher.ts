@@ -11,6 +11,7 @@ import { Header } from "../contracts/headers";
 import type { Json } from "../contracts/pod";
 import { Deadlines } from "../lib/deadlines";
 import { type AttemptResult, type Dispatcher, type DispatchTask, failure } from "./dispatcher";
+import { bodyExcerpt, isHttpUrl } from "./endpoint-scheme";
 import { BodyTooLargeError, readCapped } from "./read-capped";
 
 export interface PoolDispatcherOptions {
@@ -18,9 +19,6 @@ export interface PoolDispatcherOptions {
   /** Injected for tests; defaults to the global fetch. */
   fetch?: typeof fetch;
 }
-
-/** Longest pod error body we keep as an error message. */
-const MAX_ERROR_MESSAGE = 4096;
 
 export function createPoolDispatcher(options: PoolDispatcherOptions): Dispatcher {
   const doFetch = options.fetch ?? fetch;
@@ -51,7 +49,7 @@ export function createPoolDispatcher(options: PoolDispatcherOptions): Dispatcher
         return transportFailure(error, timeoutMs);
       }
       if (response.status < 200 || response.status > 299) {
-        const message = text === "" ? `${response.status} ${response.statusText || "ERROR"}` : text.slice(0, MAX_ERROR_MESSAGE);
+        const message = text === "" ? `${response.status} ${response.statusText || "ERROR"}` : bodyExcerpt(text);
         return failure("POOL_ERROR", message, coldStart, initDurationMs);
       }
       return parseSuccess(text, response.headers.get("content-type"), coldStart, initDurationMs);
@@ -63,6 +61,8 @@ export function createPoolDispatcher(options: PoolDispatcherOptions): Dispatcher
   return {
     dispatch(task: DispatchTask): Promise<AttemptResult> {
       if (!task.endpoint) return Promise.resolve(failure("POOL_ENDPOINT_MISSING", "endpointUrl is required for POOL mode"));
+      // Never fetch file:, data: or blob: URLs (Bun's fetch reads them): only http(s) leaves here.
+      if (!isHttpUrl(task.endpoint)) return Promise.resolve(failure("POOL_ERROR", "endpointUrl must be an http:// or https:// URL"));
       return attempt(task, task.endpoint, task.record.fn.timeoutMs);
     },
   };

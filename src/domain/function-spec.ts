@@ -81,7 +81,11 @@ export const FunctionSpec = z
     concurrency: z.int().min(1).max(10_000).nullish(),
     queueSize: z.int().min(1).max(1_000_000).nullish(),
     maxRetries: z.int().min(0).max(100).nullish().meta({ description: "Maximum total attempts (3 = up to 2 retries)." }),
-    endpointUrl: z.url().nullish(),
+    // http(s) only: Bun's fetch would read file: and data: URLs (the dispatcher checks again).
+    endpointUrl: z
+      .url({ protocol: /^https?$/, error: "must be an absolute http:// or https:// URL" })
+      .nullish()
+      .meta({ pattern: "^\\s*[hH][tT][tT][pP][sS]?://", description: "Where POOL invocations are POSTed; http:// or https:// only.", example: "http://word-stats.internal:8080/invoke" }),
     executionMode: ExecutionMode.nullish(),
     runtimeMode: RuntimeMode.nullish(),
     runtimeCommand: z.string().nullish(),
