@@ -17,7 +17,7 @@ import { Deadlines } from "../lib/deadlines";
 import { Scheduler } from "../scheduler/scheduler";
 import { checkLaneAdmission, type LaneAdmission, rejection } from "./admission";
 import { AttemptRunner, type ReplicaEndpoints } from "./attempt-runner";
-import { NO_OBSERVER, type EngineObserver } from "./engine-observer";
+import { type EngineObserver, guardObserver, NO_OBSERVER } from "./engine-observer";
 import { ExecutionRecord, type Lane } from "./execution-record";
 import type { ExecutionStore } from "./execution-store";
 import type { IdempotencyStore } from "./idempotency-store";
@@ -64,10 +64,10 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
   private draining = false;
 
   constructor(private readonly deps: EngineDeps) {
-    this.observer = deps.observer ?? NO_OBSERVER;
+    const reportError = deps.reportError ?? reportToConsole;
+    this.observer = guardObserver(deps.observer ?? NO_OBSERVER, (error, hook) => reportError(error, `observer ${hook}`));
     this.now = deps.now ?? Date.now;
     this.newId = deps.newId ?? (() => crypto.randomUUID());
-    const reportError = deps.reportError ?? reportToConsole;
     this.deadlines = new Deadlines({ onError: (error) => reportError(error, "sync wait deadline") });
     this.globalLimiter = new FixedWindowRateLimiter(deps.settings.rateMaxPerSecond);
     this.attempts = new AttemptRunner({

@@ -27,4 +27,15 @@ describe("combineObservers", () => {
     expect(combined.onDispatched?.name).toBe("bound onDispatched");
     expect(Object.keys(combined)).toEqual(["onDispatched"]);
   });
+
+  test("a throwing hook does not stop the others; the first error is rethrown after all ran", () => {
+    const calls: string[] = [];
+    const boom = (tag: string) => () => {
+      calls.push(tag);
+      throw new Error(tag);
+    };
+    const combined = combineObservers({ onFinished: boom("a") }, { onFinished: () => void calls.push("b") }, { onFinished: boom("c") });
+    expect(() => combined.onFinished?.(record)).toThrow("a");
+    expect(calls).toEqual(["a", "b", "c"]);
+  });
 });

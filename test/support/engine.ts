@@ -6,14 +6,14 @@ import type { NanofaasError } from "../../src/domain/errors";
 import { FunctionSpec } from "../../src/domain/function-spec";
 import { resolveFunction } from "../../src/domain/resolved-function";
 import { ManualDispatcher } from "../fakes/manual-dispatcher";
-import { InvocationEngine, type ReplicaEndpoints } from "../../src/execution/engine";
+import { type EngineDeps, InvocationEngine, type ReplicaEndpoints } from "../../src/execution/engine";
 import { createInMemoryExecutionStore } from "../../src/execution/execution-store";
 import { createInMemoryIdempotencyStore } from "../../src/execution/idempotency-store";
 import type { RuntimeSettings } from "../../src/execution/runtime-settings";
 
 export const defaults = { timeoutMs: 30_000, concurrency: 4, queueSize: 100, maxRetries: 3 };
 
-export function setup(overrides: Partial<RuntimeSettings> = {}, replicas?: ReplicaEndpoints) {
+export function setup(overrides: Partial<RuntimeSettings> = {}, replicas?: ReplicaEndpoints, deps: Partial<EngineDeps> = {}) {
   const dispatcher = new ManualDispatcher();
   const settings: RuntimeSettings = {
     rateMaxPerSecond: 1_000_000,
@@ -33,6 +33,7 @@ export function setup(overrides: Partial<RuntimeSettings> = {}, replicas?: Repli
     store: createInMemoryExecutionStore({ ttlMs: 300_000, cleanupTtlMs: 120_000, maxLifetimeMs: 1_800_000 }),
     idempotency: createInMemoryIdempotencyStore(),
     random: () => 0.5, // jitter term = 0
+    ...deps,
   });
   const register = (spec: Record<string, unknown>) => {
     const fn = resolveFunction(FunctionSpec.parse({ executionMode: "LOCAL", retryBackoff: { baseDelayMs: 0 }, ...spec }), defaults);
