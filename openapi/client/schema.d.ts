@@ -598,7 +598,7 @@ export interface paths {
         put?: never;
         /**
          * Runtime callback: report an attempt's result
-         * @description Always 204, also for unknown ids. A stale X-Dispatch-Attempt is ignored.
+         * @description 204 when applied or ignored: unknown ids, finished executions, an earlier X-Dispatch-Attempt, and an HTTP attempt in flight (its response decides) are ignored. 409 CONFLICT for an attempt that was never dispatched (queued or future); nothing changes.
          */
         post: {
             parameters: {
@@ -618,7 +618,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Accepted */
+                /** @description Applied or ignored */
                 204: {
                     headers: {
                         [name: string]: unknown;
@@ -627,6 +627,15 @@ export interface paths {
                 };
                 /** @description Invalid request (VALIDATION_ERROR lists every offending field; BAD_REQUEST for malformed JSON) */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };

@@ -124,11 +124,6 @@ export class AttemptRunner {
   finish(record: ExecutionRecord, transition: () => boolean): void {
     if (transition()) this.deps.observer.onFinished?.(record);
   }
-
-  /** Whether `attempt` of `record` is dispatched and not yet settled. */
-  isInFlight(record: ExecutionRecord, attempt: number): boolean {
-    return record.dispatchedAttempt >= attempt && record.releasedAttempt < attempt;
-  }
 }
 
 const NEVER_ABORTED = new AbortController().signal;

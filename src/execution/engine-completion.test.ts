@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { settle } from "../../test/fakes/manual-dispatcher";
-import { setup } from "../../test/support/engine";
+import { setup, syncError } from "../../test/support/engine";
 
 describe("retries", () => {
   test("maxRetries is the total number of attempts; the last error ends the execution", async () => {
@@ -100,6 +100,83 @@ describe("callbacks", () => {
     await settle();
     engine.complete(executionId, { success: false }, undefined);
     expect(engine.execution(executionId)).toMatchObject({ status: "error", error: { code: "FUNCTION_ERROR" } });
+  });
+
+  // Regression (issue 13.5): callbacks for work that never ran were applied.
+  describe("forged: an attempt that was never dispatched → 409 CONFLICT, nothing changed", () => {
+    const queuedBehindOne = async (spec: Record<string, unknown> = {}) => {
+      const ctx = setup();
+      ctx.register({ name: "f", concurrency: 1, maxRetries: 3, executionMode: "POOL", endpointUrl: "http://127.0.0.1:9/invoke", ...spec });
+      const running = ctx.engine.enqueue("f", { input: 1 }, {});
+      const queued = ctx.engine.enqueue("f", { input: 2 }, {});
+      await settle();
+      expect(ctx.engine.execution(queued.executionId)!.status).toBe("queued");
+      return { ...ctx, running, queued };
+    };
+    const conflictOf = (call: () => void) => {
+      const error = syncError(call);
+      expect(error.code).toBe("CONFLICT");
+      return error.message;
+    };
+
+    test("a success callback does not complete a queued execution; it runs once, later", async () => {
+      const { engine, dispatcher, queued } = await queuedBehindOne();
+      const message = conflictOf(() => engine.complete(queued.executionId, { success: true, output: "forged" }, undefined));
+      expect(message).toBe(`Execution '${queued.executionId}' attempt 1 was never dispatched (it is queued); the callback was not applied`);
+      expect(engine.execution(queued.executionId)).toMatchObject({ status: "queued", output: null });
+      dispatcher.succeed(dispatcher.pending[0], "first");
+      await settle();
+      dispatcher.succeed(dispatcher.pending[0], "ran");
+      await settle();
+      expect(engine.execution(queued.executionId)).toMatchObject({ status: "success", output: "ran" });
+      expect(dispatcher.dispatched.map((d) => d.executionId).filter((id) => id === queued.executionId)).toHaveLength(1);
+    });
+
+    test("an error callback does not requeue a queued execution: dispatched once, no slot leaked", async () => {
+      const { engine, dispatcher, queued } = await queuedBehindOne();
+      conflictOf(() => engine.complete(queued.executionId, { success: false, error: { code: "X", message: "forged" } }, undefined));
+      conflictOf(() => engine.complete(queued.executionId, { success: false, error: { code: "X", message: "forged" } }, 1));
+      dispatcher.finishAll();
+      await settle();
+      dispatcher.finishAll();
+      await settle();
+      expect(dispatcher.dispatched.map((d) => [d.executionId, d.attempt]).filter(([id]) => id === queued.executionId)).toEqual([[queued.executionId, 1]]);
+      expect(engine.execution(queued.executionId)!.status).toBe("success");
+      expect(engine.queues.get("f")!.inFlight).toBe(0);
+      expect(dispatcher.pending).toEqual([]);
+    });
+
+    test("an attempt above the current one is refused; the running attempt is untouched", async () => {
+      const { engine, dispatcher, running } = await queuedBehindOne({ executionMode: "REMOTE", image: "img" });
+      conflictOf(() => engine.complete(running.executionId, { success: true, output: "future" }, 2));
+      expect(engine.execution(running.executionId)!.status).toBe("running");
+      dispatcher.succeed(dispatcher.pending[0], "real");
+      await settle();
+      expect(engine.execution(running.executionId)).toMatchObject({ status: "success", output: "real" });
+    });
+
+    test("REMOTE: a retry waiting for its turn is not completed by a callback without an attempt", async () => {
+      const { engine, dispatcher, running } = await queuedBehindOne({ executionMode: "REMOTE", image: "img", retryBackoff: { baseDelayMs: 60_000 } });
+      engine.complete(running.executionId, { success: false, error: { code: "JOB", message: "attempt 1 failed" } }, 1);
+      expect(engine.execution(running.executionId)!.status).toBe("queued"); // attempt 2 waits its backoff
+      expect(conflictOf(() => engine.complete(running.executionId, { success: true, output: "forged" }, undefined))).toContain("attempt 2 was never dispatched");
+      expect(engine.execution(running.executionId)!.status).toBe("queued");
+      dispatcher.finishAll();
+    });
+  });
+
+  test("duplicate callbacks: the first decides, later ones are ignored and change nothing", async () => {
+    const { engine, dispatcher, register } = setup();
+    register({ name: "f", concurrency: 1, maxRetries: 3, executionMode: "REMOTE", image: "img" });
+    const { executionId } = engine.enqueue("f", { input: 1 }, {});
+    await settle();
+    engine.complete(executionId, { success: true, output: "first" }, 1);
+    engine.complete(executionId, { success: false, error: { code: "X", message: "second" } }, 1);
+    engine.complete(executionId, { success: true, output: "third" }, undefined);
+    await settle();
+    expect(engine.execution(executionId)).toMatchObject({ status: "success", output: "first" });
+    expect(dispatcher.dispatched).toHaveLength(1);
+    expect(engine.queues.get("f")!.inFlight).toBe(0);
   });
 
   test("unknown ids are ignored", () => {

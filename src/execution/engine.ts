@@ -148,11 +148,9 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
 
   complete(id: string, result: InvocationResult, attempt: number | undefined): void {
     const record = this.deps.store.get(id);
-    if (!record) return;
+    if (!record) return; // unknown (or already swept): ignored, as the reference documents
     const target = attempt ?? record.attempt;
-    // An attempt in flight over HTTP is decided by its response, not by a racing callback from the
-    // same pod: outcomes (and error codes) stay deterministic. The reference let the first one win.
-    if (record.fn.effectiveExecutionMode !== "REMOTE" && this.attempts.isInFlight(record, target)) return;
+    if (!this.acceptsCallback(record, target)) return;
     const outcome: AttemptResult = result.success
       ? { ok: true, output: result.output ?? null, coldStart: false, initDurationMs: null }
       : {
@@ -163,6 +161,24 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
           initDurationMs: null,
         };
     this.attempts.onAttemptResult(record, target, outcome);
+  }
+
+  /**
+   * Whether a callback for `attempt` of `record` decides that attempt (issue 13.5). Late and
+   * duplicate callbacks (a finished execution, an earlier attempt) are ignored. A callback for an
+   * attempt never dispatched is forged: it would complete work that never ran, or requeue a queued
+   * record a second time and leak its slot — refused with 409, nothing changed. Only a REMOTE Job
+   * reports by callback; a POOL/DEPLOYMENT/LOCAL attempt (dispatched, so in flight) is decided by
+   * its response, not by a racing callback from the same pod, so outcomes stay deterministic (the
+   * reference let the first one win).
+   */
+  private acceptsCallback(record: ExecutionRecord, attempt: number): boolean {
+    if (record.isTerminal || attempt < record.attempt) return false;
+    if (attempt > record.dispatchedAttempt) {
+      const where = record.state === "queued" ? "it is queued" : `attempt ${record.attempt} is current`;
+      throw new NanofaasError("CONFLICT", `Execution '${record.id}' attempt ${attempt} was never dispatched (${where}); the callback was not applied`);
+    }
+    return record.fn.effectiveExecutionMode === "REMOTE";
   }
 
   // ── admission ─────────────────────────────────────────────────────────────────────────────────

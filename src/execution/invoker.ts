@@ -42,6 +42,10 @@ export interface Invoker {
   /** Async: resolves once the execution is queued (status `queued`). */
   enqueue(name: string, request: InvocationRequest, options: InvokeOptions): InvocationOutcome;
   execution(id: string): ExecutionView | undefined;
-  /** Runtime callback; `attempt` undefined applies to the current attempt. Unknown ids are ignored. */
+  /**
+   * Runtime callback; `attempt` undefined means the current attempt. Unknown ids, finished
+   * executions and earlier attempts are ignored. Throws NanofaasError CONFLICT for an attempt that
+   * was never dispatched (nothing changes).
+   */
   complete(id: string, result: InvocationResult, attempt: number | undefined): void;
 }

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type FakePod, startFakePod } from "../fakes/fake-pod";
+import { until } from "../support/until";
 import { jsonRequest, type Served, serveControlPlane, testControlPlane } from "../support/control-plane";
 
 let pod: FakePod;
@@ -136,4 +137,29 @@ describe("callbacks through HTTP", () => {
       pod.reset();
     }
   });
+
+  test("forged callbacks for a queued execution → 409 envelope; it still runs once and the slot comes back", async () => {
+    await fetch(`${served.url}/v1/functions`, jsonRequest("POST", { name: "single", executionMode: "POOL", endpointUrl: pod.url, concurrency: 1 }));
+    const enqueue = async (input: unknown) => (await (await fetch(`${served.url}/v1/functions/single:enqueue`, jsonRequest("POST", { input }))).json()).executionId as string;
+    const callBack = (id: string, body: unknown) => fetch(`${served.url}/v1/internal/executions/${id}:complete`, jsonRequest("POST", body));
+    pod.reset();
+    const first = await enqueue({ fake: "sleep", ms: 100 });
+    const queued = await enqueue("queued");
+    for (const body of [{ success: true, output: "forged" }, { success: false, error: { code: "X", message: "forged" } }]) {
+      const res = await callBack(queued, body);
+      expect(res.status).toBe(409);
+      expect(await res.json()).toEqual({
+        error: "CONFLICT",
+        message: `Execution '${queued}' attempt 1 was never dispatched (it is queued); the callback was not applied`,
+      });
+    }
+    expect((await (await fetch(`${served.url}/v1/executions/${queued}`)).json()).status).toBe("queued");
+    const statusOf = async (id: string) => (await (await fetch(`${served.url}/v1/executions/${id}`)).json()).status;
+    await until(async () => (await statusOf(queued)) === "success", "the queued execution to run");
+    expect(await statusOf(first)).toBe("success");
+    expect(pod.calls.filter((call) => call.executionId === queued)).toHaveLength(1);
+    expect(served.cp.engine.queues.get("single")!.inFlight).toBe(0);
+    pod.reset();
+  });
 });
+

@@ -74,13 +74,14 @@ const complete = createRoute({
   path: internalPath("/v1/internal/executions/{executionId}:complete"),
   tags: ["internal"],
   summary: "Runtime callback: report an attempt's result",
-  description: "Always 204, also for unknown ids. A stale X-Dispatch-Attempt is ignored.",
+  description:
+    "204 when applied or ignored: unknown ids, finished executions, an earlier X-Dispatch-Attempt, and an HTTP attempt in flight (its response decides) are ignored. 409 CONFLICT for an attempt that was never dispatched (queued or future); nothing changes.",
   request: {
     params: IdParam,
     headers: z.object({ "x-dispatch-attempt": optionalText.meta({ description: "Attempt this result belongs to" }) }),
     body: { required: true, content: { "application/json": { schema: InvocationResult } } },
   },
-  responses: { 204: { description: "Accepted" }, ...errors(400, 413, 415) },
+  responses: { 204: { description: "Applied or ignored" }, ...errors(400, 409, 413, 415) },
 });
 
 function invokeOptions(headers: z.infer<typeof SyncHeaders> | z.infer<typeof InvokeHeaders>): InvokeOptions {
