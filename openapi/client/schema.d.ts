@@ -65,6 +65,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
+                /** @description Not allowed here (FORBIDDEN: a command the process backend may not run; QUOTA_EXCEEDED: too many functions) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
                 /** @description Conflict */
                 409: {
                     headers: {
@@ -910,7 +919,7 @@ export interface components {
         /** @description Body of every non-2xx JSON response. */
         ErrorEnvelope: {
             /** @enum {string} */
-            error: "VALIDATION_ERROR" | "BAD_REQUEST" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNPROCESSABLE" | "RATE_LIMITED" | "QUEUE_FULL" | "QUEUE_TIMEOUT" | "INTERNAL_ERROR" | "NOT_IMPLEMENTED" | "BACKEND_ERROR" | "BACKEND_FORBIDDEN" | "BACKEND_UNAVAILABLE" | "SHUTTING_DOWN";
+            error: "VALIDATION_ERROR" | "BAD_REQUEST" | "FORBIDDEN" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNPROCESSABLE" | "RATE_LIMITED" | "QUEUE_FULL" | "QUEUE_TIMEOUT" | "INTERNAL_ERROR" | "NOT_IMPLEMENTED" | "BACKEND_ERROR" | "BACKEND_FORBIDDEN" | "BACKEND_UNAVAILABLE" | "SHUTTING_DOWN";
             message: string;
             details?: string[];
         };

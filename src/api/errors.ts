@@ -9,6 +9,8 @@ import { type ErrorCode, NanofaasError } from "../domain/errors";
 export const STATUS_BY_CODE = {
   VALIDATION_ERROR: 400,
   BAD_REQUEST: 400,
+  FORBIDDEN: 403,
+  QUOTA_EXCEEDED: 403,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,

@@ -6,6 +6,15 @@
  */
 import type { ResolvedFunction } from "../domain/resolved-function";
 
+/** A spec this backend cannot run: the field to fix and why (a 400 for the client). */
+export interface Unsupported {
+  field: string;
+  reason: string;
+}
+
+/** Where a registration came from: an operator's file, or a request to the API. */
+export type RegistrationOrigin = "declared" | "api";
+
 export interface ProvisionResult {
   /** The URL reported as the function's `endpointUrl` (a Service URL, or the first replica's). */
   endpointUrl: string;
@@ -14,8 +23,14 @@ export interface ProvisionResult {
 export interface Deployer {
   /** Backend id reported as `deploymentBackend`: "k8s" | "docker" | "process". */
   readonly id: string;
-  /** Why this backend cannot take `fn` (e.g. missing image), or undefined when it can. */
-  unsupportedReason?(fn: ResolvedFunction): string | undefined;
+  /** Why this backend cannot take `fn` (e.g. missing image) and the field at fault, or undefined when it can. */
+  unsupportedReason?(fn: ResolvedFunction): Unsupported | undefined;
+  /**
+   * Throws a NanofaasError (403 FORBIDDEN) when this backend may not run `fn` by the operator's
+   * policy. Asked before `unsupportedReason`, which may look at the file system. `origin` is
+   * "declared" for specs an operator wrote (NANOFAAS_FUNCTIONS_DIR), "api" otherwise.
+   */
+  admit?(fn: ResolvedFunction, origin: RegistrationOrigin): void;
   /** Creates or updates the workload with `minReplicas` replicas. Does not wait for readiness. */
   provision(fn: ResolvedFunction): Promise<ProvisionResult>;
   /** Removes everything the backend created for `name`; absent objects are not an error. */

@@ -9,6 +9,8 @@ import type { QueueRejectReason } from "../contracts/headers";
 export const ERROR_CODES = [
   "VALIDATION_ERROR",
   "BAD_REQUEST",
+  "FORBIDDEN",
+  "QUOTA_EXCEEDED",
   "NOT_FOUND",
   "METHOD_NOT_ALLOWED",
   "CONFLICT",

@@ -150,7 +150,7 @@ describe("registerDeclarativeFunctions", () => {
     const functions = service();
     const error = await registerDeclarativeFunctions(functions, dir, () => {}).then(() => undefined, (e: Error) => e);
     expect(error?.message.replaceAll(`${dir}/`, "")).toBe(
-      "could not register function 'deployed' from a.yaml: No managed deployment provider available for function 'deployed'",
+      "could not register function 'deployed' from a.yaml: Function 'deployed' cannot run as DEPLOYMENT here (executionMode: No managed deployment provider available for function 'deployed' (NANOFAAS_DEPLOYMENT_BACKEND=none); executionMode: POOL, LOCAL would work (POOL with an http(s) endpointUrl; LOCAL echoes))",
     );
     expect(functions.list()).toEqual([]);
   });

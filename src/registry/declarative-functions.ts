@@ -159,7 +159,8 @@ export async function registerDeclarativeFunctions(
   const result: DeclarativeRegistration = { registered: [], existing: [] };
   for (const { file, spec } of declared) {
     try {
-      const fn = await functions.register(spec);
+      // "declared": an operator wrote this spec, so the process backend may run its command.
+      const fn = await functions.register(spec, "declared");
       result.registered.push(fn.name);
       log(`registered function '${fn.name}' from ${file}: ${summary(fn)}`);
     } catch (error) {

@@ -4,8 +4,8 @@
  * DEPLOYMENT functions through the configured Deployer and tells lifecycle listeners (queues,
  * metrics, autoscaler) before a function becomes visible and after it disappears.
  */
-import type { Deployer } from "../deploy/deployer";
-import { NanofaasError, notFound } from "../domain/errors";
+import type { Deployer, RegistrationOrigin } from "../deploy/deployer";
+import { NanofaasError, notFound, validation } from "../domain/errors";
 import type { FunctionSpec } from "../domain/function-spec";
 import { type FunctionDefaults, type ResolvedFunction, resolveFunction } from "../domain/resolved-function";
 import type { FunctionRegistry } from "./function-registry";
@@ -27,7 +27,8 @@ export interface FunctionServiceDeps {
 }
 
 export interface FunctionService {
-  register(spec: FunctionSpec): Promise<ResolvedFunction>;
+  /** `origin` "declared" marks a spec an operator wrote (NANOFAAS_FUNCTIONS_DIR); default "api". */
+  register(spec: FunctionSpec, origin?: RegistrationOrigin): Promise<ResolvedFunction>;
   get(name: string): ResolvedFunction | undefined;
   require(name: string): ResolvedFunction;
   list(): ResolvedFunction[];
@@ -44,18 +45,20 @@ export function createFunctionService(deps: FunctionServiceDeps): FunctionServic
 
   const conflict = (name: string) => new NanofaasError("CONFLICT", `Function '${name}' already exists`);
 
-  async function provision(fn: ResolvedFunction): Promise<ResolvedFunction> {
+  async function provision(fn: ResolvedFunction, origin: RegistrationOrigin): Promise<ResolvedFunction> {
     if (fn.requestedExecutionMode === "REMOTE" && !deps.remoteAvailable) {
-      throw new NanofaasError("BACKEND_UNAVAILABLE", `REMOTE mode needs the k8s deployment backend (function '${fn.name}')`);
+      throw cannotRun(fn, "executionMode", "REMOTE needs the k8s deployment backend, which this control plane does not use");
     }
     if (fn.requestedExecutionMode !== "DEPLOYMENT") return fn;
-    const reason = deployer
+    // Policy first: it must refuse before anything looks at the file system (issue 13.2).
+    deployer?.admit?.(fn, origin);
+    const unsupported = deployer
       ? deployer.unsupportedReason?.(fn)
-      : `No managed deployment provider available for function '${fn.name}'`;
-    if (reason) {
+      : { field: "executionMode", reason: `No managed deployment provider available for function '${fn.name}' (NANOFAAS_DEPLOYMENT_BACKEND=none)` };
+    if (unsupported) {
       // Degrade to POOL only when the client gave us somewhere to send work (reference §2.4).
-      if (fn.endpointUrl) return { ...fn, effectiveExecutionMode: "POOL", degradationReason: reason };
-      throw new NanofaasError("BACKEND_UNAVAILABLE", reason);
+      if (fn.endpointUrl) return { ...fn, effectiveExecutionMode: "POOL", degradationReason: unsupported.reason };
+      throw cannotRun(fn, unsupported.field, unsupported.reason);
     }
     const { endpointUrl } = await deployer!.provision(fn);
     return { ...fn, endpointUrl, deploymentBackend: deployer!.id };
@@ -75,12 +78,12 @@ export function createFunctionService(deps: FunctionServiceDeps): FunctionServic
   }
 
   return {
-    async register(spec) {
+    async register(spec, origin = "api") {
       const resolved = resolveFunction(spec, defaults);
       if (registry.get(spec.name) || busy.has(spec.name)) throw conflict(spec.name);
       busy.add(spec.name);
       try {
-        const fn = await provision(resolved);
+        const fn = await provision(resolved, origin);
         try {
           notifyRegistered(fn);
         } catch (error) {
@@ -137,4 +140,16 @@ export function createFunctionService(deps: FunctionServiceDeps): FunctionServic
 
     addListener: (listener) => void listeners.push(listener),
   };
+}
+
+/**
+ * A registration that can never run as sent (issue 13.14): the client's mistake, so 400 naming
+ * the field and what would work, never a 503 that invites a retry.
+ */
+function cannotRun(fn: ResolvedFunction, field: string, reason: string): NanofaasError {
+  const modes = ["DEPLOYMENT", "POOL", "LOCAL"].filter((mode) => mode !== fn.requestedExecutionMode);
+  return validation(`Function '${fn.name}' cannot run as ${fn.requestedExecutionMode} here`, [
+    `${field}: ${reason}`,
+    `executionMode: ${modes.join(", ")} would work (POOL with an http(s) endpointUrl; LOCAL echoes)`,
+  ]);
 }

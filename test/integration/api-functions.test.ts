@@ -68,26 +68,26 @@ describe("function registry over app.request()", () => {
     expect((await res.json()).details).toEqual(["endpointUrl: is required when executionMode is POOL"]);
   });
 
-  test("DEPLOYMENT without a backend: 503 without endpointUrl, degraded POOL with one", async () => {
+  test("DEPLOYMENT without a backend: 400 without endpointUrl (it can never run as sent), degraded POOL with one", async () => {
     const { app } = testControlPlane();
     const refused = await register(app, { name: "d" });
-    expect(refused.status).toBe(503);
-    expect(await refused.json()).toEqual({ error: "BACKEND_UNAVAILABLE", message: "No managed deployment provider available for function 'd'" });
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).details[0]).toBe("executionMode: No managed deployment provider available for function 'd' (NANOFAAS_DEPLOYMENT_BACKEND=none)");
     const degraded = await register(app, { name: "d", endpointUrl: "http://127.0.0.1:9/invoke" });
     expect(degraded.status).toBe(201);
     expect(await degraded.json()).toMatchObject({
       requestedExecutionMode: "DEPLOYMENT",
       effectiveExecutionMode: "POOL",
-      degradationReason: "No managed deployment provider available for function 'd'",
+      degradationReason: "No managed deployment provider available for function 'd' (NANOFAAS_DEPLOYMENT_BACKEND=none)",
       endpointUrl: "http://127.0.0.1:9/invoke",
     });
   });
 
-  test("REMOTE without the k8s backend → 503 with a clear message", async () => {
+  test("REMOTE without the k8s backend → 400 with a clear message", async () => {
     const { app } = testControlPlane();
     const res = await register(app, { name: "j", image: "img", executionMode: "REMOTE" });
-    expect(res.status).toBe(503);
-    expect((await res.json()).message).toContain("REMOTE mode needs the k8s deployment backend");
+    expect(res.status).toBe(400);
+    expect((await res.json()).details[0]).toContain("REMOTE needs the k8s deployment backend");
   });
 
   test("replicas: validation 400, unknown 404, non-DEPLOYMENT 400", async () => {

@@ -21,7 +21,7 @@ let work: string;
 const logs: string[] = [];
 
 beforeAll(() => {
-  deployer = createProcessDeployer(loadConfig({ NANOFAAS_DEPLOYMENT_BACKEND: "process" }), {
+  deployer = createProcessDeployer(loadConfig({ NANOFAAS_DEPLOYMENT_BACKEND: "process", NANOFAAS_PROCESS_ALLOWED_COMMANDS: "bun,python3" }), {
     output: (line) => void logs.push(line),
   });
   served = serveControlPlane(testControlPlane({}, { deployer }));

@@ -29,7 +29,7 @@ const registerFunction = createRoute({
   request: { body: { required: true, content: { "application/json": { schema: FunctionSpec } } } },
   responses: {
     201: json(FunctionResponse, "Registered; the body shows the resolved spec"),
-    ...errors(400, 409, 413, 415, 500, 502, 503),
+    ...errors(400, 403, 409, 413, 415, 500, 502, 503),
   },
 });
 

@@ -179,7 +179,7 @@ describe("docker backend (fake engine)", () => {
   test("no image, or resources Docker cannot express, are refused before anything is created", async () => {
     const { engine, deployer } = await start();
     const imageless = resolveFunction({ name: "cmd", command: ["./run"] }, { timeoutMs: 1, concurrency: 1, queueSize: 1, maxRetries: 1 });
-    expect(deployer.unsupportedReason!(imageless)).toContain("has none");
+    expect(deployer.unsupportedReason!(imageless)?.reason).toContain("has none");
     expect(deployer.unsupportedReason!(fn("ok"))).toBeUndefined();
     expect(await codeOf(deployer.provision(fn("greedy", { resources: { memory: "lots" } })))).toBe("VALIDATION_ERROR");
     expect(engine.requests.some((r) => r.startsWith("POST /containers/create"))).toBe(false);

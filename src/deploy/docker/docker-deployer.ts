@@ -14,7 +14,7 @@
 import type { Config } from "../../config/config";
 import { NanofaasError } from "../../domain/errors";
 import type { ResolvedFunction } from "../../domain/resolved-function";
-import type { Deployer } from "../deployer";
+import type { Deployer, Unsupported } from "../deployer";
 import { checkReplicaCount, ReplicaSets } from "../shared/replica-sets";
 import type { ReplicaTiming } from "../shared/supervised-replica";
 import { containerSpec, LABEL_APP, type Placement } from "./container-spec";
@@ -109,9 +109,9 @@ export function createDockerDeployer(config: Config, options: DockerDeployerOpti
     })();
   }
 
-  function unsupportedReason(fn: ResolvedFunction): string | undefined {
+  function unsupportedReason(fn: ResolvedFunction): Unsupported | undefined {
     if (fn.image?.trim()) return undefined;
-    return `the docker backend runs the function's \`image\`; function '${fn.name}' has none (a \`command\` alone needs the process backend)`;
+    return { field: "image", reason: `the docker backend runs the function's \`image\`; function '${fn.name}' has none (a \`command\` alone needs the process backend)` };
   }
 
   return {
@@ -122,7 +122,7 @@ export function createDockerDeployer(config: Config, options: DockerDeployerOpti
     async provision(fn) {
       if (closing.signal.aborted) throw new NanofaasError("BACKEND_UNAVAILABLE", "the docker backend is shut down");
       const reason = unsupportedReason(fn);
-      if (reason) throw new NanofaasError("BACKEND_UNAVAILABLE", reason);
+      if (reason) throw new NanofaasError("BACKEND_UNAVAILABLE", reason.reason);
       try {
         const where = await ensurePlacement();
         // Validates resources before anything is created (VALIDATION_ERROR → 400).

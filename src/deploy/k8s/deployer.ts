@@ -90,9 +90,10 @@ export function createKubernetesDeployer(options: KubernetesDeployerOptions): Ku
     synced: readiness.synced,
 
     unsupportedReason(fn: ResolvedFunction) {
-      if (!fn.image) return `Function '${fn.name}' has no image: the k8s backend runs container images`;
+      if (!fn.image) return { field: "image", reason: `Function '${fn.name}' has no image: the k8s backend runs container images` };
       if (fn.name.length > MAX_K8S_FUNCTION_NAME) {
-        return `Function name '${fn.name}' is too long for the k8s backend: its objects are named fn-<name>, so names may have at most ${MAX_K8S_FUNCTION_NAME} characters`;
+        const reason = `Function name '${fn.name}' is too long for the k8s backend: its objects are named fn-<name>, so names may have at most ${MAX_K8S_FUNCTION_NAME} characters`;
+        return { field: "name", reason };
       }
       return undefined;
     },

@@ -17,7 +17,7 @@ const host = (over: Partial<HostFacts> = {}): HostFacts => ({
 
 describe("unsupportedReason", () => {
   test("explains that an image alone needs another backend", () => {
-    expect(unsupportedReason(fn({ image: "nanofaas/word-stats:1" }), host())).toBe(
+    expect(unsupportedReason(fn({ image: "nanofaas/word-stats:1" }), host())?.reason).toBe(
       "the process backend runs `command` or `runtimeCommand`; function 'word-stats' has neither " +
         "(an image alone needs the docker or k8s backend)",
     );
@@ -32,15 +32,17 @@ describe("unsupportedReason", () => {
   });
 
   test("refuses a program that is not on PATH", () => {
-    expect(unsupportedReason(fn({ command: ["nodejs-9"] }), host())).toBe("function 'word-stats': command 'nodejs-9' was not found on PATH");
+    expect(unsupportedReason(fn({ command: ["nodejs-9"] }), host())?.reason).toBe("function 'word-stats': command 'nodejs-9' was not found on PATH");
   });
 
-  test("refuses a relative program that does not exist, naming the directory it was looked up in", () => {
-    expect(unsupportedReason(fn({ command: ["./missing.sh"] }), host())).toContain("'./missing.sh' does not exist (relative paths resolve against /srv/app)");
+  test("refuses a relative program that does not exist without revealing the working directory", () => {
+    expect(unsupportedReason(fn({ command: ["./missing.sh"] }), host())?.reason).toBe(
+      "function 'word-stats': command './missing.sh' does not exist (relative paths resolve against the control plane's working directory)",
+    );
   });
 
   test("a blank runtimeCommand counts as none", () => {
-    expect(unsupportedReason(fn({ runtimeCommand: "  " }), host())).toContain("has neither");
+    expect(unsupportedReason(fn({ runtimeCommand: "  " }), host())?.reason).toContain("has neither");
   });
 });
 
@@ -67,7 +69,7 @@ describe("launchPlan", () => {
     expect(launchPlan(fn({ command: ["bun", "pod.ts"] }), {}, host({ which: () => null }), {}).argv).toEqual(["/opt/bun/bin/bun", "pod.ts"]);
     expect(launchPlan(fn({ command: ["bun", "pod.ts"] }), {}, host(), {}).argv).toEqual(["bun", "pod.ts"]);
     expect(unsupportedReason(fn({ command: ["bun"] }), host({ which: () => null }))).toBeUndefined();
-    expect(unsupportedReason(fn({ command: ["bun"] }), host({ which: () => null, bunExecutable: undefined }))).toContain("not found on PATH");
+    expect(unsupportedReason(fn({ command: ["bun"] }), host({ which: () => null, bunExecutable: undefined }))?.reason).toContain("not found on PATH");
   });
 
   test("runs the watchdog with WATCHDOG_CMD when only runtimeCommand is given", () => {

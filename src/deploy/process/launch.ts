@@ -7,6 +7,7 @@
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import type { ResolvedFunction } from "../../domain/resolved-function";
+import type { Unsupported } from "../deployer";
 
 /** Names the platform sets; a function's `env` cannot override them (reference §6.2 drops them too). */
 export const RESERVED_ENV = [
@@ -56,19 +57,21 @@ export function realHostFacts(cwd = process.cwd()): HostFacts {
 }
 
 /** Why the process backend cannot run `fn`, or undefined when it can. */
-export function unsupportedReason(fn: ResolvedFunction, host: HostFacts): string | undefined {
+export function unsupportedReason(fn: ResolvedFunction, host: HostFacts): Unsupported | undefined {
   if (fn.command.length === 0 && !fn.runtimeCommand?.trim()) {
-    return (
+    const reason =
       `the process backend runs \`command\` or \`runtimeCommand\`; function '${fn.name}' has neither ` +
-      "(an image alone needs the docker or k8s backend)"
-    );
+      "(an image alone needs the docker or k8s backend)";
+    return { field: "command", reason };
   }
   // A missing program would only show up as an endless crash loop in the logs: refuse it now.
   const program = fn.command[0];
   if (program !== undefined && !programExists(program, host)) {
-    return program.includes("/")
-      ? `function '${fn.name}': command '${program}' does not exist (relative paths resolve against ${host.cwd})`
+    // No working directory in the message: it would tell a client about the server's layout.
+    const reason = program.includes("/")
+      ? `function '${fn.name}': command '${program}' does not exist (relative paths resolve against the control plane's working directory)`
       : `function '${fn.name}': command '${program}' was not found on PATH`;
+    return { field: "command", reason };
   }
   return undefined;
 }

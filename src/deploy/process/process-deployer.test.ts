@@ -30,7 +30,7 @@ describe("createProcessDeployer", () => {
   test("is the 'process' backend and explains why it cannot run an image-only function", () => {
     const d = make();
     expect(d.id).toBe("process");
-    expect(d.unsupportedReason?.(fn({ name: "img", image: "nginx" }))).toContain("needs the docker or k8s backend");
+    expect(d.unsupportedReason?.(fn({ name: "img", image: "nginx" }))?.reason).toContain("needs the docker or k8s backend");
     expect(d.unsupportedReason?.(echoFunction("ok", 1))).toBeUndefined();
   });
 

@@ -15,6 +15,7 @@ import type { Config } from "../../config/config";
 import { NanofaasError } from "../../domain/errors";
 import type { ResolvedFunction } from "../../domain/resolved-function";
 import type { Deployer } from "../deployer";
+import { createCommandPolicy } from "./command-policy";
 import { checkReplicaCount, ReplicaSets } from "../shared/replica-sets";
 import type { ReplicaTiming } from "../shared/supervised-replica";
 import { connectHost, type HostFacts, launchPlan, realHostFacts, unsupportedReason } from "./launch";
@@ -57,17 +58,24 @@ export function createProcessDeployer(config: Config, options: ProcessDeployerOp
   const ports = new PortAllocator(config.processBindHost);
   const reaper = new GroupReaper();
   const functions = new ReplicaSets<Replica>("process", output);
+  const policy = createCommandPolicy(config.processAllowedCommands);
   let closed = false;
 
   return {
     id: "process",
+
+    admit(fn, origin) {
+      if (origin === "declared") return policy.trust(fn);
+      const refusal = policy.refusal(fn);
+      if (refusal) throw refusal;
+    },
 
     unsupportedReason: (fn) => unsupportedReason(fn, host),
 
     async provision(fn: ResolvedFunction) {
       if (closed) throw new NanofaasError("BACKEND_UNAVAILABLE", "the process backend is shut down");
       const reason = unsupportedReason(fn, host);
-      if (reason) throw new NanofaasError("BACKEND_UNAVAILABLE", reason);
+      if (reason) throw new NanofaasError("BACKEND_UNAVAILABLE", reason.reason);
       // "Creates or updates": an existing set is replaced, since command and env may have changed.
       await functions.remove(fn.name);
       const plan = launchPlan(fn, config, host, baseEnv);
