@@ -94,6 +94,7 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     settings,
     syncMaxDepth: config.syncQueueMaxDepth,
     throughputWindowMs: config.syncQueueThroughputWindowMs,
+    throughputMinSamples: config.syncQueuePerFunctionMinSamples,
     dispatchers: { LOCAL: createLocalDispatcher(), POOL: pool, DEPLOYMENT: pool, REMOTE: options.remoteDispatcher ?? remoteUnavailable },
     replicas: deployer && { ready: (name) => deployer.readyReplicas(name) > 0, pick: (name) => deployer.pickEndpoint(name) },
     store: createInMemoryExecutionStore({
@@ -113,6 +114,14 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
       concurrency: config.defaultConcurrency,
       queueSize: config.defaultQueueSize,
       maxRetries: config.defaultMaxRetries,
+      scaling: {
+        minReplicas: config.scalingDefaultMinReplicas,
+        maxReplicas: config.scalingDefaultMaxReplicas,
+        upscaleCooldownMs: config.concurrencyUpscaleCooldownMs,
+        downscaleCooldownMs: config.concurrencyDownscaleCooldownMs,
+        highLoadThreshold: config.concurrencyHighLoadThreshold,
+        lowLoadThreshold: config.concurrencyLowLoadThreshold,
+      },
     },
     deployer,
     remoteAvailable: options.remoteDispatcher !== undefined,

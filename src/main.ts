@@ -2,7 +2,7 @@
  * nanofaas control plane — the composition root. The only module that reads process.env, binds
  * ports, starts timers and handles signals (ARCHITECTURE.md, house style 1).
  */
-import { ConfigError, type Config, loadConfig, resolveDeploymentBackend } from "./config/config";
+import { ConfigError, type Config, type LoadedConfig, loadConfigWithWarnings, resolveDeploymentBackend } from "./config/config";
 import { type ControlPlane, createControlPlane } from "./control-plane";
 import { createDeployer } from "./deploy/create-deployer";
 import { kubernetesCallbackUrl } from "./deploy/k8s/callback-url";
@@ -45,9 +45,9 @@ if (flag !== undefined) {
 const janitorIntervalMs = (config: Config) =>
   Math.min(60_000, Math.max(1000, Math.min(config.executionTtlMs, config.executionCleanupTtlMs) / 10));
 
-function readConfig(): Config {
+function readConfig(): LoadedConfig {
   try {
-    return loadConfig(process.env);
+    return loadConfigWithWarnings(process.env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`nanofaas: ${error.message}\n`);
@@ -56,9 +56,10 @@ function readConfig(): Config {
 }
 
 async function main(): Promise<void> {
-  const config = readConfig();
+  const { config, warnings } = readConfig();
   const backend = resolveDeploymentBackend(config);
   const logger = createLogger({ level: config.logLevel, destination: stdoutDestination() });
+  for (const warning of warnings) logger.warn(warning);
   const deployer = await createDeployer(backend, config);
   // Tracing is loaded only when an endpoint is configured: no SDK, no hooks, no cost otherwise.
   let tracing: OtlpTracing | undefined;

@@ -47,8 +47,8 @@ describe("loadConfig", () => {
     expect(failure(env)).toContain(name);
   });
 
-  test("a typo in a variable name fails loudly with a suggestion", () => {
-    const message = failure({ NANOFAAS_DEFAULTS_TIMEOUTM: "100" });
+  test("a typo in a variable name fails loudly with a suggestion in strict mode (reference-config.test.ts: a warning otherwise)", () => {
+    const message = failure({ NANOFAAS_DEFAULTS_TIMEOUTM: "100", NANOFAAS_CONFIG_STRICT: "true" });
     expect(message).toContain("NANOFAAS_DEFAULTS_TIMEOUTM: unknown setting");
     expect(message).toContain("did you mean NANOFAAS_DEFAULTS_TIMEOUTMS");
   });

@@ -3,10 +3,12 @@
  * `loadConfig(env)`: the whole configuration as a pure function of an env map. Each setting lists
  * the variables it accepts — canonical name first, then the reference's Spring relaxed-binding
  * spellings — and every error names the variable that caused it. Unknown variables carrying one of
- * our prefixes are rejected, because they are almost always typos.
+ * our prefixes are reported at start-up with a suggestion (fatal in strict mode), because they are
+ * almost always typos; the reference's settings without a meaning here are named in one warning.
  */
 import { z } from "zod";
-import { bool, commandList, duration, int, port, url } from "./fields";
+import { bool, commandList, duration, int, num, port, url } from "./fields";
+import { classifyForeign, springEnvNames } from "./reference-variables";
 
 export const DEPLOYMENT_BACKENDS = ["k8s", "docker", "process", "none"] as const;
 export type DeploymentBackendId = (typeof DEPLOYMENT_BACKENDS)[number];
@@ -23,6 +25,11 @@ const s = <T extends z.ZodType>(env: string | readonly string[], schema: T, doc:
   schema,
   doc,
 });
+
+/** A reference Spring key's variables, the `_`-separated spelling first (our canonical form). */
+const spring = (key: string) => springEnvNames(key).reverse();
+/** A sync-queue key: the reference's spellings plus the `NANOFAAS_`-prefixed one its Helm values use. */
+const syncQueue = (key: string) => [...spring(`sync-queue.${key}`), `NANOFAAS_SYNC_QUEUE_${key.toUpperCase().replaceAll("-", "_")}`];
 
 /** Every setting, its variables, schema (with default) and one line of documentation. */
 export const SETTINGS = {
@@ -49,14 +56,21 @@ export const SETTINGS = {
   k8sServiceName: s("NANOFAAS_K8S_SERVICE_NAME", z.string().default("control-plane"), "the control plane's Service name (callback default)"),
   scalingPollIntervalMs: s(["NANOFAAS_SCALING_POLL_INTERVAL_MS", "NANOFAAS_SCALING_POLLINTERVALMS"], int(100, 3_600_000).default(5000), "autoscaler tick"),
   defaultTargetInFlightPerPod: s(["NANOFAAS_SCALING_DEFAULT_TARGET_IN_FLIGHT_PER_POD", "NANOFAAS_SCALING_DEFAULTTARGETINFLIGHTPERPOD"], int(1, 10_000).default(2), "ADAPTIVE_PER_POD default target"),
+  scalingDefaultMinReplicas: s(spring("nanofaas.scaling.default-min-replicas"), int(0, 100_000).default(1), "scalingConfig.minReplicas when a DEPLOYMENT function omits it (the reference hard-coded 1)"),
+  scalingDefaultMaxReplicas: s(spring("nanofaas.scaling.default-max-replicas"), int(1, 100_000).default(10), "scalingConfig.maxReplicas when omitted (the reference hard-coded 10; at most NANOFAAS_MAX_REPLICAS)"),
+  concurrencyUpscaleCooldownMs: s(spring("nanofaas.scaling.concurrency-upscale-cooldown-ms"), int(0, 86_400_000).default(30_000), "concurrencyControl.upscaleCooldownMs when an adaptive function omits it"),
+  concurrencyDownscaleCooldownMs: s(spring("nanofaas.scaling.concurrency-downscale-cooldown-ms"), int(0, 86_400_000).default(60_000), "concurrencyControl.downscaleCooldownMs when omitted"),
+  concurrencyHighLoadThreshold: s(spring("nanofaas.scaling.concurrency-high-load-threshold"), num(0, 1000).default(0.85), "concurrencyControl.highLoadThreshold when omitted"),
+  concurrencyLowLoadThreshold: s(spring("nanofaas.scaling.concurrency-low-load-threshold"), num(0, 1000).default(0.35), "concurrencyControl.lowLoadThreshold when omitted (at most the high threshold)"),
   adminRuntimeConfigEnabled: s(["NANOFAAS_ADMIN_RUNTIME_CONFIG_ENABLED", "NANOFAAS_ADMIN_RUNTIMECONFIG_ENABLED"], bool().default(false), "enable /v1/admin/runtime-config"),
-  syncQueueEnabled: s(["SYNC_QUEUE_ENABLED", "SYNCQUEUE_ENABLED"], bool().default(true), "queue sync invocations (else they wait in the async lane)"),
-  syncQueueAdmissionEnabled: s("SYNC_QUEUE_ADMISSION_ENABLED", bool().default(true), "estimated-wait admission control for sync calls"),
-  syncQueueMaxDepth: s("SYNC_QUEUE_MAX_DEPTH", int(0, 100_000_000).default(0), "global cap on queued sync calls across functions (0 = none)"),
-  syncQueueMaxEstimatedWaitMs: s("SYNC_QUEUE_MAX_ESTIMATED_WAIT", duration().prefault("2s"), "reject sync calls whose estimated wait exceeds this"),
-  syncQueueMaxQueueWaitMs: s("SYNC_QUEUE_MAX_QUEUE_WAIT", duration().prefault("2s"), "reject sync calls still queued after this"),
-  syncQueueRetryAfterSeconds: s("SYNC_QUEUE_RETRY_AFTER_SECONDS", int(1, 3600).default(2), "Retry-After on queue rejections"),
-  syncQueueThroughputWindowMs: s("SYNC_QUEUE_THROUGHPUT_WINDOW", duration().prefault("30s"), "window of the dispatch-throughput estimate"),
+  syncQueueEnabled: s(syncQueue("enabled"), bool().default(true), "queue sync invocations (else they wait in the async lane)"),
+  syncQueueAdmissionEnabled: s(syncQueue("admission-enabled"), bool().default(true), "estimated-wait admission control for sync calls"),
+  syncQueueMaxDepth: s(syncQueue("max-depth"), int(0, 100_000_000).default(0), "global cap on queued sync calls across functions (0 = none)"),
+  syncQueueMaxEstimatedWaitMs: s(syncQueue("max-estimated-wait"), duration().prefault("2s"), "reject sync calls whose estimated wait exceeds this"),
+  syncQueueMaxQueueWaitMs: s(syncQueue("max-queue-wait"), duration().prefault("2s"), "reject sync calls still queued after this"),
+  syncQueueRetryAfterSeconds: s(syncQueue("retry-after-seconds"), int(1, 3600).default(2), "Retry-After on queue rejections"),
+  syncQueuePerFunctionMinSamples: s(syncQueue("per-function-min-samples"), int(1, 1_000_000).default(10), "dispatches a function needs in the throughput window before its estimated wait is used (below: admitted while its lane has room)"),
+  syncQueueThroughputWindowMs: s(syncQueue("throughput-window"), duration().prefault("30s"), "window of the dispatch-throughput estimate"),
   shutdownGraceMs: s("NANOFAAS_SHUTDOWN_GRACE_MS", int(0, 3_600_000).default(30_000), "drain budget on SIGTERM"),
   logLevel: s(["NANOFAAS_LOG_LEVEL", "LOG_LEVEL"], z.enum(LOG_LEVELS).default("info"), "log level"),
   functionsDir: s("NANOFAAS_FUNCTIONS_DIR", z.string().optional(), "file or directory of function specs registered at start-up"),
@@ -72,7 +86,8 @@ export const SETTINGS = {
   processAllowedCommands: s("NANOFAAS_PROCESS_ALLOWED_COMMANDS", commandList(), "programs the process backend may run for API-registered functions (comma-separated; * = any); NANOFAAS_FUNCTIONS_DIR specs are always allowed"),
   processStateDir: s("NANOFAAS_PROCESS_STATE_DIR", z.string().optional(), "where the process backend records replica process groups, to reap them after a crash (default: <tmp>/nanofaas-<uid>-<SERVER_PORT>)"),
   shutdownDrainDelayMs: s("NANOFAAS_SHUTDOWN_DRAIN_DELAY_MS", int(0, 3_600_000).default(0), "after SIGTERM, keep admitting work this long while readiness reports draining (endpoint propagation)"),
-  readinessTimeoutMs: s("NANOFAAS_READINESS_TIMEOUT_MS", int(100, 600_000).default(20_000), "how long a new replica may take to answer /health"),
+  readinessTimeoutMs: s(["NANOFAAS_READINESS_TIMEOUT_MS", ...spring("nanofaas.container-local.readiness-timeout")], duration(100, 600_000).prefault("20000"), "how long a new replica may take to answer /health"),
+  configStrict: s("NANOFAAS_CONFIG_STRICT", bool().default(false), "refuse to start on an unknown NANOFAAS_/SYNC_QUEUE_ variable (default: a start-up warning)"),
 } satisfies Record<string, Setting>;
 
 type Settings = typeof SETTINGS;
@@ -88,8 +103,23 @@ export class ConfigError extends Error {
   }
 }
 
+/** The configuration plus what start-up should warn about (one line each). */
+export interface LoadedConfig {
+  config: Config;
+  warnings: string[];
+}
+
 /** Builds the validated, defaulted configuration, or throws a ConfigError listing every problem. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
+  return loadConfigWithWarnings(env).config;
+}
+
+/**
+ * As loadConfig, and also returns the warnings: one naming the reference's settings that do nothing
+ * here (and why), one naming unknown variables under our prefixes (with a "did you mean"). Unknown
+ * variables are fatal only with NANOFAAS_CONFIG_STRICT=true, so a reference deployment starts.
+ */
+export function loadConfigWithWarnings(env: Record<string, string | undefined>): LoadedConfig {
   const problems: string[] = [];
   const known = new Set<string>();
   const out: Record<string, unknown> = {};
@@ -101,13 +131,42 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     if (parsed.success) out[key] = parsed.data;
     else problems.push(`${source ?? setting.env[0]}: ${parsed.error.issues.map((i) => i.message).join("; ")} (got "${raw}")`);
   }
-  for (const name of Object.keys(env)) {
-    if (OWNED_PREFIXES.some((p) => name.startsWith(p)) && !known.has(name)) {
-      problems.push(`${name}: unknown setting${suggest(name, known)}`);
-    }
-  }
+  const config = out as Config;
+  if (problems.length === 0) problems.push(...crossFieldProblems(config));
+  const { inert, unknown } = foreignVariables(env, known);
+  if (config.configStrict === true) problems.push(...unknown);
   if (problems.length > 0) throw new ConfigError(problems);
-  return out as Config;
+  const warnings: string[] = [];
+  if (inert.length > 0) warnings.push(`reference settings accepted but without effect here: ${inert.join("; ")}`);
+  if (unknown.length > 0) warnings.push(`unknown settings ignored (NANOFAAS_CONFIG_STRICT=true makes them fatal): ${unknown.join("; ")}`);
+  return { config, warnings };
+}
+
+/** Variables under our prefixes that are not settings: reference no-ops, and unknown ones (typos). */
+function foreignVariables(env: Record<string, string | undefined>, known: Set<string>): { inert: string[]; unknown: string[] } {
+  const inert: string[] = [];
+  const unknown: string[] = [];
+  for (const name of Object.keys(env)) {
+    if (known.has(name) || !OWNED_PREFIXES.some((p) => name.startsWith(p))) continue;
+    const foreign = classifyForeign(name);
+    if (foreign?.kind === "inert") inert.push(`${name} (${foreign.key}: ${foreign.why})`);
+    else if (foreign === undefined) unknown.push(`${name}: unknown setting${suggest(name, known)}`);
+  }
+  return { inert, unknown };
+}
+
+function crossFieldProblems(c: Config): string[] {
+  const problems: string[] = [];
+  if (c.scalingDefaultMinReplicas > c.scalingDefaultMaxReplicas) {
+    problems.push(`NANOFAAS_SCALING_DEFAULT_MIN_REPLICAS: must be <= NANOFAAS_SCALING_DEFAULT_MAX_REPLICAS (${c.scalingDefaultMinReplicas} > ${c.scalingDefaultMaxReplicas})`);
+  }
+  if (c.scalingDefaultMaxReplicas > c.maxReplicas) {
+    problems.push(`NANOFAAS_SCALING_DEFAULT_MAX_REPLICAS: must be <= NANOFAAS_MAX_REPLICAS (${c.scalingDefaultMaxReplicas} > ${c.maxReplicas})`);
+  }
+  if (c.concurrencyLowLoadThreshold > c.concurrencyHighLoadThreshold) {
+    problems.push(`NANOFAAS_SCALING_CONCURRENCY_LOW_LOAD_THRESHOLD: must be <= the high threshold (${c.concurrencyLowLoadThreshold} > ${c.concurrencyHighLoadThreshold})`);
+  }
+  return problems;
 }
 
 function suggest(name: string, known: Set<string>): string {

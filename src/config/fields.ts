@@ -20,12 +20,13 @@ export const bool = () =>
     .pipe(z.enum(["true", "false", "1", "0", "yes", "no"], { error: () => "expected true or false" }))
     .transform((v) => v === "true" || v === "1" || v === "yes");
 
-/** `500ms`, `2s`, `5m`, `PT2S` or bare milliseconds → milliseconds (≥ min). */
-export const duration = (min = 1) =>
+/** `500ms`, `2s`, `5m`, `PT2S` or bare milliseconds → milliseconds (within [min, max]). */
+export const duration = (min = 1, max = Number.POSITIVE_INFINITY) =>
   z.string().transform((text, ctx) => {
     const ms = parseDurationMs(text);
-    if (ms === undefined || ms < min) {
-      ctx.addIssue({ code: "custom", message: `expected a duration such as 500ms, 2s, 5m or PT2S (>= ${min} ms)` });
+    if (ms === undefined || ms < min || ms > max) {
+      const range = max === Number.POSITIVE_INFINITY ? `>= ${min} ms` : `${min}..${max} ms`;
+      ctx.addIssue({ code: "custom", message: `expected a duration such as 500ms, 2s, 5m or PT2S (${range})` });
       return z.NEVER;
     }
     return ms;

@@ -6,7 +6,7 @@
  */
 import { validation } from "./errors";
 import type { ExecutionMode, FunctionSpec, RuntimeMode } from "./function-spec";
-import { type ResolvedScalingConfig, resolveScalingConfig } from "./scaling-config";
+import { type ResolvedScalingConfig, resolveScalingConfig, type ScalingDefaults } from "./scaling-config";
 
 export interface ResolvedRetryBackoff {
   baseDelayMs: number;
@@ -45,6 +45,8 @@ export interface FunctionDefaults {
   concurrency: number;
   queueSize: number;
   maxRetries: number;
+  /** Omitted scalingConfig fields; the reference's hard-coded values when absent. */
+  scaling?: ScalingDefaults;
 }
 
 const orUndefined = <T>(value: T | null | undefined): T | undefined => value ?? undefined;
@@ -73,7 +75,7 @@ export function resolveFunction(spec: FunctionSpec, defaults: FunctionDefaults):
     effectiveExecutionMode: mode,
     runtimeMode: spec.runtimeMode ?? "HTTP",
     runtimeCommand: orUndefined(spec.runtimeCommand),
-    scalingConfig: mode === "DEPLOYMENT" ? resolveScalingConfig(spec.scalingConfig) : orUndefined(spec.scalingConfig),
+    scalingConfig: mode === "DEPLOYMENT" ? resolveScalingConfig(spec.scalingConfig, defaults.scaling) : orUndefined(spec.scalingConfig),
     imagePullSecrets: orUndefined(spec.imagePullSecrets),
     rateLimitPerSecond: orUndefined(spec.rateLimitPerSecond),
     retryBackoff: { ...DEFAULT_RETRY_BACKOFF, ...stripNullish(spec.retryBackoff ?? {}) },

@@ -33,6 +33,26 @@ export interface ResolvedScalingConfig {
   concurrencyControl: ResolvedConcurrencyControl;
 }
 
+/** Installation-wide defaults for omitted scaling fields (NANOFAAS_SCALING_DEFAULT_* settings). */
+export interface ScalingDefaults {
+  minReplicas: number;
+  maxReplicas: number;
+  upscaleCooldownMs: number;
+  downscaleCooldownMs: number;
+  highLoadThreshold: number;
+  lowLoadThreshold: number;
+}
+
+/** The reference's hard-coded values, which the settings default to. */
+export const REFERENCE_SCALING_DEFAULTS: ScalingDefaults = {
+  minReplicas: 1,
+  maxReplicas: 10,
+  upscaleCooldownMs: 30_000,
+  downscaleCooldownMs: 60_000,
+  highLoadThreshold: 0.85,
+  lowLoadThreshold: 0.35,
+};
+
 export const INTERNAL_METRIC_TYPES = ["queue_depth", "in_flight", "rps"] as const;
 const DEFAULT_METRIC: ResolvedScalingMetric = { type: "queue_depth", target: "5", query: null };
 
@@ -49,7 +69,7 @@ const FIXED: ResolvedConcurrencyControl = {
 
 const fail = (detail: string) => validation(detail, [`scalingConfig: ${detail}`]);
 
-export function resolveScalingConfig(input: ScalingInput): ResolvedScalingConfig {
+export function resolveScalingConfig(input: ScalingInput, defaults: ScalingDefaults = REFERENCE_SCALING_DEFAULTS): ResolvedScalingConfig {
   const strategy = input?.strategy ?? "INTERNAL";
   const metrics =
     input?.metrics && input.metrics.length > 0
@@ -62,15 +82,16 @@ export function resolveScalingConfig(input: ScalingInput): ResolvedScalingConfig
       }
     }
   }
-  const minReplicas = input?.minReplicas ?? 1;
-  const maxReplicas = input?.maxReplicas ?? 10;
+  const maxReplicas = input?.maxReplicas ?? defaults.maxReplicas;
+  // An explicit maxReplicas below the default minimum lowers the minimum rather than failing.
+  const minReplicas = input?.minReplicas ?? Math.min(defaults.minReplicas, maxReplicas);
   if (maxReplicas < 1) throw fail("maxReplicas must be >= 1");
   if (minReplicas < 0) throw fail("minReplicas must be >= 0");
   if (minReplicas > maxReplicas) throw fail("minReplicas must be <= maxReplicas");
-  return { strategy, minReplicas, maxReplicas, metrics, concurrencyControl: resolveConcurrencyControl(input?.concurrencyControl) };
+  return { strategy, minReplicas, maxReplicas, metrics, concurrencyControl: resolveConcurrencyControl(input?.concurrencyControl, defaults) };
 }
 
-function resolveConcurrencyControl(input: NonNullable<ScalingInput>["concurrencyControl"]): ResolvedConcurrencyControl {
+function resolveConcurrencyControl(input: NonNullable<ScalingInput>["concurrencyControl"], defaults: ScalingDefaults): ResolvedConcurrencyControl {
   if (!input?.mode || input.mode === "FIXED") return { ...FIXED };
   const max = Math.max(1, input.maxTargetInFlightPerPod ?? 8);
   const min = Math.min(Math.max(1, input.minTargetInFlightPerPod ?? 1), max);
@@ -80,9 +101,9 @@ function resolveConcurrencyControl(input: NonNullable<ScalingInput>["concurrency
     targetInFlightPerPod: target,
     minTargetInFlightPerPod: min,
     maxTargetInFlightPerPod: max,
-    upscaleCooldownMs: input.upscaleCooldownMs ?? 30_000,
-    downscaleCooldownMs: input.downscaleCooldownMs ?? 60_000,
-    highLoadThreshold: input.highLoadThreshold ?? 0.85,
-    lowLoadThreshold: input.lowLoadThreshold ?? 0.35,
+    upscaleCooldownMs: input.upscaleCooldownMs ?? defaults.upscaleCooldownMs,
+    downscaleCooldownMs: input.downscaleCooldownMs ?? defaults.downscaleCooldownMs,
+    highLoadThreshold: input.highLoadThreshold ?? defaults.highLoadThreshold,
+    lowLoadThreshold: input.lowLoadThreshold ?? defaults.lowLoadThreshold,
   };
 }

@@ -31,6 +31,8 @@ export interface EngineDeps {
   settings: RuntimeSettings;
   syncMaxDepth: number;
   throughputWindowMs: number;
+  /** Dispatches in the window before a function's wait estimate is used (SYNC_QUEUE_PER_FUNCTION_MIN_SAMPLES). */
+  throughputMinSamples?: number;
   dispatchers: Record<ExecutionMode, Dispatcher>;
   replicas?: ReplicaEndpoints;
   store: ExecutionStore;
@@ -91,7 +93,7 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
   // ── function lifecycle ────────────────────────────────────────────────────────────────────────
 
   onRegistered(fn: ResolvedFunction): void {
-    this.queues.set(fn.name, new FunctionQueue(fn, this.deps.throughputWindowMs));
+    this.queues.set(fn.name, new FunctionQueue(fn, this.deps.throughputWindowMs, this.deps.throughputMinSamples));
     if (fn.rateLimitPerSecond) this.functionLimiters.set(fn.name, new FixedWindowRateLimiter(fn.rateLimitPerSecond));
   }
 

@@ -9,7 +9,7 @@ import type { ExecutionRecord, Lane } from "../execution/execution-record";
 import { RateWindow } from "./rate-window";
 import { RingBuffer } from "./ring-buffer";
 
-/** Dispatches in the throughput window needed before the wait estimate is trusted. */
+/** Dispatches in the throughput window needed before the wait estimate is trusted (default). */
 export const MIN_THROUGHPUT_SAMPLES = 10;
 
 /** When both lanes have work, take this many sync items per async item: sync first, async never starved. */
@@ -28,6 +28,7 @@ export class FunctionQueue {
   constructor(
     public fn: ResolvedFunction,
     throughputWindowMs: number,
+    private readonly minThroughputSamples = MIN_THROUGHPUT_SAMPLES,
   ) {
     this.sync = new RingBuffer(fn.queueSize);
     this.async = new RingBuffer(fn.queueSize);
@@ -73,10 +74,10 @@ export class FunctionQueue {
 
   /**
    * Estimated wait in ms for a new item behind `depth` others. 0 without enough history (fewer than
-   * MIN_THROUGHPUT_SAMPLES dispatches in the window): then only the lane capacity limits admission.
+   * `minThroughputSamples` dispatches in the window): then only the lane capacity limits admission.
    */
   estimatedWaitMs(depth: number, now: number): number {
-    if (depth === 0 || this.throughput.countInWindow(now) < MIN_THROUGHPUT_SAMPLES) return 0;
+    if (depth === 0 || this.throughput.countInWindow(now) < this.minThroughputSamples) return 0;
     const rate = this.throughput.perSecond(now);
     return rate > 0 ? (depth / rate) * 1000 : 0;
   }
