@@ -125,6 +125,8 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     },
     deployer,
     remoteAvailable: options.remoteDispatcher !== undefined,
+    maxReplicas: config.maxReplicas,
+    maxFunctions: config.maxFunctions,
     listeners: [engine, telemetry.lifecycle],
   });
   const health = new HealthState();

@@ -959,7 +959,9 @@ export interface components {
         } | null;
         ScalingConfig: {
             strategy?: components["schemas"]["ScalingStrategy"];
+            /** @description At most NANOFAAS_MAX_REPLICAS (default 50). */
             minReplicas?: number | null;
+            /** @description At most NANOFAAS_MAX_REPLICAS (default 50); >= minReplicas. */
             maxReplicas?: number | null;
             metrics?: components["schemas"]["ScalingMetric"][] | null;
             concurrencyControl?: components["schemas"]["ConcurrencyControlConfig"];

@@ -47,8 +47,8 @@ export const ConcurrencyControlConfig = z
 export const ScalingConfig = z
   .object({
     strategy: ScalingStrategy.nullish(),
-    minReplicas: z.int().nullish(),
-    maxReplicas: z.int().nullish(),
+    minReplicas: z.int().min(0).nullish().meta({ description: "At most NANOFAAS_MAX_REPLICAS (default 50)." }),
+    maxReplicas: z.int().min(0).nullish().meta({ description: "At most NANOFAAS_MAX_REPLICAS (default 50); >= minReplicas." }),
     metrics: z.array(ScalingMetric).nullish(),
     concurrencyControl: ConcurrencyControlConfig.nullish(),
   })

@@ -24,6 +24,10 @@ export interface FunctionServiceDeps {
   /** Whether REMOTE (one Job per invocation) can run here: it needs the k8s backend. */
   remoteAvailable?: boolean;
   listeners?: FunctionLifecycleListener[];
+  /** Most replicas one function may ask for (NANOFAAS_MAX_REPLICAS); unbounded when absent. */
+  maxReplicas?: number;
+  /** Most functions registered at once (NANOFAAS_MAX_FUNCTIONS); unbounded when absent. */
+  maxFunctions?: number;
 }
 
 export interface FunctionService {
@@ -79,8 +83,9 @@ export function createFunctionService(deps: FunctionServiceDeps): FunctionServic
 
   return {
     async register(spec, origin = "api") {
-      const resolved = resolveFunction(spec, defaults);
+      const resolved = boundReplicas(resolveFunction(spec, defaults), spec, deps.maxReplicas);
       if (registry.get(spec.name) || busy.has(spec.name)) throw conflict(spec.name);
+      checkFunctionQuota(registry.list().length + busy.size, deps.maxFunctions);
       busy.add(spec.name);
       try {
         const fn = await provision(resolved, origin);
@@ -134,6 +139,9 @@ export function createFunctionService(deps: FunctionServiceDeps): FunctionServic
         throw new NanofaasError("BAD_REQUEST", `Function '${name}' is not in DEPLOYMENT mode`);
       }
       if (!deployer) throw new NanofaasError("BACKEND_UNAVAILABLE", "No deployment backend is configured");
+      if (deps.maxReplicas !== undefined && replicas > deps.maxReplicas) {
+        throw validation("Request validation failed", [`replicas: must be <= ${deps.maxReplicas} (NANOFAAS_MAX_REPLICAS)`]);
+      }
       await deployer.setReplicas(name, replicas);
       return replicas;
     },
@@ -152,4 +160,32 @@ function cannotRun(fn: ResolvedFunction, field: string, reason: string): Nanofaa
     `${field}: ${reason}`,
     `executionMode: ${modes.join(", ")} would work (POOL with an http(s) endpointUrl; LOCAL echoes)`,
   ]);
+}
+
+/**
+ * Replica counts are bounded (issue 13.3): `minReplicas: 2000000000` once spawned processes until
+ * the host's limit and took the control plane down. Explicit values above the bound, or a
+ * minReplicas above maxReplicas, are 400; a default above the bound is lowered to it.
+ */
+function boundReplicas(fn: ResolvedFunction, spec: FunctionSpec, max: number | undefined): ResolvedFunction {
+  const given = spec.scalingConfig;
+  const problems: string[] = [];
+  if (given?.minReplicas != null && given.maxReplicas != null && given.minReplicas > given.maxReplicas) {
+    problems.push("scalingConfig.minReplicas: must be <= scalingConfig.maxReplicas");
+  }
+  for (const key of ["minReplicas", "maxReplicas"] as const) {
+    const value = given?.[key];
+    if (max !== undefined && value != null && value > max) problems.push(`scalingConfig.${key}: must be <= ${max} (NANOFAAS_MAX_REPLICAS)`);
+  }
+  if (problems.length > 0) throw validation("Request validation failed", problems);
+  const scaling = fn.scalingConfig;
+  if (max === undefined || !scaling || scaling.maxReplicas == null || scaling.maxReplicas <= max) return fn;
+  return { ...fn, scalingConfig: { ...scaling, maxReplicas: max } as typeof scaling };
+}
+
+/** NANOFAAS_MAX_FUNCTIONS (issue 13.7): 3 000 functions made /metrics 19 MB and 0.7 s to render. */
+function checkFunctionQuota(count: number, max: number | undefined): void {
+  if (max !== undefined && count >= max) {
+    throw new NanofaasError("QUOTA_EXCEEDED", `At most ${max} functions may be registered (NANOFAAS_MAX_FUNCTIONS); delete one first`);
+  }
 }

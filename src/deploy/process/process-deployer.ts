@@ -21,6 +21,7 @@ import type { ReplicaTiming } from "../shared/supervised-replica";
 import { connectHost, type HostFacts, launchPlan, realHostFacts, unsupportedReason } from "./launch";
 import { PortAllocator } from "./ports";
 import { GroupReaper } from "./process-group";
+import { type SpawnFn, SpawnGuard } from "./spawn-guard";
 import { Replica, type ReplicaContext } from "./replica";
 
 export interface ProcessDeployerOptions {
@@ -31,6 +32,8 @@ export interface ProcessDeployerOptions {
   /** Machine facts (cwd, PATH lookup, watchdog location); tests override them. */
   host?: HostFacts;
   timing?: Partial<Omit<ReplicaTiming, "readinessTimeoutMs">>;
+  /** Replaces Bun.spawn (tests force spawn failures with it). */
+  spawn?: SpawnFn;
 }
 
 /** The Deployer plus read-only introspection for tests and diagnostics. */
@@ -57,6 +60,7 @@ export function createProcessDeployer(config: Config, options: ProcessDeployerOp
   const replicaHost = connectHost(config.processBindHost);
   const ports = new PortAllocator(config.processBindHost);
   const reaper = new GroupReaper();
+  const spawner = new SpawnGuard(reaper, output, options.spawn);
   const functions = new ReplicaSets<Replica>("process", output);
   const policy = createCommandPolicy(config.processAllowedCommands);
   let closed = false;
@@ -80,7 +84,7 @@ export function createProcessDeployer(config: Config, options: ProcessDeployerOp
       await functions.remove(fn.name);
       const plan = launchPlan(fn, config, host, baseEnv);
       const set = functions.create(fn.name, (index, onReadyChange) => {
-        const ctx: ReplicaContext = { name: fn.name, index, plan, cwd: host.cwd, host: replicaHost, ports, reaper, timing, emit: output, onReadyChange };
+        const ctx: ReplicaContext = { name: fn.name, index, plan, cwd: host.cwd, host: replicaHost, ports, reaper, spawner, timing, emit: output, onReadyChange };
         return new Replica(ctx);
       });
       await set.scaleTo(Math.max(0, fn.scalingConfig?.minReplicas ?? 1));

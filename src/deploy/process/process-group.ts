@@ -66,6 +66,16 @@ export class GroupReaper {
     this.groups.clear();
   }
 
+  /** SIGKILLs the `count` most recently added groups and forgets them (freeing process slots). */
+  shedNewest(count: number): number[] {
+    const newest = [...this.groups].slice(-count).reverse();
+    for (const pgid of newest) {
+      this.groups.delete(pgid);
+      signalTree(pgid, "SIGKILL");
+    }
+    return newest;
+  }
+
   /** Removes the exit hook (after `close()` has stopped everything gracefully). */
   dispose(): void {
     if (this.installed) process.off("exit", this.onExit);

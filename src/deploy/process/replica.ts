@@ -15,6 +15,7 @@ import type { LaunchPlan } from "./launch";
 import { forwardLines } from "./line-forwarder";
 import type { PortAllocator } from "./ports";
 import { type GroupReaper, signalGroup, signalTree } from "./process-group";
+import type { ReplicaProcess, SpawnGuard } from "./spawn-guard";
 
 export interface ReplicaContext extends ReplicaIdentity {
   plan: LaunchPlan;
@@ -23,6 +24,8 @@ export interface ReplicaContext extends ReplicaIdentity {
   host: string;
   ports: PortAllocator;
   reaper: GroupReaper;
+  /** Spawns replica processes; refuses once the host's process limit was hit (issue 13.3). */
+  spawner: SpawnGuard;
   timing: ReplicaTiming;
 }
 
@@ -40,7 +43,7 @@ interface RunOutcome {
 
 /** One spawned process of a replica and what watches it. */
 interface Run {
-  proc: Subprocess<"ignore", "pipe", "pipe">;
+  proc: ReplicaProcess;
   port: number;
   baseUrl: string;
   startedAt: number;
@@ -79,11 +82,11 @@ export class Replica extends SupervisedReplica {
     }
   }
 
-  private spawn(port: number): Subprocess<"ignore", "pipe", "pipe"> {
+  private spawn(port: number): ReplicaProcess {
     const { plan, cwd } = this.ctx;
     const env = { ...plan.env, PORT: String(port), WARM_PORT: String(port) };
     // detached: setsid, so the replica leads its own process group (see process-group.ts).
-    return Bun.spawn(plan.argv, { cwd, env, stdin: "ignore", stdout: "pipe", stderr: "pipe", detached: true });
+    return this.ctx.spawner.spawn(plan.argv, { cwd, env, stdin: "ignore", stdout: "pipe", stderr: "pipe", detached: true });
   }
 
   private async runOnce(): Promise<RunOutcome> {
@@ -104,7 +107,7 @@ export class Replica extends SupervisedReplica {
   private launch(): Run | string {
     const { ports, plan } = this.ctx;
     let port: number;
-    let proc: Subprocess<"ignore", "pipe", "pipe">;
+    let proc: ReplicaProcess;
     try {
       port = ports.allocate();
       try {
