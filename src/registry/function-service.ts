@@ -165,7 +165,7 @@ function cannotRun(fn: ResolvedFunction, field: string, reason: string): Nanofaa
 /**
  * Replica counts are bounded (issue 13.3): `minReplicas: 2000000000` once spawned processes until
  * the host's limit and took the control plane down. Explicit values above the bound, or a
- * minReplicas above maxReplicas, are 400; a default above the bound is lowered to it.
+ * minReplicas above maxReplicas, are 400.
  */
 function boundReplicas(fn: ResolvedFunction, spec: FunctionSpec, max: number | undefined): ResolvedFunction {
   const given = spec.scalingConfig;
@@ -178,9 +178,8 @@ function boundReplicas(fn: ResolvedFunction, spec: FunctionSpec, max: number | u
     if (max !== undefined && value != null && value > max) problems.push(`scalingConfig.${key}: must be <= ${max} (NANOFAAS_MAX_REPLICAS)`);
   }
   if (problems.length > 0) throw validation("Request validation failed", problems);
-  const scaling = fn.scalingConfig;
-  if (max === undefined || !scaling || scaling.maxReplicas == null || scaling.maxReplicas <= max) return fn;
-  return { ...fn, scalingConfig: { ...scaling, maxReplicas: max } as typeof scaling };
+  // The defaults (NANOFAAS_SCALING_DEFAULT_*) are checked against the bound at start-up.
+  return fn;
 }
 
 /** NANOFAAS_MAX_FUNCTIONS (issue 13.7): 3 000 functions made /metrics 19 MB and 0.7 s to render. */

