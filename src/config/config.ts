@@ -82,6 +82,7 @@ export const SETTINGS = {
   // Limits and safety (SPEC-platform §10).
   maxReplicas: s("NANOFAAS_MAX_REPLICAS", int(1, 100_000).default(50), "most replicas one function may ask for (minReplicas, maxReplicas, PUT replicas; 400 above)"),
   maxFunctions: s("NANOFAAS_MAX_FUNCTIONS", int(1, 1_000_000).default(1000), "most registered functions (403 QUOTA_EXCEEDED above)"),
+  maxJsonDepth: s("NANOFAAS_MAX_JSON_DEPTH", int(1, 100_000).default(256), "deepest nesting of arrays/objects accepted in JSON from clients, pods and callbacks (request 400 above; pod answer → execution error)"),
   maxRetainedBytes: s("NANOFAAS_MAX_RETAINED_BYTES", int(1024, 2 ** 50).default(256 * 1024 * 1024), "bytes of execution inputs and outputs kept in memory (enqueue 503 above; outputs truncated)"),
   processAllowedCommands: s("NANOFAAS_PROCESS_ALLOWED_COMMANDS", commandList(), "programs the process backend may run for API-registered functions (comma-separated; * = any); NANOFAAS_FUNCTIONS_DIR specs are always allowed"),
   processStateDir: s("NANOFAAS_PROCESS_STATE_DIR", z.string().optional(), "where the process backend records replica process groups, to reap them after a crash (default: <tmp>/nanofaas-<uid>-<SERVER_PORT>)"),
