@@ -84,10 +84,25 @@ describe("fn", () => {
   });
 
   test("a backend failure (5xx) exits 5", async () => {
-    // No deployment backend in this control plane: DEPLOYMENT registration → 503 BACKEND_UNAVAILABLE.
+    // A control plane whose backend is down answers 503 BACKEND_UNAVAILABLE; a stand-in server says so.
+    const down = Bun.serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      fetch: () => Response.json({ error: "BACKEND_UNAVAILABLE", message: "the deployment backend is unreachable" }, { status: 503 }),
+    });
+    try {
+      const spec = writeSpec("dep.yaml", "name: dep\ncommand: [bun, x.ts]\n");
+      const result = await cli.run(["fn", "apply", "-f", spec], { env: { NANOFAAS_ENDPOINT: down.url.origin } });
+      expect(result.code).toBe(5);
+      expect(result.stderr).toStartWith("nanofaas: BACKEND_UNAVAILABLE:");
+    } finally {
+      down.stop(true);
+    }
+  });
+
+  test("a registration that cannot run as sent (no command, no backend) is a client error: exits 4", async () => {
     const result = await cli.run(["fn", "apply", "-f", writeSpec("dep.yaml", "name: dep\ncommand: [bun, x.ts]\n")]);
-    expect(result.code).toBe(5);
-    expect(result.stderr).toStartWith("nanofaas: BACKEND_UNAVAILABLE:");
+    expect(result.code).toBe(4);
   });
 });
 

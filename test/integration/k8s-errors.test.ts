@@ -120,10 +120,12 @@ describe("other API failures", () => {
     fake = await FakeKubeApiServer.start(); // for afterEach
   });
 
-  test("no image: refused (503), or degraded to POOL when an endpointUrl is given", async () => {
+  test("no image: refused (400, a client mistake naming the field), or degraded to POOL when an endpointUrl is given", async () => {
     const refused = await send("POST", "/v1/functions", { name: "noimg" });
-    expect(refused.status).toBe(503);
-    expect((await refused.json()).message).toBe("Function 'noimg' has no image: the k8s backend runs container images");
+    expect(refused.status).toBe(400);
+    const body = await refused.json();
+    expect(body).toMatchObject({ error: "VALIDATION_ERROR", message: "Function 'noimg' cannot run as DEPLOYMENT here" });
+    expect(JSON.stringify(body.details)).toContain("image: Function 'noimg' has no image: the k8s backend runs container images");
     const degraded = await send("POST", "/v1/functions", { name: "noimg", endpointUrl: "http://pool.example/invoke" });
     expect(degraded.status).toBe(201);
     expect(await degraded.json()).toMatchObject({ effectiveExecutionMode: "POOL", degradationReason: "Function 'noimg' has no image: the k8s backend runs container images" });
