@@ -908,6 +908,11 @@ export interface components {
                 maxDelayMs: number;
                 jitter: number;
             };
+            /**
+             * @description DNS label the function's Kubernetes and Docker objects are named after (k8s `fn-<resourceName>`, docker `nanofaas-<resourceName>-r<i>`): the name itself when it is a DNS label of at most 60 characters, else lower-cased, other characters replaced by '-', with an 8-hex-digit hash suffix.
+             * @example wordstats-1a2b3c4d
+             */
+            resourceName?: string;
         };
         /**
          * @description LOCAL echoes in-process; POOL posts to endpointUrl; DEPLOYMENT runs managed replicas; REMOTE runs one Kubernetes Job per invocation.
@@ -924,7 +929,10 @@ export interface components {
             details?: string[];
         };
         FunctionSpec: {
-            /** @example word-stats */
+            /**
+             * @description The reference's rule ^[a-zA-Z][a-zA-Z0-9._-]{0,62}$ (or a lower-case DNS label). Kubernetes and Docker objects are named after `resourceName`.
+             * @example word-stats
+             */
             name: string;
             /** @description Container image; required for the k8s and docker backends and for REMOTE. */
             image?: string | null;

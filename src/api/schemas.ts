@@ -96,5 +96,10 @@ export const FunctionResponse = z
     imagePullSecrets: z.array(z.string()).optional(),
     rateLimitPerSecond: z.int().optional(),
     retryBackoff: z.object({ baseDelayMs: z.int(), maxDelayMs: z.int(), jitter: z.number() }),
+    // Optional in the schema only so clients also read servers older than this field.
+    resourceName: z.string().optional().meta({
+      description: "DNS label the function's Kubernetes and Docker objects are named after (k8s `fn-<resourceName>`, docker `nanofaas-<resourceName>-r<i>`): the name itself when it is a DNS label of at most 60 characters, else lower-cased, other characters replaced by '-', with an 8-hex-digit hash suffix.",
+      example: "wordstats-1a2b3c4d",
+    }),
   })
   .meta({ id: "FunctionResponse" });

@@ -6,9 +6,9 @@
  * truth: request validation, TypeScript types and the OpenAPI document all come from them.
  */
 import { z } from "zod";
+import { FUNCTION_NAME_PATTERN } from "./object-name";
 
-/** Kubernetes DNS-1123 label: function names become object names (`fn-<name>`). */
-export const FUNCTION_NAME_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+export { FUNCTION_NAME_PATTERN };
 
 export const ExecutionMode = z
   .enum(["LOCAL", "POOL", "DEPLOYMENT", "REMOTE"])
@@ -71,8 +71,8 @@ export const FunctionSpec = z
     name: z
       .string()
       .max(63, "must be at most 63 characters")
-      .regex(FUNCTION_NAME_PATTERN, "must be lower-case letters, digits and '-', starting and ending with a letter or digit")
-      .meta({ example: "word-stats" }),
+      .regex(FUNCTION_NAME_PATTERN, "must start with a letter followed by letters, digits, '.', '_' or '-' (or be a lower-case DNS label)")
+      .meta({ example: "word-stats", description: "The reference's rule ^[a-zA-Z][a-zA-Z0-9._-]{0,62}$ (or a lower-case DNS label). Kubernetes and Docker objects are named after `resourceName`." }),
     image: z.string().trim().min(1, "must not be blank").nullish().meta({ description: "Container image; required for the k8s and docker backends and for REMOTE." }),
     command: z.array(z.string()).nullish(),
     env: z.record(z.string(), z.string()).nullish(),

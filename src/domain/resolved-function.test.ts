@@ -97,15 +97,22 @@ describe("toFunctionResponse", () => {
     const body = toFunctionResponse(resolve({ name: "e", executionMode: "LOCAL", image: "img" }));
     expect(Object.keys(body)).toEqual([
       "name", "image", "command", "env", "timeoutMs", "concurrency", "queueSize", "maxRetries",
-      "requestedExecutionMode", "effectiveExecutionMode", "runtimeMode", "retryBackoff",
+      "requestedExecutionMode", "effectiveExecutionMode", "runtimeMode", "retryBackoff", "resourceName",
     ]);
+  });
+
+  test("shows the derived object name: the name itself, or a hashed DNS label for a reference-style name", () => {
+    expect(toFunctionResponse(resolve({ name: "word-stats", executionMode: "LOCAL" })).resourceName).toBe("word-stats");
+    expect(toFunctionResponse(resolve({ name: "WordStats", executionMode: "LOCAL" })).resourceName).toMatch(/^wordstats-[0-9a-f]{8}$/);
   });
 });
 
 describe("FunctionSpec validation (SPEC §1.8)", () => {
   test.each([
-    ["Upper", false], ["a.b", false], ["-a", false], ["a-", false], ["a".repeat(64), false],
+    ["-a", false], ["_a", false], ["9_a", false], ["a b", false], ["a".repeat(64), false],
     ["a", true], ["word-stats", true], ["a".repeat(63), true], ["9lives", true],
+    // The reference's rule ^[a-zA-Z][a-zA-Z0-9._-]{0,62}$ (issue 15.3).
+    ["WordStats", true], ["word_stats.v2", true], ["a-", true], ["a.b", true],
   ])("name %p valid=%p", (name, ok) => {
     expect(FunctionSpec.safeParse({ name }).success).toBe(ok);
   });

@@ -6,6 +6,7 @@
  */
 import { validation } from "./errors";
 import type { ExecutionMode, FunctionSpec, RuntimeMode } from "./function-spec";
+import { resourceName } from "./object-name";
 import { type ResolvedScalingConfig, resolveScalingConfig, type ScalingDefaults } from "./scaling-config";
 
 export interface ResolvedRetryBackoff {
@@ -100,5 +101,6 @@ export function toFunctionResponse(fn: ResolvedFunction): Record<string, unknown
     const value = fn[key];
     if (value !== undefined && value !== null) out[key] = value;
   }
+  out.resourceName = resourceName(fn.name);
   return out;
 }

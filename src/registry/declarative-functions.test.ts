@@ -63,13 +63,13 @@ describe("loadFunctionSpecs", () => {
   });
 
   test("names the file and every invalid field, across all files at once", async () => {
-    await write("a.yaml", "name: Bad_Name\ntimeoutMs: 0\ncommand: [1]\n");
+    await write("a.yaml", "name: _Bad_Name\ntimeoutMs: 0\ncommand: [1]\n");
     await write("b.json", JSON.stringify([{ name: "ok" }, { name: "worse", concurrency: "many", executionMode: "SOMEWHERE" }]));
     const problems = await problemsOf(loadFunctionSpecs(dir));
     expect(problems).toHaveLength(5);
-    expect(problems[0]).toStartWith("a.yaml: spec 'Bad_Name': name: must be lower-case letters");
-    expect(problems[1]).toStartWith("a.yaml: spec 'Bad_Name': command.0: ");
-    expect(problems[2]).toStartWith("a.yaml: spec 'Bad_Name': timeoutMs: ");
+    expect(problems[0]).toStartWith("a.yaml: spec '_Bad_Name': name: must start with a letter");
+    expect(problems[1]).toStartWith("a.yaml: spec '_Bad_Name': command.0: ");
+    expect(problems[2]).toStartWith("a.yaml: spec '_Bad_Name': timeoutMs: ");
     expect(problems.slice(3).map((p) => p.split(": ").slice(0, 3).join(": "))).toEqual([
       "b.json: spec #2 'worse': concurrency",
       "b.json: spec #2 'worse': executionMode",

@@ -46,7 +46,7 @@ describe("function registry over app.request()", () => {
 
   test("validation lists every offending field and registers nothing", async () => {
     const { app } = testControlPlane();
-    const res = await register(app, { name: "Bad.Name", timeoutMs: 0, concurrency: 10_001, queueSize: 0, executionMode: "JOB" });
+    const res = await register(app, { name: "Bad Name", timeoutMs: 0, concurrency: 10_001, queueSize: 0, executionMode: "JOB" });
     expect(res.status).toBe(400);
     const body = await res.json();
     expect(body.error).toBe("VALIDATION_ERROR");

@@ -93,7 +93,7 @@ describe("generated client against a live control plane", () => {
     expect(missing.error).toEqual({ error: "NOT_FOUND", message: "Function 'nope' not found" });
     const dup = await client.POST("/v1/functions", { body: { name: "echo", executionMode: "LOCAL" } });
     expect(dup.error?.error).toBe("CONFLICT");
-    const invalid = await client.POST("/v1/functions", { body: { name: "Bad", timeoutMs: 0 } });
+    const invalid = await client.POST("/v1/functions", { body: { name: "_bad", timeoutMs: 0 } });
     expect(invalid.response.status).toBe(400);
     expect(invalid.error?.details?.map((d) => d.split(":")[0]).sort()).toEqual(["name", "timeoutMs"]);
     const noExecution = await client.GET("/v1/executions/{executionId}", { params: { path: { executionId: "nope" } } });

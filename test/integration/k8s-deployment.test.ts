@@ -9,6 +9,7 @@ import { type ControlPlane, createControlPlane } from "../../src/control-plane";
 import type { KubernetesDeployer } from "../../src/deploy/k8s/deployer";
 import { createKubernetesDeployerFromConfig } from "../../src/deploy/k8s/from-config";
 import { REQUIRED_RBAC } from "../../src/deploy/k8s/rbac";
+import { resourceName } from "../../src/domain/object-name";
 import { eventually, FakeKubeApiServer } from "../fakes/k8s-api-server";
 
 const NS = "fns";
@@ -109,6 +110,18 @@ describe("invoke", () => {
     expect(await response.json()).toMatchObject({ status: "success", output: { echoed: { input: { n: 1 }, metadata: null }, path: "/invoke" } });
     expect(deployer.readyReplicas("echo")).toBe(1);
     expect(deployer.pickEndpoint("echo")).toBe(`http://127.0.0.1:${pod.port}/invoke`);
+  });
+});
+
+describe("reference-style names (issue 15.3)", () => {
+  test("stats_ (not a label value) gets fn-<resourceName>, GET shows it, and the watch maps readiness back to the name", async () => {
+    const res = await register({ name: "stats_" });
+    expect(res.status).toBe(201);
+    const derived = resourceName("stats_");
+    expect(((await res.json()) as { resourceName: string }).resourceName).toBe(derived);
+    expect(stored("deployments", `fn-${derived}`)?.metadata.annotations).toEqual({ "nanofaas.io/function-name": "stats_" });
+    fake.setReadyReplicas(NS, `fn-${derived}`, 1);
+    await eventually(() => deployer.readyReplicas("stats_") === 1);
   });
 });
 

@@ -30,9 +30,9 @@ export function registerInitCommand(program: Command, session: Session): void {
         throw usageError(`--runtime must be one of ${RUNTIMES.join(", ")} (got '${flags.runtime}')`);
       }
       const runtime = flags.runtime as Runtime;
-      // The server's own rule; imported lazily because that module loads zod (slow start-up).
-      const { FUNCTION_NAME_PATTERN } = await import("../../../src/domain/function-spec");
-      if (name.length > 63 || !FUNCTION_NAME_PATTERN.test(name)) {
+      // Stricter than the server (which also takes `WordStats`): the name becomes an image tag.
+      const { DNS_LABEL } = await import("../../../src/domain/object-name");
+      if (name.length > 63 || !DNS_LABEL.test(name)) {
         throw usageError(`invalid name '${name}': lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters`);
       }
       const { cwd } = session.io;

@@ -23,6 +23,12 @@ describe("container spec", () => {
     expect(containerName("word-stats", 2)).toBe("nanofaas-word-stats-r2");
   });
 
+  test("reference-style names get the derived DNS label, so WordStats and wordstats never share a container", () => {
+    expect(containerName("WordStats", 0)).toMatch(/^nanofaas-wordstats-[0-9a-f]{8}-r0$/);
+    expect(containerName("word_stats.v2", 1)).toMatch(/^nanofaas-word-stats-v2-[0-9a-f]{8}-r1$/);
+    expect(containerName("WordStats", 0)).not.toBe(containerName("wordstats", 0));
+  });
+
   test("env: the Kubernetes order, the port pinned to 8080, reserved names dropped from the function's env", () => {
     const env = containerEnv(fn({ env: { A: "1", WARM: "false", CALLBACK_URL: "x", WARM_PORT: "1" } }), "http://cb");
     expect(env).toEqual(["FUNCTION_NAME=fx", "WARM=true", "TIMEOUT_MS=7000", "EXECUTION_MODE=HTTP", "CALLBACK_URL=http://cb", "PORT=8080", "WARM_PORT=8080", "A=1"]);

@@ -6,6 +6,7 @@
  * both; `command` replaces the image's entrypoint, as `command` does in a Kubernetes pod.
  */
 import { NanofaasError } from "../../domain/errors";
+import { resourceName } from "../../domain/object-name";
 import type { ResolvedFunction } from "../../domain/resolved-function";
 import type { ContainerInspect } from "./engine-client";
 
@@ -33,8 +34,8 @@ export type Placement =
   | { kind: "network"; network: string; callbackUrl: string };
 
 export function containerName(functionName: string, index: number): string {
-  // Function names are already DNS labels (SPEC §1.8), which Docker accepts as names.
-  return `nanofaas-${functionName}-r${index}`;
+  // The derived DNS label (issue 15.3): `WordStats` and `wordstats` must not share containers.
+  return `nanofaas-${resourceName(functionName)}-r${index}`;
 }
 
 export function containerEnv(fn: ResolvedFunction, callbackUrl: string): string[] {

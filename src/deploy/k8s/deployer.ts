@@ -13,7 +13,7 @@ import { deploymentScaling } from "../../scaling/function-scaling";
 import type { Deployer, JobLauncher } from "../deployer";
 import { buildHpa } from "./hpa";
 import { buildJob, DEFAULT_JOB_TTL_SECONDS, MAX_JOB_PAYLOAD_BYTES } from "./job";
-import { MAX_K8S_FUNCTION_NAME, objectName, serviceUrl } from "./labels";
+import { objectName, serviceUrl } from "./labels";
 import { DeploymentReadiness, type Log } from "./readiness";
 import { KubeResources } from "./resources";
 import { KubeTransport } from "./transport";
@@ -91,10 +91,6 @@ export function createKubernetesDeployer(options: KubernetesDeployerOptions): Ku
 
     unsupportedReason(fn: ResolvedFunction) {
       if (!fn.image) return { field: "image", reason: `Function '${fn.name}' has no image: the k8s backend runs container images` };
-      if (fn.name.length > MAX_K8S_FUNCTION_NAME) {
-        const reason = `Function name '${fn.name}' is too long for the k8s backend: its objects are named fn-<name>, so names may have at most ${MAX_K8S_FUNCTION_NAME} characters`;
-        return { field: "name", reason };
-      }
       return undefined;
     },
 

@@ -9,7 +9,7 @@
  * undici, which loses the kubeconfig's TLS settings under Bun; see transport.ts.)
  */
 import { K8sStatusError, toBackendError } from "./errors";
-import { FUNCTION_LABEL } from "./labels";
+import { FUNCTION_LABEL, FUNCTION_NAME_ANNOTATION } from "./labels";
 import type { KubeTransport } from "./transport";
 
 export type Log = (event: string, fields?: Record<string, unknown>) => void;
@@ -25,12 +25,14 @@ export interface ReadinessOptions {
 }
 
 interface DeploymentLike {
-  metadata?: { name?: string; resourceVersion?: string; deletionTimestamp?: string; labels?: Record<string, string> };
+  metadata?: { name?: string; resourceVersion?: string; deletionTimestamp?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
   spec?: { replicas?: number };
   status?: { readyReplicas?: number };
 }
 
-const functionName = (d: DeploymentLike) => d.metadata?.labels?.[FUNCTION_LABEL] ?? d.metadata?.name?.replace(/^fn-/, "") ?? "";
+// The annotation holds names a label cannot (`Trailing_`); objects of older versions have only the label.
+const functionName = (d: DeploymentLike) =>
+  d.metadata?.annotations?.[FUNCTION_NAME_ANNOTATION] ?? d.metadata?.labels?.[FUNCTION_LABEL] ?? d.metadata?.name?.replace(/^fn-/, "") ?? "";
 // A Deployment being deleted takes no new work even while its pods still pass readiness.
 const readyOf = (d: DeploymentLike) => (d.metadata?.deletionTimestamp ? 0 : (d.status?.readyReplicas ?? 0));
 

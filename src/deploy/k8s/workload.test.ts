@@ -38,7 +38,7 @@ describe("buildDeployment", () => {
     expect(buildDeployment(fn(spec), options)).toEqual({
       apiVersion: "apps/v1",
       kind: "Deployment",
-      metadata: { name: "fn-word-stats", namespace: "fns", labels },
+      metadata: { name: "fn-word-stats", namespace: "fns", labels, annotations: { "nanofaas.io/function-name": "word-stats" } },
       spec: {
         replicas: 0,
         selector: { matchLabels: { function: "word-stats" } },
@@ -114,5 +114,37 @@ describe("buildService", () => {
         ports: [{ name: "http", port: 8080, targetPort: 8080, protocol: "TCP" }],
       },
     });
+  });
+});
+
+describe("reference-style names (issue 15.3)", () => {
+  const named = (name: string) => resolveFunction({ name, image: "example/word-stats:1" }, defaults);
+
+  test("WordStats: objects named after the derived DNS label, labels carry it, the annotation keeps the name", () => {
+    const deployment = buildDeployment(named("WordStats"), options);
+    const service = buildService(named("WordStats"), "fns");
+    const derived = deployment.metadata.name.replace(/^fn-/, "");
+    expect(derived).toMatch(/^wordstats-[0-9a-f]{8}$/);
+    expect(service.metadata.name).toBe(deployment.metadata.name);
+    expect(deployment.metadata.annotations).toEqual({ "nanofaas.io/function-name": "WordStats" });
+    // "WordStats" is a valid label value: selectors keep the reference's function=<name>.
+    expect(deployment.spec.selector.matchLabels).toEqual({ function: "WordStats" });
+    expect(service.spec.selector).toEqual({ function: "WordStats" });
+    expect(deployment.spec.template.metadata.labels.function).toBe("WordStats");
+  });
+
+  test("a name that is not a label value (trailing '_') uses the derived label everywhere, consistently", () => {
+    const deployment = buildDeployment(named("stats_"), options);
+    const derived = deployment.metadata.name.replace(/^fn-/, "");
+    expect(deployment.spec.selector.matchLabels).toEqual({ function: derived });
+    expect(buildService(named("stats_"), "fns").spec.selector).toEqual({ function: derived });
+    expect(deployment.metadata.labels["nanofaas.io/function"]).toBe(derived);
+    expect(deployment.metadata.annotations["nanofaas.io/function-name"]).toBe("stats_");
+  });
+
+  test("a 63-character name fits: fn-<derived> stays within 63 characters", () => {
+    const deployment = buildDeployment(named("a".repeat(63)), options);
+    expect(deployment.metadata.name.length).toBeLessThanOrEqual(63);
+    expect(deployment.metadata.name).toMatch(/^fn-a+-[0-9a-f]{8}$/);
   });
 });
