@@ -123,12 +123,13 @@ describe("process backend", () => {
 
   test("deprovision kills whole process groups, wrapper children included", async () => {
     const d = start();
-    // `sh` runs bun as a child (the trailing `exit` keeps sh from exec-ing it): two processes each.
+    // `sh` runs bun as a child (the trailing `exit` keeps sh from exec-ing it): two processes each,
+    // plus the watcher subshell that kills the group if the control plane dies (replica-launch.ts).
     const wrapped = fn({ name: "wrapped", command: ["sh", "-c", `'${BUN}' '${ECHO_POD}'; exit 0`], scalingConfig: { minReplicas: 2 } });
     await d.provision(wrapped);
     await until(() => d.readyReplicas("wrapped") === 2, "two ready");
     const groups = pids("wrapped");
-    for (const pgid of groups) expect(runningInGroup(pgid).length).toBe(2);
+    for (const pgid of groups) expect(runningInGroup(pgid).length).toBe(3);
     await d.deprovision("wrapped");
     expect(d.readyReplicas("wrapped")).toBe(0);
     expect(d.pickEndpoint("wrapped")).toBeUndefined();
@@ -141,10 +142,10 @@ describe("process backend", () => {
     await d.provision(fn({ name: "shell", command: ["sh", "-c", `'${BUN}' '${ECHO_POD}'; exit 0`], scalingConfig: { minReplicas: 1 } }));
     await until(() => d.readyReplicas("shell") === 1, "ready");
     const [wrapper] = pids("shell");
-    const pod = runningInGroup(wrapper!).find((pid) => pid !== wrapper)!;
+    const others = runningInGroup(wrapper!).filter((pid) => pid !== wrapper); // the pod and the watcher
     process.kill(wrapper!, "SIGKILL");
     expect(await survivors([wrapper!])).toEqual([]);
-    expect(isRunning(pod)).toBe(false);
+    expect(others.filter(isRunning)).toEqual([]);
     await until(() => d.readyReplicas("shell") === 1, "the restarted replica ready");
     pids("shell");
   });
@@ -203,7 +204,7 @@ describe("process backend", () => {
     // SIG_IGN survives exec, so both sh and its sleep ignore SIGTERM.
     await d.provision(fn({ name: "stubborn", command: ["sh", "-c", "trap '' TERM; sleep 30; exit 0"], scalingConfig: { minReplicas: 1 } }));
     const [pgid] = pids("stubborn");
-    await until(() => runningInGroup(pgid!).length === 2, "sh and sleep running");
+    await until(() => runningInGroup(pgid!).length === 3, "sh, sleep and the parent watcher running");
     const started = performance.now();
     await d.deprovision("stubborn");
     expect(performance.now() - started).toBeGreaterThanOrEqual(290);

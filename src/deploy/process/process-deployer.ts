@@ -11,6 +11,8 @@
  * as spawned, or `process://<name>` when the function starts with zero replicas. A restarted
  * replica gets a new port, so that URL can go stale; `pickEndpoint` never does.
  */
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Config } from "../../config/config";
 import { NanofaasError } from "../../domain/errors";
 import type { ResolvedFunction } from "../../domain/resolved-function";
@@ -20,6 +22,7 @@ import { checkReplicaCount, ReplicaSets } from "../shared/replica-sets";
 import type { ReplicaTiming } from "../shared/supervised-replica";
 import { connectHost, type HostFacts, launchPlan, realHostFacts, unsupportedReason } from "./launch";
 import { PortAllocator } from "./ports";
+import { GroupLedger } from "./group-ledger";
 import { GroupReaper } from "./process-group";
 import { type SpawnFn, SpawnGuard } from "./spawn-guard";
 import { Replica, type ReplicaContext } from "./replica";
@@ -59,7 +62,10 @@ export function createProcessDeployer(config: Config, options: ProcessDeployerOp
   const timing: ReplicaTiming = { ...DEFAULT_TIMING, ...options.timing, readinessTimeoutMs: config.readinessTimeoutMs };
   const replicaHost = connectHost(config.processBindHost);
   const ports = new PortAllocator(config.processBindHost);
-  const reaper = new GroupReaper();
+  const ledger = new GroupLedger(config.processStateDir ?? defaultStateDir(config.serverPort));
+  const reaped = ledger.reapLeftovers();
+  if (reaped.length > 0) output(`[nanofaas] reaped ${reaped.length} replica process group(s) left by a control plane that died: ${reaped.join(", ")}`);
+  const reaper = new GroupReaper(ledger);
   const spawner = new SpawnGuard(reaper, output, options.spawn);
   const functions = new ReplicaSets<Replica>("process", output);
   const policy = createCommandPolicy(config.processAllowedCommands);
@@ -118,4 +124,9 @@ export function createProcessDeployer(config: Config, options: ProcessDeployerOp
 
     replicaStarts: (name) => functions.replicas(name).map((r) => r.starts),
   };
+}
+
+/** Per user and API port, so control planes of different users or ports keep separate ledgers. */
+function defaultStateDir(serverPort: number): string {
+  return join(tmpdir(), `nanofaas-${process.getuid?.() ?? "user"}-${serverPort}`);
 }

@@ -4,6 +4,7 @@
  * also its process-group id; signalling `-pgid` reaches a `sh`/`bun` wrapper's children too, which
  * signalling the PID alone would orphan.
  */
+import type { GroupLedger } from "./group-ledger";
 
 /** Sends `signal` to every process in group `pgid`. Returns false when the group is already gone. */
 export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
@@ -34,15 +35,21 @@ export function signalTree(pid: number, signal: NodeJS.Signals): boolean {
  * Groups that must die with the control plane. A synchronous `process.on("exit")` hook SIGKILLs
  * whatever is left — the last resort for an exit that skipped `close()` (uncaught exception,
  * `process.exit` elsewhere). It cannot help against SIGKILL of the control plane itself: nothing
- * runs then, and the replicas, being in their own sessions, survive; they are loopback-only.
+ * runs then. For that, each replica watches a pipe from the control plane (replica-launch.ts) and
+ * the optional ledger lets the next control plane reap what survived.
  */
 export class GroupReaper {
   private readonly groups = new Set<number>();
+
+  /** `ledger` records each group on disk, for the control plane that starts after a crash. */
+  constructor(private readonly ledger?: GroupLedger) {}
+
   private readonly onExit = () => this.killAll();
   private installed = false;
 
   add(pgid: number): void {
     this.groups.add(pgid);
+    this.ledger?.record(pgid);
     if (!this.installed) {
       process.on("exit", this.onExit);
       this.installed = true;
@@ -51,6 +58,7 @@ export class GroupReaper {
 
   delete(pgid: number): void {
     this.groups.delete(pgid);
+    this.ledger?.forget(pgid);
   }
 
   /** Synchronous on purpose: it runs inside the "exit" event, where nothing async completes. */
@@ -59,6 +67,7 @@ export class GroupReaper {
       try {
         // Group only: the leader may be long gone and its PID reused by an unrelated process.
         signalGroup(pgid, "SIGKILL");
+        this.ledger?.forget(pgid);
       } catch {
         // EPERM and the like: nothing more can be done while exiting.
       }
@@ -70,7 +79,7 @@ export class GroupReaper {
   shedNewest(count: number): number[] {
     const newest = [...this.groups].slice(-count).reverse();
     for (const pgid of newest) {
-      this.groups.delete(pgid);
+      this.delete(pgid);
       signalTree(pgid, "SIGKILL");
     }
     return newest;

@@ -15,6 +15,7 @@ import type { LaunchPlan } from "./launch";
 import { forwardLines } from "./line-forwarder";
 import type { PortAllocator } from "./ports";
 import { type GroupReaper, signalGroup, signalTree } from "./process-group";
+import { watchedArgv } from "./replica-launch";
 import type { ReplicaProcess, SpawnGuard } from "./spawn-guard";
 
 export interface ReplicaContext extends ReplicaIdentity {
@@ -85,8 +86,9 @@ export class Replica extends SupervisedReplica {
   private spawn(port: number): ReplicaProcess {
     const { plan, cwd } = this.ctx;
     const env = { ...plan.env, PORT: String(port), WARM_PORT: String(port) };
-    // detached: setsid, so the replica leads its own process group (see process-group.ts).
-    return this.ctx.spawner.spawn(plan.argv, { cwd, env, stdin: "ignore", stdout: "pipe", stderr: "pipe", detached: true });
+    // detached: setsid, so the replica leads its own process group (see process-group.ts); stdin
+    // is the pipe whose end-of-file kills the group when the control plane dies (replica-launch.ts).
+    return this.ctx.spawner.spawn(watchedArgv(plan.argv), { cwd, env, stdin: "pipe", stdout: "pipe", stderr: "pipe", detached: true });
   }
 
   private async runOnce(): Promise<RunOutcome> {
@@ -168,6 +170,7 @@ export class Replica extends SupervisedReplica {
     // The leader is gone; anything it left behind in its group goes too (a wrapper's children).
     signalGroup(run.proc.pid, "SIGKILL");
     this.ctx.reaper.delete(run.proc.pid);
+    closeQuietly(run.proc.stdin);
     this.ctx.ports.release(run.port);
     run.detach();
     // A grandchild that escaped the group (its own setsid) could hold the pipes open forever.
@@ -239,5 +242,14 @@ export class Replica extends SupervisedReplica {
       this.log(`did not exit within ${this.ctx.timing.stopGraceMs} ms of SIGTERM; sending SIGKILL`);
       signalTree(proc.pid, "SIGKILL");
     }
+  }
+}
+
+/** Closes the control plane's end of a replica's stdin pipe (the process is gone; free the fd). */
+function closeQuietly(stdin: { end(): unknown }): void {
+  try {
+    void Promise.resolve(stdin.end()).catch(() => undefined);
+  } catch {
+    // Already closed.
   }
 }

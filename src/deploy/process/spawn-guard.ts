@@ -11,8 +11,8 @@
 import type { Subprocess, SpawnOptions } from "bun";
 import type { GroupReaper } from "./process-group";
 
-export type ReplicaProcess = Subprocess<"ignore", "pipe", "pipe">;
-export type SpawnFn = (argv: string[], options: SpawnOptions.OptionsObject<"ignore", "pipe", "pipe">) => ReplicaProcess;
+export type ReplicaProcess = Subprocess<"pipe", "pipe", "pipe">;
+export type SpawnFn = (argv: string[], options: SpawnOptions.OptionsObject<"pipe", "pipe", "pipe">) => ReplicaProcess;
 
 /** Groups shed on EAGAIN: at least this many, or a tenth of those running. */
 const MIN_SHED = 4;
@@ -32,7 +32,7 @@ export class SpawnGuard {
   }
 
   /** Spawns, or throws an Error saying why not (the cap, EAGAIN, a missing program…). */
-  spawn(argv: string[], options: SpawnOptions.OptionsObject<"ignore", "pipe", "pipe">): ReplicaProcess {
+  spawn(argv: string[], options: SpawnOptions.OptionsObject<"pipe", "pipe", "pipe">): ReplicaProcess {
     if (this.reaper.size >= this.cap) {
       throw new Error(`the host's process limit was reached earlier; this backend now runs at most ${this.cap} replica processes`);
     }
