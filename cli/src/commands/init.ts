@@ -47,7 +47,8 @@ export function registerInitCommand(program: Command, session: Session): void {
       const rel = relative(cwd, dir);
       const shown = rel === "" ? "." : rel.startsWith("..") ? dir : rel;
       const value = { name, runtime, directory: dir, files: Object.keys(files).sort() };
-      session.io.out(await render(session.format() ?? "table", value, () => nextSteps(name, shown, value.files)));
+      const tools = hintCommands(session.io, dirname(runtimes));
+      session.io.out(await render(session.format() ?? "table", value, () => nextSteps(name, shown, value.files, tools)));
     });
 }
 
@@ -79,19 +80,33 @@ function ancestors(start: string): string[] {
 
 /** `runtimes` as written into the new files: relative inside the checkout, else absolute. */
 export function pathFrom(dir: string, runtimes: string): string {
-  const checkout = dirname(runtimes);
-  if (dir !== checkout && !dir.startsWith(checkout + sep)) return runtimes;
+  if (!isWithin(dir, dirname(runtimes))) return runtimes;
   const rel = relative(dir, runtimes);
   return isAbsolute(rel) || rel.startsWith("..") ? rel : `./${rel}`;
 }
 
-function nextSteps(name: string, dir: string, files: string[]): string {
+/**
+ * The commands the next-step hints name, as the user can type them (issue 14.2): after
+ * `npm install` neither `nanofaas` nor `just` is on PATH, only in the checkout's node_modules.
+ * The npx shim (cli/bin/nanofaas.js) says how the CLI was started in NANOFAAS_CLI_COMMAND; `just`
+ * is `npx just` inside the checkout, the checkout's own copy outside it, else the one on PATH.
+ */
+export function hintCommands({ env, cwd }: Io, checkout: string): { nanofaas: string; just: string } {
+  const localJust = join(checkout, "node_modules/.bin/just");
+  let just = "just";
+  if (existsSync(localJust)) just = isWithin(cwd, checkout) ? "npx just" : localJust;
+  return { nanofaas: env.NANOFAAS_CLI_COMMAND || "nanofaas", just };
+}
+
+const isWithin = (dir: string, root: string) => dir === root || dir.startsWith(root + sep);
+
+function nextSteps(name: string, dir: string, files: string[], tools: { nanofaas: string; just: string }): string {
   return [
     `created ${dir}/: ${files.join(", ")}`,
     "next:",
-    `  nanofaas fn apply -f ${dir}/function.yaml`,
-    `  nanofaas invoke ${name} --payload ${dir}/payloads/happy-path.json`,
-    `  (just --justfile ${dir}/justfile --list: run locally, build the image)`,
+    `  ${tools.nanofaas} fn apply -f ${dir}/function.yaml`,
+    `  ${tools.nanofaas} invoke ${name} --payload ${dir}/payloads/happy-path.json`,
+    `  ${tools.just} --justfile ${dir}/justfile --list    # recipes: run locally, build the image, deploy`,
     "",
   ].join("\n");
 }

@@ -47,11 +47,11 @@ export default handler;
   const justfile = `${justHeader(name, "Bun", runtimesPath)}
 # serve the handler on $PORT (default 8080), exactly as nanofaas runs it
 run:
-    bun {{runtimes}}/bun/src/main.ts handler.ts
+    {{bun}} {{runtimes}}/bun/src/main.ts handler.ts
 
 # compile the handler and the runtime into one executable: dist/${name}
 build:
-    bun {{runtimes}}/bun/src/build.ts handler.ts dist/${name}
+    {{bun}} {{runtimes}}/bun/src/build.ts handler.ts dist/${name}
 
 # container image nanofaas/${name}:latest, FROM scratch: the executable and the libraries it links
 image: build
@@ -114,15 +114,24 @@ ENTRYPOINT ["python3", "/opt/nanofaas-runtime/run.py", "/function/handler.py"]
   return { "handler.py": handler, justfile, Dockerfile: dockerfile };
 }
 
+/**
+ * Recipes take Bun and the CLI from the nanofaas checkout when it has them (after \`npm install\`
+ * only Node and npm are on PATH, issue 14.2), else from PATH (a machine with Bun installed, or a
+ * compiled CLI). \`just\` itself is re-invoked as the running executable, so \`npx just\` works too.
+ */
 function justHeader(name: string, runtime: string, runtimesPath: string): string {
-  return `# ${name}: a nanofaas function (${runtime} runtime). \`just\` lists the recipes.
+  return `# ${name}: a nanofaas function (${runtime} runtime). \`just\` (or \`npx just\` in the checkout) lists the recipes.
 set shell := ["bash", "-euo", "pipefail", "-c"]
 
-# nanofaas's runtimes/ directory
+# nanofaas's runtimes/ directory, and the checkout it belongs to
 runtimes := ${JSON.stringify(runtimesPath)}
+checkout := runtimes / ".."
+# the checkout's Bun and CLI (\`npm install\` puts them there), else the ones on PATH
+bun := if path_exists(checkout / "node_modules/.bin/bun") == "true" { quote(checkout / "node_modules/.bin/bun") } else { "bun" }
+nanofaas := if path_exists(checkout / "cli/bin/nanofaas.js") == "true" { "node " + quote(checkout / "cli/bin/nanofaas.js") } else { "nanofaas" }
 
 default:
-    @just --list
+    @{{quote(just_executable())}} --justfile {{quote(justfile())}} --list
 `;
 }
 
@@ -130,11 +139,11 @@ function justFooter(name: string): string {
   return `
 # register the function on nanofaas (re-creates it when function.yaml changed)
 deploy:
-    nanofaas fn apply -f function.yaml
+    {{nanofaas}} fn apply -f function.yaml
 
 # invoke it with every payload
 invoke:
-    for p in payloads/*.json; do nanofaas invoke ${name} --payload "$p"; done
+    for p in payloads/*.json; do {{nanofaas}} invoke ${name} --payload "$p"; done
 `;
 }
 
@@ -181,5 +190,8 @@ A nanofaas function (${runtime === "ts" ? "Bun/TypeScript" : "Python"}), created
 nanofaas fn apply -f function.yaml
 nanofaas invoke ${name} --payload payloads/happy-path.json
 \`\`\`
+
+\`nanofaas\` and \`just\` come with nanofaas's \`npm install\`: inside its checkout type \`npx nanofaas …\` and
+\`npx just …\`; the recipes find the checkout's Bun and CLI themselves.
 `;
 }
