@@ -79,6 +79,7 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     logger,
     settings,
     queues: () => engine.queues,
+    referenceQuantiles: config.metricsReferenceQuantiles,
     observer: options.observer,
   });
   const pool = createPoolDispatcher({ maxResponseBytes: config.maxResponseBytes });

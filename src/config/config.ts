@@ -74,6 +74,7 @@ export const SETTINGS = {
   shutdownGraceMs: s("NANOFAAS_SHUTDOWN_GRACE_MS", int(0, 3_600_000).default(30_000), "drain budget on SIGTERM"),
   logLevel: s(["NANOFAAS_LOG_LEVEL", "LOG_LEVEL"], z.enum(LOG_LEVELS).default("info"), "log level"),
   functionsDir: s("NANOFAAS_FUNCTIONS_DIR", z.string().optional(), "file or directory of function specs registered at start-up"),
+  metricsReferenceQuantiles: s("NANOFAAS_METRICS_REFERENCE_QUANTILES", bool().default(false), "add the reference's {quantile=\"0.5|0.95|0.99\"} series (last ~2 minutes, derived at scrape time) to the four latency histograms"),
   apiDocsEnabled: s("NANOFAAS_API_DOCS_ENABLED", bool().default(true), "serve the API reference UI at /docs"),
   otlpEndpoint: s(["NANOFAAS_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT"], url().optional(), "export spans over OTLP/HTTP when set"),
   watchdogPath: s("NANOFAAS_WATCHDOG_PATH", z.string().optional(), "watchdog binary for runtimeCommand functions (process backend)"),

@@ -42,19 +42,19 @@ export class FunctionMeters {
   readonly queueWait = new Buckets(LATENCY_BUCKETS);
   readonly e2eLatency = new Buckets(LATENCY_BUCKETS);
   readonly initDuration = new Buckets(INIT_BUCKETS);
-  /** Set for functions under the internal autoscaler's concurrency control. */
-  controllerMode: ControllerMode | undefined;
-  targetInFlightPerPod = 0;
+  /** `sync_queue_wait_seconds{function}`: queue wait of each item taken from this function's sync lane. */
+  readonly syncQueueWait = new Buckets(LATENCY_BUCKETS);
+  /** Concurrency-control mode and target, for every function from registration (reference §7). */
+  controllerMode: ControllerMode;
+  targetInFlightPerPod: number;
   readonly targetLoads: { scalingType: string; value: number }[];
 
   constructor(readonly fn: ResolvedFunction) {
     this.labels = { function: fn.name };
     this.targetLoads = targetLoadsOf(fn);
-    const scaling = internalScaling(fn);
-    if (scaling) {
-      this.controllerMode = scaling.mode;
-      this.targetInFlightPerPod = scaling.mode === "FIXED" ? 0 : (scaling.target ?? 0);
-    }
+    const control = configuredControl(fn);
+    this.controllerMode = control.mode;
+    this.targetInFlightPerPod = control.mode === "FIXED" ? 0 : (control.target ?? 0);
   }
 }
 
@@ -70,14 +70,16 @@ function targetLoadsOf(fn: ResolvedFunction): { scalingType: string; value: numb
   return out;
 }
 
-/** The concurrency-control mode of a DEPLOYMENT function scaled by the internal autoscaler. */
-function internalScaling(fn: ResolvedFunction): { mode: ControllerMode; target: number | null } | undefined {
-  if (fn.effectiveExecutionMode !== "DEPLOYMENT") return undefined;
-  const scaling = fn.scalingConfig as
-    | { strategy?: string; concurrencyControl?: { mode?: ControllerMode; targetInFlightPerPod?: number | null } }
-    | undefined;
-  if (scaling?.strategy !== "INTERNAL") return undefined;
-  return { mode: scaling.concurrencyControl?.mode ?? "FIXED", target: scaling.concurrencyControl?.targetInFlightPerPod ?? null };
+/**
+ * The configured concurrency-control mode: FIXED unless the function's scalingConfig names another
+ * (a function without scalingConfig, or in any mode, is FIXED with target 0, as in the reference).
+ * The internal autoscaler then updates it each tick (setConcurrencyControl).
+ */
+function configuredControl(fn: ResolvedFunction): { mode: ControllerMode; target: number | null } {
+  const scaling = fn.scalingConfig as { concurrencyControl?: { mode?: string | null; targetInFlightPerPod?: number | null } | null } | undefined;
+  const mode = scaling?.concurrencyControl?.mode;
+  if (!mode || !(CONTROLLER_MODES as readonly string[]).includes(mode)) return { mode: "FIXED", target: null };
+  return { mode: mode as ControllerMode, target: scaling?.concurrencyControl?.targetInFlightPerPod ?? null };
 }
 
 /**
@@ -94,8 +96,6 @@ const seconds = (ms: number) => ms / 1000;
 
 export class FunctionMetersObserver implements EngineObserver, FunctionLifecycleListener {
   readonly byName = new Map<string, FunctionMeters>();
-  /** Unlabelled `sync_queue_wait_seconds`: queue wait of every item taken from a sync lane. */
-  readonly syncQueueWait = new Buckets(LATENCY_BUCKETS);
 
   onRegistered(fn: ResolvedFunction): void {
     this.byName.set(fn.name, new FunctionMeters(fn));
@@ -127,7 +127,7 @@ export class FunctionMetersObserver implements EngineObserver, FunctionLifecycle
     if (!m) return;
     m.dispatched++;
     if (record.lane === "sync" && record.startedAt !== null) {
-      this.syncQueueWait.observe(seconds(Math.max(0, record.startedAt - record.enqueuedAt)));
+      m.syncQueueWait.observe(seconds(Math.max(0, record.startedAt - record.enqueuedAt)));
     }
   }
 

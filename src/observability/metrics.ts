@@ -9,7 +9,8 @@
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import { CONTROLLER_MODES, type FunctionMeters, FunctionMetersObserver } from "./function-meters";
 import { HttpServerMetrics } from "./http-metrics";
-import { type Buckets, pushHistogram, registerFamily, type Sample } from "./metric-family";
+import { type Buckets, type Labels, pushHistogram, registerFamily, type Sample } from "./metric-family";
+import { REFERENCE_QUANTILES, WindowQuantiles } from "./window-quantiles";
 
 /** What the gauges read at scrape time from the engine's per-function queues. */
 export interface QueueGaugeSource {
@@ -24,6 +25,10 @@ export interface MetricsDeps {
   /** The engine's queues by function name; read only when scraped. */
   queues: () => ReadonlyMap<string, QueueGaugeSource>;
   version: string;
+  /** NANOFAAS_METRICS_REFERENCE_QUANTILES: add the reference's `{quantile}` series to the latency histograms. */
+  referenceQuantiles?: boolean;
+  /** Clock of the quantile windows (tests inject one). */
+  now?: () => number;
 }
 
 type CounterField = { [K in keyof FunctionMeters]: FunctionMeters[K] extends number ? K : never }[keyof FunctionMeters];
@@ -73,17 +78,21 @@ export interface ControlPlaneMetrics {
   runtimeConfig: RuntimeConfigMetrics;
 }
 
-export function createMetrics({ registry, queues, version }: MetricsDeps): ControlPlaneMetrics {
+export function createMetrics({ registry, queues, version, referenceQuantiles = false, now = Date.now }: MetricsDeps): ControlPlaneMetrics {
   const functions = new FunctionMetersObserver();
   const each = (emit: (m: FunctionMeters, out: Sample[]) => void) => (out: Sample[]) => {
     for (const m of functions.byName.values()) emit(m, out);
   };
+  const quantiles = referenceQuantiles ? quantileSeries(now) : undefined;
 
   for (const [name, help, field] of FUNCTION_COUNTERS) {
     registerFamily(registry, name, help, "counter", each((m, out) => out.push({ labels: m.labels, value: m[field] })));
   }
   for (const [name, help, field] of FUNCTION_HISTOGRAMS) {
-    registerFamily(registry, name, help, "histogram", each((m, out) => pushHistogram(out, name, m.labels, m[field] as Buckets)));
+    registerFamily(registry, name, help, "histogram", each((m, out) => {
+      pushHistogram(out, name, m.labels, m[field] as Buckets);
+      quantiles?.(out, m.labels, m[field] as Buckets);
+    }));
   }
   for (const [name, help, read] of QUEUE_GAUGES) {
     registerFamily(registry, name, help, "gauge", each((m, out) => {
@@ -98,13 +107,13 @@ export function createMetrics({ registry, queues, version }: MetricsDeps): Contr
   registerFamily(registry, "function_queue_capacity", "Capacity of each of the function's lanes (queueSize)", "gauge",
     each((m, out) => out.push({ labels: m.labels, value: m.fn.queueSize })),
   );
-  registerFamily(registry, "sync_queue_depth", "Items in all sync lanes", "gauge", (out) => {
-    let depth = 0;
-    for (const q of queues().values()) depth += q.sync.size;
-    out.push({ labels: {}, value: depth });
-  });
-  registerFamily(registry, "sync_queue_wait_seconds", "Time items spent in a sync lane before dispatch", "histogram", (out) =>
-    pushHistogram(out, "sync_queue_wait_seconds", {}, functions.syncQueueWait),
+  // Labelled per function, as the reference registers them (its exporter dropped the labelled
+  // variant); sum() over them is the global value, so no unlabelled series doubles it.
+  registerFamily(registry, "sync_queue_depth", "Items in the function's sync lane", "gauge", each((m, out) => {
+    out.push({ labels: m.labels, value: queues().get(m.fn.name)?.sync.size ?? 0 });
+  }));
+  registerFamily(registry, "sync_queue_wait_seconds", "Time items spent in the function's sync lane before dispatch", "histogram",
+    each((m, out) => pushHistogram(out, "sync_queue_wait_seconds", m.labels, m.syncQueueWait)),
   );
   registerAutoscalerGauges(registry, each);
 
@@ -117,18 +126,32 @@ export function createMetrics({ registry, queues, version }: MetricsDeps): Contr
   return { registry, functions, http, runtimeConfig: createRuntimeConfigMetrics(registry) };
 }
 
+/**
+ * Appends `{quantile="0.5|0.95|0.99"}` samples over each histogram's recent window (see
+ * window-quantiles.ts). The windows are kept per Buckets object, so a deleted function's go with it.
+ */
+function quantileSeries(now: () => number): (out: Sample[], labels: Labels, buckets: Buckets) => void {
+  const windows = new WeakMap<Buckets, WindowQuantiles>();
+  return (out, labels, buckets) => {
+    let window = windows.get(buckets);
+    if (!window) {
+      window = new WindowQuantiles(buckets);
+      windows.set(buckets, window);
+    }
+    const values = window.quantiles(now());
+    for (let i = 0; i < REFERENCE_QUANTILES.length; i++) out.push({ labels: { ...labels, quantile: REFERENCE_QUANTILES[i]! }, value: values[i]! });
+  };
+}
+
 function registerAutoscalerGauges(
   registry: Registry,
   each: (emit: (m: FunctionMeters, out: Sample[]) => void) => (out: Sample[]) => void,
 ): void {
   registerFamily(registry, "function_target_inflight_per_pod", "Target in-flight requests per pod (0 in FIXED mode)", "gauge",
-    each((m, out) => {
-      if (m.controllerMode) out.push({ labels: m.labels, value: m.targetInFlightPerPod });
-    }),
+    each((m, out) => out.push({ labels: m.labels, value: m.targetInFlightPerPod })),
   );
   registerFamily(registry, "function_concurrency_controller_mode", "1 for the active concurrency-control mode, 0 for the others", "gauge",
     each((m, out) => {
-      if (!m.controllerMode) return;
       for (const mode of CONTROLLER_MODES) out.push({ labels: { ...m.labels, mode }, value: mode === m.controllerMode ? 1 : 0 });
     }),
   );

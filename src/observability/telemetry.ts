@@ -25,6 +25,8 @@ export interface TelemetryDeps {
   settings: RuntimeSettings;
   /** The engine's queues, read at scrape time (the engine may be built after this call). */
   queues: () => ReadonlyMap<string, QueueGaugeSource>;
+  /** NANOFAAS_METRICS_REFERENCE_QUANTILES (docs/observability.md). */
+  referenceQuantiles?: boolean;
   /** Extra observer (the OTLP tracer, a test probe); runs after trace normalisation. */
   observer?: EngineObserver;
 }
@@ -40,7 +42,7 @@ export interface Telemetry {
 
 export function createTelemetry(deps: TelemetryDeps): Telemetry {
   const { logger } = deps;
-  const metrics = createMetrics({ registry: deps.registry, queues: deps.queues, version: deps.version });
+  const metrics = createMetrics({ registry: deps.registry, queues: deps.queues, version: deps.version, referenceQuantiles: deps.referenceQuantiles });
   const runtimeConfig = new RuntimeConfigService({ settings: deps.settings, metrics: metrics.runtimeConfig, logger });
   const lifecycle: FunctionLifecycleListener = {
     onRegistered(fn) {

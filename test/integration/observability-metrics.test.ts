@@ -41,6 +41,10 @@ function parseExposition(text: string): Map<string, number> {
 const series = (name: string, labels: Record<string, string> = {}) =>
   Object.keys(labels).length === 0 ? name : `${name}{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(",")}}`;
 
+/** Sum of every series of `name` (the per-function sync_queue_* series add up to the global value). */
+const total = (m: Map<string, number>, name: string) =>
+  [...m].filter(([key]) => key === name || key.startsWith(`${name}{`)).reduce((sum, [, v]) => sum + v, 0);
+
 let served: Served;
 let pod: ReturnType<typeof startFakePod>;
 const invoke = (name: string, input: Instruction, headers: Record<string, string> = {}) =>
@@ -104,7 +108,8 @@ describe("metrics after driven traffic", () => {
     const busy = await scrape();
     expect(busy.get(series("function_inFlight", { function: "tiny-fn" }))).toBe(1);
     expect(busy.get(series("function_queue_depth", { function: "tiny-fn" }))).toBe(1);
-    expect(busy.get(series("sync_queue_depth"))).toBe(1);
+    expect(busy.get(series("sync_queue_depth", { function: "tiny-fn" }))).toBe(1);
+    expect(total(busy, "sync_queue_depth")).toBe(1);
     expect(busy.get(series("function_effective_concurrency", { function: "tiny-fn" }))).toBe(1);
 
     // Rate limit of 1/s in a fixed epoch-second window: stay clear of the boundary.
@@ -159,8 +164,9 @@ describe("metrics after driven traffic", () => {
     expect(tinyWait).toBeGreaterThan(0.1);
     expect(tinyWait).toBeLessThan(2);
     // Sync-lane dispatches: ok 3, err 1, retry 2 (the retry goes back to its lane), slow 1, tiny 1, cold 1, rate 1.
-    expect(m.get(series("sync_queue_wait_seconds_count"))).toBe(10);
-    expect(m.get(series("sync_queue_depth"))).toBe(0);
+    expect(total(m, "sync_queue_wait_seconds_count")).toBe(10);
+    expect(m.get(series("sync_queue_wait_seconds_count", { function: "ok-fn" }))).toBeGreaterThan(0);
+    expect(total(m, "sync_queue_depth")).toBe(0);
   });
 
   test("HTTP requests are counted by route pattern, never by raw path", async () => {
@@ -210,5 +216,25 @@ describe("metrics after driven traffic", () => {
     }
     expect(text).toContain("process_cpu_seconds_total");
     expect(text).toContain("nodejs_eventloop_lag_seconds");
+  });
+
+  test("NANOFAAS_METRICS_REFERENCE_QUANTILES=true: {quantile} series for every function; promtool's only new finding is that lint (once per quantile)", async () => {
+    const cp = testControlPlane({ NANOFAAS_METRICS_REFERENCE_QUANTILES: "true" });
+    await cp.app.request("/v1/functions", jsonRequest("POST", { name: "echo", executionMode: "LOCAL" }));
+    await cp.app.request("/v1/functions/echo:invoke", jsonRequest("POST", { input: 1 }));
+    const text = await (await cp.management.request("/actuator/prometheus")).text();
+    expect(text).toMatch(/^function_latency_ms_seconds\{function="echo",quantile="0\.99"\} [0-9.e-]+$/m);
+    expect(text).toContain('function_e2e_latency_ms_seconds{function="echo",quantile="0.5"}');
+    const proc = Bun.spawn(["promtool", "check", "metrics"], { stdin: new TextEncoder().encode(text), stdout: "pipe", stderr: "pipe" });
+    const output = `${await new Response(proc.stdout).text()}${await new Response(proc.stderr).text()}`;
+    await proc.exited;
+    const findings = output.trim().split("\n").filter(Boolean);
+    expect(findings.filter((l) => !l.includes('"quantile" label') && !l.includes("abbreviated units") && !l.includes("camelCase"))).toEqual([]);
+    const quantileLints = new Set(findings.filter((l) => l.includes('should not have "quantile" label')));
+    expect([...quantileLints].sort()).toEqual(
+      ["function_e2e_latency_ms_seconds", "function_init_duration_ms_seconds", "function_latency_ms_seconds", "function_queue_wait_ms_seconds"].map(
+        (name) => `${name} non-summary metrics should not have "quantile" label`,
+      ),
+    );
   });
 });
