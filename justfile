@@ -28,6 +28,13 @@ test *ARGS:
     bun test --timeout 30000 {{ARGS}}
     {{ if ARGS == "" { "just test-python" } else { "" } }}
 
+# tests that need system tools — promtool (Debian: prometheus), kubectl (kubernetes-client), wrk,
+# nginx-light: installs the missing ones first (apt-get; root or passwordless sudo), then runs every
+# *.tools.ts file (bun test does not pick those up by itself)
+test-tools *ARGS: bench-tools
+    scripts/ensure-tools.sh promtool=prometheus kubectl=kubernetes-client >/dev/null
+    bun test --timeout 60000 $(find . -name '*.tools.ts' -not -path './node_modules/*' | sort) {{ARGS}}
+
 # the Python runtime's own tests (standard library only)
 test-python:
     python3 -m unittest discover -s runtimes/python -t runtimes/python

@@ -3,14 +3,13 @@
  * Regenerates the TypeScript types of the API clients (`just client`) with openapi-typescript:
  *
  * - `openapi/client/schema.d.ts` from `openapi/openapi.json` (nanofaas's own document);
- * - `openapi/reference-client/schema.d.ts` from the reference's `nanofaas-openapi.yaml`, which
- *   lives in the `shared/` checkout beside the repository (`../shared`). It is committed, so tests
- *   never need `shared/` to regenerate it; without `shared/` it is skipped with a note.
+ * - `openapi/reference-client/schema.d.ts` from `test/fixtures/reference-api.json`, the facts of the
+ *   reference's `nanofaas-openapi.yaml` kept in this repository (scripts/extract-reference-api.ts),
+ *   so generating and checking it never needs anything outside the repository.
  *
  * The drift test (test/integration/client.test.ts) calls `render` and compares with the committed
  * files, so both the script and the test produce byte-identical output by construction.
  */
-import { existsSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import openapiTS, { astToString } from "openapi-typescript";
@@ -33,7 +32,7 @@ export const TARGETS: ClientTarget[] = [
   },
   {
     name: "reference",
-    source: resolve(REPO_ROOT, "../shared/reference/nanofaas-openapi.yaml"),
+    source: resolve(REPO_ROOT, "test/fixtures/reference-api.json"),
     out: resolve(REPO_ROOT, "openapi/reference-client/schema.d.ts"),
   },
 ];
@@ -56,12 +55,6 @@ export async function render(target: ClientTarget): Promise<string> {
 
 async function main(): Promise<void> {
   for (const target of TARGETS) {
-    if (!existsSync(target.source)) {
-      // Only the reference document can be absent (a clone without shared/ beside it).
-      if (target.name !== "reference") throw new Error(`missing ${target.source}`);
-      console.log(`skipped ${relative(REPO_ROOT, target.out)}: ${target.source} not found`);
-      continue;
-    }
     await Bun.write(target.out, await render(target));
     console.log(`wrote ${relative(REPO_ROOT, target.out)}`);
   }

@@ -1,6 +1,6 @@
 /**
  * Compatibility: a client generated from the reference's own API document
- * (../shared/reference/nanofaas-openapi.yaml → openapi/reference-client/schema.d.ts, committed)
+ * (its facts in test/fixtures/reference-api.json → openapi/reference-client/schema.d.ts, committed)
  * registers, invokes, enqueues and polls against a live nanofaas. This is what an existing user's
  * generated client does, so a break here is a break for them.
  */

@@ -1,11 +1,10 @@
 /**
  * Metrics end to end: real control plane served over HTTP, POOL functions pointing at a small fake
  * pod, traffic of every kind (success, error, retry, caller timeout, queue and rate rejections,
- * cold start), then the exact values on /metrics, the removal of a deleted function's series, and
- * `promtool check metrics` on the whole exposition (process metrics included).
+ * cold start), then the exact values on /metrics and the removal of a deleted function's series.
+ * `promtool check metrics` on the exposition runs in the tools tier (observability-promtool.tools.ts).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { registerProcessMetrics } from "../../src/observability/process-metrics";
 import { jsonRequest, type Served, serveControlPlane, testControlPlane } from "../support/control-plane";
 
 type Instruction = { do?: string; ms?: number; initMs?: number };
@@ -192,49 +191,5 @@ describe("metrics after driven traffic", () => {
     expect(text).not.toContain('function="gone-fn"');
     await register("gone-fn");
     expect(await value("function_dispatch_total", { function: "gone-fn" })).toBe(0);
-  });
-
-  test("promtool accepts the exposition except for the two names the reference forces on us", async () => {
-    const cp = testControlPlane();
-    registerProcessMetrics(cp.metricsRegistry);
-    await cp.app.request("/v1/functions", jsonRequest("POST", { name: "echo", executionMode: "LOCAL" }));
-    await cp.app.request("/v1/functions/echo:invoke", jsonRequest("POST", { input: 1 }));
-    await Bun.sleep(20);
-    const text = await (await cp.management.request("/actuator/prometheus")).text();
-    for (const exposition of [text, await (await served.cp.management.request("/metrics")).text()]) {
-      const proc = Bun.spawn(["promtool", "check", "metrics"], { stdin: new TextEncoder().encode(exposition), stdout: "pipe", stderr: "pipe" });
-      const output = `${await new Response(proc.stdout).text()}${await new Response(proc.stderr).text()}`;
-      await proc.exited;
-      const findings = output.trim().split("\n").filter(Boolean).sort();
-      expect(findings).toEqual([
-        "function_e2e_latency_ms_seconds metric names should not contain abbreviated units",
-        "function_inFlight metric names should be written in 'snake_case' not 'camelCase'",
-        "function_init_duration_ms_seconds metric names should not contain abbreviated units",
-        "function_latency_ms_seconds metric names should not contain abbreviated units",
-        "function_queue_wait_ms_seconds metric names should not contain abbreviated units",
-      ]);
-    }
-    expect(text).toContain("process_cpu_seconds_total");
-    expect(text).toContain("nodejs_eventloop_lag_seconds");
-  });
-
-  test("NANOFAAS_METRICS_REFERENCE_QUANTILES=true: {quantile} series for every function; promtool's only new finding is that lint (once per quantile)", async () => {
-    const cp = testControlPlane({ NANOFAAS_METRICS_REFERENCE_QUANTILES: "true" });
-    await cp.app.request("/v1/functions", jsonRequest("POST", { name: "echo", executionMode: "LOCAL" }));
-    await cp.app.request("/v1/functions/echo:invoke", jsonRequest("POST", { input: 1 }));
-    const text = await (await cp.management.request("/actuator/prometheus")).text();
-    expect(text).toMatch(/^function_latency_ms_seconds\{function="echo",quantile="0\.99"\} [0-9.e-]+$/m);
-    expect(text).toContain('function_e2e_latency_ms_seconds{function="echo",quantile="0.5"}');
-    const proc = Bun.spawn(["promtool", "check", "metrics"], { stdin: new TextEncoder().encode(text), stdout: "pipe", stderr: "pipe" });
-    const output = `${await new Response(proc.stdout).text()}${await new Response(proc.stderr).text()}`;
-    await proc.exited;
-    const findings = output.trim().split("\n").filter(Boolean);
-    expect(findings.filter((l) => !l.includes('"quantile" label') && !l.includes("abbreviated units") && !l.includes("camelCase"))).toEqual([]);
-    const quantileLints = new Set(findings.filter((l) => l.includes('should not have "quantile" label')));
-    expect([...quantileLints].sort()).toEqual(
-      ["function_e2e_latency_ms_seconds", "function_init_duration_ms_seconds", "function_latency_ms_seconds", "function_queue_wait_ms_seconds"].map(
-        (name) => `${name} non-summary metrics should not have "quantile" label`,
-      ),
-    );
   });
 });

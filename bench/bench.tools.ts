@@ -1,16 +1,14 @@
 /**
+ * Tools tier (`just test-tools`, which installs wrk and nginx-light when missing first).
  * The benchmark harness end to end in its tiny mode (1 s per target, one round, a few
  * connections): every process starts, wrk's numbers come back, ratios and SPEC checks are
  * computed. It asserts that the instrument works, never how fast anything is.
  */
 import { describe, expect, test } from "bun:test";
-import { existsSync } from "node:fs";
 import { runBench } from "./run";
 
-const hasTools = Bun.which("wrk") !== null && (Bun.which("nginx") !== null || existsSync("/usr/sbin/nginx"));
-
 describe("bench harness", () => {
-  test.skipIf(!hasTools)(
+  test(
     "runs the side-by-side HTTP phase, dispatch latency, overhead and ring buffer in tiny mode",
     async () => {
       const lines: string[] = [];
