@@ -8,6 +8,7 @@ import { Scalar } from "@scalar/hono-api-reference";
 import type { MiddlewareHandler } from "hono";
 import { getPathWithCustomVerbs, publishCustomVerbPaths } from "./api/custom-verbs";
 import { errorResponse, toNanofaasError } from "./api/errors";
+import { validationError } from "./api/validation-wording";
 import { type AllowedMethods, allowedMethodsFor } from "./api/method-not-allowed";
 import { jsonBody } from "./api/middleware/json-body";
 import { registerFunctionRoutes } from "./api/routes/functions";
@@ -36,10 +37,10 @@ export const OPENAPI_INFO = {
 export function createApp(deps: AppDeps): OpenAPIHono {
   const app = new OpenAPIHono({
     getPath: getPathWithCustomVerbs,
-    defaultHook: (result) => {
+    defaultHook: (result, c) => {
       if (result.success) return;
-      const details = result.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`);
-      return errorResponse(new NanofaasError("VALIDATION_ERROR", "Request validation failed", { details }));
+      const invocation = /\/~(invoke|enqueue)$/.test(getPathWithCustomVerbs(c.req.raw));
+      return errorResponse(validationError(result.error.issues, (result as { data?: unknown }).data, invocation));
     },
   });
 
@@ -67,15 +68,20 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   app.get("/openapi.json", (c) => c.json(document()));
   if (deps.apiDocsEnabled ?? true) app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "nanofaas API" }));
 
+  // `/` on the API port: the API reference (SPEC-platform: `/ui` once a console exists).
+  const home = (deps.apiDocsEnabled ?? true) ? "/docs" : "/openapi.json";
+  app.get("/", (c) => c.redirect(home, 302));
+
   app.notFound((c) => {
     allowed ??= allowedMethodsFor(app.routes);
     const methods = allowed(getPathWithCustomVerbs(c.req.raw));
+    // The path as the client sent it (`c.req.path` holds the internal `/~verb` form).
+    const path = new URL(c.req.url).pathname;
     if (methods.length > 0) {
-      return errorResponse(new NanofaasError("METHOD_NOT_ALLOWED", `Method ${c.req.method} is not allowed on ${c.req.path}`), {
-        Allow: methods.join(", "),
-      });
+      const message = `Method ${c.req.method} is not allowed on ${path}; use ${methods.join(" or ")}`;
+      return errorResponse(new NanofaasError("METHOD_NOT_ALLOWED", message), { Allow: methods.join(", ") });
     }
-    return errorResponse(new NanofaasError("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}`));
+    return errorResponse(new NanofaasError("NOT_FOUND", `No route for ${c.req.method} ${path}`));
   });
   app.onError((error) => errorResponse(toNanofaasError(error)));
   return app;

@@ -89,19 +89,22 @@ async function main(): Promise<void> {
   });
   registerProcessMetrics(cp.metricsRegistry);
 
-  const api = Bun.serve({
+  const api = listen("SERVER_PORT", {
     hostname: config.bindHost,
     port: config.serverPort,
     // Sync invocations may wait up to 900 s; Bun caps idleTimeout at 255 s, so invoke requests
     // switch their own timer off (below) and everything else keeps the cap.
     idleTimeout: 255,
-    maxRequestBodySize: config.maxBodyBytes + 1024,
+    // The app enforces NANOFAAS_MAX_BODY_BYTES on every body it reads (413 in the JSON envelope, by
+    // Content-Length before reading, or while streaming a chunked body; nothing beyond the limit is
+    // buffered). Bun's own cap would answer first with a bare 413, so it is set out of the way.
+    maxRequestBodySize: Number.MAX_SAFE_INTEGER,
     fetch(request, server) {
       if (request.method === "POST") server.timeout(request, 0);
       return cp.fetch(request, server);
     },
   });
-  const management = Bun.serve({ hostname: config.bindHost, port: config.managementPort, fetch: cp.management.fetch });
+  const management = listen("MANAGEMENT_SERVER_PORT", { hostname: config.bindHost, port: config.managementPort, fetch: cp.management.fetch });
   if (!isLoopbackAddress(config.bindHost)) {
     logger.warn(
       { bindHost: config.bindHost },
@@ -109,7 +112,15 @@ async function main(): Promise<void> {
     );
   }
   logger.info(
-    { version: VERSION, api: api.url.href, management: management.url.href, backend, tracing: config.otlpEndpoint !== undefined },
+    {
+      version: VERSION,
+      api: api.url.href,
+      docs: config.apiDocsEnabled ? new URL("docs", api.url).href : undefined,
+      metrics: new URL("metrics", management.url).href,
+      management: management.url.href,
+      backend,
+      tracing: config.otlpEndpoint !== undefined,
+    },
     "started",
   );
 
@@ -143,6 +154,18 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+/** Bun.serve, except that a busy port is one line naming the setting and exit 2, not a stack trace. */
+function listen<T>(setting: string, options: Bun.Serve.Options<T>): Bun.Server<T> {
+  try {
+    return Bun.serve(options);
+  } catch (error) {
+    if ((error as { code?: string }).code !== "EADDRINUSE") throw error;
+    const where = `${options.hostname ?? "0.0.0.0"}:${options.port}`;
+    process.stderr.write(`nanofaas: ${where} is already in use (${setting}); stop what listens there or set ${setting} to a free port\n`);
+    process.exit(EXIT_CONFIG);
+  }
 }
 
 /** Registers the specs in NANOFAAS_FUNCTIONS_DIR; a broken spec stops start-up like a config error. */

@@ -3,7 +3,8 @@
  * Google-style custom verbs (`/v1/functions/{name}:invoke`) share a path segment with the name, which
  * Hono's router cannot split. We rewrite them to an internal sub-path before routing and rename the
  * paths back when publishing the OpenAPI document, so clients only ever see the reference paths.
- * Only POST is rewritten: `GET /v1/functions/x:invoke` is a lookup of a function named `x:invoke`.
+ * Every method is rewritten, so `GET /v1/functions/x:invoke` reaches no route and answers 405 with
+ * `Allow: POST` (a function name cannot contain `:`, so it cannot be a lookup).
  */
 import { getPath } from "hono/utils/url";
 
@@ -11,10 +12,10 @@ import { getPath } from "hono/utils/url";
 const INTERNAL_PREFIX = "/~";
 const VERB = /^(\/v1\/(?:functions|internal\/executions)\/[^/]+)(?::|%3[aA])(invoke|enqueue|complete)$/;
 
-/** `getPath` for the Hono app: rewrites `…/{x}:verb` to `…/{x}/~verb` for POST requests. */
+/** `getPath` for the Hono app: rewrites `…/{x}:verb` to `…/{x}/~verb`. */
 export function getPathWithCustomVerbs(request: Request): string {
   const path = getPath(request);
-  if (request.method !== "POST" || !path.includes(":") && !path.includes("%3")) return path;
+  if (!path.includes(":") && !path.includes("%3")) return path;
   const match = VERB.exec(path);
   return match ? `${match[1]}${INTERNAL_PREFIX}${match[2]}` : path;
 }

@@ -22,7 +22,7 @@ describe("function registry over app.request()", () => {
     await register(app, { name: "echo", executionMode: "LOCAL", timeoutMs: 1000 });
     const res = await register(app, { name: "echo", executionMode: "LOCAL", timeoutMs: 2000 });
     expect(res.status).toBe(409);
-    expect(await res.json()).toEqual({ error: "CONFLICT", message: "Function 'echo' already exists" });
+    expect(await res.json()).toMatchObject({ error: "CONFLICT", message: expect.stringMatching(/^Function 'echo' already exists\. To replace it/) });
     expect((await (await app.request("/v1/functions/echo")).json()).timeoutMs).toBe(1000);
   });
 

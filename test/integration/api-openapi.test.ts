@@ -90,11 +90,19 @@ describe("custom verbs (:invoke, :enqueue, :complete)", () => {
     expect(res.status).toBe(200);
   });
 
-  test("GET /v1/functions/x:invoke is a lookup of a function named 'x:invoke' → 404", async () => {
+  test("another method on a verb path → 405 with Allow: POST (a name cannot contain ':')", async () => {
     const { app } = await setup();
-    const res = await app.request("/v1/functions/my-fn-2:invoke");
-    expect(res.status).toBe(404);
-    expect((await res.json()).message).toBe("Function 'my-fn-2:invoke' not found");
+    for (const [method, path] of [
+      ["GET", "/v1/functions/my-fn-2:invoke"],
+      ["PUT", "/v1/functions/my-fn-2:invoke"],
+      ["DELETE", "/v1/functions/my-fn-2:enqueue"],
+      ["GET", "/v1/internal/executions/x:complete"],
+    ] as const) {
+      const res = await app.request(path, { method });
+      expect(res.status).toBe(405);
+      expect(res.headers.get("allow")).toBe("POST");
+      expect(await res.json()).toEqual({ error: "METHOD_NOT_ALLOWED", message: `Method ${method} is not allowed on ${path}; use POST` });
+    }
   });
 
   test("names with dots or extra colons are simply unknown functions", async () => {

@@ -80,7 +80,7 @@ describe("fn", () => {
   test("a spec the server rejects exits 4 with the envelope's details", async () => {
     const result = await cli.run(["fn", "apply", "-f", writeSpec("bad.yaml", "name: bad\nexecutionMode: POOL\ntimeoutMs: 0\n")]);
     expect(result.code).toBe(4);
-    expect(result.stderr).toStartWith("nanofaas: VALIDATION_ERROR: Request validation failed\n  - timeoutMs:");
+    expect(result.stderr).toStartWith("nanofaas: VALIDATION_ERROR: timeoutMs must be at least 1\n  - timeoutMs:");
   });
 
   test("a backend failure (5xx) exits 5", async () => {

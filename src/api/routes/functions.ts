@@ -4,6 +4,7 @@
  */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
+import { NanofaasError } from "../../domain/errors";
 import { FunctionSpec } from "../../domain/function-spec";
 import { toFunctionResponse } from "../../domain/resolved-function";
 import type { FunctionService } from "../../registry/function-service";
@@ -61,11 +62,23 @@ const setReplicas = createRoute({
   responses: { 200: json(ReplicaResponse, "Scaled"), ...errors(400, 404, 413, 415, 502, 503) },
 });
 
+/** A 409 on registration says how to replace the function: the API has no update, so delete first. */
+function replaceHint(conflict: NanofaasError, name: string): NanofaasError {
+  return new NanofaasError(
+    "CONFLICT",
+    `${conflict.message}. To replace it, delete it first (DELETE /v1/functions/${name}) and register again, or run \`nanofaas fn apply -f <spec>\`, which does both`,
+    { details: conflict.details },
+  );
+}
+
 export function registerFunctionRoutes(app: OpenAPIHono, functions: FunctionService): void {
   app.openapi(listFunctions, (c) => c.json(functions.list().map(toFunctionResponse) as never, 200));
 
   app.openapi(registerFunction, async (c) => {
-    const fn = await functions.register(c.req.valid("json"));
+    const spec = c.req.valid("json");
+    const fn = await functions.register(spec).catch((error: unknown) => {
+      throw error instanceof NanofaasError && error.code === "CONFLICT" ? replaceHint(error, spec.name) : error;
+    });
     return c.json(toFunctionResponse(fn) as never, 201);
   });
 
