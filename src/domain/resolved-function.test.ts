@@ -76,7 +76,6 @@ describe("resolveFunction", () => {
 
   test.each([
     [{ scalingConfig: { maxReplicas: 0 } }, "maxReplicas must be >= 1"],
-    [{ scalingConfig: { minReplicas: -1 } }, "minReplicas must be >= 0"],
     [{ scalingConfig: { minReplicas: 5, maxReplicas: 2 } }, "minReplicas must be <= maxReplicas"],
     [{ scalingConfig: { metrics: [{ type: "cpu", target: "80" }] } }, "Unsupported INTERNAL scaling metric: cpu"],
     [{ executionMode: "POOL" }, "endpointUrl: is required when executionMode is POOL"],
@@ -119,6 +118,7 @@ describe("FunctionSpec validation (SPEC §1.8)", () => {
   test.each([
     [{ timeoutMs: 0 }], [{ timeoutMs: 900_001 }], [{ concurrency: 0 }], [{ concurrency: 10_001 }],
     [{ queueSize: 0 }], [{ queueSize: 1_000_001 }], [{ maxRetries: -1 }], [{ executionMode: "deployment" }],
+    [{ scalingConfig: { minReplicas: -1 } }],
     [{ endpointUrl: "not a url" }],
   ])("%p is invalid", (extra) => {
     expect(FunctionSpec.safeParse({ name: "e", ...extra }).success).toBe(false);
