@@ -50,7 +50,6 @@ export class AttemptRunner {
     record.slotOwner = queue;
     record.dispatchedAttempt = attempt;
     record.markRunning(now);
-    queue.throughput.record(now);
     this.deps.observer.onDispatched?.(record);
     this.deps.observer.onSlotsChanged?.(queue.name, queue.inFlight);
     const mode = queue.fn.effectiveExecutionMode;
@@ -87,6 +86,11 @@ export class AttemptRunner {
     const queue = record.slotOwner;
     if (!queue) return;
     queue.inFlight--;
+    // The attempt's duration feeds the estimated wait (admission.ts); startedAt is this attempt's.
+    if (record.startedAt !== null) {
+      const now = this.deps.now();
+      queue.serviceTimes.record(now, now - record.startedAt);
+    }
     this.deps.observer.onSlotsChanged?.(queue.name, queue.inFlight);
     this.deps.wake(queue);
   }

@@ -96,23 +96,30 @@ describe("sync invoke", () => {
   });
 
   test("estimated wait above the limit → 429 est_wait", async () => {
-    const { engine, dispatcher, register } = setup({ syncQueueMaxEstimatedWaitMs: 100 });
+    let time = 0;
+    const { engine, dispatcher, register } = setup({ syncQueueMaxEstimatedWaitMs: 100 }, undefined, { now: () => time });
     register({ name: "f", concurrency: 1 });
-    // Build a dispatch history: 20 quick completions → a known rate.
+    // History: 20 attempts of 10 ms each → the estimate is 10 ms per item ahead (one slot).
     for (let i = 0; i < 20; i++) {
       const p = engine.invoke("f", { input: i }, {});
       await settle();
+      time += 10;
       dispatcher.succeed(dispatcher.pending[0]);
       await p;
     }
     background(engine.invoke("f", { input: "busy" }, {}));
     await settle();
-    // ~200 dispatches/s of history: the estimate passes 100 ms once ~20 calls wait in the lane.
-    const calls = Array.from({ length: 40 }, (_, i) => engine.invoke("f", { input: i }, { timeoutMs: 50 }));
-    const results = await Promise.allSettled(calls);
-    const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult | undefined;
-    expect(rejected?.reason).toMatchObject({ code: "QUEUE_FULL", rejectReason: "est_wait" });
-    expect(results.filter((r) => r.status === "fulfilled").length).toBeGreaterThan(5);
+    // Ahead of the n-th queued call: n-1 queued + the busy slot → n × 10 ms; over 100 ms from n = 11.
+    // (Admission is decided synchronously; the admitted calls stay queued on the frozen clock.)
+    const rejections: unknown[] = Array(15).fill(undefined);
+    for (let i = 0; i < 15; i++) {
+      engine.invoke("f", { input: i }, {}).catch((e) => {
+        rejections[i] = e;
+      });
+    }
+    await settle();
+    expect(rejections.findIndex((r) => r !== undefined)).toBe(10);
+    expect(rejections[10]).toMatchObject({ code: "QUEUE_FULL", rejectReason: "est_wait" });
   });
 
   test("no history → admitted while the lane is not full (never an infinite estimate)", async () => {

@@ -3,12 +3,13 @@ import { FunctionSpec } from "../domain/function-spec";
 import { resolveFunction } from "../domain/resolved-function";
 import { FunctionQueue, MIN_THROUGHPUT_SAMPLES } from "./function-queue";
 
-const fn = resolveFunction(FunctionSpec.parse({ name: "f", executionMode: "LOCAL" }), { timeoutMs: 30_000, concurrency: 4, queueSize: 100, maxRetries: 3 });
+const fn = (concurrency = 4) =>
+  resolveFunction(FunctionSpec.parse({ name: "f", executionMode: "LOCAL", concurrency }), { timeoutMs: 30_000, concurrency: 4, queueSize: 100, maxRetries: 3 });
 
-/** A queue with `samples` one-second completions recorded at t = 0..samples-1 s. */
-function withHistory(samples: number, minSamples?: number): FunctionQueue {
-  const queue = new FunctionQueue(fn, 30_000, minSamples);
-  for (let i = 0; i < samples; i++) queue.throughput.record(i * 1000);
+/** A queue with `samples` attempts of `durationMs` finished at t = 0, 1, 2 … s. */
+function withHistory(samples: number, minSamples?: number, durationMs = 100, concurrency = 4): FunctionQueue {
+  const queue = new FunctionQueue(fn(concurrency), 30_000, minSamples);
+  for (let i = 0; i < samples; i++) queue.serviceTimes.record(i * 1000, durationMs);
   return queue;
 }
 
@@ -22,5 +23,21 @@ describe("estimatedWaitMs history threshold (SYNC_QUEUE_PER_FUNCTION_MIN_SAMPLES
     expect(withHistory(2, 3).estimatedWaitMs(5, 2000)).toBe(0);
     expect(withHistory(3, 3).estimatedWaitMs(5, 2000)).toBeGreaterThan(0);
     expect(withHistory(20, 50).estimatedWaitMs(5, 20_000)).toBe(0);
+  });
+});
+
+describe("estimatedWaitMs from service time (issue 15.8)", () => {
+  test("items ahead × mean attempt duration ÷ slots", () => {
+    expect(withHistory(20, 10, 100, 4).estimatedWaitMs(8, 20_000)).toBeCloseTo(200, 9);
+    expect(withHistory(20, 10, 100, 1).estimatedWaitMs(8, 20_000)).toBeCloseTo(800, 9);
+  });
+
+  test("does not depend on how often the function is called (demand), only on how fast it answers", () => {
+    const sparse = new FunctionQueue(fn(), 30_000);
+    const dense = new FunctionQueue(fn(), 30_000);
+    for (let i = 0; i < 15; i++) sparse.serviceTimes.record(i * 2000, 20); // one call every 2 s
+    for (let i = 0; i < 1500; i++) dense.serviceTimes.record(i * 20, 20); // 50 calls a second
+    expect(sparse.estimatedWaitMs(8, 30_000)).toBeCloseTo(dense.estimatedWaitMs(8, 30_000), 9);
+    expect(sparse.estimatedWaitMs(8, 30_000)).toBeCloseTo(40, 9);
   });
 });

@@ -2,14 +2,14 @@
  * @module
  * Per-function queueing state (SPEC §1.3): a sync lane and an async lane, each a preallocated ring
  * buffer of capacity `queueSize`, the in-flight slot counter shared by both lanes and by retries,
- * and the recent dispatch rate used for estimated-wait admission.
+ * and the recent attempt durations used for estimated-wait admission.
  */
 import type { ResolvedFunction } from "../domain/resolved-function";
 import type { ExecutionRecord, Lane } from "../execution/execution-record";
-import { RateWindow } from "./rate-window";
 import { RingBuffer } from "./ring-buffer";
+import { ServiceTimeWindow } from "./service-time-window";
 
-/** Dispatches in the throughput window needed before the wait estimate is trusted (default). */
+/** Finished attempts in the window needed before the wait estimate is trusted (default). */
 export const MIN_THROUGHPUT_SAMPLES = 10;
 
 /** When both lanes have work, take this many sync items per async item: sync first, async never starved. */
@@ -18,7 +18,7 @@ export const SYNC_PICKS_PER_ASYNC = 3;
 export class FunctionQueue {
   readonly sync: RingBuffer<ExecutionRecord>;
   readonly async: RingBuffer<ExecutionRecord>;
-  readonly throughput: RateWindow;
+  readonly serviceTimes: ServiceTimeWindow;
   inFlight = 0;
   /** Effective concurrency: `concurrency`, possibly lowered by the autoscaler. */
   limit: number;
@@ -33,7 +33,7 @@ export class FunctionQueue {
     this.sync = new RingBuffer(fn.queueSize);
     this.async = new RingBuffer(fn.queueSize);
     this.limit = fn.concurrency;
-    this.throughput = new RateWindow(throughputWindowMs);
+    this.serviceTimes = new ServiceTimeWindow(throughputWindowMs);
   }
 
   get name(): string {
@@ -73,12 +73,13 @@ export class FunctionQueue {
   }
 
   /**
-   * Estimated wait in ms for a new item behind `depth` others. 0 without enough history (fewer than
-   * `minThroughputSamples` dispatches in the window): then only the lane capacity limits admission.
+   * Estimated wait in ms for a new item behind `depth` others: `limit` slots each finish an attempt
+   * every mean service time, so `depth` items ahead take depth × mean ÷ limit. 0 without enough
+   * history (fewer than `minThroughputSamples` attempts finished in the window): then only the lane
+   * capacity limits admission. See service-time-window.ts for why not the dispatch rate.
    */
   estimatedWaitMs(depth: number, now: number): number {
-    if (depth === 0 || this.throughput.countInWindow(now) < this.minThroughputSamples) return 0;
-    const rate = this.throughput.perSecond(now);
-    return rate > 0 ? (depth / rate) * 1000 : 0;
+    if (depth === 0 || this.serviceTimes.count(now) < this.minThroughputSamples) return 0;
+    return (depth * this.serviceTimes.meanMs(now)) / Math.max(1, this.limit);
   }
 }
