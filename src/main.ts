@@ -134,6 +134,7 @@ async function main(): Promise<void> {
     engine: cp.engine,
     health: cp.health,
     graceMs: config.shutdownGraceMs,
+    drainDelayMs: config.shutdownDrainDelayMs,
     logger,
     closers: [
       { name: "deployer", close: () => deployer?.close() },

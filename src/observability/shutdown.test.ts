@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { HealthState } from "./health";
 import { createLogger } from "./logger";
-import { createShutdown, type Drainable } from "./shutdown";
+import { createShutdown, type Drainable, SIGNAL_DEBOUNCE_MS, type ShutdownDeps } from "./shutdown";
 
 /** An engine with `pending` executions that finish when the test says so. */
 function fakeEngine(pending: number) {
@@ -26,7 +26,7 @@ function fakeEngine(pending: number) {
   return { engine, events };
 }
 
-function setup(pending: number, graceMs: number) {
+function setup(pending: number, graceMs: number, over: Partial<ShutdownDeps> = {}) {
   const { engine, events } = fakeEngine(pending);
   const health = new HealthState();
   health.phase = "ready";
@@ -39,6 +39,7 @@ function setup(pending: number, graceMs: number) {
     graceMs,
     logger,
     pollMs: 5,
+    ...over,
     closers: [
       { name: "broken", close: () => Promise.reject(new Error("nope")) },
       { name: "deployer", close: () => void closed.push("deployer") },
@@ -73,13 +74,53 @@ describe("shutdown drain", () => {
   });
 
   test("a second signal ends the grace at once and returns the same drain", async () => {
-    const { shutdown } = setup(1, 10_000);
+    let clock = 1_000_000;
+    const { shutdown } = setup(1, 10_000, { now: () => clock });
     const first = shutdown.begin("SIGTERM");
     await Bun.sleep(10);
+    clock += SIGNAL_DEBOUNCE_MS;
     const started = Date.now();
     const second = shutdown.begin("SIGINT");
     expect(second).toBe(first);
     expect(await second).toMatchObject({ failed: 1 });
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  test("a signal repeated at once (SIGINT, then SIGTERM from npm → just) does not cut the drain short", async () => {
+    let clock = 1_000_000;
+    const { engine, shutdown, lines } = setup(1, 10_000, { now: () => clock });
+    const done = shutdown.begin("SIGINT");
+    clock += 50;
+    expect(shutdown.begin("SIGTERM")).toBe(done);
+    await Bun.sleep(50);
+    engine.pending = 0;
+    expect(await done).toMatchObject({ drained: 1, failed: 0 });
+    expect(lines.map((l) => l.msg)).toContain("signal repeated at once (a wrapper forwarding it): still draining");
+  });
+
+  test("drain delay: readiness 503 at once, admission continues for the delay, then the drain", async () => {
+    const { engine, events, health, shutdown } = setup(0, 10_000, { drainDelayMs: 120 });
+    const started = Date.now();
+    const done = shutdown.begin("SIGTERM");
+    expect(health.ready).toBe(false);
+    expect(engine.admitting).toBe(true);
+    await Bun.sleep(60);
+    expect(engine.admitting).toBe(true);
+    await done;
+    expect(engine.admitting).toBe(false);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(115);
+    expect(events).toEqual(["stopAdmitting"]);
+  });
+
+  test("a second signal during the drain delay ends it at once", async () => {
+    let clock = 1_000_000;
+    const { engine, shutdown } = setup(0, 10_000, { drainDelayMs: 60_000, now: () => clock });
+    const done = shutdown.begin("SIGTERM");
+    clock += SIGNAL_DEBOUNCE_MS;
+    const started = Date.now();
+    shutdown.begin("SIGTERM");
+    await done;
+    expect(engine.admitting).toBe(false);
     expect(Date.now() - started).toBeLessThan(1000);
   });
 

@@ -1,12 +1,15 @@
 /**
  * @module
- * The drain sequence on SIGTERM/SIGINT (SPEC §4). Order matters:
+ * The drain sequence on SIGTERM/SIGINT (SPEC §4, issue 13.11). Order matters:
  *   1. readiness goes 503, so load balancers stop sending work;
- *   2. the engine stops admitting (new invocations get 503 SHUTTING_DOWN in the envelope) while
+ *   2. for `drainDelayMs` (NANOFAAS_SHUTDOWN_DRAIN_DELAY_MS) work is still admitted: Kubernetes
+ *      removes a terminating pod from its Service asynchronously, so requests keep arriving for
+ *      a few seconds and would otherwise get 503 during every rolling update;
+ *   3. the engine stops admitting (new invocations get 503 SHUTTING_DOWN in the envelope) while
  *      callbacks and queued/running executions carry on — the API listener stays up for them;
- *   3. wait until every execution is terminal, or the grace period ends (a second signal ends it
+ *   4. wait until every execution is terminal, or the grace period ends (a second signal ends it
  *      at once), then fail what is left with code SHUTDOWN so every waiting caller gets an answer;
- *   4. run the closers (deployer, span exporter), mark the process stopped.
+ *   5. run the closers (deployer, span exporter), mark the process stopped.
  * main.ts then stops the listeners — letting in-flight responses finish — and exits 0.
  */
 import type { HealthState } from "./health";
@@ -23,6 +26,8 @@ export interface ShutdownDeps {
   engine: Drainable;
   health: HealthState;
   graceMs: number;
+  /** Admission continues this long after the first signal, with readiness already 503. */
+  drainDelayMs?: number;
   logger: Logger;
   /** Run after the drain, in order; failures are logged and do not stop the shutdown. */
   closers?: { name: string; close: () => Promise<void> | void }[];
@@ -43,6 +48,13 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 export const SHUTDOWN_ERROR_CODE = "SHUTDOWN";
 
+/**
+ * Signals within this long of the first are the same request: one Ctrl-C on `npm start` reaches
+ * the control plane as SIGINT (from the terminal) and then SIGTERM (forwarded by the npm → just
+ * wrappers), and must drain, not skip the drain. A signal after it ends the drain at once.
+ */
+export const SIGNAL_DEBOUNCE_MS = 1000;
+
 export interface Shutdown {
   /** Starts the drain (idempotent: later calls return the same promise and cut the grace short). */
   begin(signal: string): Promise<ShutdownReport>;
@@ -62,15 +74,20 @@ export function createShutdown(deps: ShutdownDeps): Shutdown {
     const { engine, health, logger, graceMs } = deps;
     const start = now();
     health.phase = "draining";
-    engine.stopAdmitting();
-    const pendingAtStart = engine.pendingCount();
-    logger.info({ signal, pending: pendingAtStart, graceMs }, "draining");
-
-    const deadline = start + graceMs;
     let hurriedNow = false;
     void hurried.then(() => {
       hurriedNow = true;
     });
+    const delayMs = deps.drainDelayMs ?? 0;
+    if (delayMs > 0) {
+      logger.info({ signal, drainDelayMs: delayMs }, "draining: readiness is 503; still admitting while endpoints update");
+      await Promise.race([sleep(delayMs), hurried]);
+    }
+    engine.stopAdmitting();
+    const pendingAtStart = engine.pendingCount();
+    logger.info({ signal, pending: pendingAtStart, graceMs }, "draining");
+
+    const deadline = now() + graceMs;
     while (engine.pendingCount() > 0 && now() < deadline && !hurriedNow) {
       await Promise.race([sleep(Math.min(pollMs, Math.max(0, deadline - now()))), hurried]);
     }
@@ -91,13 +108,19 @@ export function createShutdown(deps: ShutdownDeps): Shutdown {
     return report;
   }
 
+  let firstSignalAt = 0;
   return {
     begin(signal) {
       if (running) {
+        if (now() - firstSignalAt < SIGNAL_DEBOUNCE_MS) {
+          deps.logger.info({ signal }, "signal repeated at once (a wrapper forwarding it): still draining");
+          return running;
+        }
         deps.logger.info({ signal }, "second signal: ending the drain now");
         hurry();
         return running;
       }
+      firstSignalAt = now();
       running = drain(signal);
       return running;
     },

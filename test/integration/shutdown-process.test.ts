@@ -170,4 +170,41 @@ describe("shutdown of the real process", () => {
     for (const id of enqueued) expect(failed.get(id)).toMatchObject({ code: "SHUTDOWN" });
     expect(cp.lines.find((l) => l.msg === "stopped")).toMatchObject({ failed: 6 });
   }, 20_000);
+
+  test("one Ctrl-C through npm → just (SIGINT, then SIGTERM 50 ms later) drains: running work finishes, exit 0", async () => {
+    const pod = startSlowPod();
+    const cp = await startControlPlane({ NANOFAAS_SHUTDOWN_GRACE_MS: "15000" });
+    cleanup.push(() => cp.child.kill("SIGKILL"), () => pod.server.stop(true));
+    const { callers } = await fill(cp.api, pod.url, 2, 2, 600);
+    await until(() => pod.state.received >= 2, "the first dispatches");
+    cp.child.kill("SIGINT");
+    await Bun.sleep(50);
+    cp.child.kill("SIGTERM");
+    const answers = await Promise.all(callers);
+    expect(answers.map((a) => [a.status, a.body.status])).toEqual(Array(2).fill([200, "success"]));
+    expect(await cp.exited()).toBe(0);
+    expect(cp.lines.find((l) => l.msg === "stopped")).toMatchObject({ failed: 0 });
+    expect(pod.state.answered).toBe(4);
+  }, 20_000);
+
+  test("drain delay: readiness 503 at once, invocations still admitted for the delay, then 503 SHUTTING_DOWN", async () => {
+    const pod = startSlowPod();
+    const cp = await startControlPlane({ NANOFAAS_SHUTDOWN_DRAIN_DELAY_MS: "1500" });
+    cleanup.push(() => cp.child.kill("SIGKILL"), () => pod.server.stop(true));
+    await fill(cp.api, pod.url, 0, 0, 1);
+    const signalledAt = performance.now();
+    cp.child.kill("SIGTERM");
+    await until(() => cp.lines.find((l) => l.msg.startsWith("draining: readiness is 503")), "the drain-delay line");
+    expect((await fetch(`${cp.management}/readyz`)).status).toBe(503);
+    const during = await fetch(`${cp.api}/v1/functions/slow:invoke`, jsonRequest("POST", { input: { ms: 1 } }));
+    expect(performance.now() - signalledAt).toBeLessThan(1500);
+    expect(during.status).toBe(200);
+    expect((await during.json()).status).toBe("success");
+    await until(() => cp.lines.find((l) => l.msg === "draining"), "the end of the delay", 5000);
+    const after = await fetch(`${cp.api}/v1/functions/slow:invoke`, jsonRequest("POST", { input: { ms: 1 } })).catch(() => undefined);
+    // Either refused in the envelope, or the listener is already closed: never admitted.
+    if (after) expect(after.status).toBe(503);
+    expect(performance.now() - signalledAt).toBeGreaterThanOrEqual(1400);
+    expect(await cp.exited()).toBe(0);
+  }, 20_000);
 });

@@ -24,6 +24,7 @@ describe("loadConfig", () => {
       timeoutMs: 30_000,
       readyTimeoutMs: 10_000,
       killGraceMs: 2_000,
+      drainDelayMs: 0,
       maxInflight: 0,
       maxOutputBytes: 6 * 1024 * 1024,
       inputFile: undefined,

@@ -29,6 +29,8 @@ export interface Config {
   timeoutMs: number;
   readyTimeoutMs: number;
   killGraceMs: number;
+  /** Warm: after a signal, keep admitting this long while `/health` answers 503 (endpoint propagation). */
+  drainDelayMs: number;
   /** 0 = unlimited. */
   maxInflight: number;
   maxOutputBytes: number;
@@ -98,6 +100,7 @@ export function loadConfig(env: Env): Config {
     timeoutMs: int("TIMEOUT_MS", 30_000, 1, MAX_TIMER_MS),
     readyTimeoutMs: int("READY_TIMEOUT_MS", 10_000, 1, MAX_TIMER_MS),
     killGraceMs: int("KILL_GRACE_MS", 2_000, 0, MAX_TIMER_MS),
+    drainDelayMs: int("DRAIN_DELAY_MS", 0, 0, MAX_TIMER_MS),
     maxInflight: int("MAX_INFLIGHT", 0, 0, 1_000_000),
     maxOutputBytes: int("MAX_OUTPUT_BYTES", DEFAULT_MAX_OUTPUT_BYTES, 1, 2 ** 31),
     inputFile: read("INPUT_FILE"),

@@ -29,8 +29,10 @@ export interface WarmApp {
   health(): Response;
   metrics(): Response;
   notFound(req: Request): Response;
-  /** Stop admitting: `/health` and `/invoke` answer 503 from now on. */
+  /** `/health` answers 503 ("draining") from now on; `/invoke` still admits until `stopAdmitting`. */
   startDrain(): void;
+  /** New `/invoke` calls answer 503 from now on. */
+  stopAdmitting(): void;
 }
 
 const JSON_TYPE = "application/json";
@@ -38,6 +40,7 @@ const JSON_TYPE = "application/json";
 export function createWarmApp(deps: WarmAppDeps): WarmApp {
   const { config, runner, limiter, metrics, log } = deps;
   let draining = false;
+  let refusing = false;
 
   const run = async (req: Request): Promise<{ response: Response; settled?: Promise<void> }> => {
     let body: Uint8Array<ArrayBuffer>;
@@ -61,7 +64,7 @@ export function createWarmApp(deps: WarmAppDeps): WarmApp {
 
   return {
     async invoke(req) {
-      if (draining) {
+      if (refusing) {
         metrics.rejected("draining");
         return errorResponse(podError(PodErrorCode.unavailable, "The watchdog is shutting down"));
       }
@@ -103,6 +106,10 @@ export function createWarmApp(deps: WarmAppDeps): WarmApp {
     },
     startDrain() {
       draining = true;
+    },
+    stopAdmitting() {
+      draining = true;
+      refusing = true;
     },
   };
 }

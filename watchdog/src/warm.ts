@@ -2,8 +2,9 @@
  * @module
  * Warm mode lifecycle: listen, start the runner, serve until a signal, then drain:
  *
- * 1. Stop admitting: `/health` and new `/invoke` calls answer 503 so the endpoint is taken out of
- *    rotation and the control plane retries elsewhere.
+ * 1. `/health` answers 503 so the endpoint is taken out of rotation; for DRAIN_DELAY_MS (default 0)
+ *    new `/invoke` calls are still served, because endpoint removal reaches callers late (Knative
+ *    and of-watchdog do the same); then new calls answer 503 and the control plane retries elsewhere.
  * 2. Wait for in-flight invocations, bounded by TIMEOUT_MS + KILL_GRACE_MS + 1 s (each invocation
  *    is bounded by that already, so the bound only matters if something is wrong). A second signal
  *    cuts this short: running children are killed at once.
@@ -137,6 +138,11 @@ async function startRunner(runner: Runner, stopRequested: Promise<unknown>): Pro
 async function drain(deps: WarmDeps, pod: Pod, signal: ShutdownSignal): Promise<void> {
   const { config, log, stop } = deps;
   pod.app.startDrain();
+  if (config.drainDelayMs > 0) {
+    log.info("draining: /health is 503; still admitting while endpoints update", { signal, drainDelayMs: config.drainDelayMs });
+    await settleWithin(aborted(stop.signal), config.drainDelayMs);
+  }
+  pod.app.stopAdmitting();
   log.info("draining", { signal, inflight: pod.limiter.inflight });
   const bound = config.timeoutMs + config.killGraceMs + DRAIN_MARGIN_MS;
   const drained = await settleWithin(Promise.race([pod.limiter.idle(), aborted(stop.signal)]), bound);

@@ -42,6 +42,21 @@ describe("warm drain", () => {
     expect(isGone(w.pid)).toBe(true);
   });
 
+  test("DRAIN_DELAY_MS: /health is 503 at once, new work is still served for the delay, then refused", async () => {
+    const w = await startWarm({ EXECUTION_MODE: "STDIO", WATCHDOG_CMD: PY_HANDLER, DRAIN_DELAY_MS: "1200" });
+    await w.waitHealthy();
+    const signalled = performance.now();
+    w.signal("SIGTERM");
+    await w.waitFor((l) => l.msg === "draining: /health is 503; still admitting while endpoints update");
+    expect((await fetch(`${w.url}/health`)).status).toBe(503);
+    const during = await w.invoke({ scenario: "echo" });
+    expect(performance.now() - signalled).toBeLessThan(1200);
+    expect(during.status).toBe(200);
+    await w.waitFor((l) => l.msg === "draining");
+    expect(performance.now() - signalled).toBeGreaterThanOrEqual(1150);
+    expect(await w.exited).toBe(0);
+  });
+
   test("a second signal stops at once: the running invocation is aborted, its processes killed, exit 1", async () => {
     const pidfile = join(await tempDir(), "pids");
     const w = await startWarm({ EXECUTION_MODE: "STDIO", WATCHDOG_CMD: PY_HANDLER });
