@@ -125,7 +125,8 @@ async function main(): Promise<void> {
   );
 
   await deployer?.synced;
-  if (config.functionsDir) await registerFunctionsFromDisk(cp, config.functionsDir, logger);
+  // The process backend runs each spec's program on this host: skip those it cannot find.
+  if (config.functionsDir) await registerFunctionsFromDisk(cp, config.functionsDir, logger, backend === "process");
   cp.health.phase = "ready";
   const janitor = setInterval(() => cp.engine.sweep(), janitorIntervalMs(config));
   const scaling = autoscaler && setInterval(() => void autoscaler.tick(cp.engine), config.scalingPollIntervalMs);
@@ -170,11 +171,11 @@ function listen<T>(setting: string, options: Bun.Serve.Options<T>): Bun.Server<T
 }
 
 /** Registers the specs in NANOFAAS_FUNCTIONS_DIR; a broken spec stops start-up like a config error. */
-async function registerFunctionsFromDisk(cp: ControlPlane, path: string, logger: Logger): Promise<void> {
+async function registerFunctionsFromDisk(cp: ControlPlane, path: string, logger: Logger, hostPrograms: boolean): Promise<void> {
   try {
     // Loaded only when a functions directory is configured: the YAML parser costs start-up time.
     const { registerDeclarativeFunctions } = await import("./registry/declarative-functions");
-    await registerDeclarativeFunctions(cp.functions, path, (message) => logger.info({ path }, message));
+    await registerDeclarativeFunctions(cp.functions, path, (message) => logger.info({ path }, message), { hostPrograms });
   } catch (error) {
     process.stderr.write(`nanofaas: ${(error as Error).message}\n`);
     await cp.deployer?.close();

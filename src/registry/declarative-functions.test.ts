@@ -124,7 +124,7 @@ describe("registerDeclarativeFunctions", () => {
     const functions = service();
     const log: string[] = [];
     const result = await registerDeclarativeFunctions(functions, dir, (line) => log.push(line.replaceAll(`${dir}/`, "")));
-    expect(result).toEqual({ registered: ["first", "second"], existing: [] });
+    expect(result).toEqual({ registered: ["first", "second"], existing: [], skipped: [] });
     expect(functions.list().map((fn) => fn.name).sort()).toEqual(["first", "second"]);
     expect(log).toEqual([
       "registered function 'first' from 1-first.yaml: POOL, http://127.0.0.1:9/invoke",
@@ -139,7 +139,7 @@ describe("registerDeclarativeFunctions", () => {
     await functions.register({ name: "kept", executionMode: "LOCAL", timeoutMs: 1 });
     const log: string[] = [];
     const result = await registerDeclarativeFunctions(functions, dir, (line) => log.push(line.replaceAll(`${dir}/`, "")));
-    expect(result).toEqual({ registered: ["added"], existing: ["kept"] });
+    expect(result).toEqual({ registered: ["added"], existing: ["kept"], skipped: [] });
     expect(functions.get("kept")?.timeoutMs).toBe(1);
     expect(log[0]).toBe("function 'kept' from a.yaml already exists; left as it is");
   });
@@ -155,9 +155,22 @@ describe("registerDeclarativeFunctions", () => {
     expect(functions.list()).toEqual([]);
   });
 
+  test("hostPrograms: functions whose program is not on PATH are skipped, one line per program; the rest register", async () => {
+    const program = "nanofaas-test-no-such-program";
+    await write("a.yaml", `name: py-a\nexecutionMode: DEPLOYMENT\ncommand: ["${program}", "a.py"]\n`);
+    await write("b.yaml", `name: py-b\nexecutionMode: DEPLOYMENT\nruntimeCommand: "${program} b.py"\n`);
+    await write("c.yaml", "name: local\nexecutionMode: LOCAL\n");
+    const functions = service();
+    const log: string[] = [];
+    const result = await registerDeclarativeFunctions(functions, dir, (line) => log.push(line.replaceAll(`${dir}/`, "")), { hostPrograms: true });
+    expect(result).toEqual({ registered: ["local"], existing: [], skipped: ["py-a", "py-b"] });
+    expect(log.filter((l) => l.startsWith("skipped"))).toEqual([`skipped 'py-a', 'py-b': '${program}' is not on PATH (install it and restart to run them)`]);
+    expect(functions.list().map((f) => f.name)).toEqual(["local"]);
+  });
+
   test("an empty directory is reported, not an error", async () => {
     const log: string[] = [];
-    expect(await registerDeclarativeFunctions(service(), dir, (line) => log.push(line))).toEqual({ registered: [], existing: [] });
+    expect(await registerDeclarativeFunctions(service(), dir, (line) => log.push(line))).toEqual({ registered: [], existing: [], skipped: [] });
     expect(log).toEqual([`no function specs found in ${dir}`]);
   });
 });

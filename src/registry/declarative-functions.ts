@@ -142,22 +142,47 @@ export interface DeclarativeRegistration {
   registered: string[];
   /** Already registered (409): left untouched. */
   existing: string[];
+  /** Could not be registered because their program is not on this machine's PATH (e.g. python3). */
+  skipped: string[];
+}
+
+/** The bare program name a spec runs (`python3`), if it names one; paths are not looked up. */
+function programOf(spec: FunctionSpec): string | undefined {
+  const program = spec.command?.[0] ?? spec.runtimeCommand?.trim().split(/\s+/)[0];
+  return program && !program.includes("/") ? program : undefined;
+}
+
+export interface DeclarativeOptions {
+  /**
+   * The backend runs a spec's program on this host (the process backend): a spec whose program is
+   * not on PATH is skipped instead of registered (it could never run), one log line per program.
+   */
+  hostPrograms?: boolean;
 }
 
 /**
  * Registers every spec under `path` in file-name order, logging each. A function that already
- * exists (CONFLICT) is kept as it is; any other failure stops start-up with an error naming the
- * file and the function.
+ * exists (CONFLICT) is kept as it is; with `hostPrograms`, one whose program is missing here (the
+ * Python examples without python3) is skipped so the rest still start. Any other failure stops
+ * start-up with an error naming the file and the function.
  */
 export async function registerDeclarativeFunctions(
   functions: FunctionService,
   path: string,
   log: (msg: string) => void,
+  options: DeclarativeOptions = {},
 ): Promise<DeclarativeRegistration> {
   const declared = await loadFunctionSpecs(path);
   if (declared.length === 0) log(`no function specs found in ${path}`);
-  const result: DeclarativeRegistration = { registered: [], existing: [] };
+  const result: DeclarativeRegistration = { registered: [], existing: [], skipped: [] };
+  const missingPrograms = new Map<string, string[]>();
   for (const { file, spec } of declared) {
+    const program = options.hostPrograms ? programOf(spec) : undefined;
+    if (program && Bun.which(program) === null) {
+      result.skipped.push(spec.name);
+      missingPrograms.set(program, [...(missingPrograms.get(program) ?? []), spec.name]);
+      continue;
+    }
     try {
       // "declared": an operator wrote this spec, so the process backend may run its command.
       const fn = await functions.register(spec, "declared");
@@ -172,6 +197,9 @@ export async function registerDeclarativeFunctions(
       const details = error instanceof NanofaasError && error.details?.length ? ` (${error.details.join("; ")})` : "";
       throw new Error(`could not register function '${spec.name}' from ${file}: ${(error as Error).message}${details}`, { cause: error });
     }
+  }
+  for (const [program, names] of missingPrograms) {
+    log(`skipped ${names.map((n) => `'${n}'`).join(", ")}: '${program}' is not on PATH (install it and restart to run them)`);
   }
   return result;
 }

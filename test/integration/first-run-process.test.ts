@@ -1,10 +1,15 @@
 /**
  * What a person sees of the real process (`bun src/main.ts`, as `npm start` runs it): the start-up
  * line names the URLs to open, `/` leads to the API reference, every 413 is the JSON envelope (Bun's
- * own body cap would answer first with a bare 413), and a busy port is one line naming the setting.
+ * own body cap would answer first with a bare 413), a busy port is one line naming the setting, and
+ * a machine without python3 still starts `npm start`'s examples that it can run.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { type ControlPlaneProcess, spawnControlPlane, startControlPlane } from "../support/control-plane-process";
+import { until } from "../support/until";
 
 const MiB = 1024 * 1024;
 
@@ -76,4 +81,33 @@ describe("a busy port", () => {
       }
     });
   }
+});
+
+describe("npm start's examples on a machine without python3", () => {
+  test("the control plane starts, says once that the Python functions were skipped, and serves the others", async () => {
+    // A PATH with bun and sh only: no python3 anywhere on it.
+    const bin = mkdtempSync(join(tmpdir(), "nanofaas-nopython-"));
+    symlinkSync(process.execPath, join(bin, "bun"));
+    symlinkSync("/bin/sh", join(bin, "sh"));
+    const cp = await startControlPlane({ PATH: bin, NANOFAAS_DEPLOYMENT_BACKEND: "process", NANOFAAS_FUNCTIONS_DIR: "examples/functions" });
+    try {
+      const skipped = await until(() => cp.lines.find((l) => l.msg.startsWith("skipped")), "the skipped line", { timeoutMs: 15_000, detail: cp.stderr });
+      expect(skipped.msg).toBe(
+        "skipped 'json-transform-python', 'roman-numeral-python', 'stdio-upper', 'word-stats-python': 'python3' is not on PATH (install it and restart to run them)",
+      );
+      expect(cp.lines.filter((l) => l.msg.includes("python3"))).toHaveLength(1);
+      await until(async () => (await fetch(`${cp.management}/readyz`)).ok, "readiness", { timeoutMs: 15_000, detail: cp.stderr });
+      const res = await fetch(`${cp.api}/v1/functions/word-stats:invoke`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ input: { text: "a b a" } }),
+      });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { status: string }).status).toBe("success");
+      expect((await fetch(`${cp.api}/v1/functions/word-stats-python`)).status).toBe(404);
+    } finally {
+      await cp.stop();
+      rmSync(bin, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
