@@ -99,8 +99,9 @@ describe("loadConfig", () => {
     expect(loadConfig({ ...CMD, PORT: "junk", WARM_PORT: "9100" }).port).toBe(9100);
   });
 
-  test("CHILD_PORT cannot be the watchdog's own port", () => {
-    expect(problems({ ...CMD, WARM_PORT: "9000", CHILD_PORT: "9000" })[0]).toContain("CHILD_PORT=9000 is invalid");
+  test("CHILD_PORT cannot be the warm watchdog's own port (one-shot has no port of its own)", () => {
+    expect(problems({ ...CMD, WARM: "true", WARM_PORT: "9000", CHILD_PORT: "9000" })[0]).toContain("CHILD_PORT puts the function runtime on port 9000");
+    expect(problems({ ...CMD, WARM_PORT: "9000", CHILD_PORT: "9000" })).toEqual([]);
   });
 
   test("one-shot with CALLBACK_URL needs an EXECUTION_ID and a valid http(s) URL", () => {

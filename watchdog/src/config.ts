@@ -6,6 +6,7 @@
  * HTTP there, a bad `WARM_PORT` meant 8080).
  */
 import { DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_POD_PORT } from "../../src/contracts/pod.ts";
+import { resolveChildTarget } from "./child-target.ts";
 import { splitCommand } from "./command.ts";
 
 export const EXECUTION_MODES = ["HTTP", "STDIO", "FILE"] as const;
@@ -24,8 +25,12 @@ export interface Config {
   command: string[];
   /** Where the warm server listens: `WARM_PORT`, else `PORT`, else 8080. 0 picks a free port. */
   port: number;
-  /** `PORT` given to the HTTP child; 0 (default) picks a free loopback port at each (re)start. */
+  /** `PORT` given to the HTTP child; 0 (default) picks a free loopback port at each (re)start. See child-target.ts. */
   childPort: number;
+  /** `RUNTIME_URL`: where HTTP-mode invocations go (reference images); default the child's /invoke. */
+  runtimeUrl?: string;
+  /** `HEALTH_URL`: where the HTTP child's readiness is probed. */
+  healthUrl?: string;
   timeoutMs: number;
   readyTimeoutMs: number;
   killGraceMs: number;
@@ -82,10 +87,10 @@ export function loadConfig(env: Env): Config {
   // PORT is only read when WARM_PORT is absent, so a stray PORT cannot fail a WARM_PORT setup.
   const port =
     read("WARM_PORT") !== undefined ? int("WARM_PORT", DEFAULT_POD_PORT, 0, 65535) : int("PORT", DEFAULT_POD_PORT, 0, 65535);
-  const childPort = int("CHILD_PORT", 0, 0, 65535);
-  if (childPort !== 0 && childPort === port) {
-    problems.push(`CHILD_PORT=${childPort} is invalid: it is the port the watchdog itself listens on`);
-  }
+  const target = resolveChildTarget(
+    { childPort: int("CHILD_PORT", 0, 0, 65535), runtimeUrl: read("RUNTIME_URL"), healthUrl: read("HEALTH_URL"), command, ownPort: warm ? port : 0 },
+    problems,
+  );
   const logLevel = parseLogLevel(read("LOG_LEVEL"), problems);
   const callbackUrl = read("CALLBACK_URL");
   const executionId = read("EXECUTION_ID");
@@ -96,7 +101,7 @@ export function loadConfig(env: Env): Config {
     warm,
     command,
     port,
-    childPort,
+    ...target,
     timeoutMs: int("TIMEOUT_MS", 30_000, 1, MAX_TIMER_MS),
     readyTimeoutMs: int("READY_TIMEOUT_MS", 10_000, 1, MAX_TIMER_MS),
     killGraceMs: int("KILL_GRACE_MS", 2_000, 0, MAX_TIMER_MS),

@@ -12,7 +12,7 @@
  */
 import { ConfigError, loadConfig } from "./config.ts";
 import { createLogger, describe } from "./log.ts";
-import { ExitCode, runOneShot } from "./oneshot.ts";
+import { ExitCode, reportUnrunnable, runOneShot } from "./oneshot.ts";
 import { createChildren, createReaper } from "./process/index.ts";
 import { createRunner, type RunnerDeps } from "./runners/index.ts";
 import { childBaseEnv } from "./runners/env.ts";
@@ -74,8 +74,9 @@ async function main(argv: string[], env: Record<string, string | undefined>): Pr
   }
   const log = createLogger(config.logLevel, writeStderr, { function: config.functionName, mode: config.mode });
   if (!Bun.which(config.command[0]!)) {
-    log.error(`invalid configuration: WATCHDOG_CMD: ${JSON.stringify(config.command[0])} is not an executable file or a command on PATH`);
-    return ExitCode.config;
+    const message = `WATCHDOG_CMD: ${JSON.stringify(config.command[0])} is not an executable file or a command on PATH`;
+    log.error(`invalid configuration: ${message}`);
+    return config.warm ? ExitCode.config : reportUnrunnable({ config, log, writeStdout }, message, ExitCode.config);
   }
 
   // Killed stragglers turn into zombies a moment later; reap them then rather than at the next tick.
@@ -103,7 +104,7 @@ async function main(argv: string[], env: Record<string, string | undefined>): Pr
     },
   });
   const runner = createRunner(runnerDeps, { supervise: false, onReady: () => {}, onRestart: () => {} });
-  const code = await runOneShot({ config, runner, log, writeStdout: (text) => Bun.write(Bun.stdout, text) });
+  const code = await runOneShot({ config, runner, log, writeStdout });
   reaper.reap();
   removeSignals();
   return code;
@@ -120,6 +121,8 @@ function parseFlags(argv: string[]): "help" | "version" | "run" | "bad" {
   if (argv[0] === "--version" || argv[0] === "-V") return "version";
   return "bad";
 }
+
+const writeStdout = (text: string) => Bun.write(Bun.stdout, text);
 
 async function print(text: string, code: number, to: "stdout" | "stderr" = "stdout"): Promise<number> {
   if (to === "stdout") await Bun.write(Bun.stdout, text);

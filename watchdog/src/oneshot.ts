@@ -34,10 +34,24 @@ export interface OneShotDeps {
 }
 
 export async function runOneShot(deps: OneShotDeps): Promise<number> {
-  const { config, runner, log } = deps;
   const outcome = await invokeOnce(deps);
   // The result goes out while the children are being stopped; the exit waits for both.
-  const stopped = Promise.all([outcome.settled, runner.stop()]);
+  const stopped = Promise.all([outcome.settled, deps.runner.stop()]);
+  return report(deps, outcome, stopped);
+}
+
+/**
+ * A one-shot run that cannot even start (WATCHDOG_CMD does not exist) is still reported to the
+ * callback as FUNCTION_ERROR, as the reference did: otherwise the execution hangs until its timeout.
+ * Returns the delivery's exit code when it failed, else `exitCode`.
+ */
+export async function reportUnrunnable(deps: Omit<OneShotDeps, "runner">, message: string, exitCode: number): Promise<number> {
+  const code = await report(deps, { ok: false, error: podError(PodErrorCode.functionError, message) }, Promise.resolve());
+  return code === ExitCode.callbackFailed ? code : exitCode;
+}
+
+async function report(deps: Omit<OneShotDeps, "runner">, outcome: Outcome, stopped: Promise<unknown>): Promise<number> {
+  const { config, log } = deps;
   const body = resultJson(outcome);
   const exitCode = outcome.ok ? ExitCode.success : ExitCode.failed;
   if (!outcome.ok) log.warn("invocation failed", { code: outcome.error.code, message: outcome.error.message });
@@ -70,7 +84,7 @@ async function invokeOnce(deps: OneShotDeps): Promise<Outcome> {
   if (config.invocationPayload === undefined) {
     return { ok: false, error: podError(PodErrorCode.invalidRequest, "INVOCATION_PAYLOAD is required in one-shot mode") };
   }
-  const inv = readInvocation(new TextEncoder().encode(config.invocationPayload), NO_HEADERS, config);
+  const inv = readInvocation(new TextEncoder().encode(asRequest(config.invocationPayload)), NO_HEADERS, config);
   if (isInvocationError(inv)) return { ok: false, error: inv };
   try {
     await runner.start();
@@ -82,3 +96,17 @@ async function invokeOnce(deps: OneShotDeps): Promise<Outcome> {
 }
 
 const NO_HEADERS = { get: () => null };
+
+/**
+ * The payload is the request `{"input", "metadata"}`; a JSON value that is not an object (the
+ * reference's `INVOCATION_PAYLOAD=null`, a bare number or list) is taken as the input itself.
+ */
+function asRequest(payload: string): string {
+  try {
+    const value: unknown = JSON.parse(payload);
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return `{"input":${payload.trim()}}`;
+  } catch {
+    // Not JSON: left as it is, so the callback reports INVALID_JSON.
+  }
+  return payload;
+}

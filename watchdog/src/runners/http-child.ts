@@ -5,6 +5,7 @@
  * when supervising (warm mode) — restarted with exponential backoff after it crashes or stops
  * answering. The reference never restarted a dead child and kept reporting itself healthy.
  */
+import { childUrls } from "../child-target.ts";
 import { describe } from "../log.ts";
 import type { Child } from "../process/index.ts";
 import { settleWithin } from "../process/index.ts";
@@ -32,7 +33,7 @@ export interface HttpChildOptions {
 export interface HttpChild {
   state(): RunnerState;
   /** The ready child and its port, or undefined while starting or restarting. */
-  ready(): { child: Child; port: number } | undefined;
+  ready(): { child: Child; port: number; invokeUrl: string } | undefined;
   /** Starts the first child; resolves with whether it became ready. Throws if it cannot be spawned. */
   start(): Promise<boolean>;
   /** After an invocation timed out: a child that no longer answers /health is restarted. */
@@ -43,7 +44,7 @@ export interface HttpChild {
 export function createHttpChild(deps: RunnerDeps, options: HttpChildOptions): HttpChild {
   const { config, children, log } = deps;
   let state: RunnerState = "starting";
-  let current: { child: Child; port: number } | undefined;
+  let current: { child: Child; port: number; invokeUrl: string; healthUrl: string } | undefined;
   let failures = 0;
   let restartTimer: ReturnType<typeof setTimeout> | undefined;
   let checking = false;
@@ -56,7 +57,8 @@ export function createHttpChild(deps: RunnerDeps, options: HttpChildOptions): Ht
       stdout: "inherit",
       stderr: "inherit",
     });
-    current = { child, port };
+    const urls = childUrls(config, port);
+    current = { child, port, invokeUrl: urls.invoke, healthUrl: urls.health };
     log.info("function runtime started", { pid: child.pid, port });
     void child.exited.then((exit) => {
       if (current?.child !== child || state === "stopped") return;
@@ -64,7 +66,7 @@ export function createHttpChild(deps: RunnerDeps, options: HttpChildOptions): Ht
       if (state === "ready") restart();
     });
     const started = performance.now();
-    const healthy = await waitHealthy(port, config.readyTimeoutMs, child);
+    const healthy = await waitHealthy(urls.health, config.readyTimeoutMs, child);
     if (current?.child !== child || state === "stopped") return false;
     if (!healthy) {
       const why = child.hasExited() ? "exited before it became ready" : `not ready after ${config.readyTimeoutMs} ms`;
@@ -116,7 +118,7 @@ export function createHttpChild(deps: RunnerDeps, options: HttpChildOptions): Ht
       const target = current;
       if (!options.supervise || checking || state !== "ready" || !target) return;
       checking = true;
-      void probe(target.port, HEALTH_PROBE_TIMEOUT_MS).then((healthy) => {
+      void probe(target.healthUrl, HEALTH_PROBE_TIMEOUT_MS).then((healthy) => {
         checking = false;
         if (healthy || current !== target || state !== "ready") return;
         log.warn("function runtime stopped answering /health; restarting", { pid: target.child.pid });
@@ -131,23 +133,23 @@ export function createHttpChild(deps: RunnerDeps, options: HttpChildOptions): Ht
   };
 }
 
-async function waitHealthy(port: number, limitMs: number, child: Child): Promise<boolean> {
+async function waitHealthy(healthUrl: string, limitMs: number, child: Child): Promise<boolean> {
   const deadline = performance.now() + limitMs;
   let interval = HEALTH_POLL_FIRST_MS;
   for (;;) {
     if (child.hasExited()) return false;
     const left = deadline - performance.now();
     if (left <= 0) return false;
-    if (await probe(port, Math.min(HEALTH_PROBE_TIMEOUT_MS, left))) return true;
+    if (await probe(healthUrl, Math.min(HEALTH_PROBE_TIMEOUT_MS, left))) return true;
     // Sleep one poll interval, but wake up at once if the child dies meanwhile.
     await settleWithin(child.exited, Math.min(interval, Math.max(0, deadline - performance.now())));
     interval = Math.min(HEALTH_POLL_MS, interval * 2);
   }
 }
 
-async function probe(port: number, timeoutMs: number): Promise<boolean> {
+async function probe(healthUrl: string, timeoutMs: number): Promise<boolean> {
   try {
-    const res = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(timeoutMs) });
+    const res = await fetch(healthUrl, { signal: AbortSignal.timeout(timeoutMs) });
     await res.arrayBuffer();
     return res.ok;
   } catch {

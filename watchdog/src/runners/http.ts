@@ -71,7 +71,7 @@ async function proxy(deps: RunnerDeps, httpChild: ReturnType<typeof createHttpCh
   const onStop = () => controller.abort();
   stopSignal.addEventListener("abort", onStop, { once: true });
   try {
-    const res = await fetch(`http://127.0.0.1:${target.port}/invoke`, {
+    const res = await fetch(target.invokeUrl, {
       method: "POST",
       body: inv.body,
       headers: proxyHeaders(inv),
