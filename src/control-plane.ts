@@ -18,7 +18,9 @@ import { InvocationEngine } from "./execution/engine";
 import type { EngineObserver } from "./execution/engine-observer";
 import { createInMemoryExecutionStore } from "./execution/execution-store";
 import { createInMemoryIdempotencyStore } from "./execution/idempotency-store";
+import { RetainedBytes } from "./execution/retained-bytes";
 import type { RuntimeSettings } from "./execution/runtime-settings";
+import { combineObservers } from "./observability/combine-observers";
 import { HealthState } from "./observability/health";
 import { type Logger, silentLogger } from "./observability/logger";
 import { createManagementApp } from "./observability/management-app";
@@ -91,6 +93,7 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
       initDurationMs: null,
     }),
   };
+  const retained = new RetainedBytes(config.maxRetainedBytes, config.syncQueueRetryAfterSeconds);
   const engine = new InvocationEngine({
     settings,
     syncMaxDepth: config.syncQueueMaxDepth,
@@ -98,13 +101,14 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     throughputMinSamples: config.syncQueuePerFunctionMinSamples,
     dispatchers: { LOCAL: createLocalDispatcher(), POOL: pool, DEPLOYMENT: pool, REMOTE: options.remoteDispatcher ?? remoteUnavailable },
     replicas: deployer && { ready: (name) => deployer.readyReplicas(name) > 0, pick: (name) => deployer.pickEndpoint(name) },
-    store: createInMemoryExecutionStore({
-      ttlMs: config.executionTtlMs,
-      cleanupTtlMs: config.executionCleanupTtlMs,
-      maxLifetimeMs: config.executionMaxLifetimeMs,
-    }),
+    store: createInMemoryExecutionStore(
+      { ttlMs: config.executionTtlMs, cleanupTtlMs: config.executionCleanupTtlMs, maxLifetimeMs: config.executionMaxLifetimeMs },
+      (record) => retained.release(record),
+    ),
     idempotency: createInMemoryIdempotencyStore(),
-    observer: telemetry.observer,
+    retained,
+    // The budget first: it must charge an output before anything else looks at the record.
+    observer: combineObservers(retained.observer, telemetry.observer),
     reportError: (error, what) => logger.error({ err: error }, `${what} failed`),
   });
   deployer?.onReadyChange((name) => engine.wakeFunction(name));

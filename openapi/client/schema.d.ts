@@ -418,7 +418,7 @@ export interface paths {
                     headers: {
                         /** @description Seconds to wait before retrying */
                         "Retry-After": string;
-                        "X-Queue-Reject-Reason": "rate" | "depth" | "est_wait" | "timeout";
+                        "X-Queue-Reject-Reason": "rate" | "depth" | "est_wait" | "timeout" | "memory";
                         [name: string]: unknown;
                     };
                     content: {
@@ -525,7 +525,7 @@ export interface paths {
                     headers: {
                         /** @description Seconds to wait before retrying */
                         "Retry-After": string;
-                        "X-Queue-Reject-Reason": "rate" | "depth" | "est_wait" | "timeout";
+                        "X-Queue-Reject-Reason": "rate" | "depth" | "est_wait" | "timeout" | "memory";
                         [name: string]: unknown;
                     };
                     content: {

@@ -30,7 +30,7 @@ const REASONS: Record<number, string> = {
 
 const rejectionHeaders = z.object({
   "Retry-After": z.string().meta({ description: "Seconds to wait before retrying" }),
-  "X-Queue-Reject-Reason": z.enum(["rate", "depth", "est_wait", "timeout"]),
+  "X-Queue-Reject-Reason": z.enum(["rate", "depth", "est_wait", "timeout", "memory"]),
 });
 
 /** Documented error responses for the given statuses. */

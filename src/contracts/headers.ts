@@ -19,4 +19,4 @@ export const Header = {
 } as const;
 
 /** Why a request was turned away with 429 (SPEC §1.2). */
-export type QueueRejectReason = "rate" | "depth" | "est_wait" | "timeout";
+export type QueueRejectReason = "rate" | "depth" | "est_wait" | "timeout" | "memory";

@@ -22,6 +22,7 @@ import { ExecutionRecord, type Lane } from "./execution-record";
 import type { ExecutionStore } from "./execution-store";
 import type { IdempotencyStore } from "./idempotency-store";
 import type { ExecutionView, InvocationOutcome, Invoker, InvokeOptions } from "./invoker";
+import type { RetainedBytes } from "./retained-bytes";
 import type { RuntimeSettings } from "./runtime-settings";
 import { type WaitHooks, waitForOutcome } from "./sync-waiter";
 
@@ -45,6 +46,8 @@ export interface EngineDeps {
   onWaitingForReplica?: (fn: ResolvedFunction) => void;
   /** Told about a fault the engine survived (a throwing deadline callback or observer hook). */
   reportError?: ErrorReporter;
+  /** Budget for retained inputs/outputs (NANOFAAS_MAX_RETAINED_BYTES); unbounded when absent. */
+  retained?: RetainedBytes;
 }
 
 /** `what` names the faulty part ("observer onFinished", "sync wait deadline"). */
@@ -221,6 +224,12 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
     }
     const trace = { traceId: options.traceId, traceparent: options.traceparent, tracestate: options.tracestate };
     const record = new ExecutionRecord(this.newId(), queue.fn, request, lane, trace, options.idempotencyKey, now);
+    try {
+      this.deps.retained?.admit(record);
+    } catch (error) {
+      this.observer.onRejected?.(queue.name, lane, "memory");
+      throw error;
+    }
     queue.lane(lane).push(record);
     this.deps.store.put(record);
     if (options.idempotencyKey) this.deps.idempotency.publish(queue.name, options.idempotencyKey, record.id, now);

@@ -41,6 +41,8 @@ export class ExecutionRecord {
   initDurationMs: number | null = null;
   /** Last attempt's error, kept for "retry could not be queued" (SPEC §1.5). */
   lastError: ErrorInfo | null = null;
+  /** Bytes of input and output charged to the retention budget (retained-bytes.ts). */
+  retainedBytes = 0;
   /** Set when a sync caller gave up while the work was still queued: never dispatch it. */
   cancelled = false;
   /** Sync callers to wake at the terminal transition; allocated by the first one (async records never have any). */

@@ -24,12 +24,23 @@ export interface ExecutionStore {
   sweep(now: number): number;
 }
 
-export function createInMemoryExecutionStore(policy: RetentionPolicy): ExecutionStore {
+/**
+ * `onRelease` is told when a record leaves the store or loses its payload, so the retention budget
+ * (retained-bytes.ts) gets its bytes back.
+ */
+export function createInMemoryExecutionStore(policy: RetentionPolicy, onRelease?: (record: ExecutionRecord) => void): ExecutionStore {
   const byId = new Map<string, ExecutionRecord>();
+  const forget = (record: ExecutionRecord) => {
+    byId.delete(record.id);
+    onRelease?.(record);
+  };
   return {
     get: (id) => byId.get(id),
     put: (record) => void byId.set(record.id, record),
-    delete: (id) => void byId.delete(id),
+    delete: (id) => {
+      const record = byId.get(id);
+      if (record) forget(record);
+    },
     size: () => byId.size,
     values: () => byId.values(),
     sweep(now) {
@@ -38,13 +49,14 @@ export function createInMemoryExecutionStore(policy: RetentionPolicy): Execution
         if (record.isTerminal) {
           const age = now - (record.finishedAt ?? record.createdAt);
           if (age > policy.ttlMs) {
-            byId.delete(record.id);
+            forget(record);
             deleted++;
           } else if (age > policy.cleanupTtlMs) {
             record.dropPayload();
+            onRelease?.(record);
           }
         } else if (now - record.createdAt > policy.maxLifetimeMs) {
-          byId.delete(record.id);
+          forget(record);
           deleted++;
         }
       }

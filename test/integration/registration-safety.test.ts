@@ -98,3 +98,29 @@ describe("the number of functions is bounded (NANOFAAS_MAX_FUNCTIONS)", () => {
     expect((await register(cp, { name: "one-too-many", executionMode: "LOCAL" })).status).toBe(403);
   });
 });
+
+describe("retained inputs and outputs are bounded (NANOFAAS_MAX_RETAINED_BYTES)", () => {
+  test("enqueue beyond the budget → 429 QUEUE_FULL, X-Queue-Reject-Reason memory; room again once swept", async () => {
+    const cp = testControlPlane({ NANOFAAS_MAX_RETAINED_BYTES: "10000", NANOFAAS_EXECUTION_STORE_TTL: "1ms", NANOFAAS_EXECUTION_STORE_CLEANUP_TTL: "1ms" });
+    await register(cp, { name: "echo", executionMode: "LOCAL" });
+    const enqueue = () => cp.app.request("/v1/functions/echo:enqueue", jsonRequest("POST", { input: "x".repeat(2000) }));
+    const ids: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const res = await enqueue();
+      expect(res.status).toBe(202);
+      ids.push((await res.json()).executionId);
+    }
+    // Each execution holds its body (~2 KB) and, once done, its echoed output (~2 KB).
+    for (const id of ids) {
+      for (let n = 0; n < 100 && cp.engine.execution(id)?.status !== "success"; n++) await Bun.sleep(5);
+    }
+    const refused = await enqueue();
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get("x-queue-reject-reason")).toBe("memory");
+    expect(refused.headers.get("retry-after")).not.toBeNull();
+    expect((await refused.json()).error).toBe("QUEUE_FULL");
+    await Bun.sleep(5);
+    cp.engine.sweep();
+    expect((await enqueue()).status).toBe(202);
+  });
+});
