@@ -1,4 +1,8 @@
-"""Finds the handler: a file path (`examples/x/handler.py`) or a dotted module name (`handler`)."""
+"""Finds the handler: a file path (`examples/x/handler.py`) or a dotted module name (`handler`).
+
+A function decorated with the reference SDK's `@nanofaas_function` wins over `handle`; one-argument
+reference handlers are adapted to `(input, ctx)` (compat.py).
+"""
 
 import importlib
 import importlib.util
@@ -6,8 +10,13 @@ import os
 import sys
 from typing import Any, Callable
 
+from .compat import adapt
+
 
 def load_handler(target: str, function: str = "handle") -> Callable[..., Any]:
+    previous = sys.modules.get("nanofaas")
+    if previous is not None:
+        previous._registered = None  # only this module's @nanofaas_function counts
     if target.endswith(".py") or os.sep in target:
         path = os.path.abspath(target)
         # Let the handler import modules that sit next to it.
@@ -21,7 +30,9 @@ def load_handler(target: str, function: str = "handle") -> Callable[..., Any]:
     else:
         sys.path.insert(0, os.getcwd())
         module = importlib.import_module(target)
-    handler = getattr(module, function, None)
+    sdk = sys.modules.get("nanofaas")
+    decorated = sdk.registered_function() if sdk is not None else None
+    handler = decorated if callable(decorated) else getattr(module, function, None)
     if not callable(handler):
         raise AttributeError(f"{target} has no function {function}(input, ctx)")
-    return handler
+    return adapt(handler)
