@@ -9,12 +9,14 @@ import { VERSION } from "../../src/lib/version";
 import type { ResolvedEndpoint } from "./config";
 import { CliError, ExitCode, exitCodeForStatus } from "./errors";
 
+const USER_AGENT = `nanofaas-cli/${VERSION}`;
+
 export interface Api extends ResolvedEndpoint {
   client: NanofaasClient;
 }
 
 export function connect(resolved: ResolvedEndpoint): Api {
-  const client = createNanofaasClient(resolved.endpoint, { headers: { "user-agent": `nanofaas-cli/${VERSION}` } });
+  const client = createNanofaasClient(resolved.endpoint, { headers: { "user-agent": USER_AGENT } });
   return { ...resolved, client };
 }
 
@@ -29,12 +31,25 @@ export async function send<R extends Result<unknown>>(api: Api, request: Promise
   try {
     return await request;
   } catch (error) {
-    throw new CliError(
-      ExitCode.UNAVAILABLE,
-      `cannot reach nanofaas at ${api.endpoint} (${networkReason(error)}) — is it running? ` +
-        `set --endpoint or NANOFAAS_ENDPOINT${api.source === "default" || api.source.startsWith("context") ? "" : ` (now from ${api.source})`}`,
-    );
+    throw unreachable(api, error);
   }
+}
+
+/** A plain GET of a path outside the typed client (e.g. /openapi.json), with `send`'s error. */
+export async function getRaw(api: Api, path: string, timeoutMs: number): Promise<Response> {
+  try {
+    return await fetch(`${api.endpoint}${path}`, { signal: AbortSignal.timeout(timeoutMs), headers: { "user-agent": USER_AGENT } });
+  } catch (error) {
+    throw unreachable(api, error);
+  }
+}
+
+function unreachable(api: Api, error: unknown): CliError {
+  return new CliError(
+    ExitCode.UNAVAILABLE,
+    `cannot reach nanofaas at ${api.endpoint} (${networkReason(error)}) — is it running? ` +
+      `set --endpoint or NANOFAAS_ENDPOINT${api.source === "default" || api.source.startsWith("context") ? "" : ` (now from ${api.source})`}`,
+  );
 }
 
 /** Like `send`, then throws for any non-2xx answer. */

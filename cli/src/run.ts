@@ -7,11 +7,14 @@
 import { Command, CommanderError } from "commander";
 import { VERSION } from "../../src/lib/version";
 import { connect } from "./api";
+import { registerCompletionCommand } from "./commands/completion";
 import { registerConfigCommands } from "./commands/config";
 import { registerExecCommands } from "./commands/exec";
 import { registerFnCommands } from "./commands/fn";
 import { registerInitCommand } from "./commands/init";
 import { registerInvokeCommands } from "./commands/invoke";
+import { registerScaleCommand } from "./commands/scale";
+import { registerVersionCommand } from "./commands/version";
 import { resolveEndpoint } from "./config";
 import { CliError, ExitCode } from "./errors";
 import { parseFormat } from "./output";
@@ -46,11 +49,13 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     .showHelpAfterError("(add --help for usage)")
     .showSuggestionAfterError()
     .hook("preAction", () => void parseFormat(flags().output));
-  registerFnCommands(program, session);
+  registerScaleCommand(registerFnCommands(program, session), session);
   registerInvokeCommands(program, session);
   registerExecCommands(program, session);
   registerInitCommand(program, session);
   registerConfigCommands(program, session);
+  registerVersionCommand(program, session);
+  registerCompletionCommand(program, session);
 
   try {
     await program.parseAsync(argv, { from: "user" });

@@ -14,7 +14,8 @@ import { readSpecFile } from "../spec-file";
 
 const nameParam = (name: string) => ({ params: { path: { name } } });
 
-export function registerFnCommands(program: Command, session: Session): void {
+/** Registers `fn` and its subcommands; returns `fn` so other modules can add theirs. */
+export function registerFnCommands(program: Command, session: Session): Command {
   const fn = program.command("fn").description("manage functions");
 
   fn.command("list")
@@ -57,6 +58,7 @@ export function registerFnCommands(program: Command, session: Session): void {
       const outcome = await apply(api, spec, options.force ?? false);
       await report(session, spec.name, outcome.action, outcome.changed);
     });
+  return fn;
 }
 
 interface ApplyOutcome {
