@@ -11,6 +11,7 @@ import { errorResponse, toNanofaasError } from "./api/errors";
 import { validationError } from "./api/validation-wording";
 import { type AllowedMethods, allowedMethodsFor } from "./api/method-not-allowed";
 import { jsonBody } from "./api/middleware/json-body";
+import type { ReplicaView } from "./api/routes/function-status";
 import { registerFunctionRoutes } from "./api/routes/functions";
 import { registerInvocationRoutes } from "./api/routes/invocations";
 import { NanofaasError } from "./domain/errors";
@@ -19,6 +20,8 @@ import type { FunctionService } from "./registry/function-service";
 
 export interface AppDeps {
   functions: FunctionService;
+  /** The deployment backend's replica counts, for the `status` of function responses. */
+  replicas?: ReplicaView;
   invoker: Invoker;
   version: string;
   maxBodyBytes: number;
@@ -57,7 +60,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     await next();
   });
 
-  registerFunctionRoutes(app, deps.functions);
+  registerFunctionRoutes(app, deps.functions, deps.replicas);
   registerInvocationRoutes(app, deps.invoker);
   for (const extend of deps.extensions ?? []) extend(app);
 

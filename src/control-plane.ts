@@ -137,6 +137,7 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
   const health = new HealthState();
   const app = createApp({
     functions,
+    replicas: deployer && { ready: (name) => deployer.readyReplicas(name), desired: (name) => deployer.desiredReplicas?.(name) },
     invoker: engine,
     version: options.version,
     maxBodyBytes: config.maxBodyBytes,

@@ -913,6 +913,7 @@ export interface components {
              * @example wordstats-1a2b3c4d
              */
             resourceName?: string;
+            status?: components["schemas"]["FunctionStatus"];
         };
         /**
          * @description LOCAL echoes in-process; POOL posts to endpointUrl; DEPLOYMENT runs managed replicas; REMOTE runs one Kubernetes Job per invocation.
@@ -921,6 +922,18 @@ export interface components {
         ExecutionMode: "LOCAL" | "POOL" | "DEPLOYMENT" | "REMOTE";
         /** @enum {string} */
         RuntimeMode: "HTTP" | "STDIO" | "FILE";
+        FunctionStatus: {
+            /**
+             * @description Ready: invocations can run now (for DEPLOYMENT: at least the desired replicas are ready; desired 0 is Ready, it scales from zero). Progressing: replicas are starting. Degraded: DEPLOYMENT was asked for but runs as POOL (lastError says why).
+             * @enum {string}
+             */
+            state: "Ready" | "Progressing" | "Degraded";
+            /** @description DEPLOYMENT: replicas ready to take invocations */
+            ready?: number;
+            /** @description DEPLOYMENT: replicas the backend runs or is starting, when it knows */
+            desired?: number;
+            lastError?: string;
+        };
         /** @description Body of every non-2xx JSON response. */
         ErrorEnvelope: {
             /** @enum {string} */

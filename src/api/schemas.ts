@@ -74,6 +74,19 @@ export const ReplicaResponse = z
   .object({ function: z.string(), replicas: z.int() })
   .meta({ id: "ReplicaResponse" });
 
+export const FunctionStatus = z
+  .object({
+    state: z.enum(["Ready", "Progressing", "Degraded"]).meta({
+      description:
+        "Ready: invocations can run now (for DEPLOYMENT: at least the desired replicas are ready; desired 0 is Ready, it scales from zero). " +
+        "Progressing: replicas are starting. Degraded: DEPLOYMENT was asked for but runs as POOL (lastError says why).",
+    }),
+    ready: z.int().optional().meta({ description: "DEPLOYMENT: replicas ready to take invocations" }),
+    desired: z.int().optional().meta({ description: "DEPLOYMENT: replicas the backend runs or is starting, when it knows" }),
+    lastError: z.string().optional(),
+  })
+  .meta({ id: "FunctionStatus" });
+
 export const FunctionResponse = z
   .object({
     name: z.string(),
@@ -101,5 +114,7 @@ export const FunctionResponse = z
       description: "DNS label the function's Kubernetes and Docker objects are named after (k8s `fn-<resourceName>`, docker `nanofaas-<resourceName>-r<i>`): the name itself when it is a DNS label of at most 60 characters, else lower-cased, other characters replaced by '-', with an 8-hex-digit hash suffix.",
       example: "wordstats-1a2b3c4d",
     }),
+    // Always sent; optional in the schema for the same reason as resourceName.
+    status: FunctionStatus.optional(),
   })
   .meta({ id: "FunctionResponse" });

@@ -40,6 +40,11 @@ export interface Deployer {
   /** Replicas currently ready to take invocations. */
   readyReplicas(name: string): number;
   /**
+   * Replicas the backend is running or starting for `name` (k8s: the Deployment's spec.replicas),
+   * for status reports (`status.desired` of a function); undefined when it does not know.
+   */
+  desiredReplicas?(name: string): number | undefined;
+  /**
    * The endpoint for the next invocation, or undefined while no replica is ready (the scheduler
    * keeps the work queued until `onReadyChange` fires — scale from zero).
    */

@@ -1,7 +1,8 @@
 /**
- * Issue 14.8: the CLI commands next to faas-cli's and kn's — `fn scale`, `version` and
- * `completion` — as a subprocess against a live control plane (a fake deployer stands in for the
- * backend: it records the replica counts it is asked for).
+ * Issue 14.8: the CLI commands next to faas-cli's and kn's — `fn scale [--wait]`, `fn describe`,
+ * state in `fn list`/`fn get`, `version` and `completion` — as a subprocess against a live control
+ * plane. A fake deployer stands in for the backend: it records the replica counts it is asked for
+ * and makes up to `capacity` of them ready shortly after.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -16,14 +17,25 @@ let served: Served;
 let cli: CliSandbox;
 let scripts: string;
 const asked: number[] = [];
+const desired = new Map<string, number>();
+const ready = new Map<string, number>();
+let capacity = 10;
 
 beforeAll(async () => {
   const deployer: Deployer = {
     id: "fake",
-    provision: async () => ({ endpointUrl: "http://127.0.0.1:9/invoke" }),
+    provision: async (fn) => {
+      desired.set(fn.name, 1);
+      return { endpointUrl: "http://127.0.0.1:9/invoke" };
+    },
     deprovision: async () => undefined,
-    setReplicas: async (_name, n) => void asked.push(n),
-    readyReplicas: () => 0,
+    setReplicas: async (name, n) => {
+      asked.push(n);
+      desired.set(name, n);
+      setTimeout(() => ready.set(name, Math.min(n, capacity)), 150);
+    },
+    readyReplicas: (name) => ready.get(name) ?? 0,
+    desiredReplicas: (name) => desired.get(name),
     pickEndpoint: () => undefined,
     onReadyChange: () => () => undefined,
     close: async () => undefined,
@@ -59,6 +71,50 @@ describe("fn scale", () => {
     const local = await cli.run(["fn", "scale", "loc", "--replicas", "1"]);
     expect(local).toMatchObject({ code: 4, stderr: "nanofaas: BAD_REQUEST: Function 'loc' is not in DEPLOYMENT mode\n" });
     expect(asked).not.toContain(1);
+  });
+});
+
+describe("state: fn list, fn get, fn describe, fn scale --wait", () => {
+  test("list and get show the state and ready/desired replicas", async () => {
+    desired.set("dep", 2);
+    ready.set("dep", 1);
+    const list = (await cli.run(["fn", "list"])).stdout.trim().split("\n");
+    expect(list.slice(1).map((l) => l.split(/\s+/).slice(0, 5))).toEqual([
+      ["dep", "DEPLOYMENT", "Progressing", "1/2", "fake"],
+      ["loc", "LOCAL", "Ready", "-", "-"],
+    ]);
+    expect((await cli.run(["fn", "get", "dep"])).stdout).toMatch(/\nstate\s+Progressing\nreplicas \(ready\/desired\)\s+1\/2\n$/);
+    expect((await cli.json<{ status: unknown }>(["fn", "get", "loc"])).status).toEqual({ state: "Ready" });
+  });
+
+  test("describe shows the spec, then the state", async () => {
+    ready.set("dep", 2);
+    const text = (await cli.run(["fn", "describe", "dep"])).stdout;
+    expect(text).toStartWith("Name:       dep\nMode:       DEPLOYMENT\nBackend:    fake\nImage:      x/dep:1\n");
+    expect(text).toMatch(/\nScaling: {4}INTERNAL, \d+–\d+ replicas\n\nState: {6}Ready\nReplicas: {3}2 ready of 2 desired\n$/);
+    expect(await cli.json(["fn", "describe", "loc"])).toMatchObject({ name: "loc", status: { state: "Ready" } });
+    expect((await cli.run(["fn", "describe", "nope"])).code).toBe(3);
+  });
+
+  test("scale --wait reports progress on stderr until the replicas are ready", async () => {
+    const result = await cli.run(["fn", "scale", "dep", "--replicas", "2", "--wait", "--interval", "50ms"]);
+    expect(result).toMatchObject({ code: 0, stdout: "function/dep scaled to 2 replicas\n" });
+    expect(result.stderr.trim().split("\n").at(-1)).toBe("function/dep: 2/2 replicas ready");
+    expect(ready.get("dep")).toBe(2);
+  });
+
+  test("scale --wait gives up after --timeout with exit 6 and says where to look", async () => {
+    capacity = 1;
+    try {
+      const result = await cli.run(["fn", "scale", "dep", "--replicas", "3", "--wait", "--interval", "50ms", "--timeout", "600ms"]);
+      expect(result.code).toBe(6);
+      expect(result.stdout).toBe("");
+      expect(result.stderr).toContain("function/dep: 1/3 replicas ready\n");
+      expect(result.stderr).toEndWith("nanofaas: function/dep has 1 of 3 replicas ready after 600 ms (--timeout); they may still be starting: see `nanofaas fn describe dep`\n");
+      expect((await cli.run(["fn", "scale", "dep", "--replicas", "1", "--wait", "--timeout", "soon"])).code).toBe(2);
+    } finally {
+      capacity = 10;
+    }
   });
 });
 

@@ -58,8 +58,8 @@ describe("fn", () => {
     const listed = await cli.run(["fn", "list"]);
     expect(listed.code).toBe(0);
     const lines = listed.stdout.trim().split("\n");
-    expect(lines[0]).toMatch(/^NAME\s+MODE\s+BACKEND\s+CONCURRENCY\s+QUEUE\s+TIMEOUT_MS\s+IMAGE\/ENDPOINT$/);
-    expect(lines.slice(1).map((l) => l.split(/\s+/).slice(0, 2))).toEqual([["echo", "LOCAL"], ["pod", "POOL"]]);
+    expect(lines[0]).toMatch(/^NAME\s+MODE\s+STATE\s+READY\s+BACKEND\s+CONCURRENCY\s+QUEUE\s+TIMEOUT_MS\s+IMAGE\/ENDPOINT$/);
+    expect(lines.slice(1).map((l) => l.split(/\s+/).slice(0, 4))).toEqual([["echo", "LOCAL", "Ready", "-"], ["pod", "POOL", "Ready", "-"]]);
     expect((await cli.json<{ name: string }[]>(["fn", "list"])).map((f) => f.name)).toEqual(["echo", "pod"]);
     const yaml = await cli.run(["fn", "get", "pod", "--output", "yaml"]);
     expect(parse(yaml.stdout)).toMatchObject({ name: "pod", endpointUrl: pod.url.href, maxRetries: 1 });

@@ -66,7 +66,7 @@ async function line(format: Format, s: ExecutionStatus, withHeader: boolean, str
   return withHeader ? text : text.slice(text.indexOf("\n") + 1);
 }
 
-function duration(text: string, flag: string): number {
+export function duration(text: string, flag: string): number {
   const ms = parseDurationMs(text);
   if (ms === undefined || ms <= 0) throw usageError(`${flag}: '${text}' is not a duration (examples: 500ms, 2s, 5m, PT1S)`);
   return ms;

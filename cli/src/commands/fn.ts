@@ -1,13 +1,14 @@
 /**
  * @module
- * `nanofaas fn list|get|apply|delete`. `apply` creates the function, or — because the API has no
+ * `nanofaas fn list|get|describe|apply|delete`. `apply` creates the function, or — because the API has no
  * update — deletes and re-creates it when the registered spec differs, and does nothing when it
  * matches (see spec-diff.ts for what "matches" means).
  */
 import type { Command } from "commander";
 import type { FunctionResponse, FunctionSpec } from "../../../openapi/client";
 import { type Api, expectOk, httpError, send } from "../api";
-import { keyValues, render, table } from "../output";
+import { describeFunction, functionFields, replicaCount } from "../function-view";
+import { render, table } from "../output";
 import type { Session } from "../session";
 import { specDifferences } from "../spec-diff";
 import { readSpecFile } from "../spec-file";
@@ -32,7 +33,15 @@ export function registerFnCommands(program: Command, session: Session): Command 
     .action(async (name: string) => {
       const api = await session.api();
       const { data } = await expectOk(api, api.client.GET("/v1/functions/{name}", nameParam(name)));
-      session.io.out(await render(session.format() ?? "table", data, () => keyValues(Object.entries(data))));
+      session.io.out(await render(session.format() ?? "table", data, () => functionFields(data)));
+    });
+
+  fn.command("describe <name>")
+    .description("show a function's spec and state (replicas ready of desired) for a person to read")
+    .action(async (name: string) => {
+      const api = await session.api();
+      const { data } = await expectOk(api, api.client.GET("/v1/functions/{name}", nameParam(name)));
+      session.io.out(await render(session.format() ?? "table", data, () => describeFunction(data)));
     });
 
   fn.command("delete <name>")
@@ -101,11 +110,13 @@ function functionsTable(functions: FunctionResponse[]): string {
   const rows = functions.map((f) => [
     f.name,
     f.effectiveExecutionMode,
+    f.status?.state,
+    replicaCount(f),
     f.deploymentBackend,
     f.concurrency,
     f.queueSize,
     f.timeoutMs,
     f.image ?? f.endpointUrl,
   ]);
-  return table(["NAME", "MODE", "BACKEND", "CONCURRENCY", "QUEUE", "TIMEOUT_MS", "IMAGE/ENDPOINT"], rows);
+  return table(["NAME", "MODE", "STATE", "READY", "BACKEND", "CONCURRENCY", "QUEUE", "TIMEOUT_MS", "IMAGE/ENDPOINT"], rows);
 }

@@ -6,10 +6,11 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
 import { NanofaasError } from "../../domain/errors";
 import { FunctionSpec } from "../../domain/function-spec";
-import { toFunctionResponse } from "../../domain/resolved-function";
+import { type ResolvedFunction, toFunctionResponse } from "../../domain/resolved-function";
 import type { FunctionService } from "../../registry/function-service";
 import { errors, json } from "../openapi-helpers";
 import { FunctionResponse, ReplicaRequest, ReplicaResponse } from "../schemas";
+import { functionStatus, type ReplicaView } from "./function-status";
 
 const NameParam = z.object({ name: z.string().meta({ param: { name: "name", in: "path" }, example: "word-stats" }) });
 const tags = ["functions"];
@@ -71,18 +72,20 @@ function replaceHint(conflict: NanofaasError, name: string): NanofaasError {
   );
 }
 
-export function registerFunctionRoutes(app: OpenAPIHono, functions: FunctionService): void {
-  app.openapi(listFunctions, (c) => c.json(functions.list().map(toFunctionResponse) as never, 200));
+/** `replicas`: the deployment backend's counts, for each response's `status`. */
+export function registerFunctionRoutes(app: OpenAPIHono, functions: FunctionService, replicas?: ReplicaView): void {
+  const respond = (fn: ResolvedFunction) => ({ ...toFunctionResponse(fn), status: functionStatus(fn, replicas) }) as never;
+  app.openapi(listFunctions, (c) => c.json(functions.list().map(respond) as never, 200));
 
   app.openapi(registerFunction, async (c) => {
     const spec = c.req.valid("json");
     const fn = await functions.register(spec).catch((error: unknown) => {
       throw error instanceof NanofaasError && error.code === "CONFLICT" ? replaceHint(error, spec.name) : error;
     });
-    return c.json(toFunctionResponse(fn) as never, 201);
+    return c.json(respond(fn), 201);
   });
 
-  app.openapi(getFunction, (c) => c.json(toFunctionResponse(functions.require(c.req.valid("param").name)) as never, 200));
+  app.openapi(getFunction, (c) => c.json(respond(functions.require(c.req.valid("param").name)), 200));
 
   app.openapi(deleteFunction, async (c) => {
     await functions.remove(c.req.valid("param").name);

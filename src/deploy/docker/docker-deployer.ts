@@ -166,6 +166,7 @@ export function createDockerDeployer(config: Config, options: DockerDeployerOpti
     },
 
     readyReplicas: (name) => functions.readyCount(name),
+    desiredReplicas: (name) => functions.replicas(name).length,
 
     pickEndpoint: (name) => functions.pick(name),
 

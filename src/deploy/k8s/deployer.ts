@@ -116,6 +116,7 @@ export function createKubernetesDeployer(options: KubernetesDeployerOptions): Ku
     setReplicas: (name, replicas) => resources.scaleDeployment(objectName(name), replicas),
     readyReplicas: (name) => readiness.get(name),
     requestedReplicas: (name) => readiness.requestedReplicas(name),
+    desiredReplicas: (name) => readiness.requestedReplicas(name),
     pickEndpoint: (name) => (readiness.get(name) > 0 ? endpointOf(name) : undefined),
 
     onReadyChange(listener) {

@@ -108,6 +108,7 @@ export function createProcessDeployer(config: Config, options: ProcessDeployerOp
     },
 
     readyReplicas: (name) => functions.readyCount(name),
+    desiredReplicas: (name) => functions.replicas(name).length,
 
     pickEndpoint: (name) => functions.pick(name),
 
