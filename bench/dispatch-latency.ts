@@ -69,13 +69,13 @@ function build() {
     syncQueueMaxQueueWaitMs: 2000,
     syncQueueRetryAfterSeconds: 2,
   };
-  const engineRef: { queues?: InvocationEngine["queues"] } = {};
+  const engineRef: { engine?: InvocationEngine } = {};
   const telemetry = createTelemetry({
     registry: new Registry(),
     version: "bench",
     logger: silentLogger(),
     settings,
-    queues: () => engineRef.queues ?? new Map(),
+    queues: () => engineRef.engine?.queueStats() ?? new Map(),
   });
   const engine = new InvocationEngine({
     settings,
@@ -86,7 +86,7 @@ function build() {
     idempotency: createInMemoryIdempotencyStore(),
     observer: telemetry.observer,
   });
-  engineRef.queues = engine.queues;
+  engineRef.engine = engine;
   const register = (name: string, concurrency: number) => {
     const spec = FunctionSpec.parse({ name, executionMode: "POOL", endpointUrl: "http://127.0.0.1:9/invoke", concurrency, queueSize: 1_000_000 });
     const fn = resolveFunction(spec, { timeoutMs: 30_000, concurrency: 4, queueSize: 100, maxRetries: 1 });

@@ -80,7 +80,7 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     version: options.version,
     logger,
     settings,
-    queues: () => engine.queues,
+    queues: () => engine.queueStats(),
     referenceQuantiles: config.metricsReferenceQuantiles,
     observer: options.observer,
   });

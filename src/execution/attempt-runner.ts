@@ -1,12 +1,12 @@
 /**
  * @module
  * Runs attempts: hands the next queued record of a function to its dispatcher, and applies each
- * attempt's result — slot release (exactly once per attempt), retry with backoff, or the terminal
- * transition (reference §3.2, §3.5; SPEC §1.5, §1.6). The engine owns admission and waiting.
+ * attempt's result — slot release (exactly once per attempt, through the record), retry with
+ * backoff, or the terminal transition (reference §3.2, §3.5; SPEC §1.5, §1.6). The engine owns admission and waiting.
  */
 import type { ExecutionMode } from "../domain/function-spec";
 import type { ResolvedFunction } from "../domain/resolved-function";
-import type { AttemptResult, Dispatcher } from "../dispatch/dispatcher";
+import { type AttemptResult, type Dispatcher, failure } from "../dispatch/dispatcher";
 import type { FunctionQueue } from "../queue/function-queue";
 import type { EngineObserver } from "./engine-observer";
 import type { ExecutionRecord } from "./execution-record";
@@ -19,7 +19,7 @@ export interface ReplicaEndpoints {
 }
 
 export interface AttemptRunnerDeps {
-  queues: Map<string, FunctionQueue>;
+  queues: ReadonlyMap<string, FunctionQueue>;
   dispatchers: Record<ExecutionMode, Dispatcher>;
   replicas?: ReplicaEndpoints;
   observer: EngineObserver;
@@ -29,6 +29,8 @@ export interface AttemptRunnerDeps {
   wake: (queue: FunctionQueue) => void;
   /** Called when DEPLOYMENT work is queued and no replica is ready (scale from zero). */
   onWaitingForReplica?: (fn: ResolvedFunction) => void;
+  /** Told about a dispatcher that broke its contract (rejected instead of resolving). */
+  reportError: (error: unknown, what: string) => void;
 }
 
 export class AttemptRunner {
@@ -44,61 +46,47 @@ export class AttemptRunner {
   dispatchNext(queue: FunctionQueue): boolean {
     const record = queue.next();
     if (!record) return false;
-    const now = this.deps.now();
-    const attempt = record.attempt;
-    queue.inFlight++;
-    record.slotOwner = queue;
-    record.dispatchedAttempt = attempt;
-    record.markRunning(now);
+    const attempt = queue.acquireSlot(record, this.deps.now());
     this.deps.observer.onDispatched?.(record);
     this.deps.observer.onSlotsChanged?.(queue.name, queue.inFlight);
     const mode = queue.fn.effectiveExecutionMode;
     const endpoint = mode === "DEPLOYMENT" ? this.deps.replicas?.pick(queue.name) : queue.fn.endpointUrl;
-    let settled = NEVER_ABORTED;
-    if (mode === "REMOTE") {
-      record.attemptSettled = new AbortController();
-      settled = record.attemptSettled.signal;
+    const settled = mode === "REMOTE" ? record.watchAttemptSettled() : NEVER_ABORTED;
+    let result: Promise<AttemptResult>;
+    try {
+      result = this.deps.dispatchers[mode].dispatch({ record, attempt, endpoint, settled });
+    } catch (error) {
+      result = Promise.reject(error);
     }
-    this.deps.dispatchers[mode]
-      .dispatch({ record, attempt, endpoint, settled })
-      .then((result) => this.onAttemptResult(record, attempt, result));
+    // Dispatchers resolve, never reject (dispatcher.ts); one that breaks that promise is a bug,
+    // reported, and its attempt fails, so the slot still comes back.
+    result.then(
+      (outcome) => this.onAttemptResult(record, attempt, outcome),
+      (error: unknown) => this.onDispatchFailed(record, attempt, error),
+    );
     return true;
   }
 
   onAttemptResult(record: ExecutionRecord, attempt: number, result: AttemptResult): void {
     if (attempt !== record.attempt) return; // a stale attempt: ignored entirely (reference §3.2)
-    this.releaseSlot(record, attempt);
+    const now = this.deps.now();
+    record.settleAttempt(attempt, now);
     if (record.isTerminal) return; // late result after a timeout: discarded
     if (!result.ok && shouldRetry(attempt, record.fn.maxRetries)) {
       this.scheduleRetry(record, result.error);
       return;
     }
-    record.coldStart = result.coldStart;
-    record.initDurationMs = result.initDurationMs;
-    const now = this.deps.now();
-    this.finish(record, () => (result.ok ? record.succeed(result.output, now) : record.fail(result.error, now)));
+    this.finish(record, () => (result.ok ? record.succeed(result.output, now, result) : record.fail(result.error, now, result)));
   }
 
-  private releaseSlot(record: ExecutionRecord, attempt: number): void {
-    if (record.dispatchedAttempt < attempt || record.releasedAttempt >= attempt) return;
-    record.releasedAttempt = attempt;
-    record.attemptSettled?.abort();
-    const queue = record.slotOwner;
-    if (!queue) return;
-    queue.inFlight--;
-    // The attempt's duration feeds the estimated wait (admission.ts); startedAt is this attempt's.
-    if (record.startedAt !== null) {
-      const now = this.deps.now();
-      queue.serviceTimes.record(now, now - record.startedAt);
-    }
-    this.deps.observer.onSlotsChanged?.(queue.name, queue.inFlight);
-    this.deps.wake(queue);
+  private onDispatchFailed(record: ExecutionRecord, attempt: number, error: unknown): void {
+    this.deps.reportError(error, `${record.fn.effectiveExecutionMode} dispatcher`);
+    this.onAttemptResult(record, attempt, failure("DISPATCH_ERROR", "The dispatcher failed unexpectedly"));
   }
 
   private scheduleRetry(record: ExecutionRecord, error: { code: string; message: string }): void {
-    record.lastError = error;
     const delay = retryDelayMs(record.attempt, record.fn.retryBackoff, this.deps.random);
-    record.prepareRetry(this.deps.now());
+    record.prepareRetry(error, this.deps.now());
     this.deps.observer.onRetryScheduled?.(record, delay);
     const requeue = () => this.requeue(record);
     if (delay === 0) requeue();
@@ -119,7 +107,7 @@ export class AttemptRunner {
       this.finish(record, () => record.fail(lastError, this.deps.now())); // SPEC §1.5: queue full ends it
       return;
     }
-    record.enqueuedAt = this.deps.now();
+    record.requeued(this.deps.now());
     this.deps.observer.onEnqueued?.(record, record.lane);
     this.deps.wake(queue);
   }

@@ -14,7 +14,7 @@ describe("retries", () => {
     await settle();
     expect(dispatcher.dispatched.map((d) => d.attempt)).toEqual([1, 2, 3]);
     expect(engine.execution(executionId)).toMatchObject({ status: "error", error: { code: "POOL_ERROR", message: "fail 3" } });
-    expect(engine.queues.get("f")!.inFlight).toBe(0);
+    expect(engine.queueStats().get("f")!.inFlight).toBe(0);
   });
 
   test.each([0, 1])("maxRetries %d means a single attempt", async (maxRetries) => {
@@ -60,10 +60,10 @@ describe("callbacks", () => {
     const { executionId } = engine.enqueue("f", { input: 1 }, {});
     await settle();
     engine.complete(executionId, { success: true, output: "from-callback" }, 1);
-    expect(engine.queues.get("f")!.inFlight).toBe(0);
+    expect(engine.queueStats().get("f")!.inFlight).toBe(0);
     dispatcher.succeed(dispatcher.pending[0], "from-response");
     await settle();
-    expect(engine.queues.get("f")!.inFlight).toBe(0);
+    expect(engine.queueStats().get("f")!.inFlight).toBe(0);
     expect(engine.execution(executionId)).toMatchObject({ status: "success", output: "from-callback" });
   });
 
@@ -142,7 +142,7 @@ describe("callbacks", () => {
       await settle();
       expect(dispatcher.dispatched.map((d) => [d.executionId, d.attempt]).filter(([id]) => id === queued.executionId)).toEqual([[queued.executionId, 1]]);
       expect(engine.execution(queued.executionId)!.status).toBe("success");
-      expect(engine.queues.get("f")!.inFlight).toBe(0);
+      expect(engine.queueStats().get("f")!.inFlight).toBe(0);
       expect(dispatcher.pending).toEqual([]);
     });
 
@@ -176,7 +176,7 @@ describe("callbacks", () => {
     await settle();
     expect(engine.execution(executionId)).toMatchObject({ status: "success", output: "first" });
     expect(dispatcher.dispatched).toHaveLength(1);
-    expect(engine.queues.get("f")!.inFlight).toBe(0);
+    expect(engine.queueStats().get("f")!.inFlight).toBe(0);
   });
 
   test("unknown ids are ignored", () => {

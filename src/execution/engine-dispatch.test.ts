@@ -22,7 +22,7 @@ describe("dispatch", () => {
     await settle();
     expect(dispatcher.pending.length).toBe(2);
     expect(dispatcher.dispatched.length).toBe(3);
-    expect(engine.queues.get("f")!.inFlight).toBe(2);
+    expect(engine.queueStats().get("f")!.inFlight).toBe(2);
   });
 
   test("sync is preferred 3:1 but async is never starved", async () => {
@@ -69,7 +69,7 @@ describe("sync invoke", () => {
     dispatcher.succeed(dispatcher.pending[0]);
     await settle();
     expect(dispatcher.dispatched.map((d) => d.task.record.request.input)).toEqual(["running"]);
-    expect(engine.queues.get("f")!.sync.size).toBe(0);
+    expect(engine.queueStats().get("f")!.sync.size).toBe(0);
   });
 
   test("a caller timeout while running: timeout now, slot held until the pod answers, late result discarded", async () => {
@@ -77,10 +77,10 @@ describe("sync invoke", () => {
     register({ name: "f", concurrency: 1 });
     const outcome = await engine.invoke("f", { input: 1 }, { timeoutMs: 20 });
     expect(outcome.status).toBe("timeout");
-    expect(engine.queues.get("f")!.inFlight).toBe(1);
+    expect(engine.queueStats().get("f")!.inFlight).toBe(1);
     dispatcher.succeed(dispatcher.pending[0], "late");
     await settle();
-    expect(engine.queues.get("f")!.inFlight).toBe(0);
+    expect(engine.queueStats().get("f")!.inFlight).toBe(0);
     expect(engine.execution(outcome.executionId)).toMatchObject({ status: "timeout", output: null });
   });
 
@@ -161,7 +161,7 @@ describe("sync invoke", () => {
     const { engine, dispatcher, register } = setup({ syncQueueEnabled: false });
     register({ name: "f" });
     const outcome = engine.invoke("f", { input: 1 }, {});
-    expect(engine.queues.get("f")!.async.size).toBe(1);
+    expect(engine.queueStats().get("f")!.async.size).toBe(1);
     await settle();
     dispatcher.succeed(dispatcher.pending[0]);
     expect((await outcome).status).toBe("success");

@@ -30,7 +30,7 @@ describe("observer hooks that throw", () => {
     await settle();
     dispatcher.succeed(dispatcher.pending[0], "done");
     expect(await call).toMatchObject({ status: "success", output: "done" });
-    expect(engine.queues.get("f")!.inFlight).toBe(0);
+    expect(engine.queueStats().get("f")!.inFlight).toBe(0);
     expect(reported).toContain("observer onDispatched: onDispatched broke");
     expect(reported).toContain("observer onRetryScheduled: onRetryScheduled broke");
     expect(reported).toContain("observer onFinished: onFinished broke");

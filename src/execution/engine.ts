@@ -10,14 +10,14 @@ import type { ExecutionMode } from "../domain/function-spec";
 import type { ResolvedFunction } from "../domain/resolved-function";
 import type { AttemptResult, Dispatcher } from "../dispatch/dispatcher";
 import { DEFAULT_JOB_STARTUP_ALLOWANCE_MS } from "../dispatch/job-dispatcher";
-import { FunctionQueue } from "../queue/function-queue";
+import { FunctionQueue, type QueueStats } from "../queue/function-queue";
 import { FixedWindowRateLimiter } from "../queue/rate-limiter";
-import type { FunctionLifecycleListener } from "../registry/function-service";
 import { Deadlines } from "../lib/deadlines";
 import { Scheduler } from "../scheduler/scheduler";
 import { checkLaneAdmission, type LaneAdmission, rejection } from "./admission";
 import { AttemptRunner, type ReplicaEndpoints } from "./attempt-runner";
 import { type EngineObserver, guardObserver, NO_OBSERVER } from "./engine-observer";
+import type { FunctionLifecycleListener } from "./function-lifecycle";
 import { ExecutionRecord, type Lane } from "./execution-record";
 import type { ExecutionStore } from "./execution-store";
 import type { IdempotencyStore } from "./idempotency-store";
@@ -54,7 +54,7 @@ export interface EngineDeps {
 export type ErrorReporter = (error: unknown, what: string) => void;
 
 export class InvocationEngine implements Invoker, FunctionLifecycleListener {
-  readonly queues = new Map<string, FunctionQueue>();
+  private readonly queues = new Map<string, FunctionQueue>();
   readonly scheduler: Scheduler;
   /** Sync callers' wait deadlines (one timer per wait length). */
   private readonly deadlines: Deadlines;
@@ -84,6 +84,7 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
       random: deps.random,
       wake: (queue) => this.scheduler.wake(queue),
       onWaitingForReplica: deps.onWaitingForReplica,
+      reportError,
     });
     this.scheduler = new Scheduler({
       canDispatch: (q) => q.hasFreeSlot && this.attempts.hasDestination(q),
@@ -95,8 +96,13 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
 
   // ── function lifecycle ────────────────────────────────────────────────────────────────────────
 
+  /** Each function's queue, read-only: the gauges and the autoscaler read it at their own pace. */
+  queueStats(): ReadonlyMap<string, QueueStats> {
+    return this.queues;
+  }
+
   onRegistered(fn: ResolvedFunction): void {
-    this.queues.set(fn.name, new FunctionQueue(fn, this.deps.throughputWindowMs, this.deps.throughputMinSamples));
+    this.queues.set(fn.name, new FunctionQueue(fn, this.deps.throughputWindowMs, this.deps.throughputMinSamples, this.slotReleased));
     if (fn.rateLimitPerSecond) this.functionLimiters.set(fn.name, new FixedWindowRateLimiter(fn.rateLimitPerSecond));
   }
 
@@ -106,7 +112,7 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
     this.functionLimiters.delete(fn.name);
     this.deps.idempotency.forgetFunction(fn.name);
     if (!queue) return;
-    queue.removed = true;
+    queue.markRemoved();
     const error = { code: "FUNCTION_REMOVED", message: `Function '${fn.name}' was removed before queued execution could run` };
     const failQueued = (record: ExecutionRecord) => this.attempts.finish(record, () => record.fail(error, this.now()));
     queue.sync.drainTo(failQueued);
@@ -123,7 +129,7 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
   setEffectiveConcurrency(name: string, limit: number): void {
     const queue = this.queues.get(name);
     if (!queue) return;
-    queue.limit = Math.max(1, Math.min(queue.fn.concurrency, Math.floor(limit)));
+    queue.setLimit(limit);
     this.scheduler.wake(queue);
   }
 
@@ -273,8 +279,14 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
     };
   }
 
+  /** A queue gave a slot back: its next record may go now. */
+  private readonly slotReleased = (queue: FunctionQueue): void => {
+    this.observer.onSlotsChanged?.(queue.name, queue.inFlight);
+    this.scheduler.wake(queue);
+  };
+
   private unqueue(record: ExecutionRecord): void {
-    record.cancelled = true;
+    record.cancel();
     this.queues.get(record.fn.name)?.lane(record.lane).remove(record);
   }
 

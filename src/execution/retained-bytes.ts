@@ -54,8 +54,7 @@ export class RetainedBytes {
 
   /** The store dropped `record` or its payload: its bytes are free again. */
   release(record: ExecutionRecord): void {
-    this.usedBytes -= record.retainedBytes;
-    record.retainedBytes = 0;
+    this.usedBytes -= record.releaseRetained();
   }
 
   /** Charges a terminal record's output; one that does not fit is replaced after this turn. */
@@ -71,7 +70,7 @@ export class RetainedBytes {
       this.later(() => {
         if (record.output === null) return; // dropped meanwhile
         const marker: TruncatedOutput = { truncated: true, bytes: size, reason: `${RETAINED_BYTES_SETTING} reached; output not retained` };
-        record.output = marker as unknown as Json;
+        record.replaceOutput(marker as unknown as Json);
         this.charge(record, outputSize(record.output));
       });
     },
@@ -79,7 +78,7 @@ export class RetainedBytes {
 
   private charge(record: ExecutionRecord, size: number): void {
     this.usedBytes += size;
-    record.retainedBytes += size;
+    record.chargeRetained(size);
   }
 }
 

@@ -9,7 +9,7 @@ import type { EngineObserver } from "../execution/engine-observer";
 import type { ExecutionRecord, Lane } from "../execution/execution-record";
 import type { QueueRejectReason } from "../contracts/headers";
 import type { ResolvedFunction } from "../domain/resolved-function";
-import type { FunctionLifecycleListener } from "../registry/function-service";
+import type { FunctionLifecycleListener } from "../execution/function-lifecycle";
 import { Buckets } from "./metric-family";
 
 /** Latency buckets in seconds: 1 ms … 15 min (the longest timeoutMs). */

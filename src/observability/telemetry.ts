@@ -9,7 +9,7 @@
 import type { Registry } from "prom-client";
 import type { EngineObserver } from "../execution/engine-observer";
 import type { RuntimeSettings } from "../execution/runtime-settings";
-import type { FunctionLifecycleListener } from "../registry/function-service";
+import type { FunctionLifecycleListener } from "../execution/function-lifecycle";
 import { combineObservers } from "./combine-observers";
 import { createHttpTelemetry, type HttpTelemetry } from "./http-telemetry";
 import { createLogObserver } from "./log-observer";

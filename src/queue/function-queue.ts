@@ -3,9 +3,14 @@
  * Per-function queueing state (SPEC §1.3): a sync lane and an async lane, each a preallocated ring
  * buffer of capacity `queueSize`, the in-flight slot counter shared by both lanes and by retries,
  * and the recent attempt durations used for estimated-wait admission.
+ *
+ * The slot invariant lives here: `inFlight` changes only through `acquireSlot` (one dispatch) and
+ * the release function it hands the record, which the record calls exactly once per attempt
+ * (`ExecutionRecord.settleAttempt`), reporting the attempt's duration. Others read the queue
+ * through `QueueStats`.
  */
 import type { ResolvedFunction } from "../domain/resolved-function";
-import type { ExecutionRecord, Lane } from "../execution/execution-record";
+import type { ExecutionRecord, Lane, SlotRelease } from "../execution/execution-record";
 import { RingBuffer } from "./ring-buffer";
 import { ServiceTimeWindow } from "./service-time-window";
 
@@ -15,29 +20,82 @@ export const MIN_THROUGHPUT_SAMPLES = 10;
 /** When both lanes have work, take this many sync items per async item: sync first, async never starved. */
 export const SYNC_PICKS_PER_ASYNC = 3;
 
-export class FunctionQueue {
+/** What telemetry and the autoscaler may read of a function's queue (nothing to write through). */
+export interface QueueStats {
+  readonly fn: ResolvedFunction;
+  readonly sync: { readonly size: number };
+  readonly async: { readonly size: number };
+  /** Occupied concurrency slots. */
+  readonly inFlight: number;
+  /** Effective concurrency: `concurrency`, possibly lowered by the autoscaler. */
+  readonly limit: number;
+}
+
+export class FunctionQueue implements QueueStats {
   readonly sync: RingBuffer<ExecutionRecord>;
   readonly async: RingBuffer<ExecutionRecord>;
-  readonly serviceTimes: ServiceTimeWindow;
-  inFlight = 0;
-  /** Effective concurrency: `concurrency`, possibly lowered by the autoscaler. */
-  limit: number;
-  removed = false;
+  private readonly serviceTimes: ServiceTimeWindow;
+  private slotsInUse = 0;
+  private effectiveLimit: number;
+  private isRemoved = false;
   private syncStreak = 0;
+  /**
+   * Handed to each record that takes a slot (one function per queue, no allocation per dispatch).
+   * The attempt's duration feeds the estimated wait (admission.ts).
+   */
+  private readonly release: SlotRelease = (now, startedAt) => {
+    this.slotsInUse--;
+    if (startedAt !== null) this.serviceTimes.record(now, now - startedAt);
+    this.onSlotReleased(this);
+  };
 
   constructor(
-    public fn: ResolvedFunction,
+    readonly fn: ResolvedFunction,
     throughputWindowMs: number,
     private readonly minThroughputSamples = MIN_THROUGHPUT_SAMPLES,
+    /** Told after every slot release (the engine wakes the scheduler and updates the gauge). */
+    private readonly onSlotReleased: (queue: FunctionQueue) => void = () => {},
   ) {
     this.sync = new RingBuffer(fn.queueSize);
     this.async = new RingBuffer(fn.queueSize);
-    this.limit = fn.concurrency;
+    this.effectiveLimit = fn.concurrency;
     this.serviceTimes = new ServiceTimeWindow(throughputWindowMs);
   }
 
   get name(): string {
     return this.fn.name;
+  }
+
+  get inFlight(): number {
+    return this.slotsInUse;
+  }
+
+  get limit(): number {
+    return this.effectiveLimit;
+  }
+
+  /** Sets the effective concurrency; never above `concurrency`, never below 1. */
+  setLimit(limit: number): void {
+    this.effectiveLimit = Math.max(1, Math.min(this.fn.concurrency, Math.floor(limit)));
+  }
+
+  /** The function was removed: nothing more is dispatched from this queue. */
+  get removed(): boolean {
+    return this.isRemoved;
+  }
+
+  markRemoved(): void {
+    this.isRemoved = true;
+  }
+
+  /**
+   * Takes a concurrency slot for `record`'s current attempt and begins that attempt; the record
+   * keeps the release function and gives the slot back when the attempt settles. Returns the
+   * attempt number.
+   */
+  acquireSlot(record: ExecutionRecord, now: number): number {
+    this.slotsInUse++;
+    return record.beginAttempt(now, this.release);
   }
 
   get backlog(): number {

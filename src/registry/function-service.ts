@@ -8,13 +8,8 @@ import type { Deployer, RegistrationOrigin } from "../deploy/deployer";
 import { NanofaasError, notFound, validation } from "../domain/errors";
 import type { FunctionSpec } from "../domain/function-spec";
 import { type FunctionDefaults, type ResolvedFunction, resolveFunction } from "../domain/resolved-function";
+import type { FunctionLifecycleListener } from "../execution/function-lifecycle";
 import type { FunctionRegistry } from "./function-registry";
-
-/** Reacts to functions appearing and disappearing. Listeners must not throw on remove. */
-export interface FunctionLifecycleListener {
-  onRegistered(fn: ResolvedFunction): void;
-  onRemoved(fn: ResolvedFunction): void;
-}
 
 export interface FunctionServiceDeps {
   registry: FunctionRegistry;

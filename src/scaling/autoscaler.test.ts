@@ -39,7 +39,7 @@ function harness(fn: ResolvedFunction, requested?: Map<string, number>) {
     now: () => clock,
     log: (event) => logs.push(event),
   });
-  const target = { queues, setEffectiveConcurrency: (_: string, limit: number) => void limits.push(limit) };
+  const target = { queueStats: () => queues, setEffectiveConcurrency: (_: string, limit: number) => void limits.push(limit) };
   return {
     autoscaler,
     queue,
@@ -47,6 +47,7 @@ function harness(fn: ResolvedFunction, requested?: Map<string, number>) {
     limits,
     logs,
     target,
+    queues,
     ready: (n: number) => ready.set(fn.name, n),
     advance: (ms: number) => (clock += ms),
     tick: () => autoscaler.tick(target),
@@ -203,10 +204,10 @@ describe("tick", () => {
     h.ready(3);
     await h.tick(); // idle at 3 (e.g. after PUT /replicas 3) → down to min
     expect(h.calls).toEqual([["f", 1]]);
-    h.target.queues.delete("f");
+    h.queues.delete("f");
     await h.tick();
     const again = deployed({ minReplicas: 1 });
-    h.target.queues.set("f", { ...h.queue, fn: again });
+    h.queues.set("f", { ...h.queue, fn: again });
     h.advance(1_000);
     await h.tick(); // no down-cooldown carried over from the old registration
     expect(h.calls).toEqual([["f", 1], ["f", 1]]);

@@ -39,7 +39,8 @@ export interface ScalableQueue {
 
 /** What the engine offers the autoscaler (InvocationEngine satisfies it). */
 export interface ScalingTarget {
-  readonly queues: ReadonlyMap<string, ScalableQueue>;
+  /** Each function's queue, read-only. */
+  queueStats(): ReadonlyMap<string, ScalableQueue>;
   setEffectiveConcurrency(name: string, limit: number): void;
 }
 
@@ -206,15 +207,16 @@ export function createAutoscaler(deps: AutoscalerDeps): Autoscaler {
       ticking = true;
       try {
         const at = now();
+        const queues = target.queueStats();
         await Promise.all(
-          [...target.queues.values()].map((queue) =>
+          [...queues.values()].map((queue) =>
             tickOne(queue, target, at).catch((error: unknown) => {
               log("autoscaler_tick_failed", { function: queue.fn.name, error: (error as Error).message });
             }),
           ),
         );
         for (const name of states.keys()) {
-          if (!target.queues.has(name)) {
+          if (!queues.has(name)) {
             states.delete(name);
             dispatches.delete(name);
           }

@@ -96,7 +96,7 @@ test(
     expect(statuses.get("success")).toBeGreaterThan(INVOCATIONS * 0.99);
     expect(duplicateAttempts).toBe(0);
     for (let i = 0; i < FUNCTIONS; i++) {
-      const queue = engine.queues.get(`load-${i}`)!;
+      const queue = engine.queueStats().get(`load-${i}`)!;
       expect(queue.inFlight).toBe(0);
       expect(peak.get(`load-${i}`)!).toBe(concurrencyOf(i)); // reached, never exceeded
     }

@@ -8,7 +8,8 @@ import { readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { ControlPlane } from "../../src/control-plane";
 import { LogSink, testConfig } from "../../src/deploy/process/fixtures/harness";
-import { survivors, until } from "../../src/deploy/process/fixtures/processes";
+import { survivors } from "../../src/deploy/process/fixtures/processes";
+import { until } from "../support/until";
 import { createProcessDeployer, type ProcessDeployer } from "../../src/deploy/process/process-deployer";
 import { registerDeclarativeFunctions } from "../../src/registry/declarative-functions";
 import { jsonRequest, type Served, serveControlPlane, testControlPlane } from "../support/control-plane";
@@ -75,7 +76,7 @@ describe("a replica killed mid-traffic", () => {
     const calls = Array.from({ length: 60 }, (_, i) =>
       invoke(name, { text: `call ${i} `.repeat(200) }, { "x-timeout-ms": "10000" }),
     );
-    await until(() => cp.engine.queues.get(name)!.inFlight > 0, "calls in flight", 5000);
+    await until(() => cp.engine.queueStats().get(name)!.inFlight > 0, "calls in flight", 5000);
     process.kill(victim!, "SIGKILL"); // while the replica holds in-flight calls
     const outcomes = await Promise.all(calls); // every call answers (the test timeout would catch a hang)
     for (const o of outcomes) expect(["success", "error"]).toContain(o.status);
@@ -83,6 +84,6 @@ describe("a replica killed mid-traffic", () => {
     await until(() => deployer.readyReplicas(name) > 0 && !deployer.replicaPids(name).includes(victim!), "replica restarted", 10_000);
     for (const pid of deployer.replicaPids(name)) pids.add(pid);
     expect((await invoke(name, { text: "back again" })).status).toBe("success");
-    expect(cp.engine.queues.get(name)!.inFlight).toBe(0);
+    expect(cp.engine.queueStats().get(name)!.inFlight).toBe(0);
   }, 30_000);
 });

@@ -86,7 +86,7 @@ test("autoscaler over time: queue_depth up (after the cooldown), STATIC_PER_POD 
     metrics: [{ type: "queue_depth", target: "2" }],
     concurrencyControl: { mode: "STATIC_PER_POD", targetInFlightPerPod: 1 },
   });
-  const queue = cp.engine.queues.get("thumb")!;
+  const queue = cp.engine.queueStats().get("thumb")!;
   const accepted = [];
   for (let n = 0; n < 6; n++) accepted.push((await (await send("POST", "/v1/functions/thumb:enqueue", { input: n })).json()).executionId);
   await eventually(() => scaled.length === 1, 3000, "scale from zero on the first enqueue");

@@ -48,7 +48,7 @@ describe("pod answers", () => {
   });
 
   test("no slot is leaked by any of those failure modes", () => {
-    expect(served.cp.engine.queues.get("once")!.inFlight).toBe(0);
+    expect(served.cp.engine.queueStats().get("once")!.inFlight).toBe(0);
   });
 
   test("cold-start headers are recorded on the execution", async () => {
@@ -104,7 +104,7 @@ describe("sync timeouts against a slow pod", () => {
     await Bun.sleep(200);
     const view = await (await fetch(`${served.url}/v1/executions/${body.executionId}`)).json();
     expect(view.status).toBe("timeout");
-    expect(served.cp.engine.queues.get("once")!.inFlight).toBe(0);
+    expect(served.cp.engine.queueStats().get("once")!.inFlight).toBe(0);
   });
 
   test("async work against a hanging pod ends POOL_TIMEOUT, never stuck", async () => {
@@ -131,7 +131,7 @@ describe("callbacks through HTTP", () => {
       await Bun.sleep(150);
       const view = await (await fetch(`${served.url}/v1/executions/${executionId}`)).json();
       expect(view).toMatchObject({ status: "success", output: "x" });
-      expect(served.cp.engine.queues.get("once")!.inFlight).toBe(0);
+      expect(served.cp.engine.queueStats().get("once")!.inFlight).toBe(0);
     } finally {
       pod.setBehavior(undefined);
       pod.reset();
@@ -158,7 +158,7 @@ describe("callbacks through HTTP", () => {
     await until(async () => (await statusOf(queued)) === "success", "the queued execution to run");
     expect(await statusOf(first)).toBe("success");
     expect(pod.calls.filter((call) => call.executionId === queued)).toHaveLength(1);
-    expect(served.cp.engine.queues.get("single")!.inFlight).toBe(0);
+    expect(served.cp.engine.queueStats().get("single")!.inFlight).toBe(0);
     pod.reset();
   });
 });
