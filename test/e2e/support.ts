@@ -8,6 +8,7 @@
  */
 import { statSync } from "node:fs";
 import { createEngineClient, type EngineClient } from "../../src/deploy/docker/engine-client";
+import { until as untilCondition } from "../support/until";
 
 
 export const SOCKET = process.env.DOCKER_SOCKET ?? "/var/run/docker.sock";
@@ -53,20 +54,9 @@ export async function functionContainers(name: string): Promise<{ Id: string; Na
   return dockerApi("GET", `/containers/json?all=true&filters=${filters}`);
 }
 
-export async function until<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value as T;
-    } catch (error) {
-      last = error;
-    }
-    await Bun.sleep(50);
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ""}`);
-}
+/** The shared `until` with the e2e suite's pace: 20 s by default, a probe every 50 ms. */
+export const until = <T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 20_000): Promise<T> =>
+  untilCondition(probe, what, { timeoutMs, intervalMs: 50 });
 
 export interface JsonResponse<T = Record<string, unknown>> {
   status: number;

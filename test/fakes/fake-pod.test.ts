@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { type Behavior, defaultBehavior, type FakePod, startFakePod } from "./fake-pod";
+import { until } from "../support/until";
 
 const pods: FakePod[] = [];
 afterEach(async () => {
@@ -45,13 +46,6 @@ async function within<T>(ms: number, promise: Promise<T>): Promise<T> {
   return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
 }
 
-async function until(condition: () => boolean, timeoutMs = 2000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!condition()) {
-    if (performance.now() > deadline) throw new Error("condition not met in time");
-    await Bun.sleep(2);
-  }
-}
 
 describe("fake pod: behaviors driven by the input", () => {
   test.each([
@@ -130,7 +124,7 @@ describe("fake pod: behaviors driven by the input", () => {
   test("close drops the connection without a response", async () => {
     const target = await pod();
     expect(await settle(invoke(target, { fake: "close" }))).toBeInstanceOf(Error);
-    await until(() => target.calls.length === 1 && target.inFlight === 0);
+    await until(() => target.calls.length === 1 && target.inFlight === 0, "the call to end", 2000);
     // The pod keeps serving new connections afterwards.
     expect((await invoke(target, 1)).status).toBe(200);
   });
@@ -138,9 +132,9 @@ describe("fake pod: behaviors driven by the input", () => {
   test("hang never answers; the caller's timeout fires and the pod sees the abandonment", async () => {
     const target = await pod();
     const outcome = settle(invoke(target, { fake: "hang" }, { signal: AbortSignal.timeout(100) }));
-    await until(() => target.inFlight === 1);
+    await until(() => target.inFlight === 1, "one call in flight", 2000);
     expect(await outcome).toBeInstanceOf(Error);
-    await until(() => target.inFlight === 0);
+    await until(() => target.inFlight === 0, "no call in flight", 2000);
     expect(target.maxInFlight).toBe(1);
   });
 
@@ -306,7 +300,7 @@ describe("fake pod: recording", () => {
     await target.waitForCalls(5);
     expect(target.inFlight).toBe(5);
     await Promise.all(all);
-    await until(() => target.inFlight === 0);
+    await until(() => target.inFlight === 0, "no call in flight", 2000);
     expect(target.maxInFlight).toBe(5);
   });
 

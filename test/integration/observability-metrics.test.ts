@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { jsonRequest, type Served, serveControlPlane, testControlPlane } from "../support/control-plane";
+import { until } from "../support/until";
 
 type Instruction = { do?: string; ms?: number; initMs?: number };
 
@@ -52,13 +53,6 @@ const enqueue = (name: string, input: Instruction) => fetch(`${served.url}/v1/fu
 const scrape = async () => parseExposition(await (await served.cp.management.request("/metrics")).text());
 const value = async (name: string, labels: Record<string, string> = {}) => (await scrape()).get(series(name, labels));
 
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(10);
-  }
-}
 
 async function register(name: string, spec: Record<string, unknown> = {}) {
   const res = await fetch(`${served.url}/v1/functions`, jsonRequest("POST", {

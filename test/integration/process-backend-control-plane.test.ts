@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type ControlPlane, createControlPlane } from "../../src/control-plane";
 import { BUN, ECHO_POD, LogSink, testConfig } from "../../src/deploy/process/fixtures/harness";
-import { survivors, until } from "../../src/deploy/process/fixtures/processes";
+import { survivors } from "../../src/deploy/process/fixtures/processes";
+import { until } from "../support/until";
 import { createProcessDeployer, type ProcessDeployer } from "../../src/deploy/process/process-deployer";
 import { registerDeclarativeFunctions } from "../../src/registry/declarative-functions";
 

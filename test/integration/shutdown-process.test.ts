@@ -7,6 +7,7 @@
  */
 import { afterEach, describe, expect, test } from "bun:test";
 import { jsonRequest } from "../support/control-plane";
+import { until } from "../support/until";
 
 const REPO = new URL("../..", import.meta.url).pathname;
 
@@ -66,7 +67,7 @@ async function startControlPlane(env: Record<string, string>) {
       }
     }
   })();
-  const started = await until(() => lines.find((l) => l.msg === "started"), "the started line");
+  const started = await until(() => lines.find((l) => l.msg === "started"), "the started line", 8000);
   const local = (url: unknown) => String(url).replace(/\/$/, "");
   /** Exit code, once the process has exited and all of its output has been read. */
   const exited = async () => {
@@ -77,15 +78,6 @@ async function startControlPlane(env: Record<string, string>) {
   return { child, lines, exited, api: local(started.api), management: local(started.management) };
 }
 
-async function until<T>(check: () => T | undefined | false, what: string, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(5);
-  }
-}
 
 let cleanup: (() => void)[] = [];
 afterEach(() => {
@@ -117,7 +109,7 @@ describe("shutdown of the real process", () => {
     expect((await fetch(`${cp.management}/readyz`)).status).toBe(200);
 
     const { callers, enqueued } = await fill(cp.api, pod.url, 6, 6, 250);
-    await until(() => pod.state.received >= 2, "the first dispatches");
+    await until(() => pod.state.received >= 2, "the first dispatches", 8000);
     cp.child.kill("SIGTERM");
 
     // Readiness flips while executions are still running or queued.
@@ -157,7 +149,7 @@ describe("shutdown of the real process", () => {
     const cp = await startControlPlane({ NANOFAAS_SHUTDOWN_GRACE_MS: "300" });
     cleanup.push(() => cp.child.kill("SIGKILL"), () => pod.server.stop(true));
     const { callers, enqueued } = await fill(cp.api, pod.url, 3, 3, 5000);
-    await until(() => pod.state.received >= 2, "the first dispatches");
+    await until(() => pod.state.received >= 2, "the first dispatches", 8000);
     const signalledAt = performance.now();
     cp.child.kill("SIGINT");
 

@@ -11,6 +11,7 @@ import { resolveFunction } from "../../domain/resolved-function";
 import { createDockerDeployer, type DockerDeployer } from "./docker-deployer";
 import { createEngineClient } from "./engine-client";
 import { FakeEngine, type FakeEngineOptions } from "./fixtures/fake-engine";
+import { until as untilCondition } from "../../../test/support/until";
 
 const IMAGE = "nanofaas/echo:latest";
 let engine: FakeEngine | undefined;
@@ -34,13 +35,9 @@ async function start(options: FakeEngineOptions = {}, env: Record<string, string
 const fn = (name: string, spec: Partial<FunctionSpec> = {}) =>
   resolveFunction({ name, image: IMAGE, ...spec }, { timeoutMs: 5000, concurrency: 2, queueSize: 10, maxRetries: 1 });
 
-async function until(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${lines.join("\n")}`);
-    await Bun.sleep(5);
-  }
-}
+/** Waits for `condition`; a timeout shows what the deployer logged meanwhile. */
+const until = (condition: () => boolean, what: string, timeoutMs = 5000) =>
+  untilCondition(condition, what, { timeoutMs, detail: () => lines.join("\n") });
 
 async function invoke(endpoint: string): Promise<string> {
   const response = await fetch(endpoint, { method: "POST", body: JSON.stringify({ input: 1 }) });

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { NanofaasError } from "../../domain/errors";
 import { BUN, echoFunction, FAKE_WATCHDOG, FIXTURES, fn, invoke, LogSink, testConfig } from "./fixtures/harness";
-import { survivors, until } from "./fixtures/processes";
+import { until } from "../../../test/support/until";
+import { survivors } from "./fixtures/processes";
 import { realHostFacts } from "./launch";
 import { createProcessDeployer, type ProcessDeployer } from "./process-deployer";
 
