@@ -84,6 +84,7 @@ function build() {
     dispatchers: { LOCAL: dispatcher, POOL: dispatcher, DEPLOYMENT: dispatcher, REMOTE: dispatcher },
     store: createInMemoryExecutionStore({ ttlMs: 300_000, cleanupTtlMs: 120_000, maxLifetimeMs: 1_800_000 }),
     idempotency: createInMemoryIdempotencyStore(),
+    jobStartupAllowanceMs: 60_000,
     observer: telemetry.observer,
   });
   engineRef.engine = engine;

@@ -99,6 +99,7 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     syncMaxDepth: config.syncQueueMaxDepth,
     throughputWindowMs: config.syncQueueThroughputWindowMs,
     throughputMinSamples: config.syncQueuePerFunctionMinSamples,
+    jobStartupAllowanceMs: config.jobStartupAllowanceMs,
     dispatchers: { LOCAL: createLocalDispatcher(), POOL: pool, DEPLOYMENT: pool, REMOTE: options.remoteDispatcher ?? remoteUnavailable },
     replicas: deployer && { ready: (name) => deployer.readyReplicas(name) > 0, pick: (name) => deployer.pickEndpoint(name) },
     store: createInMemoryExecutionStore(

@@ -78,7 +78,7 @@ async function main(): Promise<void> {
       onDecision: (name, _decision, concurrency) => cp.metrics.functions.setConcurrencyControl(name, concurrency.mode, concurrency.target),
     });
   const remoteDispatcher = isJobLauncher(deployer)
-    ? createJobDispatcher(deployer, { callbackUrl: kubernetesCallbackUrl(config) })
+    ? createJobDispatcher(deployer, { callbackUrl: kubernetesCallbackUrl(config), startupAllowanceMs: config.jobStartupAllowanceMs })
     : undefined;
   const cp = createControlPlane(config, {
     version: VERSION,

@@ -88,6 +88,7 @@ export const SETTINGS = {
   processAllowedCommands: s("NANOFAAS_PROCESS_ALLOWED_COMMANDS", commandList(), "programs the process backend may run for API-registered functions (comma-separated; * = any); NANOFAAS_FUNCTIONS_DIR specs are always allowed"),
   processStateDir: s("NANOFAAS_PROCESS_STATE_DIR", z.string().optional(), "where the process backend records replica process groups, to reap them after a crash (default: <tmp>/nanofaas-<uid>-<SERVER_PORT>)"),
   shutdownDrainDelayMs: s("NANOFAAS_SHUTDOWN_DRAIN_DELAY_MS", int(0, 3_600_000).default(0), "after SIGTERM, keep admitting work this long while readiness reports draining (endpoint propagation)"),
+  jobStartupAllowanceMs: s("NANOFAAS_JOB_STARTUP_ALLOWANCE_MS", int(0, 3_600_000).default(60_000), "time a REMOTE Job may take to start (scheduling, image pull) on top of timeoutMs: its activeDeadlineSeconds, the callback wait and a sync caller's default wait"),
   readinessTimeoutMs: s(["NANOFAAS_READINESS_TIMEOUT_MS", ...spring("nanofaas.container-local.readiness-timeout")], duration(100, 600_000).prefault("20000"), "how long a new replica may take to answer /health"),
   configStrict: s("NANOFAAS_CONFIG_STRICT", bool().default(false), "refuse to start on an unknown NANOFAAS_/SYNC_QUEUE_ variable (default: a start-up warning)"),
 } satisfies Record<string, Setting>;

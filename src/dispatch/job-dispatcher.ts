@@ -15,19 +15,18 @@
 import type { JobLauncher } from "../deploy/deployer";
 import { type AttemptResult, type Dispatcher, failure } from "./dispatcher";
 
-export const DEFAULT_JOB_STARTUP_ALLOWANCE_MS = 60_000;
-
 export interface JobDispatcherOptions {
   /** Base URL pods call back to: `{callbackUrl}/{executionId}:complete`. */
   callbackUrl: string;
-  startupAllowanceMs?: number;
+  /** `Config.jobStartupAllowanceMs` (the Job's activeDeadlineSeconds uses the same value). */
+  startupAllowanceMs: number;
 }
 
 /** What the engine receives when the callback settled the attempt first; it is ignored. */
 const SETTLED_BY_CALLBACK: AttemptResult = { ok: true, output: null, coldStart: false, initDurationMs: null };
 
 export function createJobDispatcher(launcher: JobLauncher, options: JobDispatcherOptions): Dispatcher {
-  const allowanceMs = options.startupAllowanceMs ?? DEFAULT_JOB_STARTUP_ALLOWANCE_MS;
+  const allowanceMs = options.startupAllowanceMs;
   return {
     dispatch({ record, attempt, settled }) {
       if (settled.aborted) return Promise.resolve(SETTLED_BY_CALLBACK);

@@ -66,3 +66,15 @@ describe("slots", () => {
     expect(limit()).toBe(2);
   });
 });
+
+describe("REMOTE sync waits", () => {
+  test("a sync caller waits timeoutMs plus the configured Job start-up allowance by default", async () => {
+    const { engine, register } = setup({}, undefined, { jobStartupAllowanceMs: 60 });
+    register({ name: "job", executionMode: "REMOTE", image: "img", timeoutMs: 20 });
+    const started = performance.now();
+    const outcome = await engine.invoke("job", { input: 1 }, {}); // the Job never calls back
+    expect(outcome.status).toBe("timeout");
+    expect(performance.now() - started).toBeGreaterThanOrEqual(79); // 20 + 60, never before
+  });
+});
+

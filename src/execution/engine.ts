@@ -9,7 +9,6 @@ import { NanofaasError, notFound } from "../domain/errors";
 import type { ExecutionMode } from "../domain/function-spec";
 import type { ResolvedFunction } from "../domain/resolved-function";
 import type { AttemptResult, Dispatcher } from "../dispatch/dispatcher";
-import { DEFAULT_JOB_STARTUP_ALLOWANCE_MS } from "../dispatch/job-dispatcher";
 import { FunctionQueue, type QueueStats } from "../queue/function-queue";
 import { FixedWindowRateLimiter } from "../queue/rate-limiter";
 import { Deadlines } from "../lib/deadlines";
@@ -34,6 +33,8 @@ export interface EngineDeps {
   throughputWindowMs: number;
   /** Dispatches in the window before a function's wait estimate is used (SYNC_QUEUE_PER_FUNCTION_MIN_SAMPLES). */
   throughputMinSamples?: number;
+  /** `Config.jobStartupAllowanceMs`: a sync caller of a REMOTE function waits timeoutMs + this by default. */
+  jobStartupAllowanceMs: number;
   dispatchers: Record<ExecutionMode, Dispatcher>;
   replicas?: ReplicaEndpoints;
   store: ExecutionStore;
@@ -137,7 +138,7 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
 
   async invoke(name: string, request: InvocationRequest, options: InvokeOptions): Promise<InvocationOutcome> {
     const queue = this.admitCall(name);
-    const waitMs = options.timeoutMs ?? defaultWaitMs(queue.fn);
+    const waitMs = options.timeoutMs ?? this.defaultWaitMs(queue.fn);
     const replay = this.replay(name, options.idempotencyKey);
     if (replay) return replay.isTerminal ? replay.outcome() : this.waitFor(replay, waitMs);
     const lane: Lane = this.deps.settings.syncQueueEnabled ? "sync" : "async";
@@ -244,6 +245,11 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
     return record;
   }
 
+  /** A sync caller's default wait: the function's timeout, plus the Job start-up allowance for REMOTE. */
+  private defaultWaitMs(fn: ResolvedFunction): number {
+    return fn.effectiveExecutionMode === "REMOTE" ? fn.timeoutMs + this.deps.jobStartupAllowanceMs : fn.timeoutMs;
+  }
+
   private totalSyncDepth(): number {
     let total = 0;
     for (const queue of this.queues.values()) total += queue.sync.size;
@@ -330,7 +336,4 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
 
 const reportToConsole: ErrorReporter = (error, what) => console.error(`${what} failed:`, error);
 
-/** A sync caller's default wait: the function's timeout, plus the Job start-up allowance for REMOTE. */
-function defaultWaitMs(fn: ResolvedFunction): number {
-  return fn.effectiveExecutionMode === "REMOTE" ? fn.timeoutMs + DEFAULT_JOB_STARTUP_ALLOWANCE_MS : fn.timeoutMs;
-}
+

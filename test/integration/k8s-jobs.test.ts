@@ -19,9 +19,14 @@ let cp: ControlPlane;
 
 beforeEach(async () => {
   fake = await FakeKubeApiServer.start({ rbac: REQUIRED_RBAC });
-  const config = loadConfig({ NANOFAAS_DEPLOYMENT_BACKEND: "k8s", NANOFAAS_K8S_NAMESPACE: NS, POD_NAMESPACE: "nanofaas" });
-  deployer = createKubernetesDeployerFromConfig(config, { kubeConfig: fake.kubeConfig(NS), jobStartupAllowanceMs: ALLOWANCE_MS, log: () => undefined });
-  const remoteDispatcher = createJobDispatcher(deployer, { callbackUrl: kubernetesCallbackUrl(config), startupAllowanceMs: ALLOWANCE_MS });
+  const config = loadConfig({
+    NANOFAAS_DEPLOYMENT_BACKEND: "k8s",
+    NANOFAAS_K8S_NAMESPACE: NS,
+    POD_NAMESPACE: "nanofaas",
+    NANOFAAS_JOB_STARTUP_ALLOWANCE_MS: String(ALLOWANCE_MS),
+  });
+  deployer = createKubernetesDeployerFromConfig(config, { kubeConfig: fake.kubeConfig(NS), log: () => undefined });
+  const remoteDispatcher = createJobDispatcher(deployer, { callbackUrl: kubernetesCallbackUrl(config), startupAllowanceMs: config.jobStartupAllowanceMs });
   cp = createControlPlane(config, { version: "test", deployer, remoteDispatcher });
 });
 afterEach(async () => {

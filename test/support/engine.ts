@@ -28,6 +28,7 @@ export function setup(overrides: Partial<RuntimeSettings> = {}, replicas?: Repli
     settings,
     syncMaxDepth: 0,
     throughputWindowMs: 30_000,
+    jobStartupAllowanceMs: 60_000,
     dispatchers: { LOCAL: dispatcher, POOL: dispatcher, DEPLOYMENT: dispatcher, REMOTE: dispatcher },
     replicas,
     store: createInMemoryExecutionStore({ ttlMs: 300_000, cleanupTtlMs: 120_000, maxLifetimeMs: 1_800_000 }),

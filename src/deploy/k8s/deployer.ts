@@ -8,7 +8,6 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import { NanofaasError } from "../../domain/errors";
 import type { ResolvedFunction } from "../../domain/resolved-function";
-import { DEFAULT_JOB_STARTUP_ALLOWANCE_MS } from "../../dispatch/job-dispatcher";
 import { deploymentScaling } from "../../scaling/function-scaling";
 import type { Deployer, JobLauncher } from "../deployer";
 import { buildHpa } from "./hpa";
@@ -31,8 +30,8 @@ export interface KubernetesDeployerOptions {
    * map `fn-<name>.<ns>.svc.cluster.local:8080` to a local fake pod.
    */
   resolveEndpoint?: (serviceUrl: string, name: string) => string;
-  /** Must match the job dispatcher's allowance (both default to DEFAULT_JOB_STARTUP_ALLOWANCE_MS). */
-  jobStartupAllowanceMs?: number;
+  /** `Config.jobStartupAllowanceMs`: Jobs get `timeoutMs` + this as activeDeadlineSeconds. */
+  jobStartupAllowanceMs: number;
   jobTtlSecondsAfterFinished?: number;
   watchTimeoutSeconds?: number;
   log?: Log;
@@ -80,7 +79,7 @@ export function createKubernetesDeployer(options: KubernetesDeployerOptions): Ku
   const jobOptions = {
     namespace,
     imagePullPolicy,
-    startupAllowanceMs: options.jobStartupAllowanceMs ?? DEFAULT_JOB_STARTUP_ALLOWANCE_MS,
+    startupAllowanceMs: options.jobStartupAllowanceMs,
     ttlSecondsAfterFinished: options.jobTtlSecondsAfterFinished ?? DEFAULT_JOB_TTL_SECONDS,
   };
 

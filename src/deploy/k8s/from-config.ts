@@ -26,6 +26,7 @@ export function createKubernetesDeployerFromConfig(
     namespace: resolveNamespace(config),
     imagePullPolicy: config.k8sImagePullPolicy,
     callbackUrl: kubernetesCallbackUrl(config),
+    jobStartupAllowanceMs: config.jobStartupAllowanceMs,
     ...overrides,
     kubeConfig: overrides.kubeConfig ?? loadKubeConfig(config),
   });

@@ -5,7 +5,8 @@
  */
 import { afterEach, expect, test } from "bun:test";
 import { echoFunction, LogSink, testConfig } from "./fixtures/harness";
-import { survivors, until } from "./fixtures/processes";
+import { until } from "../../../test/support/until";
+import { survivors } from "./fixtures/processes";
 import { createProcessDeployer, type ProcessDeployer } from "./process-deployer";
 import type { SpawnFn } from "./spawn-guard";
 
