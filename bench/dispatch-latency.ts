@@ -74,7 +74,6 @@ function build() {
     registry: new Registry(),
     version: "bench",
     logger: silentLogger(),
-    settings,
     queues: () => engineRef.engine?.queueStats() ?? new Map(),
   });
   const engine = new InvocationEngine({

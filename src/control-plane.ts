@@ -7,6 +7,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Hono } from "hono";
 import { Registry } from "prom-client";
 import { createFastInvokeHandler, type FetchHandler } from "./api/fast-invoke";
+import { RuntimeConfigService } from "./admin/runtime-config";
 import { registerAdminRuntimeConfigRoutes } from "./api/routes/admin-runtime-config";
 import { createApp } from "./app";
 import type { Config } from "./config/config";
@@ -25,7 +26,6 @@ import { HealthState } from "./observability/health";
 import { type Logger, silentLogger } from "./observability/logger";
 import { createManagementApp } from "./observability/management-app";
 import type { ControlPlaneMetrics } from "./observability/metrics";
-import type { RuntimeConfigService } from "./observability/runtime-config";
 import { createTelemetry } from "./observability/telemetry";
 import { createInMemoryFunctionRegistry } from "./registry/function-registry";
 import { createFunctionService, type FunctionService } from "./registry/function-service";
@@ -79,11 +79,12 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     registry: metricsRegistry,
     version: options.version,
     logger,
-    settings,
     queues: () => engine.queueStats(),
     referenceQuantiles: config.metricsReferenceQuantiles,
     observer: options.observer,
   });
+  // Backs the admin runtime-config API (its routes are registered below when enabled).
+  const runtimeConfig = new RuntimeConfigService({ settings, metrics: telemetry.metrics.runtimeConfig, logger });
   const pool = createPoolDispatcher({ maxResponseBytes: config.maxResponseBytes });
   const remoteUnavailable: Dispatcher = {
     dispatch: async () => ({
@@ -145,7 +146,7 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     apiDocsEnabled: config.apiDocsEnabled,
     middleware: [telemetry.http.middleware],
     extensions: [
-      ...(config.adminRuntimeConfigEnabled ? [(a: OpenAPIHono) => registerAdminRuntimeConfigRoutes(a, telemetry.runtimeConfig)] : []),
+      ...(config.adminRuntimeConfigEnabled ? [(a: OpenAPIHono) => registerAdminRuntimeConfigRoutes(a, runtimeConfig)] : []),
       ...(options.extensions ?? []),
     ],
   });
@@ -166,7 +167,7 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     settings,
     metricsRegistry,
     metrics: telemetry.metrics,
-    runtimeConfig: telemetry.runtimeConfig,
+    runtimeConfig,
     logger,
     deployer,
   };

@@ -3,26 +3,22 @@
  * Everything observability adds to a control plane, built in one call so the composition in
  * control-plane.ts stays a few lines: metrics on the injected registry, the engine observer
  * (trace normalisation first, then an optional tracer, metrics, logs), the function lifecycle
- * listener that drops a deleted function's series, API request telemetry and the runtime-config
- * service behind the admin API.
+ * listener that drops a deleted function's series, and API request telemetry.
  */
 import type { Registry } from "prom-client";
 import type { EngineObserver } from "../execution/engine-observer";
-import type { RuntimeSettings } from "../execution/runtime-settings";
 import type { FunctionLifecycleListener } from "../execution/function-lifecycle";
 import { combineObservers } from "./combine-observers";
 import { createHttpTelemetry, type HttpTelemetry } from "./http-telemetry";
 import { createLogObserver } from "./log-observer";
 import type { Logger } from "./logger";
 import { type ControlPlaneMetrics, createMetrics, type QueueGaugeSource } from "./metrics";
-import { RuntimeConfigService } from "./runtime-config";
 import { tracePropagationObserver } from "./trace-context";
 
 export interface TelemetryDeps {
   registry: Registry;
   version: string;
   logger: Logger;
-  settings: RuntimeSettings;
   /** The engine's queues, read at scrape time (the engine may be built after this call). */
   queues: () => ReadonlyMap<string, QueueGaugeSource>;
   /** NANOFAAS_METRICS_REFERENCE_QUANTILES (docs/observability.md). */
@@ -36,14 +32,11 @@ export interface Telemetry {
   observer: EngineObserver;
   lifecycle: FunctionLifecycleListener;
   http: HttpTelemetry;
-  /** Backs the admin runtime-config API (whose routes control-plane.ts registers when enabled). */
-  runtimeConfig: RuntimeConfigService;
 }
 
 export function createTelemetry(deps: TelemetryDeps): Telemetry {
   const { logger } = deps;
   const metrics = createMetrics({ registry: deps.registry, queues: deps.queues, version: deps.version, referenceQuantiles: deps.referenceQuantiles });
-  const runtimeConfig = new RuntimeConfigService({ settings: deps.settings, metrics: metrics.runtimeConfig, logger });
   const lifecycle: FunctionLifecycleListener = {
     onRegistered(fn) {
       metrics.functions.onRegistered(fn);
@@ -59,6 +52,5 @@ export function createTelemetry(deps: TelemetryDeps): Telemetry {
     observer: combineObservers(tracePropagationObserver, deps.observer, metrics.functions, createLogObserver(logger)),
     lifecycle,
     http: createHttpTelemetry({ metrics: metrics.http, logger }),
-    runtimeConfig,
   };
 }

@@ -13,10 +13,10 @@
  * Dispatches are counted through the observer (`onDispatched`), giving the reference's rps:
  * dispatches since the previous tick ÷ elapsed seconds.
  */
+import { deploymentScaling } from "../domain/function-scaling";
 import type { ResolvedFunction } from "../domain/resolved-function";
 import type { EngineObserver } from "../execution/engine-observer";
 import { type AdaptiveState, type ConcurrencyResult, nextConcurrency } from "./concurrency-control";
-import { deploymentScaling } from "./function-scaling";
 import { decideScaling, loadRatio, type ScalingDecision, type ScalingState, UPSCALE_COOLDOWN_MS } from "./scaling-decision";
 
 export interface ReplicaControl {

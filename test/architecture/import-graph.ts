@@ -43,7 +43,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["lib", "contracts"],
   ["domain", "config"],
   ["queue", "scheduler", "dispatch", "execution", "deploy", "scaling"],
-  ["registry", "observability"],
+  ["registry", "observability", "admin"],
   ["api"],
   ["app.ts", "control-plane.ts", "openapi-document.ts", "main.ts"],
 ];

@@ -8,7 +8,7 @@
  */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
-import type { AdminAnswer, RuntimeConfigService } from "../../observability/runtime-config";
+import type { AdminAnswer, RuntimeConfigService } from "../../admin/runtime-config";
 import { errors, json } from "../openapi-helpers";
 
 const tags = ["admin"];

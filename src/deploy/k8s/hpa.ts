@@ -8,7 +8,7 @@
  */
 import type { ResolvedFunction } from "../../domain/resolved-function";
 import type { ResolvedScalingMetric } from "../../domain/scaling-config";
-import { deploymentScaling } from "../../scaling/function-scaling";
+import { deploymentScaling } from "../../domain/function-scaling";
 import { functionLabels, objectName, selectorLabels } from "./labels";
 
 /** A target that is not a positive integer becomes 50, as the reference. */

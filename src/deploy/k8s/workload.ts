@@ -4,7 +4,7 @@
  * control-plane.md §6.2), pinned by snapshot tests. Only the k8s deployer sends them anywhere.
  */
 import type { ResolvedFunction } from "../../domain/resolved-function";
-import { initialReplicas } from "../../scaling/function-scaling";
+import { initialReplicas } from "../../domain/function-scaling";
 import { containerResources, deploymentEnv, pullSecrets } from "./env";
 import { FUNCTION_NAME_ANNOTATION, FUNCTION_PORT, functionLabels, objectName, PROMETHEUS_ANNOTATIONS, selectorLabels } from "./labels";
 import { containerSecurityContext, podSecurityContext, TMP_MOUNT, TMP_VOLUME } from "./security";

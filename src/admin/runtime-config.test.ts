@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { Registry } from "prom-client";
 import type { RuntimeSettings } from "../execution/runtime-settings";
-import { silentLogger } from "./logger";
-import { createMetrics } from "./metrics";
+import { silentLogger } from "../observability/logger";
+import { createMetrics } from "../observability/metrics";
 import { RuntimeConfigService } from "./runtime-config";
 
 function setup(appliers: ((s: Readonly<RuntimeSettings>) => void)[] = []) {

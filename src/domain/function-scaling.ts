@@ -4,8 +4,8 @@
  * as "resolved or passed through" because other modes keep the client's value untouched
  * (reference §2.2); for DEPLOYMENT it is always resolved, which this helper states once.
  */
-import type { ResolvedFunction } from "../domain/resolved-function";
-import type { ResolvedScalingConfig } from "../domain/scaling-config";
+import type { ResolvedFunction } from "./resolved-function";
+import type { ResolvedScalingConfig } from "./scaling-config";
 
 export function deploymentScaling(fn: ResolvedFunction): ResolvedScalingConfig | undefined {
   if (fn.requestedExecutionMode !== "DEPLOYMENT" || !fn.scalingConfig) return undefined;

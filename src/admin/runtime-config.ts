@@ -8,8 +8,8 @@
  */
 import type { RuntimeSettings } from "../execution/runtime-settings";
 import { formatIsoDuration, parseIsoDurationMs } from "../lib/duration";
-import type { Logger } from "./logger";
-import type { RuntimeConfigMetrics } from "./metrics";
+import type { Logger } from "../observability/logger";
+import type { RuntimeConfigMetrics } from "../observability/metrics";
 
 export interface RuntimeConfigSnapshot {
   revision: number;
