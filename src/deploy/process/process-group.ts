@@ -4,7 +4,6 @@
  * also its process-group id; signalling `-pgid` reaches a `sh`/`bun` wrapper's children too, which
  * signalling the PID alone would orphan.
  */
-import type { GroupLedger } from "./group-ledger";
 
 /** Sends `signal` to every process in group `pgid`. Returns false when the group is already gone. */
 export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
@@ -38,11 +37,17 @@ export function signalTree(pid: number, signal: NodeJS.Signals): boolean {
  * runs then. For that, each replica watches a pipe from the control plane (replica-launch.ts) and
  * the optional ledger lets the next control plane reap what survived.
  */
+/** What the reaper needs of the on-disk ledger (group-ledger.ts), declared here so the two files do not import each other. */
+export interface GroupRecorder {
+  record(pgid: number): void;
+  forget(pgid: number): void;
+}
+
 export class GroupReaper {
   private readonly groups = new Set<number>();
 
   /** `ledger` records each group on disk, for the control plane that starts after a crash. */
-  constructor(private readonly ledger?: GroupLedger) {}
+  constructor(private readonly ledger?: GroupRecorder) {}
 
   private readonly onExit = () => this.killAll();
   private installed = false;
