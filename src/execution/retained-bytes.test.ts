@@ -2,8 +2,26 @@ import { describe, expect, test } from "bun:test";
 import type { ExecutionRecord } from "./execution-record";
 import { RetainedBytes } from "./retained-bytes";
 
-/** The parts of a record the budget reads and writes. */
-const record = (body: string, output: unknown = null) => ({ body, output, retainedBytes: 0 }) as unknown as ExecutionRecord;
+/** The parts of a record the budget reads and calls, with a body of exactly the given size. */
+class BudgetedRecord {
+  retainedBytes = 0;
+  constructor(
+    readonly body: string,
+    public output: unknown,
+  ) {}
+  chargeRetained(size: number): void {
+    this.retainedBytes += size;
+  }
+  releaseRetained(): number {
+    const bytes = this.retainedBytes;
+    this.retainedBytes = 0;
+    return bytes;
+  }
+  replaceOutput(marker: unknown): void {
+    this.output = marker;
+  }
+}
+const record = (body: string, output: unknown = null) => new BudgetedRecord(body, output) as unknown as ExecutionRecord;
 
 describe("RetainedBytes", () => {
   test("charges request bodies until the next one would not fit: 429 QUEUE_FULL, reason memory", () => {
