@@ -35,6 +35,11 @@ test-tools *ARGS: bench-tools
     scripts/ensure-tools.sh promtool=prometheus kubectl=kubernetes-client >/dev/null
     bun test --timeout 60000 $(find . -name '*.tools.ts' -not -path './node_modules/*' | sort) {{ARGS}}
 
+# the contract suite and the examples' payload tables against the compiled runtimes (Go, Java);
+# part of test-tools; installs golang-go / openjdk-17-jdk-headless from Debian when missing
+test-runtimes *ARGS:
+    bun test --timeout 60000 ./runtimes/contract/go.contract.tools.ts ./examples/go.payloads.tools.ts {{ARGS}}
+
 # the Python runtime's own tests (standard library only)
 test-python:
     python3 -m unittest discover -s runtimes/python -t runtimes/python

@@ -1,0 +1,3 @@
+module nanofaas.dev/runtime
+
+go 1.19
