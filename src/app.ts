@@ -7,7 +7,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { Scalar } from "@scalar/hono-api-reference";
 import type { MiddlewareHandler } from "hono";
 import { getPathWithCustomVerbs, publishCustomVerbPaths } from "./api/custom-verbs";
-import { errorResponse, toNanofaasError } from "./api/errors";
+import { errorResponse, unexpectedErrorResponse } from "./api/errors";
 import { validationError } from "./api/validation-wording";
 import { type AllowedMethods, allowedMethodsFor } from "./api/method-not-allowed";
 import { jsonBody } from "./api/middleware/json-body";
@@ -28,6 +28,8 @@ export interface AppDeps {
   apiDocsEnabled?: boolean;
   /** Middleware run before everything else, for every request (request metrics, access log). */
   middleware?: MiddlewareHandler[];
+  /** Logs a 500's cause and returns the request id to answer with (X-Request-Id). */
+  onUnexpectedError?: (error: unknown, request: Request) => string;
   /** Extra routes (admin API, …) registered by later modules before the fallbacks. */
   extensions?: ((app: OpenAPIHono) => void)[];
 }
@@ -86,7 +88,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     }
     return errorResponse(new NanofaasError("NOT_FOUND", `No route for ${c.req.method} ${path}`));
   });
-  app.onError((error) => errorResponse(toNanofaasError(error)));
+  app.onError((error, c) => unexpectedErrorResponse(error, c.req.raw, deps.onUnexpectedError));
   return app;
 }
 

@@ -23,6 +23,7 @@ import { RetainedBytes } from "./execution/retained-bytes";
 import type { RuntimeSettings } from "./execution/runtime-settings";
 import { combineObservers } from "./observability/combine-observers";
 import { HealthState } from "./observability/health";
+import { createUnexpectedErrorReporter } from "./observability/unexpected-errors";
 import { type Logger, silentLogger } from "./observability/logger";
 import { createManagementApp } from "./observability/management-app";
 import type { ControlPlaneMetrics } from "./observability/metrics";
@@ -137,6 +138,7 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     listeners: [engine, telemetry.lifecycle],
   });
   const health = new HealthState();
+  const reportUnexpected = createUnexpectedErrorReporter(logger);
   const app = createApp({
     functions,
     replicas: deployer && { ready: (name) => deployer.readyReplicas(name), desired: (name) => deployer.desiredReplicas?.(name) },
@@ -145,6 +147,7 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     maxBodyBytes: config.maxBodyBytes,
     apiDocsEnabled: config.apiDocsEnabled,
     middleware: [telemetry.http.middleware],
+    onUnexpectedError: reportUnexpected,
     extensions: [
       ...(config.adminRuntimeConfigEnabled ? [(a: OpenAPIHono) => registerAdminRuntimeConfigRoutes(a, runtimeConfig)] : []),
       ...(options.extensions ?? []),
@@ -156,6 +159,7 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     maxBodyBytes: config.maxBodyBytes,
     fallback: app.fetch,
     onServed: telemetry.http.served,
+    onUnexpectedError: reportUnexpected,
   });
   return {
     app,

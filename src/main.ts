@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   const backend = resolveDeploymentBackend(config);
   const logger = createLogger({ level: config.logLevel, destination: stdoutDestination() });
   for (const warning of warnings) logger.warn(warning);
-  const deployer = await createDeployer(backend, config);
+  const deployer = await createDeployer(backend, config, logger);
   // Tracing is loaded only when an endpoint is configured: no SDK, no hooks, no cost otherwise.
   let tracing: OtlpTracing | undefined;
   if (config.otlpEndpoint) {

@@ -53,3 +53,17 @@ export function toNanofaasError(error: unknown): NanofaasError {
   if (error instanceof NanofaasError) return error;
   return new NanofaasError("INTERNAL_ERROR", "An unexpected error occurred", { cause: error });
 }
+
+/**
+ * The response for anything thrown by a handler: a 500 (INTERNAL_ERROR) is reported — logged with
+ * its cause — and answered with the request id in `X-Request-Id` (issue 13.10).
+ */
+export function unexpectedErrorResponse(
+  error: unknown,
+  request: Request,
+  report?: (error: unknown, request: Request) => string,
+): Response {
+  const mapped = toNanofaasError(error);
+  if (mapped.code !== "INTERNAL_ERROR" || !report) return errorResponse(mapped);
+  return errorResponse(mapped, { "X-Request-Id": report(error, request) });
+}

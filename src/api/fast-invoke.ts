@@ -9,7 +9,7 @@
 import { Header } from "../contracts/headers";
 import type { InvocationRequest } from "../contracts/pod";
 import type { Invoker, InvokeOptions } from "../execution/invoker";
-import { errorResponse, toNanofaasError } from "./errors";
+import { unexpectedErrorResponse } from "./errors";
 
 const PREFIX = "/v1/functions/";
 const MAX_TIMEOUT_MS = 900_000;
@@ -28,6 +28,8 @@ export interface FastInvokeDeps {
    * OpenAPI path; request and response let the log name the path, execution id and trace id).
    */
   onServed?: (route: string, method: string, status: number, startedAt: number, request: Request, response: Response) => void;
+  /** Logs a 500's cause and returns the request id to answer with (X-Request-Id). */
+  onUnexpectedError?: (error: unknown, request: Request) => string;
 }
 
 type Verb = "invoke" | "enqueue";
@@ -43,13 +45,20 @@ export function createFastInvokeHandler(deps: FastInvokeDeps): FetchHandler {
     const body = parseInvocation(text);
     const options = body && readOptions(request, target.verb);
     if (!body || !options) return fallback(rebuild(request, text), server);
-    const response = await answer(invoker, target, body, options);
+    const response = await answer(invoker, target, body, options, request, deps.onUnexpectedError);
     deps.onServed?.(`/v1/functions/{name}:${target.verb}`, "POST", response.status, startedAt, request, response);
     return response;
   };
 }
 
-async function answer(invoker: Invoker, target: { name: string; verb: Verb }, body: InvocationRequest, options: InvokeOptions): Promise<Response> {
+async function answer(
+  invoker: Invoker,
+  target: { name: string; verb: Verb },
+  body: InvocationRequest,
+  options: InvokeOptions,
+  request: Request,
+  report: FastInvokeDeps["onUnexpectedError"],
+): Promise<Response> {
   try {
     if (target.verb === "enqueue") {
       return new Response(JSON.stringify(invoker.enqueue(target.name, body, options)), { status: 202, headers: JSON_HEADERS });
@@ -58,7 +67,7 @@ async function answer(invoker: Invoker, target: { name: string; verb: Verb }, bo
     // Literal header names (Header.executionId is "X-Execution-Id"): a fixed-shape object per call.
     return new Response(JSON.stringify(outcome), { status: 200, headers: { "Content-Type": "application/json", "X-Execution-Id": outcome.executionId } });
   } catch (error) {
-    return errorResponse(toNanofaasError(error));
+    return unexpectedErrorResponse(error, request, report);
   }
 }
 

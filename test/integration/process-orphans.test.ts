@@ -18,7 +18,7 @@ afterEach(() => {
   for (const step of cleanup.splice(0).reverse()) step();
 });
 
-/** A control plane whose replica output (stderr) is collected; resolves once `replicas` are ready. */
+/** A control plane whose log lines are collected; resolves once `replicas` are ready. */
 async function startControlPlane(dir: string, replicas: number) {
   const child = Bun.spawn([BUN, "src/main.ts"], {
     cwd: REPO,
@@ -30,15 +30,16 @@ async function startControlPlane(dir: string, replicas: number) {
       NANOFAAS_PROCESS_STATE_DIR: join(dir, "state"),
       SERVER_PORT: "0",
       MANAGEMENT_SERVER_PORT: "0",
-      NANOFAAS_LOG_LEVEL: "warn",
+      NANOFAAS_LOG_LEVEL: "info",
     },
-    stdout: "ignore",
-    stderr: "pipe",
+    // Replica output and backend events are JSON log lines on stdout (component process-backend).
+    stdout: "pipe",
+    stderr: "inherit",
   });
   cleanup.push(() => child.kill("SIGKILL"));
   const lines: string[] = [];
   void (async () => {
-    const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
