@@ -38,7 +38,7 @@ test-tools *ARGS: bench-tools
 # the contract suite and the examples' payload tables against the compiled runtimes (Go, Java);
 # part of test-tools; installs golang-go / openjdk-17-jdk-headless from Debian when missing
 test-runtimes *ARGS:
-    bun test --timeout 60000 ./runtimes/contract/go.contract.tools.ts ./examples/go.payloads.tools.ts {{ARGS}}
+    bun test --timeout 60000 ./runtimes/contract/go.contract.tools.ts ./examples/go.payloads.tools.ts ./runtimes/contract/java.contract.tools.ts ./examples/java.payloads.tools.ts {{ARGS}}
 
 # the Python runtime's own tests (standard library only)
 test-python:
