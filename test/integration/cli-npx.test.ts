@@ -70,6 +70,16 @@ describe("the npx shim", () => {
     expect((await sh(`node ${SHIM} fn list --no-such-flag`)).code).toBe(2);
   });
 
+  test("without Bun it says what to do and exits 127", async () => {
+    const copy = join(work, "no-bun-checkout");
+    mkdirSync(join(copy, "cli/bin"), { recursive: true });
+    await Bun.write(join(copy, "cli/bin/nanofaas.js"), Bun.file(SHIM));
+    // PATH: node and bash alone, so no system-wide bun can be found either.
+    const result = await sh(`node ${join(copy, "cli/bin/nanofaas.js")} --version`, { extraEnv: { PATH: join(work, "bin") } });
+    expect(result.code).toBe(127);
+    expect(result.stderr).toStartWith(`nanofaas: cannot start Bun (bun): spawn bun ENOENT — run \`npm install\` in ${copy} (it installs Bun) or put bun on PATH\n`);
+  });
+
   test("a signal reaches the CLI, and the shim dies of it too", async () => {
     let aborted: () => void = () => undefined;
     const seen = Promise.withResolvers<void>();
