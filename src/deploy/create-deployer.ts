@@ -4,7 +4,7 @@
  * instance, the Kubernetes client is only loaded when the k8s backend is in use.
  */
 import type { Config, DeploymentBackendId } from "../config/config";
-import type { Logger } from "../observability/logger";
+import type { Logger } from "pino"; // the type only: deploy sits below observability (docs/architecture.md)
 import type { Deployer } from "./deployer";
 
 /**
