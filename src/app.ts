@@ -14,6 +14,7 @@ import { jsonBody } from "./api/middleware/json-body";
 import type { ReplicaView } from "./api/routes/function-status";
 import { registerFunctionRoutes } from "./api/routes/functions";
 import { registerInvocationRoutes } from "./api/routes/invocations";
+import { registerModuleRoutes } from "./api/routes/modules";
 import { NanofaasError } from "./domain/errors";
 import type { Invoker } from "./execution/invoker";
 import type { FunctionService } from "./registry/function-service";
@@ -64,6 +65,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
 
   registerFunctionRoutes(app, deps.functions, deps.replicas);
   registerInvocationRoutes(app, deps.invoker);
+  registerModuleRoutes(app);
   for (const extend of deps.extensions ?? []) extend(app);
 
   const document = () =>

@@ -678,6 +678,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/modules/build-metadata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The reference's build-metadata module probe */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Always enabled: every module of the reference is built in */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BuildMetadata"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/runtime-config": {
         parameters: {
             query?: never;
@@ -1054,6 +1090,12 @@ export interface components {
             success?: boolean;
             output?: unknown;
             error?: components["schemas"]["ErrorInfo"];
+        };
+        BuildMetadata: {
+            /** @enum {string} */
+            module: "build-metadata";
+            /** @enum {string} */
+            status: "enabled";
         };
         RuntimeConfigSnapshot: {
             revision: number;
