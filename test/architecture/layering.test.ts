@@ -53,6 +53,7 @@ describe("the rules catch what they are for", () => {
         "src/dispatch/jobs.ts": `import * as k8s from "@kubernetes/client-node";`,
         "src/deploy/k8s/ok.ts": `import * as k8s from "@kubernetes/client-node"; import { c } from "../../config/config";`,
         "src/api/ok.ts": `import { e } from "../execution/engine"; import { d } from "../domain/spec";`,
+        "src/deploy/ok.ts": `import type { Logger } from "../observability/logger";`,
       }),
     );
     expect(violations).toEqual([
