@@ -46,7 +46,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const log = createLogger(write, base);
   const callbacks = createCallbackSender({
     fetch: options.fetch ?? ((url, init) => fetch(url, init)),
-    sleep: options.sleep ?? Bun.sleep,
+    sleep: options.sleep ?? ((ms) => new Promise((done) => setTimeout(done, ms))), // Bun.sleep is not in Node
     onFailure: (target, problem) => {
       metrics.callbackFailed();
       log.warn("callback delivery failed", { executionId: target.executionId, traceId: target.traceId, problem });

@@ -1,11 +1,12 @@
 /**
  * @module
- * Hosts a handler on Bun.serve with graceful shutdown. Shared by the dynamic entry point
+ * Hosts a handler on Bun.serve (node:http under Node.js) with graceful shutdown. Shared by the dynamic entry point
  * (`main.ts`) and by compiled binaries, whose generated entry imports the handler statically.
  */
 import { createLogger, type LineWriter, stdoutWriter } from "./logger.ts";
 import { createRuntime } from "./runtime.ts";
 import type { Handler } from "./sdk.ts";
+import { listenNode } from "./node-server.ts";
 import { loadSettings } from "./settings.ts";
 
 // Bun.serve caps idleTimeout at 255 s; /invoke switches it off per request because a handler
@@ -37,7 +38,7 @@ export function serveHandler(handler: Handler, options: ServeOptions): void {
   }
   const log = createLogger(write, settings.functionName ? { function: settings.functionName } : {});
   const runtime = createRuntime({ handler, settings, initDurationMs: options.initDurationMs, write });
-  let server: ReturnType<typeof Bun.serve> | undefined;
+  let server: Listening | undefined;
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -60,18 +61,31 @@ export function serveHandler(handler: Handler, options: ServeOptions): void {
   // moment it reads the "listening" line, and the default action would kill us mid-request.
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
-  try {
-    server = Bun.serve({
-      port: settings.port,
-      hostname: "0.0.0.0",
-      idleTimeout: IDLE_TIMEOUT_S,
-      fetch(request, srv) {
-        srv.timeout(request, 0);
-        return runtime.handle(request);
-      },
-    });
-  } catch (error) {
-    fail("cannot listen", error, write);
-  }
-  log.info("listening", { port: server.port, timeoutMs: settings.timeoutMs, initDurationMs: Math.round(options.initDurationMs) });
+  listen(runtime, settings.port).then(
+    (listening) => {
+      server = listening;
+      log.info("listening", { port: listening.port, timeoutMs: settings.timeoutMs, initDurationMs: Math.round(options.initDurationMs) });
+    },
+    (error) => fail("cannot listen", error, write),
+  );
+}
+
+interface Listening {
+  port: number;
+  stop(): Promise<unknown>;
+}
+
+/** Bun.serve under Bun; node:http under Node.js, where there is no Bun global. */
+async function listen(runtime: ReturnType<typeof createRuntime>, port: number): Promise<Listening> {
+  if (typeof Bun === "undefined") return listenNode(runtime.handle, port);
+  const server = Bun.serve({
+    port,
+    hostname: "0.0.0.0",
+    idleTimeout: IDLE_TIMEOUT_S,
+    fetch(request, srv) {
+      srv.timeout(request, 0);
+      return runtime.handle(request);
+    },
+  });
+  return { port: server.port ?? port, stop: () => server.stop() };
 }

@@ -3,6 +3,7 @@
  * The contract handler for the Bun runtime: what it does is chosen by `input.op` (see
  * runtimes/contract/README.md). The Python and STDIO twins behave the same.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import { FunctionError, type Handler } from "../../bun/src/sdk.ts";
 
 interface Op {
@@ -25,7 +26,7 @@ const handler: Handler<Op | null> = async ({ input, metadata }, ctx) => {
     case "throw":
       throw new Error(input.message ?? "thrown on purpose");
     case "sleep":
-      await Bun.sleep(input.ms ?? 0);
+      await sleep(input.ms ?? 0); // node:timers, not Bun.sleep: this handler also runs under Node.js
       return input.value ?? "slept";
     case "log":
       ctx.logger.info(input.message ?? "contract log", { marker: input.marker ?? null });
