@@ -4,21 +4,31 @@
  */
 import { z } from "zod";
 import { parseDurationMs } from "../lib/duration";
+import { BOOLEAN_EXPECTED, parseBoolean, parseInteger } from "../lib/env";
 
+/** Decimal digits within [min, max] (src/lib/env.ts: the watchdog and runtimes read integers the same way). */
 export const int = (min: number, max: number) =>
-  z.coerce.number().int(`expected an integer`).min(min, `must be >= ${min}`).max(max, `must be <= ${max}`);
+  z.string().transform((text, ctx) => {
+    const value = parseInteger(text);
+    const problem = value === undefined ? "expected an integer" : value < min ? `must be >= ${min}` : value > max ? `must be <= ${max}` : undefined;
+    if (problem === undefined) return value as number;
+    ctx.addIssue({ code: "custom", message: problem });
+    return z.NEVER;
+  });
 
 export const num = (min: number, max: number) =>
   z.coerce.number().min(min, `must be >= ${min}`).max(max, `must be <= ${max}`);
 
 export const port = () => int(0, 65535);
 
+/** true/false, 1/0, yes/no, on/off (src/lib/env.ts, shared with the watchdog). */
 export const bool = () =>
-  z
-    .string()
-    .transform((v) => v.toLowerCase())
-    .pipe(z.enum(["true", "false", "1", "0", "yes", "no"], { error: () => "expected true or false" }))
-    .transform((v) => v === "true" || v === "1" || v === "yes");
+  z.string().transform((text, ctx) => {
+    const value = parseBoolean(text);
+    if (value !== undefined) return value;
+    ctx.addIssue({ code: "custom", message: BOOLEAN_EXPECTED });
+    return z.NEVER;
+  });
 
 /** `500ms`, `2s`, `5m`, `PT2S` or bare milliseconds → milliseconds (within [min, max]). */
 export const duration = (min = 1, max = Number.POSITIVE_INFINITY) =>

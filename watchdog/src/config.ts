@@ -6,6 +6,7 @@
  * HTTP there, a bad `WARM_PORT` meant 8080).
  */
 import { DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_POD_PORT } from "../../src/contracts/pod.ts";
+import { BOOLEAN_EXPECTED, envText, parseBoolean, parseInteger } from "../../src/lib/env.ts";
 import { resolveChildTarget } from "./child-target.ts";
 import { splitCommand } from "./command.ts";
 
@@ -68,15 +69,12 @@ const MAX_TIMER_MS = 2_147_483_647;
 
 export function loadConfig(env: Env): Config {
   const problems: string[] = [];
-  const read = (name: string): string | undefined => {
-    const value = env[name]?.trim();
-    return value === undefined || value === "" ? undefined : value;
-  };
+  const read = (name: string): string | undefined => envText(env, name);
   const int = (name: string, fallback: number, min: number, max: number): number => {
     const raw = read(name);
     if (raw === undefined) return fallback;
-    const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-    if (Number.isSafeInteger(value) && value >= min && value <= max) return value;
+    const value = parseInteger(raw);
+    if (value !== undefined && value >= min && value <= max) return value;
     problems.push(`${name}=${JSON.stringify(raw)} is invalid: expected an integer from ${min} to ${max}`);
     return fallback;
   };
@@ -130,17 +128,11 @@ function parseMode(raw: string | undefined, problems: string[]): ExecutionMode {
   return mode ?? "HTTP";
 }
 
-const TRUE_WORDS = ["true", "1", "yes", "on"];
-const FALSE_WORDS = ["false", "0", "no", "off"];
-
 function parseBool(name: string, raw: string | undefined, problems: string[]): boolean {
   if (raw === undefined) return false;
-  const word = raw.toLowerCase();
-  if (TRUE_WORDS.includes(word)) return true;
-  if (!FALSE_WORDS.includes(word)) {
-    problems.push(`${name}=${JSON.stringify(raw)} is invalid: expected true or false (also 1/0, yes/no, on/off)`);
-  }
-  return false;
+  const value = parseBoolean(raw);
+  if (value === undefined) problems.push(`${name}=${JSON.stringify(raw)} is invalid: ${BOOLEAN_EXPECTED}`);
+  return value ?? false;
 }
 
 function parseCommand(raw: string | undefined, problems: string[]): string[] {

@@ -4,6 +4,7 @@
  * message naming the variable, never a silent default.
  */
 import { DEFAULT_POD_PORT } from "../../../src/contracts/pod.ts";
+import { envText, parseInteger } from "../../../src/lib/env.ts";
 
 export interface RuntimeSettings {
   port: number;
@@ -30,10 +31,10 @@ function nonBlank(value: string | undefined): string | null {
 }
 
 function integer(env: Record<string, string | undefined>, name: string, fallback: number, min: number, max: number) {
-  const raw = nonBlank(env[name]);
-  if (raw === null) return fallback;
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value < min || value > max) {
+  const raw = envText(env, name);
+  if (raw === undefined) return fallback;
+  const value = parseInteger(raw);
+  if (value === undefined || value < min || value > max) {
     throw new SettingsError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
   }
   return value;
