@@ -96,6 +96,10 @@ image-examples: docker-up
     bun scripts/build.ts examples rootfs
     for handler in examples/*/ts/handler.ts; do scripts/build-image.sh function "$(basename "$(dirname "$(dirname "$handler")")")"; done
 
+# one FROM-scratch image per Go example (static binary only): nanofaas/<example>-go (not in `images`)
+image-go-examples: docker-up
+    for dir in examples/*/go; do scripts/build-image.sh go-function "$(basename "$(dirname "$dir")")"; done
+
 # the e2e suite's watchdog + STDIO fixture image
 image-e2e: image-watchdog
     bun scripts/build.ts e2e rootfs

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the FROM-scratch images from binaries already in dist/ (`just build`, `just build-e2e`):
 #
-#   scripts/build-image.sh control-plane | watchdog | function <name> | e2e
+#   scripts/build-image.sh control-plane | watchdog | function <name> | go-function <name> | e2e
 #
 # The build context is a tar of exactly the Dockerfile and the files it copies, piped to
 # `docker build -`: no 500 MB dist/ upload per image, no registry, nothing compiled inside Docker.
@@ -22,11 +22,21 @@ case "$kind" in
     repo=nanofaas/$name dockerfile=docker/function.Dockerfile files=("dist/functions/$name")
     build_args=(--build-arg "FUNCTION=$name")
     ;;
+  go-function)
+    # A static Go binary needs no dist/rootfs; built here because `just build` does not need Go.
+    name=${2:?usage: scripts/build-image.sh go-function <name>}
+    repo=nanofaas/$name-go dockerfile=docker/go-function.Dockerfile files=("dist/functions/$name-go")
+    build_args=(--build-arg "FUNCTION=$name-go")
+    scripts/ensure-tools.sh go=golang-go >/dev/null
+    mkdir -p dist/functions
+    (cd "examples/$name/go" && GOPROXY=off GOFLAGS=-mod=mod GOTOOLCHAIN=local CGO_ENABLED=0 \
+      go build -trimpath -ldflags="-s -w" -o "../../../dist/functions/$name-go" .)
+    ;;
   e2e) repo=nanofaas/e2e-slow-upper dockerfile=test/e2e/fixtures/slow-upper.Dockerfile files=(dist/e2e/slow-upper) ;;
   *) echo "unknown image kind: $kind" >&2; exit 2 ;;
 esac
 
-[ "$kind" = e2e ] || files+=(dist/rootfs)
+[ "$kind" = e2e ] || [ "$kind" = go-function ] || files+=(dist/rootfs)
 for f in "${files[@]}"; do
   [ -e "$f" ] || { echo "$f is missing: run \`just build\` (or \`just build-e2e\`) first" >&2; exit 1; }
 done
