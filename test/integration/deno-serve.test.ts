@@ -19,7 +19,9 @@ let output = "";
 beforeAll(async () => {
   deno = Bun.spawn(
     [DENO, "run", "--no-lock", "--unstable-sloppy-imports", "--allow-net", "--allow-env", "--allow-read", "--allow-sys", "test/deno/serve-app.ts"],
-    { cwd: ROOT, stdin: "ignore", stdout: "pipe", stderr: "pipe", env: { ...process.env, NO_COLOR: "1" } },
+    // Its own process group: node_modules/.bin/deno is a Node shim that starts the real binary, and
+    // killing the shim alone would leave that Deno server running.
+    { cwd: ROOT, stdin: "ignore", stdout: "pipe", stderr: "pipe", detached: true, env: { ...process.env, NO_COLOR: "1" } },
   );
   const decoder = new TextDecoder();
   for (const stream of [deno.stdout, deno.stderr]) {
@@ -33,8 +35,13 @@ beforeAll(async () => {
 }, 130_000);
 
 afterAll(async () => {
-  deno?.kill();
-  await deno?.exited;
+  if (!deno) return;
+  try {
+    process.kill(-deno.pid, "SIGTERM"); // the whole group: the shim and Deno itself
+  } catch {
+    deno.kill(); // already gone, or no group
+  }
+  await deno.exited;
 });
 
 const send = (method: string, path: string, body?: unknown) =>
