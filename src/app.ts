@@ -26,6 +26,8 @@ export interface AppDeps {
   invoker: Invoker;
   version: string;
   maxBodyBytes: number;
+  /** NANOFAAS_MAX_JSON_DEPTH: deepest nesting accepted in a request body. */
+  maxJsonDepth: number;
   apiDocsEnabled?: boolean;
   /** Middleware run before everything else, for every request (request metrics, access log). */
   middleware?: MiddlewareHandler[];
@@ -56,15 +58,16 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     return allowed(getPathWithCustomVerbs(request)).includes(method);
   };
   for (const middleware of deps.middleware ?? []) app.use(middleware);
-  const gate = jsonBody(deps.maxBodyBytes, routeExists);
-  app.use("/v1/*", async (c, next) => {
+  const gate = jsonBody(deps.maxBodyBytes, deps.maxJsonDepth, routeExists);
+  // Named: the invoke fast path declares the edge hooks it replaces (FAST_PATH_EDGE_HOOKS).
+  app.use("/v1/*", async function jsonBodyGate(c, next) {
     const method = c.req.method;
     if (method === "POST" || method === "PUT" || method === "PATCH") return gate(c, next);
     await next();
   });
 
   registerFunctionRoutes(app, deps.functions, deps.replicas);
-  registerInvocationRoutes(app, deps.invoker);
+  registerInvocationRoutes(app, deps.invoker, deps.maxJsonDepth);
   registerModuleRoutes(app);
   for (const extend of deps.extensions ?? []) extend(app);
 

@@ -86,7 +86,7 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
   });
   // Backs the admin runtime-config API (its routes are registered below when enabled).
   const runtimeConfig = new RuntimeConfigService({ settings, metrics: telemetry.metrics.runtimeConfig, logger });
-  const pool = createPoolDispatcher({ maxResponseBytes: config.maxResponseBytes });
+  const pool = createPoolDispatcher({ maxResponseBytes: config.maxResponseBytes, maxJsonDepth: config.maxJsonDepth });
   const remoteUnavailable: Dispatcher = {
     dispatch: async () => ({
       ok: false,
@@ -145,6 +145,7 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     invoker: engine,
     version: options.version,
     maxBodyBytes: config.maxBodyBytes,
+    maxJsonDepth: config.maxJsonDepth,
     apiDocsEnabled: config.apiDocsEnabled,
     middleware: [telemetry.http.middleware],
     onUnexpectedError: reportUnexpected,
@@ -157,6 +158,7 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
   const fetch = createFastInvokeHandler({
     invoker: engine,
     maxBodyBytes: config.maxBodyBytes,
+    maxJsonDepth: config.maxJsonDepth,
     fallback: app.fetch,
     onServed: telemetry.http.served,
     onUnexpectedError: reportUnexpected,

@@ -2,6 +2,7 @@
  * nanofaas control plane — the composition root. The only module that reads process.env, binds
  * ports, starts timers and handles signals (ARCHITECTURE.md, house style 1).
  */
+import { apiServeOptions } from "./api/listener";
 import { ConfigError, type Config, type LoadedConfig, loadConfigWithWarnings, resolveDeploymentBackend } from "./config/config";
 import { type ControlPlane, createControlPlane } from "./control-plane";
 import { createDeployer } from "./deploy/create-deployer";
@@ -89,21 +90,8 @@ async function main(): Promise<void> {
   });
   registerProcessMetrics(cp.metricsRegistry);
 
-  const api = listen("SERVER_PORT", {
-    hostname: config.bindHost,
-    port: config.serverPort,
-    // Sync invocations may wait up to 900 s; Bun caps idleTimeout at 255 s, so invoke requests
-    // switch their own timer off (below) and everything else keeps the cap.
-    idleTimeout: 255,
-    // The app enforces NANOFAAS_MAX_BODY_BYTES on every body it reads (413 in the JSON envelope, by
-    // Content-Length before reading, or while streaming a chunked body; nothing beyond the limit is
-    // buffered). Bun's own cap would answer first with a bare 413, so it is set out of the way.
-    maxRequestBodySize: Number.MAX_SAFE_INTEGER,
-    fetch(request, server) {
-      if (request.method === "POST") server.timeout(request, 0);
-      return cp.fetch(request, server);
-    },
-  });
+  // Sync invocations switch their idle timer off once their body is read (api/listener.ts).
+  const api = listen("SERVER_PORT", apiServeOptions(cp.fetch, { hostname: config.bindHost, port: config.serverPort }));
   const management = listen("MANAGEMENT_SERVER_PORT", { hostname: config.bindHost, port: config.managementPort, fetch: cp.management.fetch });
   if (!isLoopbackAddress(config.bindHost)) {
     logger.warn(

@@ -353,7 +353,7 @@ export interface paths {
                     /** @description W3C trace context, forwarded to the pod */
                     traceparent?: string;
                     tracestate?: string;
-                    /** @description How long this caller waits, in ms (default: the function's timeoutMs) */
+                    /** @description How long this caller waits, in ms (default: the function's timeoutMs); ASCII digits only */
                     "x-timeout-ms"?: number;
                 };
                 path: {
@@ -1069,7 +1069,7 @@ export interface components {
             message: string;
         } | null;
         InvocationRequest: {
-            /** @description Any JSON value except null. */
+            /** @description Any JSON value, null included; the function receives it byte for byte as sent. */
             input: unknown;
             metadata?: {
                 [key: string]: string | number | boolean;

@@ -7,10 +7,14 @@
  * `Allow: POST` (a function name cannot contain `:`, so it cannot be a lookup).
  */
 import { getPath } from "hono/utils/url";
+import { CUSTOM_VERBS } from "../contracts/invocation";
 
 /** Internal marker segment: `~` cannot appear in a function name or an execution id we issue. */
 const INTERNAL_PREFIX = "/~";
-const VERB = /^(\/v1\/(?:functions|internal\/executions)\/[^/]+)(?::|%3[aA])(invoke|enqueue|complete)$/;
+const VERBS = CUSTOM_VERBS.join("|");
+const VERB = new RegExp(`^(/v1/(?:functions|internal/executions)/[^/]+)(?::|%3[aA])(${VERBS})$`);
+const PUBLIC_SUFFIX = new RegExp(`:(${VERBS})$`);
+const INTERNAL_SUFFIX = new RegExp(`/~(${VERBS})$`);
 
 /** `getPath` for the Hono app: rewrites `…/{x}:verb` to `…/{x}/~verb`. */
 export function getPathWithCustomVerbs(request: Request): string {
@@ -21,14 +25,17 @@ export function getPathWithCustomVerbs(request: Request): string {
 }
 
 /** The internal route path for a public one: `/v1/functions/{name}:invoke` → `/v1/functions/{name}/~invoke`. */
-export const internalPath = (publicPath: string) => publicPath.replace(/:(invoke|enqueue|complete)$/, `${INTERNAL_PREFIX}$1`);
+export const internalPath = (publicPath: string) => publicPath.replace(PUBLIC_SUFFIX, `${INTERNAL_PREFIX}$1`);
 
 /** Renames internal paths in an OpenAPI document back to the published `:verb` form. */
 export function publishCustomVerbPaths<T extends { paths?: Record<string, unknown> }>(doc: T): T {
   if (!doc.paths) return doc;
   const paths: Record<string, unknown> = {};
   for (const [path, item] of Object.entries(doc.paths)) {
-    paths[path.replace(/\/~(invoke|enqueue|complete)$/, ":$1")] = item;
+    paths[publishedVerbPath(path)] = item;
   }
   return { ...doc, paths };
 }
+
+/** `…/{x}/~verb` → `…/{x}:verb`; any other path unchanged. */
+export const publishedVerbPath = (internal: string) => internal.replace(INTERNAL_SUFFIX, ":$1");

@@ -4,6 +4,7 @@
  * responses (every one uses the ErrorEnvelope, 429s also document their hint headers).
  */
 import { z } from "zod";
+import { QUEUE_REJECT_REASONS } from "../contracts/headers";
 import { type ErrorStatus, STATUS_BY_CODE } from "./errors";
 import { ErrorEnvelope } from "./schemas";
 
@@ -30,7 +31,7 @@ const REASONS: Record<number, string> = {
 
 const rejectionHeaders = z.object({
   "Retry-After": z.string().meta({ description: "Seconds to wait before retrying" }),
-  "X-Queue-Reject-Reason": z.enum(["rate", "depth", "est_wait", "timeout", "memory"]),
+  "X-Queue-Reject-Reason": z.enum(QUEUE_REJECT_REASONS),
 });
 
 /** Documented error responses for the given statuses. */

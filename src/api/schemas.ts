@@ -5,14 +5,15 @@
  * reference (control-plane.md §1.7–§1.10) so existing clients keep working.
  */
 import { z } from "zod";
+import { EXECUTION_STATES } from "../contracts/invocation";
+import type { ErrorInfo as ErrorInfoType } from "../contracts/pod";
 import { ERROR_CODES } from "../domain/errors";
 import { ExecutionMode, RuntimeMode } from "../domain/function-spec";
 
-const isPresent = (v: unknown) => v !== undefined && v !== null;
-
+/** The document of contracts/pod.ts's ErrorInfo (the type below keeps them the same shape). */
 export const ErrorInfo = z
   .object({ code: z.string(), message: z.string() })
-  .meta({ id: "ErrorInfo" });
+  .meta({ id: "ErrorInfo" }) satisfies z.ZodType<ErrorInfoType, ErrorInfoType>;
 
 export const ErrorEnvelope = z
   .object({
@@ -22,19 +23,20 @@ export const ErrorEnvelope = z
   })
   .meta({ id: "ErrorEnvelope", description: "Body of every non-2xx JSON response." });
 
-/** Metadata is a string map; scalars are coerced to strings as the reference's Jackson did. */
-const Metadata = z
-  .record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String))
-  .nullish();
+/**
+ * The document of an invocation body. Requests are read by api/invoke-input.ts (parseInvokeBody),
+ * which applies these rules: metadata scalars become strings, as the reference's Jackson did.
+ */
+const Metadata = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).nullish();
 
 export const InvocationRequest = z
   .object({
-    input: z.any().refine(isPresent, "Input payload is required").meta({ description: "Any JSON value except null." }),
+    input: z.unknown().meta({ description: "Any JSON value, null included; the function receives it byte for byte as sent." }),
     metadata: Metadata,
   })
   .meta({ id: "InvocationRequest", required: ["input"] });
 
-export const ExecutionState = z.enum(["queued", "running", "success", "error", "timeout"]).meta({ id: "ExecutionState" });
+export const ExecutionState = z.enum(EXECUTION_STATES).meta({ id: "ExecutionState" });
 
 export const InvocationResponse = z
   .object({

@@ -7,6 +7,7 @@
  * almost always typos; the reference's settings without a meaning here are named in one warning.
  */
 import { z } from "zod";
+import { MAX_TIMEOUT_MS } from "../contracts/invocation";
 import { bool, commandList, duration, int, num, port, url } from "./fields";
 import { classifyForeign, springEnvNames } from "./reference-variables";
 
@@ -36,7 +37,7 @@ export const SETTINGS = {
   serverPort: s("SERVER_PORT", port().default(8080), "API port"),
   managementPort: s("MANAGEMENT_SERVER_PORT", port().default(8081), "management port (health, metrics)"),
   bindHost: s("NANOFAAS_BIND_HOST", z.string().default("127.0.0.1"), "address both listeners bind to (loopback unless set; the image and manifests set 0.0.0.0)"),
-  defaultTimeoutMs: s("NANOFAAS_DEFAULTS_TIMEOUTMS", int(1, 900_000).default(30_000), "default function timeoutMs"),
+  defaultTimeoutMs: s("NANOFAAS_DEFAULTS_TIMEOUTMS", int(1, MAX_TIMEOUT_MS).default(30_000), "default function timeoutMs"),
   defaultConcurrency: s("NANOFAAS_DEFAULTS_CONCURRENCY", int(1, 10_000).default(4), "default function concurrency"),
   defaultQueueSize: s("NANOFAAS_DEFAULTS_QUEUESIZE", int(1, 1_000_000).default(100), "default per-lane queue capacity"),
   defaultMaxRetries: s("NANOFAAS_DEFAULTS_MAXRETRIES", int(0, 100).default(3), "default maxRetries (total attempts)"),

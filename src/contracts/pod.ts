@@ -8,9 +8,12 @@
 /** JSON value as it travels on the wire. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-/** Body of `POST /invoke` and of `INVOCATION_PAYLOAD` in one-shot mode. */
-export interface InvocationRequest {
-  input: Json;
+/**
+ * Body of `POST /invoke` and of `INVOCATION_PAYLOAD` in one-shot mode. Inside the control plane the
+ * input is a `Payload` (the client's JSON text, kept byte-exact); a pod sees parsed JSON.
+ */
+export interface InvocationRequest<Input = Json> {
+  input: Input;
   metadata?: Record<string, string> | null;
 }
 
@@ -26,9 +29,9 @@ export interface PodErrorBody {
 }
 
 /** Body of `POST {CALLBACK_URL}/{executionId}:complete`. */
-export interface InvocationResult {
+export interface InvocationResult<Output = Json> {
   success: boolean;
-  output?: Json;
+  output?: Output;
   error?: ErrorInfo | null;
 }
 

@@ -4,11 +4,12 @@
  * AttemptResult, and always within the attempt deadline, so no attempt can hold a slot forever
  * (SPEC §1.6).
  */
-import type { ErrorInfo, Json } from "../contracts/pod";
+import type { Payload } from "../domain/payload";
+import type { ErrorInfo } from "../contracts/pod";
 import type { ExecutionRecord } from "../execution/execution-record";
 
 export type AttemptResult =
-  | { ok: true; output: Json | null; coldStart: boolean; initDurationMs: number | null }
+  | { ok: true; output: Payload | null; coldStart: boolean; initDurationMs: number | null }
   | { ok: false; error: ErrorInfo; coldStart: boolean; initDurationMs: number | null };
 
 export interface DispatchTask {

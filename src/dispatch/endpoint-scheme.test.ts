@@ -39,7 +39,7 @@ describe("the pool dispatcher", () => {
         fetched.push(String(url));
         return new Response("{}");
       }) as typeof fetch;
-      const dispatcher = createPoolDispatcher({ maxResponseBytes: 1024, fetch: spy });
+      const dispatcher = createPoolDispatcher({ maxResponseBytes: 1024, maxJsonDepth: 256, fetch: spy });
       const result = await dispatcher.dispatch({ record, attempt: 1, endpoint, settled: new AbortController().signal });
       expect(fetched).toEqual([]);
       expect(result).toMatchObject({ ok: false, error: { code: "POOL_ERROR", message: "endpointUrl must be an http:// or https:// URL" } });

@@ -4,18 +4,23 @@
  * keep-alive fetch with the execution headers, bounded by the function's timeoutMs through an
  * AbortSignal (Bun's fetch `timeout` option is an idle timer, not a deadline). Response mapping
  * follows the reference except SPEC §1.6: an empty or `null` 2xx body is a success with null output.
+ * A JSON answer is checked (nesting within NANOFAAS_MAX_JSON_DEPTH, then JSON.parse) and kept as
+ * its text, so the caller gets the function's numbers exactly as written (lib/raw-json).
  * The deadline comes from a shared `Deadlines` (one timer per timeout length, cancelled when the
  * attempt ends), not `AbortSignal.timeout`, which leaves a live timer per attempt for timeoutMs.
  */
 import { Header } from "../contracts/headers";
-import type { Json } from "../contracts/pod";
 import { Deadlines } from "../lib/deadlines";
+import { exceedsDepth } from "../lib/json-scan";
+import { RawJson } from "../lib/raw-json";
 import { type AttemptResult, type Dispatcher, type DispatchTask, failure } from "./dispatcher";
 import { bodyExcerpt, isHttpUrl } from "./endpoint-scheme";
 import { BodyTooLargeError, readCapped } from "./read-capped";
 
 export interface PoolDispatcherOptions {
   maxResponseBytes: number;
+  /** NANOFAAS_MAX_JSON_DEPTH: a deeper answer is an execution error, found before any parse. */
+  maxJsonDepth: number;
   /** Injected for tests; defaults to the global fetch. */
   fetch?: typeof fetch;
 }
@@ -52,7 +57,7 @@ export function createPoolDispatcher(options: PoolDispatcherOptions): Dispatcher
         const message = text === "" ? `${response.status} ${response.statusText || "ERROR"}` : bodyExcerpt(text);
         return failure("POOL_ERROR", message, coldStart, initDurationMs);
       }
-      return parseSuccess(text, response.headers.get("content-type"), coldStart, initDurationMs);
+      return parseSuccess(text, response.headers.get("content-type"), options.maxJsonDepth, coldStart, initDurationMs);
     } finally {
       deadline.cancel(); // the attempt has ended (answer, error or timeout): its deadline goes with it
     }
@@ -82,11 +87,16 @@ function podHeaders({ record, attempt }: DispatchTask): Record<string, string> {
   return headers;
 }
 
-function parseSuccess(text: string, contentType: string | null, coldStart: boolean, initDurationMs: number | null): AttemptResult {
+function parseSuccess(text: string, contentType: string | null, maxDepth: number, coldStart: boolean, initDurationMs: number | null): AttemptResult {
   if (contentType?.toLowerCase().startsWith("text/plain")) return { ok: true, output: text, coldStart, initDurationMs };
-  if (text.trim() === "") return { ok: true, output: null, coldStart, initDurationMs };
+  const value = text.trim();
+  if (value === "") return { ok: true, output: null, coldStart, initDurationMs };
+  if (exceedsDepth(value, maxDepth)) {
+    return failure("POOL_ERROR", `Function answered JSON nested deeper than the limit of ${maxDepth} (NANOFAAS_MAX_JSON_DEPTH)`, coldStart, initDurationMs);
+  }
   try {
-    return { ok: true, output: JSON.parse(text) as Json, coldStart, initDurationMs };
+    JSON.parse(value); // validates; the output stays the function's own text
+    return { ok: true, output: new RawJson(value), coldStart, initDurationMs };
   } catch (error) {
     return failure("POOL_ERROR", `Function returned invalid JSON: ${(error as Error).message}`, coldStart, initDurationMs);
   }

@@ -6,6 +6,7 @@
  * truth: request validation, TypeScript types and the OpenAPI document all come from them.
  */
 import { z } from "zod";
+import { MAX_TIMEOUT_MS } from "../contracts/invocation";
 import { FUNCTION_NAME_PATTERN } from "./object-name";
 
 export { FUNCTION_NAME_PATTERN };
@@ -77,7 +78,7 @@ export const FunctionSpec = z
     command: z.array(z.string()).nullish(),
     env: z.record(z.string(), z.string()).nullish(),
     resources: ResourceSpec.nullish(),
-    timeoutMs: z.int().min(1).max(900_000).nullish(),
+    timeoutMs: z.int().min(1).max(MAX_TIMEOUT_MS).nullish(),
     concurrency: z.int().min(1).max(10_000).nullish(),
     queueSize: z.int().min(1).max(1_000_000).nullish(),
     maxRetries: z.int().min(0).max(100).nullish().meta({ description: "Maximum total attempts (3 = up to 2 retries)." }),

@@ -4,6 +4,7 @@
  * SPEC §1). One instance per control plane. It implements the API's Invoker port and listens to
  * function registration so each function gets its lanes.
  */
+import type { Payload } from "../domain/payload";
 import type { InvocationRequest, InvocationResult } from "../contracts/pod";
 import { NanofaasError, notFound } from "../domain/errors";
 import type { ExecutionMode } from "../domain/function-spec";
@@ -136,7 +137,7 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
 
   // ── Invoker ───────────────────────────────────────────────────────────────────────────────────
 
-  async invoke(name: string, request: InvocationRequest, options: InvokeOptions): Promise<InvocationOutcome> {
+  async invoke(name: string, request: InvocationRequest<Payload>, options: InvokeOptions): Promise<InvocationOutcome> {
     const queue = this.admitCall(name);
     const waitMs = options.timeoutMs ?? this.defaultWaitMs(queue.fn);
     const replay = this.replay(name, options.idempotencyKey);
@@ -146,7 +147,7 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
     return this.waitFor(record, waitMs);
   }
 
-  enqueue(name: string, request: InvocationRequest, options: InvokeOptions): InvocationOutcome {
+  enqueue(name: string, request: InvocationRequest<Payload>, options: InvokeOptions): InvocationOutcome {
     const queue = this.admitCall(name);
     const replay = this.replay(name, options.idempotencyKey);
     // Reference §1.8: an async replay always answers `queued` with the original id.
@@ -158,7 +159,7 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
     return this.deps.store.get(id)?.view();
   }
 
-  complete(id: string, result: InvocationResult, attempt: number | undefined): void {
+  complete(id: string, result: InvocationResult<Payload>, attempt: number | undefined): void {
     const record = this.deps.store.get(id);
     if (!record) return; // unknown (or already swept): ignored, as the reference documents
     const target = attempt ?? record.attempt;
@@ -221,7 +222,7 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
     return id === undefined ? undefined : this.deps.store.get(id);
   }
 
-  private admit(queue: FunctionQueue, request: InvocationRequest, options: InvokeOptions, lane: Lane): ExecutionRecord {
+  private admit(queue: FunctionQueue, request: InvocationRequest<Payload>, options: InvokeOptions, lane: Lane): ExecutionRecord {
     const now = this.now();
     try {
       checkLaneAdmission(queue, lane, this.laneAdmission, now);
@@ -272,15 +273,16 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
       onQueueTimeout: (record) => {
         this.unqueue(record);
         this.observer.onQueueTimeout?.(record);
-        const error = rejection("timeout", `Waited longer than ${settings.syncQueueMaxQueueWaitMs} ms in the queue`, settings.syncQueueRetryAfterSeconds);
-        this.attempts.finish(record, () => record.timeOut(this.now()));
+        const message = `Waited longer than ${settings.syncQueueMaxQueueWaitMs} ms in the queue`;
+        const error = rejection("timeout", message, settings.syncQueueRetryAfterSeconds);
+        this.attempts.finish(record, () => record.timeOut(this.now(), message));
         return error;
       },
       onCallerTimeout: (record) => {
         // SPEC §1.7: still-queued work is removed and never dispatched; running work finishes.
         if (record.state === "queued") this.unqueue(record);
         this.observer.onCallerTimeout?.(record);
-        this.attempts.finish(record, () => record.timeOut(this.now()));
+        this.attempts.finish(record, () => record.timeOut(this.now(), "The caller's wait (X-Timeout-Ms or the function's timeoutMs) ended before the execution did"));
       },
     };
   }

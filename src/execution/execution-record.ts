@@ -5,7 +5,9 @@
  * record also carries what dispatch needs (request body, trace headers) so nothing is recomputed
  * per attempt.
  */
+import type { Payload } from "../domain/payload";
 import type { ErrorInfo, InvocationRequest, Json } from "../contracts/pod";
+import { jsonText } from "../lib/raw-json";
 import type { ResolvedFunction } from "../domain/resolved-function";
 import type { ExecutionState, ExecutionView, InvocationOutcome } from "./invoker";
 
@@ -48,7 +50,7 @@ export class ExecutionRecord {
   private _enqueuedAt: number;
   private _startedAt: number | null = null;
   private _finishedAt: number | null = null;
-  private _output: Json | null = null;
+  private _output: Payload | null = null;
   private _error: ErrorInfo | null = null;
   private _coldStart = false;
   private _initDurationMs: number | null = null;
@@ -58,11 +60,13 @@ export class ExecutionRecord {
   /** Sync callers to wake at the terminal transition; allocated by the first one (async records never have any). */
   private waiters: (() => void)[] | undefined;
   private bodyCache: string | undefined;
+  /** Start of the latest attempt; a retry clears startedAt, a timeout that ends the wait restores it. */
+  private lastStartedAt: number | null = null;
 
   constructor(
     readonly id: string,
     readonly fn: ResolvedFunction,
-    readonly request: InvocationRequest,
+    readonly request: InvocationRequest<Payload>,
     readonly lane: Lane,
     readonly trace: TraceContext,
     /** Sent to the pod on the first attempt only (reference §3.5). */
@@ -97,7 +101,7 @@ export class ExecutionRecord {
   get finishedAt(): number | null {
     return this._finishedAt;
   }
-  get output(): Json | null {
+  get output(): Payload | null {
     return this._output;
   }
   get error(): ErrorInfo | null {
@@ -128,7 +132,8 @@ export class ExecutionRecord {
 
   /** The pod request body, serialised once and reused by every attempt. */
   get body(): string {
-    this.bodyCache ??= JSON.stringify({ input: this.request.input, metadata: this.request.metadata ?? null });
+    // Spliced, not re-serialised: the input reaches the pod byte for byte as the client sent it.
+    this.bodyCache ??= `{"input":${jsonText(this.request.input)},"metadata":${JSON.stringify(this.request.metadata ?? null)}}`;
     return this.bodyCache;
   }
 
@@ -142,6 +147,7 @@ export class ExecutionRecord {
     if (!this.isTerminal) {
       this._state = "running";
       this._startedAt = now;
+      this.lastStartedAt = now;
     }
     return this._attempt;
   }
@@ -191,7 +197,7 @@ export class ExecutionRecord {
   }
 
   /** Terminal transitions return false when the record was already terminal (nothing changes). */
-  succeed(output: Json | null, now: number, cold?: ColdStartInfo): boolean {
+  succeed(output: Payload | null, now: number, cold?: ColdStartInfo): boolean {
     return this.finish("success", output, null, now, cold);
   }
 
@@ -199,11 +205,14 @@ export class ExecutionRecord {
     return this.finish("error", null, error, now, cold);
   }
 
-  timeOut(now: number): boolean {
-    return this.finish("timeout", null, null, now, undefined);
+  /** Ends the execution as `timeout`, with an error that says why (the reference left it null). */
+  timeOut(now: number, message: string): boolean {
+    if (this.isTerminal) return false;
+    this._startedAt ??= this.lastStartedAt;
+    return this.finish("timeout", null, { code: "TIMEOUT", message }, now, undefined);
   }
 
-  private finish(state: ExecutionState, output: Json | null, error: ErrorInfo | null, now: number, cold: ColdStartInfo | undefined): boolean {
+  private finish(state: ExecutionState, output: Payload | null, error: ErrorInfo | null, now: number, cold: ColdStartInfo | undefined): boolean {
     if (this.isTerminal) return false;
     this._state = state;
     this._output = output;
@@ -257,7 +266,7 @@ export class ExecutionRecord {
   /** Drops the output (and request) of an old terminal record (reference §3.3 cleanup-ttl). */
   dropPayload(): void {
     this._output = null;
-    (this as { request: InvocationRequest }).request = { input: null };
+    (this as { request: InvocationRequest<Payload> }).request = { input: null };
     this.bodyCache = undefined;
   }
 

@@ -3,9 +3,11 @@
  * What the HTTP edge needs from the invocation engine. The routes depend on this interface only,
  * so the engine can change shape (or be replaced by a fake in tests) without touching the API.
  */
-import type { ErrorInfo, InvocationRequest, InvocationResult, Json } from "../contracts/pod";
+import type { ExecutionState } from "../contracts/invocation";
+import type { Payload } from "../domain/payload";
+import type { ErrorInfo, InvocationRequest, InvocationResult } from "../contracts/pod";
 
-export type ExecutionState = "queued" | "running" | "success" | "error" | "timeout";
+export type { ExecutionState } from "../contracts/invocation";
 
 export interface InvokeOptions {
   idempotencyKey?: string;
@@ -20,7 +22,7 @@ export interface InvokeOptions {
 export interface InvocationOutcome {
   executionId: string;
   status: ExecutionState;
-  output: Json | null;
+  output: Payload | null;
   error: ErrorInfo | null;
 }
 
@@ -30,7 +32,7 @@ export interface ExecutionView {
   status: ExecutionState;
   startedAt: string | null;
   finishedAt: string | null;
-  output: Json | null;
+  output: Payload | null;
   error: ErrorInfo | null;
   coldStart: boolean;
   initDurationMs: number | null;
@@ -38,14 +40,14 @@ export interface ExecutionView {
 
 export interface Invoker {
   /** Sync: resolves when the execution ends or the caller's wait expires. Throws NanofaasError on rejection. */
-  invoke(name: string, request: InvocationRequest, options: InvokeOptions): Promise<InvocationOutcome>;
+  invoke(name: string, request: InvocationRequest<Payload>, options: InvokeOptions): Promise<InvocationOutcome>;
   /** Async: resolves once the execution is queued (status `queued`). */
-  enqueue(name: string, request: InvocationRequest, options: InvokeOptions): InvocationOutcome;
+  enqueue(name: string, request: InvocationRequest<Payload>, options: InvokeOptions): InvocationOutcome;
   execution(id: string): ExecutionView | undefined;
   /**
    * Runtime callback; `attempt` undefined means the current attempt. Unknown ids, finished
    * executions and earlier attempts are ignored. Throws NanofaasError CONFLICT for an attempt that
    * was never dispatched (nothing changes).
    */
-  complete(id: string, result: InvocationResult, attempt: number | undefined): void;
+  complete(id: string, result: InvocationResult<Payload>, attempt: number | undefined): void;
 }

@@ -11,7 +11,9 @@
  * Bytes are given back when the store drops a record's payload (cleanup TTL) or the record.
  * Sizes are UTF-16 code units of the JSON text: close to bytes for the ASCII-heavy JSON of APIs.
  */
+import type { Payload } from "../domain/payload";
 import type { Json } from "../contracts/pod";
+import { jsonText } from "../lib/raw-json";
 import { NanofaasError } from "../domain/errors";
 import type { EngineObserver } from "./engine-observer";
 import type { ExecutionRecord } from "./execution-record";
@@ -82,7 +84,7 @@ export class RetainedBytes {
   }
 }
 
-function outputSize(output: Json | null): number {
-  if (output === null) return 0;
-  return typeof output === "string" ? output.length + 2 : JSON.stringify(output).length;
+function outputSize(output: Payload | null): number {
+  // A raw output (lib/raw-json) is measured as its text, without a parse.
+  return output === null ? 0 : jsonText(output).length;
 }

@@ -7,15 +7,18 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
 import { Header } from "../contracts/headers";
+import { CUSTOM_VERBS } from "../contracts/invocation";
 import type { HttpServerMetrics } from "./http-metrics";
 import { fastLineWriter, type Logger } from "./logger";
 import { traceIdOf } from "./trace-context";
 
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
 
+const INTERNAL_VERB = new RegExp(`/~(${CUSTOM_VERBS.join("|")})$`);
+
 /** Hono's route path to the published pattern: `/v1/functions/:name/~invoke` → `/v1/functions/{name}:invoke`. */
 export const publishedPattern = (routePath: string) =>
-  routePath.replace(/\/:([A-Za-z0-9_]+)/g, "/{$1}").replace(/\/~(invoke|enqueue|complete)$/, ":$1");
+  routePath.replace(/\/:([A-Za-z0-9_]+)/g, "/{$1}").replace(INTERNAL_VERB, ":$1");
 
 /** The request path as sent (c.req.path is the router's, with custom verbs rewritten). */
 function rawPath(url: string): string {

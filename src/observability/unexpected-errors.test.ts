@@ -51,6 +51,7 @@ describe("unexpected errors (500 INTERNAL_ERROR)", () => {
     const handler = createFastInvokeHandler({
       invoker,
       maxBodyBytes: 1024,
+      maxJsonDepth: 256,
       fallback: () => new Response("fallback"),
       onUnexpectedError: createUnexpectedErrorReporter(logger),
     });

@@ -17,6 +17,7 @@ beforeAll(async () => {
     fetch(`${served.url}/v1/functions`, jsonRequest("POST", { executionMode: "POOL", endpointUrl: pod.url, ...spec }));
   await register({ name: "once", maxRetries: 1, timeoutMs: 300 });
   await register({ name: "retry", maxRetries: 3, retryBackoff: { baseDelayMs: 1, jitter: 0 } });
+  await register({ name: "slow-retry", maxRetries: 3, retryBackoff: { baseDelayMs: 5000, jitter: 0 } });
 });
 
 afterAll(async () => {
@@ -100,11 +101,19 @@ describe("what the pod receives", () => {
 describe("sync timeouts against a slow pod", () => {
   test("the caller gets 200 timeout; the pod's late answer is discarded and the slot comes back", async () => {
     const { body } = await invoke("once", { fake: "sleep", ms: 150 }, { "x-timeout-ms": "30" });
-    expect(body).toMatchObject({ status: "timeout", output: null, error: null });
+    expect(body).toMatchObject({ status: "timeout", output: null, error: { code: "TIMEOUT" } });
     await Bun.sleep(200);
     const view = await (await fetch(`${served.url}/v1/executions/${body.executionId}`)).json();
     expect(view.status).toBe("timeout");
     expect(served.cp.engine.queueStats().get("once")!.inFlight).toBe(0);
+  });
+
+  test("a timeout while a retry waits still reports when the work started, and why it ended", async () => {
+    const { body } = await invoke("slow-retry", { fake: "flaky", failTimes: 10 }, { "x-timeout-ms": "300" });
+    expect(body).toMatchObject({ status: "timeout", output: null, error: { code: "TIMEOUT", message: expect.stringContaining("wait") } });
+    const view = await (await fetch(`${served.url}/v1/executions/${body.executionId}`)).json();
+    expect(view).toMatchObject({ status: "timeout", error: { code: "TIMEOUT" } });
+    expect(view.startedAt).toEqual(expect.any(String));
   });
 
   test("async work against a hanging pod ends POOL_TIMEOUT, never stuck", async () => {

@@ -67,6 +67,10 @@ def parse_body(raw: bytes) -> Union[Tuple[Any, Dict[str, str]], BodyError]:
         body = json.loads(text, parse_constant=_reject_constant)
     except ValueError:
         return BodyError(c.INVALID_JSON, "Request body must be valid JSON")
+    except RecursionError:
+        # The C decoder gives up past the interpreter's recursion limit (~1000 levels) at once;
+        # without this the server thread dies and the caller sees a reset connection.
+        return BodyError(c.INVALID_JSON, "Request body JSON is nested too deeply")
     if not isinstance(body, dict):
         return BodyError(c.INVALID_REQUEST, 'Request body must be a JSON object {"input", "metadata"}')
     metadata = body.get("metadata")

@@ -31,6 +31,8 @@ class ParseBodyTest(unittest.TestCase):
             (b"null", "INVALID_REQUEST"),
             (b'{"input":1,"metadata":{"n":1}}', "INVALID_REQUEST"),
             (b'{"input":1,"metadata":["a"]}', "INVALID_REQUEST"),
+            (b'{"input":' + b"[" * 10_000 + b"]" * 10_000 + b"}", "INVALID_JSON"),  # not a RecursionError
+            (b'{"input":' + b"[" * 10_000 + b"}", "INVALID_JSON"),
         ]
         for raw, code in cases:
             with self.subTest(raw=raw):

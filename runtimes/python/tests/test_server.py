@@ -74,6 +74,14 @@ class ServerTest(unittest.TestCase):
             response = conn.getresponse()
             self.assertEqual(response.read(), str(n).encode())
 
+    def test_deeply_nested_input_is_a_400_not_a_reset_connection(self):
+        self.start()
+        deep = b'{"input":' + b"[" * 10_000 + b"]" * 10_000 + b"}"
+        status, _, body = self.request("POST", "/invoke", deep, {"X-Execution-Id": "e1"})
+        self.assertEqual(status, 400)
+        self.assertEqual(json.loads(body)["error"]["code"], "INVALID_JSON")
+        self.assertEqual(self.invoke("still serving")[0], 200)
+
     def test_chunked_request_bodies_are_read(self):
         self.start()
         conn = http.client.HTTPConnection("127.0.0.1", self.server.server_address[1], timeout=5)

@@ -1,12 +1,14 @@
 /**
  * @module
  * Gatekeeper for JSON request bodies, run before validation: over the limit → 413, not JSON → 415,
- * empty → 400, malformed → 400. Hono caches the parsed body, so the validator does not parse twice.
+ * empty, nested deeper than NANOFAAS_MAX_JSON_DEPTH, a number that overflows, or malformed → 400
+ * (invoke-input's parseJsonBody). Hono caches the parsed body, so the validator does not parse twice.
  */
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { NanofaasError } from "../../domain/errors";
 import { errorResponse } from "../errors";
+import { parseJsonBody } from "../invoke-input";
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json(?:\s*;|$)/i;
 
@@ -14,7 +16,7 @@ const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json(?:\s*;|$)/i;
  * `routeExists` is consulted only when the gate is about to reject, so an unknown route or a wrong
  * method still gets its 404/405 rather than a 415, at no cost on the happy path.
  */
-export function jsonBody(maxBytes: number, routeExists: (method: string, request: Request) => boolean): MiddlewareHandler {
+export function jsonBody(maxBytes: number, maxJsonDepth: number, routeExists: (method: string, request: Request) => boolean): MiddlewareHandler {
   const limit = bodyLimit({
     maxSize: maxBytes,
     onError: () =>
@@ -29,15 +31,9 @@ export function jsonBody(maxBytes: number, routeExists: (method: string, request
       );
     }
     return limit(c, async () => {
-      const text = await c.req.text();
-      if (text.trim() === "") throw new NanofaasError("BAD_REQUEST", "Request body is missing");
-      try {
-        // Pre-fill Hono's body cache so the zod validator reuses this parse.
-        const parsed = JSON.parse(text);
-        c.req.bodyCache.json = Promise.resolve(parsed);
-      } catch {
-        throw new NanofaasError("BAD_REQUEST", "Malformed JSON request body");
-      }
+      const value = parseJsonBody(await c.req.text(), maxJsonDepth);
+      // Pre-fill Hono's body cache so the zod validator reuses this parse.
+      c.req.bodyCache.json = Promise.resolve(value);
       await next();
     });
   };

@@ -5,11 +5,16 @@
  * custom-verbs.ts) and published under the reference's `:verb` paths.
  */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { z } from "zod";
 import { Header } from "../../contracts/headers";
+import { MAX_TIMEOUT_MS } from "../../contracts/invocation";
 import { notFound } from "../../domain/errors";
-import type { Invoker, InvokeOptions } from "../../execution/invoker";
+import type { Invoker } from "../../execution/invoker";
 import { internalPath } from "../custom-verbs";
+import { parseInvokeBody, parseTimeoutMs, rawMember, readInvokeOptions } from "../invoke-input";
+import { jsonResponse, outcomeJson, viewJson } from "../invoke-output";
+import { waitBeyondIdleTimeout } from "../listener";
 import { errors, json } from "../openapi-helpers";
 import { ExecutionStatus, InvocationRequest, InvocationResponse, InvocationResult } from "../schemas";
 
@@ -25,13 +30,20 @@ const InvokeHeaders = z.object({
   tracestate: optionalText,
 });
 const SyncHeaders = InvokeHeaders.extend({
-  "x-timeout-ms": z.coerce
-    .number()
-    .int("must be an integer")
-    .min(1, "must be between 1 and 900000")
-    .max(900_000, "must be between 1 and 900000")
+  // Checked by invoke-input's rule (digits only); documented as the integer it is.
+  "x-timeout-ms": z
+    .string()
     .optional()
-    .meta({ description: "How long this caller waits, in ms (default: the function's timeoutMs)" }),
+    .superRefine((raw, ctx) => {
+      const parsed = raw === undefined ? undefined : parseTimeoutMs(raw);
+      if (parsed && "problem" in parsed) ctx.addIssue({ code: "custom", message: parsed.problem });
+    })
+    .meta({
+      type: "integer",
+      minimum: 1,
+      maximum: MAX_TIMEOUT_MS,
+      description: "How long this caller waits, in ms (default: the function's timeoutMs); ASCII digits only",
+    }),
 });
 const body = { required: true, content: { "application/json": { schema: InvocationRequest } } } as const;
 
@@ -84,17 +96,6 @@ const complete = createRoute({
   responses: { 204: { description: "Applied or ignored" }, ...errors(400, 409, 413, 415) },
 });
 
-function invokeOptions(headers: z.infer<typeof SyncHeaders> | z.infer<typeof InvokeHeaders>): InvokeOptions {
-  const blankToUndefined = (v: string | undefined) => (v && v.trim() !== "" ? v : undefined);
-  return {
-    idempotencyKey: blankToUndefined(headers["idempotency-key"]),
-    traceId: blankToUndefined(headers["x-trace-id"]),
-    traceparent: blankToUndefined(headers.traceparent),
-    tracestate: blankToUndefined(headers.tracestate),
-    timeoutMs: "x-timeout-ms" in headers ? headers["x-timeout-ms"] : undefined,
-  };
-}
-
 /** Positive integer, else undefined (reference §1.10: blank, non-numeric or ≤ 0 means absent). */
 function parseAttempt(raw: string | undefined): number | undefined {
   if (!raw || !/^\d+$/.test(raw.trim())) return undefined;
@@ -102,27 +103,37 @@ function parseAttempt(raw: string | undefined): number | undefined {
   return n > 0 && Number.isSafeInteger(n) ? n : undefined;
 }
 
-export function registerInvocationRoutes(app: OpenAPIHono, invoker: Invoker): void {
+/** The callback body with `output` kept as the runtime's text (checked by the body gate and the route schema first). */
+async function callbackResult(c: Context, valid: { success: boolean; error?: { code: string; message: string } | null }) {
+  const output = rawMember(await c.req.text(), (await c.req.json()) as object, "output");
+  return { success: valid.success, error: valid.error, output };
+}
+
+export function registerInvocationRoutes(app: OpenAPIHono, invoker: Invoker, maxJsonDepth: number): void {
   app.openapi(invoke, async (c) => {
-    const outcome = await invoker.invoke(c.req.valid("param").name, c.req.valid("json"), invokeOptions(c.req.valid("header")));
-    return c.json(outcome as never, 200, { [Header.executionId]: outcome.executionId });
+    const request = parseInvokeBody(await c.req.text(), maxJsonDepth);
+    waitBeyondIdleTimeout(c.env, c.req.raw);
+    const outcome = await invoker.invoke(c.req.valid("param").name, request, readInvokeOptions(c.req.raw.headers, "invoke"));
+    return jsonResponse(outcomeJson(outcome), 200, { [Header.executionId]: outcome.executionId }) as never;
   });
 
-  app.openapi(enqueue, (c) => {
-    const outcome = invoker.enqueue(c.req.valid("param").name, c.req.valid("json"), invokeOptions(c.req.valid("header")));
-    return c.json(outcome as never, 202);
+  app.openapi(enqueue, async (c) => {
+    const request = parseInvokeBody(await c.req.text(), maxJsonDepth);
+    const outcome = invoker.enqueue(c.req.valid("param").name, request, readInvokeOptions(c.req.raw.headers, "enqueue"));
+    return jsonResponse(outcomeJson(outcome), 202) as never;
   });
 
   app.openapi(getExecution, (c) => {
     const id = c.req.valid("param").executionId;
     const view = invoker.execution(id);
     if (!view) throw notFound(`Execution '${id}'`);
-    return c.json(view as never, 200);
+    return jsonResponse(viewJson(view), 200) as never;
   });
 
-  app.openapi(complete, (c) => {
+  app.openapi(complete, async (c) => {
     const attempt = parseAttempt(c.req.valid("header")["x-dispatch-attempt"]);
-    invoker.complete(c.req.valid("param").executionId, c.req.valid("json") as never, attempt);
+    const result = await callbackResult(c, c.req.valid("json"));
+    invoker.complete(c.req.valid("param").executionId, result, attempt);
     return c.body(null, 204);
   });
 }
