@@ -198,7 +198,7 @@ public final class Json {
         if (e < 0) return java;
         int exponent = Integer.parseInt(java.substring(e + 1));
         String mantissa = java.substring(0, e).replaceAll("\\.0$", "");
-        if (exponent >= -6 && exponent < 21) return new java.math.BigDecimal(java).toPlainString();
+        if (exponent >= -6 && exponent < 21) return new java.math.BigDecimal(java).stripTrailingZeros().toPlainString();
         return mantissa + "e" + (exponent > 0 ? "+" : "") + exponent;
     }
 
