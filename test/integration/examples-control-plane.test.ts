@@ -64,7 +64,9 @@ describe("every payload through the control plane and the real runtimes", () => 
     const res = await fetch(`${served.url}/v1/functions/roman-numeral:enqueue`, jsonRequest("POST", { input: { number: 2024 } }));
     const { executionId } = await res.json();
     await until(() => cp.engine.execution(executionId)?.status === "success", "async success", 5000);
-    expect(cp.engine.execution(executionId)!.output).toEqual({ roman: "MMXXIV" });
+    // The record keeps the pod's bytes (raw JSON, issue 15.2); the API serves them as JSON.
+    const record = await (await fetch(`${served.url}/v1/executions/${executionId}`)).json();
+    expect(record).toMatchObject({ status: "success", output: { roman: "MMXXIV" } });
   });
 });
 
