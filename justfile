@@ -150,3 +150,7 @@ bench-overhead:
 # watchdog start-up and per-invocation overhead, side by side with the bare function
 bench-watchdog *ARGS:
     bun watchdog/bench/bench.ts {{ARGS}}
+
+# issue 15.8's acceptance: 8 connections of steady sync load for SECONDS (default 300) — no 429 allowed
+bench-steady SECONDS="300":
+    bun bench/steady-load.ts {{SECONDS}}
