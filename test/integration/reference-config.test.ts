@@ -3,58 +3,30 @@
  * reference Helm chart's extraEnv and the CLI's variables comes up, logs ONE warning naming the
  * setting that does nothing here, and applies the scaling defaults it honours.
  */
-import { afterEach, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { jsonRequest, testControlPlane } from "../support/control-plane";
-
-const REPO = new URL("../..", import.meta.url).pathname;
-let child: ReturnType<typeof Bun.spawn> | undefined;
-afterEach(() => child?.kill("SIGKILL"));
-
-async function readLines(stream: ReadableStream<Uint8Array>, until: (line: Record<string, unknown>) => boolean) {
-  const lines: Record<string, unknown>[] = [];
-  const decoder = new TextDecoder();
-  let buffer = "";
-  const reader = stream.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return lines;
-    buffer += decoder.decode(value, { stream: true });
-    for (let nl = buffer.indexOf("\n"); nl >= 0; nl = buffer.indexOf("\n")) {
-      const line = JSON.parse(buffer.slice(0, nl)) as Record<string, unknown>;
-      buffer = buffer.slice(nl + 1);
-      lines.push(line);
-      if (until(line)) return lines;
-    }
-  }
-}
+import { startControlPlane } from "../support/control-plane-process";
 
 test("main.ts starts with the reference's Helm extraEnv and client variables, with one warning", async () => {
-  const proc = Bun.spawn([process.execPath, "src/main.ts"], {
-    cwd: REPO,
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "/tmp",
-      NANOFAAS_DEPLOYMENT_BACKEND: "none",
-      SERVER_PORT: "0",
-      MANAGEMENT_SERVER_PORT: "0",
-      NANOFAAS_SYNC_QUEUE_ENABLED: "true",
-      NANOFAAS_SYNC_QUEUE_MAX_CONCURRENCY: "1",
-      SYNC_QUEUE_PER_FUNCTION_MIN_SAMPLES: "1",
-      NANOFAAS_URL: "http://localhost:8080",
-      NANOFAAS_ENDPOINT: "http://localhost:8080",
-      NANOFAAS_NAMESPACE: "nanofaas",
-      NANOFAAS_CONTROL_PLANE_MODULES: "all",
-    },
-    stdout: "pipe",
-    stderr: "pipe",
+  const cp = await startControlPlane({
+    NANOFAAS_SYNC_QUEUE_ENABLED: "true",
+    NANOFAAS_SYNC_QUEUE_MAX_CONCURRENCY: "1",
+    SYNC_QUEUE_PER_FUNCTION_MIN_SAMPLES: "1",
+    NANOFAAS_URL: "http://localhost:8080",
+    NANOFAAS_ENDPOINT: "http://localhost:8080",
+    NANOFAAS_NAMESPACE: "nanofaas",
+    NANOFAAS_CONTROL_PLANE_MODULES: "all",
   });
-  child = proc;
-  const lines = await readLines(proc.stdout, (line) => line.msg === "started");
-  expect(lines.at(-1)?.msg).toBe("started");
-  const warnings = lines.filter((line) => line.level === "warn" || line.level === 40);
-  expect(warnings).toHaveLength(1);
-  expect(String(warnings[0]!.msg)).toContain("NANOFAAS_SYNC_QUEUE_MAX_CONCURRENCY");
-  expect(JSON.stringify(lines)).not.toContain("NANOFAAS_URL");
+  try {
+    // Everything logged up to and including the "started" line.
+    const lines = cp.lines.slice(0, cp.lines.indexOf(cp.started) + 1);
+    const warnings = lines.filter((line) => line.level === "warn" || line.level === 40);
+    expect(warnings).toHaveLength(1);
+    expect(String(warnings[0]!.msg)).toContain("NANOFAAS_SYNC_QUEUE_MAX_CONCURRENCY");
+    expect(JSON.stringify(lines)).not.toContain("NANOFAAS_URL");
+  } finally {
+    await cp.stop();
+  }
 });
 
 test("NANOFAAS_SCALING_DEFAULTMIN/MAXREPLICAS fill an omitted scalingConfig, shown by GET", async () => {

@@ -7,9 +7,9 @@
  */
 import { afterEach, describe, expect, test } from "bun:test";
 import { jsonRequest } from "../support/control-plane";
+import { startControlPlane as startProcess } from "../support/control-plane-process";
 import { until } from "../support/until";
 
-const REPO = new URL("../..", import.meta.url).pathname;
 
 /** A pod that sleeps `input.ms` and counts the calls it is serving. */
 function startSlowPod() {
@@ -29,55 +29,16 @@ function startSlowPod() {
   return { server, state, url: `http://127.0.0.1:${server.port}/invoke` };
 }
 
-type LogLine = Record<string, unknown> & { msg: string; time: string };
 
-/** Starts the control plane; collects its stdout JSON lines as they arrive. */
-async function startControlPlane(env: Record<string, string>) {
-  const child = Bun.spawn([process.execPath, "src/main.ts"], {
-    cwd: REPO,
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "/tmp",
-      NANOFAAS_DEPLOYMENT_BACKEND: "none",
-      NANOFAAS_BIND_HOST: "127.0.0.1",
-      SERVER_PORT: "0",
-      MANAGEMENT_SERVER_PORT: "0",
-      NANOFAAS_LOG_LEVEL: "debug",
-      // Nothing in this test may be rejected for waiting: the drain is what is under test.
-      SYNC_QUEUE_MAX_QUEUE_WAIT: "60s",
-      SYNC_QUEUE_MAX_ESTIMATED_WAIT: "60s",
-      ...env,
-    },
-    stdout: "pipe",
-    stderr: "inherit",
+/** The real control plane with debug logs (one line per execution event) for the drain to be read. */
+const startControlPlane = (env: Record<string, string>) =>
+  startProcess({
+    NANOFAAS_LOG_LEVEL: "debug",
+    // Nothing in this test may be rejected for waiting: the drain is what is under test.
+    SYNC_QUEUE_MAX_QUEUE_WAIT: "60s",
+    SYNC_QUEUE_MAX_ESTIMATED_WAIT: "60s",
+    ...env,
   });
-  const lines: LogLine[] = [];
-  const drained = (async () => {
-    let buffer = "";
-    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-    for (;;) {
-      const { done, value: chunk } = await reader.read();
-      if (done) break;
-      buffer += chunk;
-      let nl = buffer.indexOf("\n");
-      while (nl >= 0) {
-        lines.push(JSON.parse(buffer.slice(0, nl)) as LogLine);
-        buffer = buffer.slice(nl + 1);
-        nl = buffer.indexOf("\n");
-      }
-    }
-  })();
-  const started = await until(() => lines.find((l) => l.msg === "started"), "the started line", 8000);
-  const local = (url: unknown) => String(url).replace(/\/$/, "");
-  /** Exit code, once the process has exited and all of its output has been read. */
-  const exited = async () => {
-    const code = await child.exited;
-    await drained;
-    return code;
-  };
-  return { child, lines, exited, api: local(started.api), management: local(started.management) };
-}
-
 
 let cleanup: (() => void)[] = [];
 afterEach(() => {

@@ -19,6 +19,8 @@ export interface ControlPlaneProcess {
   api: string;
   management: string;
   started: LogLine;
+  /** Exit code, once the process has exited and all of its output has been read. */
+  exited: () => Promise<number>;
   stop: () => Promise<void>;
 }
 
