@@ -22,6 +22,7 @@ start:
 check:
     tsc --noEmit -p .
     biome lint src watchdog runtimes test examples bench cli scripts openapi/client
+    biome format src watchdog runtimes test examples bench cli scripts openapi/client
 
 # unit and integration tests (with no arguments: the Python runtime's unittest suite too)
 test *ARGS:
