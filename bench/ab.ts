@@ -37,14 +37,20 @@ const connections = Number(values.connections);
 
 /** In-process cost per invoke of each tree (fake and real pod), alternating separate processes. */
 async function overheadAb(): Promise<void> {
-  type R = { fake?: { nanofaasUs: { sequential: number; concurrent: number } }; real?: { nanofaasCpuUs: number; ratio: number } };
+  type R = {
+    fake?: { nanofaasUs: { sequential: number; concurrent: number } };
+    real?: { nanofaasCpuUs: number; ratio: number };
+  };
   const podMode = values["overhead-pod"]!;
   const run = async (root: string) => {
-    const p = Bun.spawn([process.execPath, join(ROOT, "bench/overhead.ts"), "--root", root, "--json", "--rounds", "3", "--pod", podMode], {
-      stdout: "pipe",
-      stderr: "inherit",
-      env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: "65535" },
-    });
+    const p = Bun.spawn(
+      [process.execPath, join(ROOT, "bench/overhead.ts"), "--root", root, "--json", "--rounds", "3", "--pod", podMode],
+      {
+        stdout: "pipe",
+        stderr: "inherit",
+        env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: "65535" },
+      },
+    );
     const out = await new Response(p.stdout).text();
     await p.exited;
     return JSON.parse(out) as R;
@@ -68,7 +74,8 @@ async function overheadAb(): Promise<void> {
     }
     if (a.real && b.real) real.push(a.real.ratio / b.real.ratio);
     const show = (r: R) =>
-      (r.fake ? `fake ${r.fake.nanofaasUs.sequential}/${r.fake.nanofaasUs.concurrent} µs` : "") + (r.real ? ` real ${r.real.nanofaasCpuUs} µs CPU (${r.real.ratio}× fwd)` : "");
+      (r.fake ? `fake ${r.fake.nanofaasUs.sequential}/${r.fake.nanofaasUs.concurrent} µs` : "") +
+      (r.real ? ` real ${r.real.nanofaasCpuUs} µs CPU (${r.real.ratio}× fwd)` : "");
     console.log(`  before: ${show(b)}   after: ${show(a)}`);
   }
   console.log(
@@ -86,13 +93,22 @@ try {
   const fwd = await startForwarder(podUrl);
   started.push(fwd);
   const targets: HttpTarget[] = [{ id: "forwarder", url: `${fwd.base}/`, gatewayPid: fwd.pid }];
-  for (const [id, main] of [["before", join(values.before, "src/main.ts")], ["after", join(values.after!, "src/main.ts")]] as const) {
+  for (const [id, main] of [
+    ["before", join(values.before, "src/main.ts")],
+    ["after", join(values.after!, "src/main.ts")],
+  ] as const) {
     const nf = await startNanofaas({ name: id, cmd: [process.execPath, main] });
     started.push(nf);
     await registerPoolFunction(nf.base, "bench-echo", podUrl, connections, 10_000);
     targets.push({ id, url: `${nf.base}/v1/functions/bench-echo:invoke`, gatewayPid: nf.pid });
   }
-  const common = { podPid: pod.pid, seconds: Number(values.seconds), rounds: Number(values.rounds), warmupSeconds: 1, log: console.log };
+  const common = {
+    podPid: pod.pid,
+    seconds: Number(values.seconds),
+    rounds: Number(values.rounds),
+    warmupSeconds: 1,
+    log: console.log,
+  };
   const report = (label: string, samples: Sample[], key: "rps" | "gatewayCpuUs" | "p50Us" | "p99Us") => {
     const per = (id: string) => samples.filter((s) => s.id === id);
     const ratios = per("after").map((a, i) => a[key] / per("before")[i]![key]);

@@ -88,7 +88,13 @@ function build() {
   });
   engineRef.engine = engine;
   const register = (name: string, concurrency: number) => {
-    const spec = FunctionSpec.parse({ name, executionMode: "POOL", endpointUrl: "http://127.0.0.1:9/invoke", concurrency, queueSize: 1_000_000 });
+    const spec = FunctionSpec.parse({
+      name,
+      executionMode: "POOL",
+      endpointUrl: "http://127.0.0.1:9/invoke",
+      concurrency,
+      queueSize: 1_000_000,
+    });
     const fn = resolveFunction(spec, { timeoutMs: 30_000, concurrency: 4, queueSize: 100, maxRetries: 1 });
     engine.onRegistered(fn);
     telemetry.lifecycle.onRegistered(fn);
@@ -199,6 +205,9 @@ export async function runDispatchLatencyBench(samples = 20_000): Promise<Dispatc
 }
 
 if (import.meta.main) {
-  const { values } = parseArgs({ args: process.argv.slice(2), options: { samples: { type: "string", default: "20000" } } });
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: { samples: { type: "string", default: "20000" } },
+  });
   console.log(JSON.stringify(await runDispatchLatencyBench(Number(values.samples)), null, 2));
 }

@@ -56,7 +56,8 @@ export async function runHttpSuite(o: HttpSuiteOptions): Promise<HttpSuiteResult
     // forwarder and nginx would not; a deep async lane so a burst of :enqueue is never refused.
     await registerPoolFunction(nf.base, SYNC_FN, podUrl, o.connections, 10_000);
     await registerPoolFunction(nf.base, ASYNC_FN, podUrl, o.connections, 1_000_000);
-    if (want("nanofaas")) targets.push({ id: "nanofaas", url: `${nf.base}/v1/functions/${SYNC_FN}:invoke`, gatewayPid: nf.pid });
+    if (want("nanofaas"))
+      targets.push({ id: "nanofaas", url: `${nf.base}/v1/functions/${SYNC_FN}:invoke`, gatewayPid: nf.pid });
     if (o.accessLogVariant && want("nanofaas-log")) {
       const nfLog = await start(startNanofaas({ name: "nanofaas-log", logLevel: "info", cpus: o.serverCpus }));
       await registerPoolFunction(nfLog.base, SYNC_FN, podUrl, o.connections, 10_000);
@@ -69,7 +70,14 @@ export async function runHttpSuite(o: HttpSuiteOptions): Promise<HttpSuiteResult
         if (code !== undefined) throw new Error(`${r.name} (pid ${r.pid}) exited mid-run with ${code}`);
       }
     };
-    const common = { podPid: pod.pid, seconds: o.seconds, rounds: o.rounds, warmupSeconds: o.warmupSeconds, loadgenCpus: o.loadgenCpus, log };
+    const common = {
+      podPid: pod.pid,
+      seconds: o.seconds,
+      rounds: o.rounds,
+      warmupSeconds: o.warmupSeconds,
+      loadgenCpus: o.loadgenCpus,
+      log,
+    };
     o.log(`latency at 1 connection (${o.rounds} rounds × ${o.seconds} s per target, interleaved)`);
     const latency = await runSideBySide({ ...common, targets, connections: 1 });
     const throughputTargets = [...targets];
@@ -84,7 +92,13 @@ export async function runHttpSuite(o: HttpSuiteOptions): Promise<HttpSuiteResult
           [terminal, served] = await Promise.all([terminalCount(nf.management, ASYNC_FN), podCount(pod.base)]);
         },
         settle: async (accepted) => {
-          await waitTerminal({ management: nf.management, fn: ASYNC_FN, target: terminal + accepted, podBase: pod.base, podTarget: served + accepted });
+          await waitTerminal({
+            management: nf.management,
+            fn: ASYNC_FN,
+            target: terminal + accepted,
+            podBase: pod.base,
+            podTarget: served + accepted,
+          });
         },
       });
     }

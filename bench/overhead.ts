@@ -46,12 +46,18 @@ const JSON_TYPE = { "Content-Type": "application/json" };
 function fakePodFetch(_url: unknown, init?: { body?: unknown }): Promise<Response> {
   const body = typeof init?.body === "string" ? init.body : BODY;
   return Promise.resolve(
-    new Response(body, { status: 200, headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) } }),
+    new Response(body, {
+      status: 200,
+      headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) },
+    }),
   );
 }
 
 type Handler = (request: Request) => Response | Promise<Response>;
-type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: string }) => Promise<Response>;
+type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body: string },
+) => Promise<Response>;
 
 const forwarderTo = (podUrl: string, doFetch: FetchLike): Handler =>
   async function forwarder(request) {
@@ -62,7 +68,9 @@ const forwarderTo = (podUrl: string, doFetch: FetchLike): Handler =>
 
 async function buildNanofaas(concurrency: number, root: string, podUrl: string, fake: boolean): Promise<Handler> {
   const { loadConfig } = (await import(join(root, "src/config/config.ts"))) as typeof import("../src/config/config");
-  const { createControlPlane } = (await import(join(root, "src/control-plane.ts"))) as typeof import("../src/control-plane");
+  const { createControlPlane } = (await import(
+    join(root, "src/control-plane.ts")
+  )) as typeof import("../src/control-plane");
   const realFetch = globalThis.fetch;
   // The pool dispatcher binds the global fetch when it is created.
   if (fake) globalThis.fetch = fakePodFetch as typeof fetch;
@@ -72,9 +80,17 @@ async function buildNanofaas(concurrency: number, root: string, podUrl: string, 
     const registered = await cp.app.request("/v1/functions", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ name: "bench-echo", image: "bench/echo", executionMode: "POOL", endpointUrl: podUrl, concurrency, queueSize: 100_000 }),
+      body: JSON.stringify({
+        name: "bench-echo",
+        image: "bench/echo",
+        executionMode: "POOL",
+        endpointUrl: podUrl,
+        concurrency,
+        queueSize: 100_000,
+      }),
     });
-    if (registered.status !== 201 && registered.status !== 200) throw new Error(`register: ${registered.status} ${await registered.text()}`);
+    if (registered.status !== 201 && registered.status !== 200)
+      throw new Error(`register: ${registered.status} ${await registered.text()}`);
     const handler: Handler = (request) => cp.fetch(request);
     const check = (await (await handler(newRequest())).json()) as { status?: string };
     if (check.status !== "success") throw new Error(`nanofaas answered ${JSON.stringify(check)}`);
@@ -151,7 +167,11 @@ export async function runOverheadBench(o: OverheadOptions = {}): Promise<Overhea
     }
     const f = { sequential: round(median(s.fs)), concurrent: round(median(s.fc)) };
     const n = { sequential: round(median(s.ns)), concurrent: round(median(s.nc)) };
-    result.fake = { forwarderUs: f, nanofaasUs: n, addedUs: { sequential: round(n.sequential - f.sequential), concurrent: round(n.concurrent - f.concurrent) } };
+    result.fake = {
+      forwarderUs: f,
+      nanofaasUs: n,
+      addedUs: { sequential: round(n.sequential - f.sequential), concurrent: round(n.concurrent - f.concurrent) },
+    };
   }
   if (mode !== "fake") {
     const pod = await startPod();
@@ -172,7 +192,11 @@ export async function runOverheadBench(o: OverheadOptions = {}): Promise<Overhea
         nf.push(b);
         ratios.push(b / a);
       }
-      result.real = { forwarderCpuUs: round(median(fw), 1), nanofaasCpuUs: round(median(nf), 1), ratio: round(median(ratios), 3) };
+      result.real = {
+        forwarderCpuUs: round(median(fw), 1),
+        nanofaasCpuUs: round(median(nf), 1),
+        ratio: round(median(ratios), 3),
+      };
     } finally {
       await pod.stop();
     }
@@ -208,7 +232,9 @@ if (import.meta.main) {
       console.log(`  added     ${r.fake.addedUs.sequential} / ${r.fake.addedUs.concurrent}`);
     }
     if (r.real) {
-      console.log(`real pod, CPU µs per call, ${r.concurrency} in flight: forwarder ${r.real.forwarderCpuUs}, nanofaas ${r.real.nanofaasCpuUs}, ratio ${r.real.ratio}`);
+      console.log(
+        `real pod, CPU µs per call, ${r.concurrency} in flight: forwarder ${r.real.forwarderCpuUs}, nanofaas ${r.real.nanofaasCpuUs}, ratio ${r.real.ratio}`,
+      );
     }
   }
   process.exit(0);

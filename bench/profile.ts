@@ -60,11 +60,16 @@ export function summarise(profile: CpuProfile): ProfileLine[] {
 export function byOrigin(lines: readonly ProfileLine[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const l of lines) {
-    const origin = l.name === "(idle)" || l.name === "(program)" || l.name === "(garbage collector)" ? l.name
-      : l.where.startsWith("src/") ? "nanofaas src"
-      : l.where.includes("node_modules/") ? "node_modules"
-      : l.where === "" ? "native (no url)"
-      : "bun builtins";
+    const origin =
+      l.name === "(idle)" || l.name === "(program)" || l.name === "(garbage collector)"
+        ? l.name
+        : l.where.startsWith("src/")
+          ? "nanofaas src"
+          : l.where.includes("node_modules/")
+            ? "node_modules"
+            : l.where === ""
+              ? "native (no url)"
+              : "bun builtins";
     out[origin] = (out[origin] ?? 0) + l.selfPercent;
   }
   return out;
@@ -98,7 +103,13 @@ if (import.meta.main) {
     const accepted = w.requests - w.statusErrors;
     const t0 = performance.now();
     if (verb === "enqueue") {
-      await waitTerminal({ management: nf.management, fn: "bench-echo", target: terminal + accepted, podBase: pod.base, podTarget: served + accepted });
+      await waitTerminal({
+        management: nf.management,
+        fn: "bench-echo",
+        target: terminal + accepted,
+        podBase: pod.base,
+        podTarget: served + accepted,
+      });
       console.log(`drained ${accepted} in ${((performance.now() - t0) / 1000).toFixed(1)} s after wrk`);
     }
     console.log(`${values.scenario} c=${connections}: ${Math.round(w.rps)} rps, p50 ${w.p50Us} µs, p99 ${w.p99Us} µs`);
@@ -112,5 +123,9 @@ if (import.meta.main) {
   const lines = summarise(JSON.parse(readFileSync(join(dir, file), "utf8")) as CpuProfile);
   console.log(`profile: ${join(dir, file)}`);
   console.table(Object.entries(byOrigin(lines)).map(([origin, p]) => ({ origin, "self %": p.toFixed(1) })));
-  console.table(lines.slice(0, Number(values.top)).map((l) => ({ "self %": l.selfPercent.toFixed(2), function: l.name, where: l.where })));
+  console.table(
+    lines
+      .slice(0, Number(values.top))
+      .map((l) => ({ "self %": l.selfPercent.toFixed(2), function: l.name, where: l.where })),
+  );
 }

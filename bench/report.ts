@@ -61,28 +61,54 @@ function perRound(samples: Sample[], a: string, b: string, f: (x: Sample, y: Sam
   return out;
 }
 
-function ratio(name: string, values: number[], digits = 2, target?: { text: string; ok: (v: number) => boolean }): Ratio | undefined {
+function ratio(
+  name: string,
+  values: number[],
+  digits = 2,
+  target?: { text: string; ok: (v: number) => boolean },
+): Ratio | undefined {
   if (values.length === 0) return undefined;
   const value = round(median(values), digits);
-  return { name, value, range: [round(min(values), digits), round(max(values), digits)], target: target?.text, pass: target?.ok(value) };
+  return {
+    name,
+    value,
+    range: [round(min(values), digits), round(max(values), digits)],
+    target: target?.text,
+    pass: target?.ok(value),
+  };
 }
 
 export function ratios(latency: Sample[], throughput: Sample[]): Ratio[] {
   const div = (k: keyof Sample) => (x: Sample, y: Sample) => (x[k] as number) / (y[k] as number);
   const sub = (k: keyof Sample) => (x: Sample, y: Sample) => (x[k] as number) - (y[k] as number);
   const out: (Ratio | undefined)[] = [
-    ratio("throughput nanofaas ÷ forwarder", perRound(throughput, "nanofaas", "forwarder", div("rps")), 2, { text: "≥ 0.75", ok: (v) => v >= 0.75 }),
-    ratio("throughput nanofaas ÷ nginx", perRound(throughput, "nanofaas", "nginx", div("rps")), 2, { text: "≥ 0.5", ok: (v) => v >= 0.5 }),
+    ratio("throughput nanofaas ÷ forwarder", perRound(throughput, "nanofaas", "forwarder", div("rps")), 2, {
+      text: "≥ 0.75",
+      ok: (v) => v >= 0.75,
+    }),
+    ratio("throughput nanofaas ÷ nginx", perRound(throughput, "nanofaas", "nginx", div("rps")), 2, {
+      text: "≥ 0.5",
+      ok: (v) => v >= 0.5,
+    }),
     ratio("throughput forwarder ÷ pod", perRound(throughput, "forwarder", "pod", div("rps"))),
     ratio("throughput nginx ÷ pod", perRound(throughput, "nginx", "pod", div("rps"))),
     ratio("throughput nanofaas ÷ pod", perRound(throughput, "nanofaas", "pod", div("rps"))),
     ratio("throughput nanofaas (access log) ÷ nanofaas", perRound(throughput, "nanofaas-log", "nanofaas", div("rps"))),
     ratio(":enqueue accepted ÷ pod", perRound(throughput, "enqueue", "pod", div("rps"))),
-    ratio(":enqueue → terminal ÷ nanofaas :invoke", perRound(throughput, "enqueue", "nanofaas", (x, y) => x.settledRps! / y.rps)),
+    ratio(
+      ":enqueue → terminal ÷ nanofaas :invoke",
+      perRound(throughput, "enqueue", "nanofaas", (x, y) => x.settledRps! / y.rps),
+    ),
     ratio("gateway CPU/req nanofaas ÷ forwarder", perRound(throughput, "nanofaas", "forwarder", div("gatewayCpuUs"))),
     ratio("gateway CPU/req nanofaas ÷ nginx", perRound(throughput, "nanofaas", "nginx", div("gatewayCpuUs"))),
-    ratio("added p50 µs at c=1, nanofaas − pod", perRound(latency, "nanofaas", "pod", sub("p50Us")), 0, { text: "≤ 150", ok: (v) => v <= 150 }),
-    ratio("added p99 µs at c=1, nanofaas − pod", perRound(latency, "nanofaas", "pod", sub("p99Us")), 0, { text: "≤ 1000", ok: (v) => v <= 1000 }),
+    ratio("added p50 µs at c=1, nanofaas − pod", perRound(latency, "nanofaas", "pod", sub("p50Us")), 0, {
+      text: "≤ 150",
+      ok: (v) => v <= 150,
+    }),
+    ratio("added p99 µs at c=1, nanofaas − pod", perRound(latency, "nanofaas", "pod", sub("p99Us")), 0, {
+      text: "≤ 1000",
+      ok: (v) => v <= 1000,
+    }),
     ratio("added p50 µs at c=1, forwarder − pod", perRound(latency, "forwarder", "pod", sub("p50Us")), 0),
     ratio("added p50 µs at c=1, nginx − pod", perRound(latency, "nginx", "pod", sub("p50Us")), 0),
     ratio("p50 at c=1 nanofaas ÷ forwarder", perRound(latency, "nanofaas", "forwarder", div("p50Us"))),

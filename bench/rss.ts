@@ -102,7 +102,9 @@ export async function runRssBench(o: RssOptions): Promise<RssResult> {
       windowMaxMiB: max(window),
       growthPercent: round(((last - first) / first) * 100, 1),
       minutePeaksMiB,
-      peakSpreadPercent: minutePeaksMiB.length ? round(((max(minutePeaksMiB) - min(minutePeaksMiB)) / min(minutePeaksMiB)) * 100, 1) : Number.NaN,
+      peakSpreadPercent: minutePeaksMiB.length
+        ? round(((max(minutePeaksMiB) - min(minutePeaksMiB)) / min(minutePeaksMiB)) * 100, 1)
+        : Number.NaN,
       bytesPerRequest: round((endBytes - idle) / Math.max(1, w.requests), 0),
       steadyFromSeconds: steadyFrom,
       series: series.filter(([t]) => t % 5 === 0),

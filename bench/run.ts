@@ -58,7 +58,12 @@ async function versionOf(cmd: string[]): Promise<string> {
     const p = Bun.spawn(cmd, { stdout: "pipe", stderr: "pipe" });
     const [out, err] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text()]);
     await p.exited;
-    return (out + err).split("\n").find((l) => l.trim())?.trim() ?? "?";
+    return (
+      (out + err)
+        .split("\n")
+        .find((l) => l.trim())
+        ?.trim() ?? "?"
+    );
   } catch {
     return "missing";
   }
@@ -79,13 +84,22 @@ export async function runBench(o: RunOptions): Promise<Record<string, unknown>> 
       nginx: await versionOf([nginxBinary(), "-v"]).catch(() => "missing"),
       kernel: await versionOf(["uname", "-r"]),
     },
-    options: { rounds: o.rounds, seconds: o.seconds, connections: o.connections, pinned: o.pin, quick: o.quick, phases: o.phases },
+    options: {
+      rounds: o.rounds,
+      seconds: o.seconds,
+      connections: o.connections,
+      pinned: o.pin,
+      quick: o.quick,
+      phases: o.phases,
+    },
   };
   const checks: SpecCheck[] = [];
   const has = (p: Phase) => o.phases.includes(p);
   try {
     if (has("http")) {
-      log(`== HTTP side by side: pod, forwarder, nginx, nanofaas (${o.rounds} rounds × ${o.seconds} s, c=1 and c=${o.connections})`);
+      log(
+        `== HTTP side by side: pod, forwarder, nginx, nanofaas (${o.rounds} rounds × ${o.seconds} s, c=1 and c=${o.connections})`,
+      );
       const http = await runHttpSuite({
         dir,
         seconds: o.seconds,
@@ -98,54 +112,101 @@ export async function runBench(o: RunOptions): Promise<Record<string, unknown>> 
         log,
       });
       const rs = ratios(http.latency, http.throughput);
-      result.http = { targets: { latency: summarise(http.latency), throughput: summarise(http.throughput) }, ratios: rs, samples: http };
+      result.http = {
+        targets: { latency: summarise(http.latency), throughput: summarise(http.throughput) },
+        ratios: rs,
+        samples: http,
+      };
       log("");
       log(formatTargets(summarise(http.latency), summarise(http.throughput), o.connections));
       log("");
       log(formatRatios(rs));
-      for (const r of rs.filter((x: Ratio) => x.target)) checks.push({ goal: r.name, value: r.value, target: r.target!, pass: r.pass });
+      for (const r of rs.filter((x: Ratio) => x.target))
+        checks.push({ goal: r.name, value: r.value, target: r.target!, pass: r.pass });
     }
     if (has("dispatch")) {
       log("== enqueue → dispatch (in-process)");
       const d = await runDispatchLatencyBench(o.quick ? 2000 : 50_000);
       result.dispatch = d;
       for (const [name, s] of Object.entries(d)) {
-        log(`  ${name.padEnd(18)} p50 ${s.p50Us} µs  p90 ${s.p90Us} µs  p99 ${s.p99Us} µs  timers/call ${s.timersPerCall}`);
+        log(
+          `  ${name.padEnd(18)} p50 ${s.p50Us} µs  p90 ${s.p90Us} µs  p99 ${s.p99Us} µs  timers/call ${s.timersPerCall}`,
+        );
       }
-      checks.push({ goal: "enqueue → dispatch p50 µs", value: d.enqueueToDispatch.p50Us, target: "≤ 20", pass: d.enqueueToDispatch.p50Us <= 20 });
-      checks.push({ goal: "timers on the enqueue → dispatch path", value: d.enqueueToDispatch.timersPerCall, target: "0", pass: d.enqueueToDispatch.timersPerCall === 0 });
+      checks.push({
+        goal: "enqueue → dispatch p50 µs",
+        value: d.enqueueToDispatch.p50Us,
+        target: "≤ 20",
+        pass: d.enqueueToDispatch.p50Us <= 20,
+      });
+      checks.push({
+        goal: "timers on the enqueue → dispatch path",
+        value: d.enqueueToDispatch.timersPerCall,
+        target: "0",
+        pass: d.enqueueToDispatch.timersPerCall === 0,
+      });
     }
     if (has("overhead")) {
       log("== cost per invoke in-process (no HTTP server): fake pod, and real pod over loopback");
-      const ov = await runOverheadBench(o.quick ? { calls: 2000, rounds: 1, pod: "both" } : { calls: 100_000, rounds: 5, pod: "both" });
+      const ov = await runOverheadBench(
+        o.quick ? { calls: 2000, rounds: 1, pod: "both" } : { calls: 100_000, rounds: 5, pod: "both" },
+      );
       result.overhead = ov;
       const f = ov.fake!;
-      log(`  fake pod: forwarder ${f.forwarderUs.sequential} µs (seq) / ${f.forwarderUs.concurrent} µs (×${ov.concurrency})   nanofaas ${f.nanofaasUs.sequential} / ${f.nanofaasUs.concurrent} µs   added ${f.addedUs.sequential} / ${f.addedUs.concurrent} µs`);
-      log(`  real pod: CPU per call forwarder ${ov.real!.forwarderCpuUs} µs, nanofaas ${ov.real!.nanofaasCpuUs} µs (${ov.real!.ratio}×)`);
+      log(
+        `  fake pod: forwarder ${f.forwarderUs.sequential} µs (seq) / ${f.forwarderUs.concurrent} µs (×${ov.concurrency})   nanofaas ${f.nanofaasUs.sequential} / ${f.nanofaasUs.concurrent} µs   added ${f.addedUs.sequential} / ${f.addedUs.concurrent} µs`,
+      );
+      log(
+        `  real pod: CPU per call forwarder ${ov.real!.forwarderCpuUs} µs, nanofaas ${ov.real!.nanofaasCpuUs} µs (${ov.real!.ratio}×)`,
+      );
     }
     if (has("ring")) {
       log("== ring buffer vs array");
-      const ring = await runRingBufferBench(o.quick ? { depths: [100], opsPerRound: 100_000, rounds: 3, allocOps: 100_000 } : { depths: [0, 100, 1000, 10_000] });
+      const ring = await runRingBufferBench(
+        o.quick
+          ? { depths: [100], opsPerRound: 100_000, rounds: 3, allocOps: 100_000 }
+          : { depths: [0, 100, 1000, 10_000] },
+      );
       result.ring = ring;
-      for (const r of ring) log(`  depth ${String(r.depth).padStart(6)}  ring ÷ array ${r.ratio.toFixed(2)}×  ring alloc ${r.ringAllocBytes} B / ${r.allocOps} ops`);
+      for (const r of ring)
+        log(
+          `  depth ${String(r.depth).padStart(6)}  ring ÷ array ${r.ratio.toFixed(2)}×  ring alloc ${r.ringAllocBytes} B / ${r.allocOps} ops`,
+        );
       const deep = ring.filter((r) => r.depth >= 100);
       const worst = Math.min(...deep.map((r) => r.ratio));
-      checks.push({ goal: "ring ÷ array at depth ≥ 100 (worst)", value: Math.round(worst * 100) / 100, target: "≥ 3", pass: worst >= 3 });
+      checks.push({
+        goal: "ring ÷ array at depth ≥ 100 (worst)",
+        value: Math.round(worst * 100) / 100,
+        target: "≥ 3",
+        pass: worst >= 3,
+      });
     }
     if (has("startup")) {
       log("== compiled binary: exec → first 200");
       const st = await runStartupBench(dir, o.quick ? 3 : 15);
       result.startup = st;
-      log(`  nanofaas p50 ${st.nanofaas.p50Ms} ms (min ${st.nanofaas.minMs}, RSS ${st.nanofaas.rssMiB} MiB)   hello p50 ${st.hello.p50Ms} ms (min ${st.hello.minMs}, RSS ${st.hello.rssMiB} MiB)   ratio ${st.ratio}`);
-      if (st.nanofaasBytecode) log(`  nanofaas --bytecode p50 ${st.nanofaasBytecode.p50Ms} ms (min ${st.nanofaasBytecode.minMs})   ratio ${st.bytecodeRatio}`);
-      checks.push({ goal: "compiled start → first 200, nanofaas ÷ hello", value: st.ratio, target: "≤ 1.3", pass: st.ratio <= 1.3 });
+      log(
+        `  nanofaas p50 ${st.nanofaas.p50Ms} ms (min ${st.nanofaas.minMs}, RSS ${st.nanofaas.rssMiB} MiB)   hello p50 ${st.hello.p50Ms} ms (min ${st.hello.minMs}, RSS ${st.hello.rssMiB} MiB)   ratio ${st.ratio}`,
+      );
+      if (st.nanofaasBytecode)
+        log(
+          `  nanofaas --bytecode p50 ${st.nanofaasBytecode.p50Ms} ms (min ${st.nanofaasBytecode.minMs})   ratio ${st.bytecodeRatio}`,
+        );
+      checks.push({
+        goal: "compiled start → first 200, nanofaas ÷ hello",
+        value: st.ratio,
+        target: "≤ 1.3",
+        pass: st.ratio <= 1.3,
+      });
     }
     if (has("rss")) {
       const seconds = o.quick ? 3 : 60;
       log(`== RSS over ${seconds} s of steady load (default retention; the 5-minute soak is just bench-soak)`);
       const rss = await runRssBench({ seconds, steadyFromSeconds: Math.min(10, seconds - 1), log });
       result.rss = rss;
-      log(`  idle ${rss.idleMiB} MiB → ${rss.endMiB} MiB after ${rss.requests} invokes (${rss.rps} rps): ${rss.bytesPerRequest} B per retained execution`);
+      log(
+        `  idle ${rss.idleMiB} MiB → ${rss.endMiB} MiB after ${rss.requests} invokes (${rss.rps} rps): ${rss.bytesPerRequest} B per retained execution`,
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -155,7 +216,8 @@ export async function runBench(o: RunOptions): Promise<Record<string, unknown>> 
   (result.machine as Record<string, unknown>).loadAverageAtEnd = loadavg().map((l) => Math.round(l * 100) / 100);
   log("");
   log("== SPEC §3");
-  for (const c of checks) log(`  ${c.pass ? "PASS" : "FAIL"}  ${c.goal.padEnd(46)} ${String(c.value).padStart(8)}  (target ${c.target})`);
+  for (const c of checks)
+    log(`  ${c.pass ? "PASS" : "FAIL"}  ${c.goal.padEnd(46)} ${String(c.value).padStart(8)}  (target ${c.target})`);
   log(`done in ${result.durationSeconds} s`);
   if (o.save) {
     const out = join(ROOT, "bench/results");
@@ -181,7 +243,8 @@ if (import.meta.main) {
     },
   });
   const phases = values.phases!.split(",").map((p) => p.trim()) as Phase[];
-  for (const p of phases) if (!ALL_PHASES.includes(p)) throw new Error(`unknown phase '${p}' (known: ${ALL_PHASES.join(", ")})`);
+  for (const p of phases)
+    if (!ALL_PHASES.includes(p)) throw new Error(`unknown phase '${p}' (known: ${ALL_PHASES.join(", ")})`);
   await runBench({
     rounds: Number(values.rounds ?? (values.quick ? 1 : 6)),
     seconds: Number(values.seconds ?? (values.quick ? 1 : 3)),

@@ -35,14 +35,22 @@ export interface StartupResult {
 }
 
 async function compile(entry: string, out: string, extra: string[] = []): Promise<boolean> {
-  const build = Bun.spawn([process.execPath, "build", "--compile", "--minify", ...extra, entry, "--outfile", out], { cwd: ROOT, stdout: "ignore", stderr: "pipe" });
+  const build = Bun.spawn([process.execPath, "build", "--compile", "--minify", ...extra, entry, "--outfile", out], {
+    cwd: ROOT,
+    stdout: "ignore",
+    stderr: "pipe",
+  });
   const err = await new Response(build.stderr).text();
   if ((await build.exited) === 0) return true;
   if (extra.length) return false; // an optional variant
   throw new Error(`cannot compile ${entry}: ${err}`);
 }
 
-async function timeToFirst200(cmd: string[], env: Record<string, string>, url: string): Promise<{ ms: number; rss: number }> {
+async function timeToFirst200(
+  cmd: string[],
+  env: Record<string, string>,
+  url: string,
+): Promise<{ ms: number; rss: number }> {
   const start = performance.now();
   const proc = Bun.spawn(cmd, { env: { ...process.env, ...env }, stdout: "ignore", stderr: "inherit" });
   try {
@@ -87,7 +95,13 @@ export async function runStartupBench(dir: string, starts = 15): Promise<Startup
     const port = freePort();
     return timeToFirst200(
       [binary],
-      { NANOFAAS_DEPLOYMENT_BACKEND: "none", NANOFAAS_BIND_HOST: "127.0.0.1", SERVER_PORT: String(port), MANAGEMENT_SERVER_PORT: String(freePort()), NANOFAAS_LOG_LEVEL: "warn" },
+      {
+        NANOFAAS_DEPLOYMENT_BACKEND: "none",
+        NANOFAAS_BIND_HOST: "127.0.0.1",
+        SERVER_PORT: String(port),
+        MANAGEMENT_SERVER_PORT: String(freePort()),
+        NANOFAAS_LOG_LEVEL: "warn",
+      },
       `http://127.0.0.1:${port}/v1/functions`,
     );
   };
@@ -119,5 +133,11 @@ export async function runStartupBench(dir: string, starts = 15): Promise<Startup
 if (import.meta.main) {
   const { mkdtempSync } = await import("node:fs");
   const { tmpdir } = await import("node:os");
-  console.log(JSON.stringify(await runStartupBench(mkdtempSync(join(tmpdir(), "nanofaas-start-")), Number(process.argv[2] ?? 15)), null, 2));
+  console.log(
+    JSON.stringify(
+      await runStartupBench(mkdtempSync(join(tmpdir(), "nanofaas-start-")), Number(process.argv[2] ?? 15)),
+      null,
+      2,
+    ),
+  );
 }

@@ -6,7 +6,8 @@
 import { runSteadyLoad } from "../test/support/steady-load";
 
 const seconds = Number(process.argv[2] ?? 300);
-if (!Number.isInteger(seconds) || seconds < 1) throw new Error(`seconds must be a positive integer, got '${process.argv[2]}'`);
+if (!Number.isInteger(seconds) || seconds < 1)
+  throw new Error(`seconds must be a positive integer, got '${process.argv[2]}'`);
 
 const started = Date.now();
 const print = (statuses: Map<number, number>) =>
@@ -14,5 +15,9 @@ const print = (statuses: Map<number, number>) =>
 const statuses = await runSteadyLoad(seconds, print);
 print(statuses);
 const others = [...statuses.keys()].filter((status) => status !== 200);
-console.log(others.length === 0 ? `steady load for ${seconds} s: every call 200` : `steady load: non-200 statuses ${others.join(", ")}`);
+console.log(
+  others.length === 0
+    ? `steady load for ${seconds} s: every call 200`
+    : `steady load: non-200 statuses ${others.join(", ")}`,
+);
 process.exit(others.length === 0 ? 0 : 1);

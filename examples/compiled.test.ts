@@ -17,7 +17,10 @@ let pod: ProcessPod;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "nanofaas-word-stats-"));
-  await buildBinary({ handler: join(EXAMPLES_DIR, "word-stats", "ts", "handler.ts"), outfile: join(dir, "build", "word-stats") });
+  await buildBinary({
+    handler: join(EXAMPLES_DIR, "word-stats", "ts", "handler.ts"),
+    outfile: join(dir, "build", "word-stats"),
+  });
   // Run a copy from a directory that holds nothing else: the handler must be inside the binary.
   await copyFile(join(dir, "build", "word-stats"), join(dir, "word-stats"));
   await rm(join(dir, "build"), { recursive: true });
@@ -32,7 +35,11 @@ afterAll(async () => {
 test("the compiled word-stats binary answers every payload", async () => {
   for (const payload of loadPayloads("word-stats")) {
     const reply = await invoke(pod.baseUrl, payload.input);
-    expect({ file: payload.file, status: reply.status, body: reply.json }).toEqual({ file: payload.file, status: 200, body: payload.expected });
+    expect({ file: payload.file, status: reply.status, body: reply.json }).toEqual({
+      file: payload.file,
+      status: 200,
+      body: payload.expected,
+    });
   }
 });
 

@@ -37,7 +37,12 @@ test("one spec per example and language, plus the STDIO example", () => {
 
 /** The argv and env the process backend uses for a spec (src/deploy/process/launch.ts). */
 function launch(spec: FunctionSpec): { cmd: string[]; env: Record<string, string> } {
-  const env = { FUNCTION_NAME: spec.name, WARM: "true", TIMEOUT_MS: String(spec.timeoutMs ?? 30_000), EXECUTION_MODE: spec.runtimeMode ?? "HTTP" };
+  const env = {
+    FUNCTION_NAME: spec.name,
+    WARM: "true",
+    TIMEOUT_MS: String(spec.timeoutMs ?? 30_000),
+    EXECUTION_MODE: spec.runtimeMode ?? "HTTP",
+  };
   if (spec.command?.length) {
     const [program, ...args] = spec.command;
     // `bun` is on PATH under `npm start`; in a test run, the bun running the tests is the one.
@@ -49,7 +54,9 @@ function launch(spec: FunctionSpec): { cmd: string[]; env: Record<string, string
 describe("each spec starts a pod that serves its example", () => {
   const pods = new Map<string, ProcessPod>();
   beforeAll(async () => {
-    const started = await Promise.all(specs.map(async ({ spec }) => [spec.name, await spawnPod(launch(spec))] as const));
+    const started = await Promise.all(
+      specs.map(async ({ spec }) => [spec.name, await spawnPod(launch(spec))] as const),
+    );
     for (const [name, pod] of started) pods.set(name, pod);
   }, POD_HOOK_TIMEOUT_MS);
   afterAll(async () => {
@@ -64,7 +71,11 @@ describe("each spec starts a pod that serves its example", () => {
       expect((await call(pod.baseUrl, "/health")).status).toBe(200);
       for (const payload of loadPayloads(family)) {
         const reply = await invoke(pod.baseUrl, payload.input);
-        expect({ file: payload.file, status: reply.status, body: reply.json }).toEqual({ file: payload.file, status: 200, body: payload.expected });
+        expect({ file: payload.file, status: reply.status, body: reply.json }).toEqual({
+          file: payload.file,
+          status: 200,
+          body: payload.expected,
+        });
       }
     });
   }

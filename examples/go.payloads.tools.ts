@@ -14,5 +14,7 @@ const dir = buildDir("go-examples");
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 for (const family of FAMILIES) {
-  describePodPayloads("go", family, async () => spawnPod({ cmd: [await buildGo(`examples/${family}/go`, join(dir, family))] }));
+  describePodPayloads("go", family, async () =>
+    spawnPod({ cmd: [await buildGo(`examples/${family}/go`, join(dir, family))] }),
+  );
 }

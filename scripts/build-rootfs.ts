@@ -14,7 +14,17 @@
  *
  *   bun scripts/build-rootfs.ts <outdir> <binary>...
  */
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 
 /** 2000-01-01T00:00:00Z: any constant works; it only has to be the same in every build. */

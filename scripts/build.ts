@@ -29,13 +29,22 @@ function gitSha(): string {
   return `${head.stdout.toString().trim()}${dirty ? "-dirty" : ""}`;
 }
 
-async function compile(entry: string, outfile: string, defines: Record<string, string> = {}, bytecode = false): Promise<void> {
+async function compile(
+  entry: string,
+  outfile: string,
+  defines: Record<string, string> = {},
+  bytecode = false,
+): Promise<void> {
   const args = ["build", "--compile", "--minify", "--sourcemap", entry, "--outfile", outfile];
   // Bytecode skips parsing at start-up: the control plane reaches /readyz in about half the time.
   if (bytecode) args.push("--bytecode", "--format=esm");
   for (const [name, value] of Object.entries(defines)) args.push("--define", `${name}=${JSON.stringify(value)}`);
   const proc = Bun.spawn([process.execPath, ...args], { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
-  const [code, out, err] = await Promise.all([proc.exited, new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
+  const [code, out, err] = await Promise.all([
+    proc.exited,
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+  ]);
   if (code !== 0) throw new Error(`bun ${args.join(" ")} failed (${code}):\n${out}${err}`);
   // The source map is embedded in the binary; the sidecar file is not needed by anyone.
   rmSync(`${outfile}.map`, { force: true });
@@ -53,8 +62,18 @@ export function exampleHandlers(): { name: string; handler: string }[] {
 
 /** Every binary already in dist/: the rootfs must satisfy all of them (they share one layer). */
 function builtBinaries(): string[] {
-  const inDir = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((f) => !f.endsWith(".map")).map((f) => join(dir, f)) : []);
-  return [join(DIST, "nanofaas"), join(DIST, "watchdog"), ...inDir(join(DIST, "functions")), ...inDir(join(DIST, "e2e"))].filter((f) => existsSync(f));
+  const inDir = (dir: string) =>
+    existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => !f.endsWith(".map"))
+          .map((f) => join(dir, f))
+      : [];
+  return [
+    join(DIST, "nanofaas"),
+    join(DIST, "watchdog"),
+    ...inDir(join(DIST, "functions")),
+    ...inDir(join(DIST, "e2e")),
+  ].filter((f) => existsSync(f));
 }
 
 async function build(target: Target): Promise<void> {

@@ -23,7 +23,9 @@ export function stripProse(node: unknown, parentKey = ""): unknown {
   if (Array.isArray(node)) return node.map((item) => stripProse(item));
   if (node === null || typeof node !== "object") return node;
   // Under these keys every key is a name (a path, a field, a status code), never prose.
-  const namesOnly = ["paths", "properties", "responses", "schemas", "parameters", "headers", "content"].includes(parentKey);
+  const namesOnly = ["paths", "properties", "responses", "schemas", "parameters", "headers", "content"].includes(
+    parentKey,
+  );
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) {
     if (!namesOnly && PROSE.has(key)) continue;

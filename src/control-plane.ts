@@ -102,10 +102,22 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     throughputWindowMs: config.syncQueueThroughputWindowMs,
     throughputMinSamples: config.syncQueuePerFunctionMinSamples,
     jobStartupAllowanceMs: config.jobStartupAllowanceMs,
-    dispatchers: { LOCAL: createLocalDispatcher(), POOL: pool, DEPLOYMENT: pool, REMOTE: options.remoteDispatcher ?? remoteUnavailable },
-    replicas: deployer && { ready: (name) => deployer.readyReplicas(name) > 0, pick: (name) => deployer.pickEndpoint(name) },
+    dispatchers: {
+      LOCAL: createLocalDispatcher(),
+      POOL: pool,
+      DEPLOYMENT: pool,
+      REMOTE: options.remoteDispatcher ?? remoteUnavailable,
+    },
+    replicas: deployer && {
+      ready: (name) => deployer.readyReplicas(name) > 0,
+      pick: (name) => deployer.pickEndpoint(name),
+    },
     store: createInMemoryExecutionStore(
-      { ttlMs: config.executionTtlMs, cleanupTtlMs: config.executionCleanupTtlMs, maxLifetimeMs: config.executionMaxLifetimeMs },
+      {
+        ttlMs: config.executionTtlMs,
+        cleanupTtlMs: config.executionCleanupTtlMs,
+        maxLifetimeMs: config.executionMaxLifetimeMs,
+      },
       (record) => retained.release(record),
     ),
     idempotency: createInMemoryIdempotencyStore(),
@@ -141,7 +153,10 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
   const reportUnexpected = createUnexpectedErrorReporter(logger);
   const app = createApp({
     functions,
-    replicas: deployer && { ready: (name) => deployer.readyReplicas(name), desired: (name) => deployer.desiredReplicas?.(name) },
+    replicas: deployer && {
+      ready: (name) => deployer.readyReplicas(name),
+      desired: (name) => deployer.desiredReplicas?.(name),
+    },
     invoker: engine,
     version: options.version,
     maxBodyBytes: config.maxBodyBytes,
@@ -150,7 +165,9 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     middleware: [telemetry.http.middleware],
     onUnexpectedError: reportUnexpected,
     extensions: [
-      ...(config.adminRuntimeConfigEnabled ? [(a: OpenAPIHono) => registerAdminRuntimeConfigRoutes(a, runtimeConfig)] : []),
+      ...(config.adminRuntimeConfigEnabled
+        ? [(a: OpenAPIHono) => registerAdminRuntimeConfigRoutes(a, runtimeConfig)]
+        : []),
       ...(options.extensions ?? []),
     ],
   });

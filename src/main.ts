@@ -3,7 +3,13 @@
  * ports, starts timers and handles signals (ARCHITECTURE.md, house style 1).
  */
 import { apiServeOptions } from "./api/listener";
-import { ConfigError, type Config, type LoadedConfig, loadConfigWithWarnings, resolveDeploymentBackend } from "./config/config";
+import {
+  ConfigError,
+  type Config,
+  type LoadedConfig,
+  loadConfigWithWarnings,
+  resolveDeploymentBackend,
+} from "./config/config";
 import { type ControlPlane, createControlPlane } from "./control-plane";
 import { createDeployer } from "./deploy/create-deployer";
 import { kubernetesCallbackUrl } from "./deploy/k8s/callback-url";
@@ -76,10 +82,14 @@ async function main(): Promise<void> {
       defaultTargetInFlightPerPod: config.defaultTargetInFlightPerPod,
       log: (event, fields) => logger.info(fields ?? {}, event),
       // function_concurrency_controller_mode / function_target_inflight_per_pod follow each tick.
-      onDecision: (name, _decision, concurrency) => cp.metrics.functions.setConcurrencyControl(name, concurrency.mode, concurrency.target),
+      onDecision: (name, _decision, concurrency) =>
+        cp.metrics.functions.setConcurrencyControl(name, concurrency.mode, concurrency.target),
     });
   const remoteDispatcher = isJobLauncher(deployer)
-    ? createJobDispatcher(deployer, { callbackUrl: kubernetesCallbackUrl(config), startupAllowanceMs: config.jobStartupAllowanceMs })
+    ? createJobDispatcher(deployer, {
+        callbackUrl: kubernetesCallbackUrl(config),
+        startupAllowanceMs: config.jobStartupAllowanceMs,
+      })
     : undefined;
   const cp = createControlPlane(config, {
     version: VERSION,
@@ -92,7 +102,11 @@ async function main(): Promise<void> {
 
   // Sync invocations switch their idle timer off once their body is read (api/listener.ts).
   const api = listen("SERVER_PORT", apiServeOptions(cp.fetch, { hostname: config.bindHost, port: config.serverPort }));
-  const management = listen("MANAGEMENT_SERVER_PORT", { hostname: config.bindHost, port: config.managementPort, fetch: cp.management.fetch });
+  const management = listen("MANAGEMENT_SERVER_PORT", {
+    hostname: config.bindHost,
+    port: config.managementPort,
+    fetch: cp.management.fetch,
+  });
   if (!isLoopbackAddress(config.bindHost)) {
     logger.warn(
       { bindHost: config.bindHost },
@@ -153,17 +167,26 @@ function listen<T>(setting: string, options: Bun.Serve.Options<T>): Bun.Server<T
   } catch (error) {
     if ((error as { code?: string }).code !== "EADDRINUSE") throw error;
     const where = `${options.hostname ?? "0.0.0.0"}:${options.port}`;
-    process.stderr.write(`nanofaas: ${where} is already in use (${setting}); stop what listens there or set ${setting} to a free port\n`);
+    process.stderr.write(
+      `nanofaas: ${where} is already in use (${setting}); stop what listens there or set ${setting} to a free port\n`,
+    );
     process.exit(EXIT_CONFIG);
   }
 }
 
 /** Registers the specs in NANOFAAS_FUNCTIONS_DIR; a broken spec stops start-up like a config error. */
-async function registerFunctionsFromDisk(cp: ControlPlane, path: string, logger: Logger, hostPrograms: boolean): Promise<void> {
+async function registerFunctionsFromDisk(
+  cp: ControlPlane,
+  path: string,
+  logger: Logger,
+  hostPrograms: boolean,
+): Promise<void> {
   try {
     // Loaded only when a functions directory is configured: the YAML parser costs start-up time.
     const { registerDeclarativeFunctions } = await import("./registry/declarative-functions");
-    await registerDeclarativeFunctions(cp.functions, path, (message) => logger.info({ path }, message), { hostPrograms });
+    await registerDeclarativeFunctions(cp.functions, path, (message) => logger.info({ path }, message), {
+      hostPrograms,
+    });
   } catch (error) {
     process.stderr.write(`nanofaas: ${(error as Error).message}\n`);
     await cp.deployer?.close();

@@ -11,6 +11,8 @@ import { createControlPlane } from "./control-plane";
 export const OPENAPI_DOC_VERSION = "v1";
 
 export async function buildOpenApiDocument(): Promise<unknown> {
-  const cp = createControlPlane(loadConfig({ NANOFAAS_ADMIN_RUNTIME_CONFIG_ENABLED: "true" }), { version: OPENAPI_DOC_VERSION });
+  const cp = createControlPlane(loadConfig({ NANOFAAS_ADMIN_RUNTIME_CONFIG_ENABLED: "true" }), {
+    version: OPENAPI_DOC_VERSION,
+  });
   return openApiDocument(cp.app);
 }

@@ -31,10 +31,18 @@ export async function podCount(podBase: string): Promise<number> {
  * Waits until nanofaas reports `target` terminal executions of `fn`, polling the pod's counter
  * (`podTarget`) first. Returns the terminal count.
  */
-export async function waitTerminal(o: { management: string; fn: string; target: number; podBase: string; podTarget: number; limitMs?: number }): Promise<number> {
+export async function waitTerminal(o: {
+  management: string;
+  fn: string;
+  target: number;
+  podBase: string;
+  podTarget: number;
+  limitMs?: number;
+}): Promise<number> {
   const deadline = performance.now() + (o.limitMs ?? 120_000);
   while ((await podCount(o.podBase)) < o.podTarget) {
-    if (performance.now() > deadline) throw new Error(`${o.fn}: the pod has not seen ${o.podTarget} requests after ${o.limitMs} ms`);
+    if (performance.now() > deadline)
+      throw new Error(`${o.fn}: the pod has not seen ${o.podTarget} requests after ${o.limitMs} ms`);
     await Bun.sleep(5);
   }
   for (;;) {

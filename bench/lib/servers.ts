@@ -93,7 +93,14 @@ async function spawnServer(o: SpawnOptions): Promise<Running> {
 
 export function startPod(cpus?: string): Promise<Running> {
   const port = freePort();
-  return spawnServer({ name: "pod", cmd: [process.execPath, join(SERVERS, "pod.ts")], env: { PORT: String(port) }, port, readyPath: "/health", cpus });
+  return spawnServer({
+    name: "pod",
+    cmd: [process.execPath, join(SERVERS, "pod.ts")],
+    env: { PORT: String(port) },
+    port,
+    readyPath: "/health",
+    cpus,
+  });
 }
 
 export function startForwarder(upstream: string, cpus?: string): Promise<Running> {
@@ -194,11 +201,25 @@ export async function startNanofaas(o: NanofaasOptions = {}): Promise<Running & 
 }
 
 /** Registers a POOL function pointing at `endpointUrl`. */
-export async function registerPoolFunction(base: string, name: string, endpointUrl: string, concurrency: number, queueSize: number): Promise<void> {
+export async function registerPoolFunction(
+  base: string,
+  name: string,
+  endpointUrl: string,
+  concurrency: number,
+  queueSize: number,
+): Promise<void> {
   const res = await fetch(`${base}/v1/functions`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ name, image: "bench/echo", executionMode: "POOL", endpointUrl, concurrency, queueSize, maxRetries: 1 }),
+    body: JSON.stringify({
+      name,
+      image: "bench/echo",
+      executionMode: "POOL",
+      endpointUrl,
+      concurrency,
+      queueSize,
+      maxRetries: 1,
+    }),
   });
   const text = await res.text();
   if (res.status !== 201 && res.status !== 200) throw new Error(`register ${name}: ${res.status} ${text}`);

@@ -12,7 +12,9 @@ import { fileURLToPath } from "node:url";
 
 const checkout = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const main = join(checkout, "cli/src/main.ts");
-const local = [join(checkout, "node_modules/bun/bin/bun.exe"), join(checkout, "node_modules/.bin/bun")].find((p) => existsSync(p));
+const local = [join(checkout, "node_modules/bun/bin/bun.exe"), join(checkout, "node_modules/.bin/bun")].find((p) =>
+  existsSync(p),
+);
 const bun = local ?? (process.versions.bun ? process.execPath : "bun");
 
 // Hints the CLI prints (`init`'s next steps) name the command the user actually typed.
@@ -24,7 +26,8 @@ const forward = (signal) => () => child.kill(signal);
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, forward(signal));
 
 child.on("error", (error) => {
-  const hint = error.code === "ENOENT" ? ` — run \`npm install\` in ${checkout} (it installs Bun) or put bun on PATH` : "";
+  const hint =
+    error.code === "ENOENT" ? ` — run \`npm install\` in ${checkout} (it installs Bun) or put bun on PATH` : "";
   process.stderr.write(`nanofaas: cannot start Bun (${bun}): ${error.message}${hint}\n`);
   process.exit(127);
 });

@@ -38,7 +38,10 @@ export async function send<R extends Result<unknown>>(api: Api, request: Promise
 /** A plain GET of a path outside the typed client (e.g. /openapi.json), with `send`'s error. */
 export async function getRaw(api: Api, path: string, timeoutMs: number): Promise<Response> {
   try {
-    return await fetch(`${api.endpoint}${path}`, { signal: AbortSignal.timeout(timeoutMs), headers: { "user-agent": USER_AGENT } });
+    return await fetch(`${api.endpoint}${path}`, {
+      signal: AbortSignal.timeout(timeoutMs),
+      headers: { "user-agent": USER_AGENT },
+    });
   } catch (error) {
     throw unreachable(api, error);
   }
@@ -63,7 +66,12 @@ export async function expectOk<T>(api: Api, request: Promise<Result<T>>): Promis
 export function httpError(response: Response, body: unknown): CliError {
   const envelope = body as { error?: unknown; message?: unknown; details?: unknown } | undefined;
   const code = typeof envelope?.error === "string" ? envelope.error : `HTTP ${response.status}`;
-  const message = typeof envelope?.message === "string" ? envelope.message : typeof body === "string" && body ? body.slice(0, 200) : response.statusText;
+  const message =
+    typeof envelope?.message === "string"
+      ? envelope.message
+      : typeof body === "string" && body
+        ? body.slice(0, 200)
+        : response.statusText;
   const hint = backpressureOf(response);
   const suffix = hint ? ` (reason ${hint.reason}; retry after ${hint.retryAfterSeconds} s)` : "";
   const details = Array.isArray(envelope?.details) ? envelope.details.map((d) => `  - ${String(d)}`) : [];

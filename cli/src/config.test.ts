@@ -30,7 +30,13 @@ describe("resolveEndpoint", () => {
     ["then the current context (trailing slash dropped)", {}, {}, "http://dev:8080", "context 'dev'"],
     ["--context picks another", { context: "prod" }, {}, "https://prod", "context 'prod'"],
     ["NANOFAAS_CONTEXT too", {}, { NANOFAAS_CONTEXT: "prod" }, "https://prod", "context 'prod'"],
-    ["a context without endpoint falls back to the default", { context: "bare" }, {}, "http://localhost:8080", "default"],
+    [
+      "a context without endpoint falls back to the default",
+      { context: "bare" },
+      {},
+      "http://localhost:8080",
+      "default",
+    ],
     ["no file: the default", { config: join(home, "none.yaml") }, {}, "http://localhost:8080", "default"],
   ])("%s", async (_, flags, extraEnv, endpoint, source) => {
     expect(await resolveEndpoint(flags, { ...env, ...extraEnv })).toEqual({ endpoint, source });
@@ -53,6 +59,8 @@ describe("loadConfigFile", () => {
     writeFileSync(join(home, "empty.yaml"), "");
     expect(await loadConfigFile(join(home, "empty.yaml"))).toEqual({ contexts: {} });
     writeFileSync(join(home, "bad.yaml"), "contexts: [1]\n");
-    expect((await loadConfigFile(join(home, "bad.yaml")).catch((e: Error) => e.message)) as string).toContain("bad.yaml: 'contexts' must be a mapping");
+    expect((await loadConfigFile(join(home, "bad.yaml")).catch((e: Error) => e.message)) as string).toContain(
+      "bad.yaml: 'contexts' must be a mapping",
+    );
   });
 });

@@ -50,7 +50,8 @@ export async function loadConfigFile(path: string): Promise<ConfigFile> {
   if (typeof data !== "object" || Array.isArray(data)) throw usageError(`${path}: expected a mapping at the top level`);
   const file = data as ConfigFile;
   const contexts = file.contexts ?? {};
-  if (typeof contexts !== "object" || Array.isArray(contexts)) throw usageError(`${path}: 'contexts' must be a mapping`);
+  if (typeof contexts !== "object" || Array.isArray(contexts))
+    throw usageError(`${path}: 'contexts' must be a mapping`);
   return { ...file, contexts };
 }
 
@@ -75,7 +76,9 @@ export interface ResolvedEndpoint {
 export async function resolveEndpoint(flags: EndpointFlags, env: Env): Promise<ResolvedEndpoint> {
   const explicit = flags.endpoint ? { endpoint: flags.endpoint, source: "--endpoint" } : undefined;
   const fromEnv = env.NANOFAAS_ENDPOINT ? { endpoint: env.NANOFAAS_ENDPOINT, source: "NANOFAAS_ENDPOINT" } : undefined;
-  const chosen = explicit ?? fromEnv ?? (await fromContext(flags, env)) ?? { endpoint: DEFAULT_ENDPOINT, source: "default" };
+  const chosen = explicit ??
+    fromEnv ??
+    (await fromContext(flags, env)) ?? { endpoint: DEFAULT_ENDPOINT, source: "default" };
   return { endpoint: validEndpoint(chosen.endpoint, chosen.source), source: chosen.source };
 }
 

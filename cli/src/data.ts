@@ -16,13 +16,16 @@ export interface DataFlags {
 }
 
 export async function readInput(flags: DataFlags, io: Io): Promise<unknown> {
-  if (flags.data !== undefined && flags.payload !== undefined) throw usageError("use either --data or --payload, not both");
+  if (flags.data !== undefined && flags.payload !== undefined)
+    throw usageError("use either --data or --payload, not both");
   if (flags.payload !== undefined) {
     const file = parseJson(await readText(flags.payload, io), flags.payload) as { input?: unknown } | null;
-    if (typeof file !== "object" || file === null || !("input" in file)) throw usageError(`${flags.payload}: a payload file needs an "input" field`);
+    if (typeof file !== "object" || file === null || !("input" in file))
+      throw usageError(`${flags.payload}: a payload file needs an "input" field`);
     return file.input;
   }
-  if (flags.data === undefined) throw usageError("missing input: pass --data '<json>', --data @file, --data @- (stdin) or --payload <file>");
+  if (flags.data === undefined)
+    throw usageError("missing input: pass --data '<json>', --data @file, --data @- (stdin) or --payload <file>");
   if (flags.data === "@-") return parseJson(await io.readStdin(), "stdin");
   if (flags.data.startsWith("@")) return parseJson(await readText(flags.data.slice(1), io), flags.data.slice(1));
   return parseJson(flags.data, "--data");

@@ -18,7 +18,11 @@ export function replicaCount(f: FunctionResponse): string | undefined {
 export function functionFields(f: FunctionResponse): string {
   const { status, ...spec } = f;
   const state: [string, unknown][] = status
-    ? [["state", status.state], ["replicas (ready/desired)", replicaCount(f)], ["lastError", status.lastError]]
+    ? [
+        ["state", status.state],
+        ["replicas (ready/desired)", replicaCount(f)],
+        ["lastError", status.lastError],
+      ]
     : [];
   return keyValues([...Object.entries(spec), ...state.filter(([, v]) => v !== undefined)]);
 }
@@ -26,7 +30,10 @@ export function functionFields(f: FunctionResponse): string {
 /** `fn describe`: the parts a person looks for, aligned under headings. */
 export function describeFunction(f: FunctionResponse): string {
   const scaling = f.scalingConfig as { strategy?: string; minReplicas?: number; maxReplicas?: number } | undefined;
-  const mode = f.requestedExecutionMode === f.effectiveExecutionMode ? f.effectiveExecutionMode : `${f.effectiveExecutionMode} (asked for ${f.requestedExecutionMode})`;
+  const mode =
+    f.requestedExecutionMode === f.effectiveExecutionMode
+      ? f.effectiveExecutionMode
+      : `${f.effectiveExecutionMode} (asked for ${f.requestedExecutionMode})`;
   const spec: [string, unknown][] = [
     ["Name", f.name],
     ["Mode", mode],
@@ -35,13 +42,26 @@ export function describeFunction(f: FunctionResponse): string {
     ["Command", f.command.length > 0 ? f.command.join(" ") : undefined],
     ["Endpoint", f.endpointUrl],
     ["Runtime", f.runtimeMode],
-    ["Limits", `timeout ${f.timeoutMs} ms, concurrency ${f.concurrency}, queue ${f.queueSize}, retries ${f.maxRetries}`],
+    [
+      "Limits",
+      `timeout ${f.timeoutMs} ms, concurrency ${f.concurrency}, queue ${f.queueSize}, retries ${f.maxRetries}`,
+    ],
     ["Rate limit", f.rateLimitPerSecond === undefined ? undefined : `${f.rateLimitPerSecond}/s`],
-    ["Scaling", f.effectiveExecutionMode === "DEPLOYMENT" && scaling ? `${scaling.strategy ?? "-"}, ${scaling.minReplicas ?? "-"}–${scaling.maxReplicas ?? "-"} replicas` : undefined],
+    [
+      "Scaling",
+      f.effectiveExecutionMode === "DEPLOYMENT" && scaling
+        ? `${scaling.strategy ?? "-"}, ${scaling.minReplicas ?? "-"}–${scaling.maxReplicas ?? "-"} replicas`
+        : undefined,
+    ],
   ];
   const state: [string, unknown][] = [
     ["State", f.status?.state ?? "unknown (the server reports no status)"],
-    ["Replicas", f.status?.ready === undefined ? undefined : `${f.status.ready} ready${f.status.desired === undefined ? "" : ` of ${f.status.desired} desired`}`],
+    [
+      "Replicas",
+      f.status?.ready === undefined
+        ? undefined
+        : `${f.status.ready} ready${f.status.desired === undefined ? "" : ` of ${f.status.desired} desired`}`,
+    ],
     ["Last error", f.status?.lastError ?? f.degradationReason],
   ];
   const width = Math.max(...[...spec, ...state].map(([k]) => k.length)) + 2;

@@ -3,13 +3,28 @@ import { cell, parseFormat, render, table } from "./output";
 
 describe("output", () => {
   test("table aligns columns, shows '-' for missing values and cuts long cells", () => {
-    expect(table(["A", "LONGER"], [["x", null], ["yyyy", { k: 1 }]])).toBe('A     LONGER\nx     -\nyyyy  {"k":1}\n');
+    expect(
+      table(
+        ["A", "LONGER"],
+        [
+          ["x", null],
+          ["yyyy", { k: 1 }],
+        ],
+      ),
+    ).toBe('A     LONGER\nx     -\nyyyy  {"k":1}\n');
     expect(table(["A"], [["a".repeat(80)]], 10)).toBe(`A\n${"a".repeat(9)}…\n`);
     expect(table(["A", "B"], [["x", "y"]], 60, [4])).toBe("A     B\nx     y\n");
   });
 
   test("cells: strings verbatim, other values as JSON", () => {
-    expect([cell("s"), cell(1), cell(true), cell([1]), cell(undefined), cell("")]).toEqual(["s", "1", "true", "[1]", "-", "-"]);
+    expect([cell("s"), cell(1), cell(true), cell([1]), cell(undefined), cell("")]).toEqual([
+      "s",
+      "1",
+      "true",
+      "[1]",
+      "-",
+      "-",
+    ]);
   });
 
   test("json is pretty, yaml comes from the yaml package", async () => {

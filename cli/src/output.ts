@@ -31,7 +31,11 @@ export function cell(value: unknown): string {
 export function table(headers: string[], rows: unknown[][], maxWidth = 60, minWidths: number[] = []): string {
   const text = [headers, ...rows.map((row) => row.map((v) => truncate(cell(v), maxWidth)))];
   const widths = headers.map((_, i) => Math.max(minWidths[i] ?? 0, ...text.map((row) => (row[i] as string).length)));
-  return text.map((row) => row.map((v, i) => (i === row.length - 1 ? v : (v as string).padEnd(widths[i]!))).join("  ")).join("\n") + "\n";
+  return (
+    text
+      .map((row) => row.map((v, i) => (i === row.length - 1 ? v : (v as string).padEnd(widths[i]!))).join("  "))
+      .join("\n") + "\n"
+  );
 }
 
 /** Two columns, one per field: for a single object (`fn get`, `invoke -o table`). */

@@ -16,7 +16,12 @@ const remote: FunctionResponse = {
   effectiveExecutionMode: "DEPLOYMENT",
   deploymentBackend: "process",
   runtimeMode: "HTTP",
-  scalingConfig: { strategy: "INTERNAL", minReplicas: 1, maxReplicas: 10, metrics: [{ type: "queue_depth", target: "5", query: null }] },
+  scalingConfig: {
+    strategy: "INTERNAL",
+    minReplicas: 1,
+    maxReplicas: 10,
+    metrics: [{ type: "queue_depth", target: "5", query: null }],
+  },
   retryBackoff: { baseDelayMs: 100, maxDelayMs: 5000, jitter: 0.2 },
 };
 const base: FunctionSpec = { name: "f", command: ["run"] };
@@ -24,8 +29,16 @@ const base: FunctionSpec = { name: "f", command: ["run"] };
 describe("specDifferences", () => {
   const cases: [string, Partial<FunctionSpec>, string[]][] = [
     ["defaults filled in by the server are not changes", {}, []],
-    ["explicit values equal to the resolved ones", { executionMode: "DEPLOYMENT", runtimeMode: "HTTP", timeoutMs: 30000, concurrency: 4 }, []],
-    ["a partial scalingConfig the server completed", { scalingConfig: { maxReplicas: 10, metrics: [{ type: "queue_depth", target: "5" }] } }, []],
+    [
+      "explicit values equal to the resolved ones",
+      { executionMode: "DEPLOYMENT", runtimeMode: "HTTP", timeoutMs: 30000, concurrency: 4 },
+      [],
+    ],
+    [
+      "a partial scalingConfig the server completed",
+      { scalingConfig: { maxReplicas: 10, metrics: [{ type: "queue_depth", target: "5" }] } },
+      [],
+    ],
     ["a partial retryBackoff", { retryBackoff: { jitter: 0.2 } }, []],
     ["a different defaulted field", { timeoutMs: 1000 }, ["timeoutMs"]],
     ["another execution mode", { executionMode: "POOL", endpointUrl: "http://x/" }, ["executionMode", "endpointUrl"]],
@@ -33,7 +46,11 @@ describe("specDifferences", () => {
     ["an env var added", { env: { A: "1" } }, ["env"]],
     ["an image added", { image: "img:1" }, ["image"]],
     ["a scaling knob changed", { scalingConfig: { maxReplicas: 3 } }, ["scalingConfig"]],
-    ["a metric list of another length", { scalingConfig: { metrics: [{ type: "queue_depth" }, { type: "rps" }] } }, ["scalingConfig"]],
+    [
+      "a metric list of another length",
+      { scalingConfig: { metrics: [{ type: "queue_depth" }, { type: "rps" }] } },
+      ["scalingConfig"],
+    ],
     ["nulls count as absent", { image: null, timeoutMs: null, env: null }, []],
   ];
   for (const [what, change, expected] of cases) {

@@ -14,10 +14,22 @@ const file = (name: string, text: string) => {
 
 describe("resolveCommand", () => {
   test.each([
-    [["bun", "./h.ts"], ["bun", "/fn/h.ts"]],
-    [["python3", "../rt/run.py", "x.py"], ["python3", "/rt/run.py", "x.py"]],
-    [["bin/pod", "--flag=./x"], ["/fn/bin/pod", "--flag=./x"]],
-    [["/usr/bin/env", "./a"], ["/usr/bin/env", "/fn/a"]],
+    [
+      ["bun", "./h.ts"],
+      ["bun", "/fn/h.ts"],
+    ],
+    [
+      ["python3", "../rt/run.py", "x.py"],
+      ["python3", "/rt/run.py", "x.py"],
+    ],
+    [
+      ["bin/pod", "--flag=./x"],
+      ["/fn/bin/pod", "--flag=./x"],
+    ],
+    [
+      ["/usr/bin/env", "./a"],
+      ["/usr/bin/env", "/fn/a"],
+    ],
   ])("%j → %j", (command, expected) => {
     expect(resolveCommand(command, "/fn")).toEqual(expected);
   });

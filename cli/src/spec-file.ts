@@ -14,9 +14,23 @@ import { usageError } from "./errors";
 
 /** Every FunctionSpec field. The type check below fails when the API grows a field not listed here. */
 export const SPEC_KEYS = [
-  "name", "image", "command", "env", "resources", "timeoutMs", "concurrency", "queueSize", "maxRetries",
-  "endpointUrl", "executionMode", "runtimeMode", "runtimeCommand", "scalingConfig", "imagePullSecrets",
-  "rateLimitPerSecond", "retryBackoff",
+  "name",
+  "image",
+  "command",
+  "env",
+  "resources",
+  "timeoutMs",
+  "concurrency",
+  "queueSize",
+  "maxRetries",
+  "endpointUrl",
+  "executionMode",
+  "runtimeMode",
+  "runtimeCommand",
+  "scalingConfig",
+  "imagePullSecrets",
+  "rateLimitPerSecond",
+  "retryBackoff",
 ] as const satisfies readonly (keyof FunctionSpec)[];
 type Missing = Exclude<keyof FunctionSpec, (typeof SPEC_KEYS)[number]>;
 const exhaustive: [Missing] extends [never] ? true : Missing = true;
@@ -36,7 +50,8 @@ export async function readSpecFile(path: string, cwd: string): Promise<FunctionS
   } catch (error) {
     throw usageError(`${path}: not valid YAML (${(error as Error).message.split("\n")[0]})`);
   }
-  if (typeof data !== "object" || data === null || Array.isArray(data)) throw usageError(`${path}: expected a mapping with at least 'name'`);
+  if (typeof data !== "object" || data === null || Array.isArray(data))
+    throw usageError(`${path}: expected a mapping with at least 'name'`);
   const raw = data as Record<string, unknown>;
   if (typeof raw.name !== "string" || raw.name === "") throw usageError(`${path}: 'name' is required`);
   const spec: Record<string, unknown> = {};

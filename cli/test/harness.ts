@@ -19,7 +19,10 @@ export interface CliResult {
 export interface CliSandbox {
   home: string;
   /** Runs `nanofaas args…`; `env` adds to (or, with undefined, removes from) the sandbox's env. */
-  run(args: string[], options?: { env?: Record<string, string | undefined>; cwd?: string; stdin?: string }): Promise<CliResult>;
+  run(
+    args: string[],
+    options?: { env?: Record<string, string | undefined>; cwd?: string; stdin?: string },
+  ): Promise<CliResult>;
   /** Runs and parses stdout as JSON, failing loudly with stderr when the exit code is not 0. */
   json<T = unknown>(args: string[]): Promise<T>;
   cleanup(): void;
@@ -36,7 +39,9 @@ export function cliSandbox(defaultEnv: Record<string, string> = {}, binary?: str
     ...defaultEnv,
   };
   const run: CliSandbox["run"] = async (args, options = {}) => {
-    const env = Object.fromEntries(Object.entries({ ...baseEnv, ...options.env }).filter(([, v]) => v !== undefined)) as Record<string, string>;
+    const env = Object.fromEntries(
+      Object.entries({ ...baseEnv, ...options.env }).filter(([, v]) => v !== undefined),
+    ) as Record<string, string>;
     const argv = binary ? [binary, ...args] : [process.execPath, MAIN, ...args];
     const proc = Bun.spawn(argv, {
       cwd: options.cwd ?? home,
@@ -45,7 +50,11 @@ export function cliSandbox(defaultEnv: Record<string, string> = {}, binary?: str
       stdout: "pipe",
       stderr: "pipe",
     });
-    const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+    const [stdout, stderr, code] = await Promise.all([
+      new Response(proc.stdout).text(),
+      new Response(proc.stderr).text(),
+      proc.exited,
+    ]);
     return { code, stdout, stderr };
   };
   return {

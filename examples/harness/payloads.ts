@@ -25,12 +25,19 @@ export function loadPayloads(family: Family): Payload[] {
     .map((file) => ({ file, ...(JSON.parse(readFileSync(join(dir, file), "utf8")) as Omit<Payload, "file">) }));
 }
 
-const ctx = { executionId: "test", traceId: null, isColdStart: false, signal: new AbortController().signal } as Parameters<Handler>[1];
+const ctx = {
+  executionId: "test",
+  traceId: null,
+  isColdStart: false,
+  signal: new AbortController().signal,
+} as Parameters<Handler>[1];
 
 /** Output JSON texts of the TypeScript handler for JSON input texts. */
 export async function runTypeScript(family: Family, inputs: string[]): Promise<string[]> {
   const module = (await import(join(EXAMPLES_DIR, family, "ts", "handler.ts"))) as { default: Handler<unknown> };
-  return Promise.all(inputs.map(async (text) => JSON.stringify(await module.default({ input: JSON.parse(text), metadata: {} }, ctx))));
+  return Promise.all(
+    inputs.map(async (text) => JSON.stringify(await module.default({ input: JSON.parse(text), metadata: {} }, ctx))),
+  );
 }
 
 /** Output JSON texts of the Python handler (one python3 process for all inputs). */
@@ -42,7 +49,11 @@ export async function runPython(family: Family, inputs: string[]): Promise<strin
     stderr: "pipe",
     env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" },
   });
-  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  const [out, err, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
   if (code !== 0) throw new Error(`python harness failed (${code}): ${err}`);
   return JSON.parse(out) as string[];
 }

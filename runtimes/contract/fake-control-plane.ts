@@ -46,7 +46,8 @@ export function startFakeControlPlane(options: FakeControlPlaneOptions = {}): Fa
       for (;;) {
         const matching = calls.filter((call) => call.path.includes(fragment));
         if (matching.length >= count) return matching;
-        if (Date.now() > deadline) throw new Error(`expected ${count} callback(s) for ${fragment}, got ${matching.length}`);
+        if (Date.now() > deadline)
+          throw new Error(`expected ${count} callback(s) for ${fragment}, got ${matching.length}`);
         await Bun.sleep(10);
       }
     },

@@ -22,7 +22,11 @@ test("node is 20 or newer (the runtime's promise)", () => {
 });
 
 runContractSuite("typescript runtime on node", async (env) => {
-  built ??= buildBinary({ handler: join(REPO_ROOT, "runtimes/contract/handlers/contract.ts"), outfile: bundle, node: true });
+  built ??= buildBinary({
+    handler: join(REPO_ROOT, "runtimes/contract/handlers/contract.ts"),
+    outfile: bundle,
+    node: true,
+  });
   await built;
   return spawnPod({ cmd: ["node", bundle], env });
 });

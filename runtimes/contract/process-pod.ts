@@ -14,9 +14,24 @@ export const POD_HOOK_TIMEOUT_MS = 30_000;
 
 // Variables of the pod contract: a test pod must get them from the test, never from whoever ran it.
 const CONTRACT_VARS = new Set([
-  "PORT", "TIMEOUT_MS", "EXECUTION_ID", "TRACE_ID", "CALLBACK_URL", "FUNCTION_NAME", "HANDLER",
-  "HANDLER_MODULE", "HANDLER_FUNCTION", "EXECUTION_MODE", "WATCHDOG_CMD", "WARM", "WARM_PORT",
-  "INVOCATION_PAYLOAD", "MAX_INFLIGHT", "MAX_OUTPUT_BYTES", "RUNTIME_URL", "HEALTH_URL",
+  "PORT",
+  "TIMEOUT_MS",
+  "EXECUTION_ID",
+  "TRACE_ID",
+  "CALLBACK_URL",
+  "FUNCTION_NAME",
+  "HANDLER",
+  "HANDLER_MODULE",
+  "HANDLER_FUNCTION",
+  "EXECUTION_MODE",
+  "WATCHDOG_CMD",
+  "WARM",
+  "WARM_PORT",
+  "INVOCATION_PAYLOAD",
+  "MAX_INFLIGHT",
+  "MAX_OUTPUT_BYTES",
+  "RUNTIME_URL",
+  "HEALTH_URL",
 ]);
 
 export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
@@ -65,7 +80,8 @@ export async function spawnPod(options: SpawnPodOptions): Promise<ProcessPod> {
       if (done) break;
       const text = decoder.decode(value, { stream: true });
       output += text;
-      for (const match of text.matchAll(/"(?:message|msg)":\s*"listening"[^\n]*?"port":\s*(\d+)/g)) announced?.(Number(match[1]));
+      for (const match of text.matchAll(/"(?:message|msg)":\s*"listening"[^\n]*?"port":\s*(\d+)/g))
+        announced?.(Number(match[1]));
     }
   };
   const drained = Promise.all([drain(proc.stdout), drain(proc.stderr)]);

@@ -33,11 +33,19 @@ export function registerCallbackTests(ctx: SuiteContext): void {
       cp = startFakeControlPlane({ status: (path, n) => (path.includes("flaky") && n === 1 ? 503 : 204) });
     });
     afterAll(() => cp.stop());
-    const headersFor = (attempt: string) => ({ [Header.callbackUrl]: cp.url, [Header.dispatchAttempt]: attempt, [Header.traceId]: "trace-cb" });
+    const headersFor = (attempt: string) => ({
+      [Header.callbackUrl]: cp.url,
+      [Header.dispatchAttempt]: attempt,
+      [Header.traceId]: "trace-cb",
+    });
 
     test("a success is posted to {base}/{id}:complete with the attempt and trace headers", async () => {
       const id = newExecutionId("cb-ok");
-      const reply = await invoke(ctx.pod().baseUrl, { op: "echo", value: { n: 1 } }, { executionId: id, headers: headersFor("2") });
+      const reply = await invoke(
+        ctx.pod().baseUrl,
+        { op: "echo", value: { n: 1 } },
+        { executionId: id, headers: headersFor("2") },
+      );
       expect(reply.status).toBe(200);
       const [callback] = await cp.waitFor(`/${id}:complete`);
       expect(callback?.path).toBe(`/v1/internal/executions/${id}:complete`);
@@ -48,7 +56,11 @@ export function registerCallbackTests(ctx: SuiteContext): void {
 
     test("a failure is posted with success false and the error", async () => {
       const id = newExecutionId("cb-fail");
-      await invoke(ctx.pod().baseUrl, { op: "fail", code: "NOPE", message: "no" }, { executionId: id, headers: headersFor("1") });
+      await invoke(
+        ctx.pod().baseUrl,
+        { op: "fail", code: "NOPE", message: "no" },
+        { executionId: id, headers: headersFor("1") },
+      );
       const [callback] = await cp.waitFor(`/${id}:complete`);
       const code = ctx.options.handlerErrorCode ?? "NOPE";
       expect(callback?.body).toEqual({ success: false, output: null, error: { code, message: expect.any(String) } });
@@ -69,7 +81,11 @@ export function registerCallbackTests(ctx: SuiteContext): void {
       const slow = startFakeControlPlane({ delayMs: 1500 });
       try {
         const id = newExecutionId("cb-slow");
-        const reply = await invoke(ctx.pod().baseUrl, { op: "echo", value: 4 }, { executionId: id, headers: { [Header.callbackUrl]: slow.url } });
+        const reply = await invoke(
+          ctx.pod().baseUrl,
+          { op: "echo", value: 4 },
+          { executionId: id, headers: { [Header.callbackUrl]: slow.url } },
+        );
         expect(reply.status).toBe(200);
         await slow.waitFor(`/${id}:complete`);
         expect(reply.ms).toBeLessThan(1000);
@@ -86,10 +102,23 @@ export function registerLifecycleTests(ctx: SuiteContext): void {
       const pod = ctx.pod();
       if (!pod.output) throw new Error("this pod does not expose its output; set contextLogger: false");
       const id = newExecutionId("log");
-      await invoke(pod.baseUrl, { op: "log", message: "hello from handler", marker: id }, { executionId: id, headers: { [Header.traceId]: "trace-log" } });
+      await invoke(
+        pod.baseUrl,
+        { op: "log", message: "hello from handler", marker: id },
+        { executionId: id, headers: { [Header.traceId]: "trace-log" } },
+      );
       await Bun.sleep(50); // the line may still be in the pipe
-      const line = pod.output().split("\n").find((l) => l.includes(`"marker"`) && l.includes(id));
-      expect(JSON.parse(line ?? "null")).toMatchObject({ level: "info", message: "hello from handler", executionId: id, traceId: "trace-log", marker: id });
+      const line = pod
+        .output()
+        .split("\n")
+        .find((l) => l.includes(`"marker"`) && l.includes(id));
+      expect(JSON.parse(line ?? "null")).toMatchObject({
+        level: "info",
+        message: "hello from handler",
+        executionId: id,
+        traceId: "trace-log",
+        marker: id,
+      });
     });
   }
 
@@ -112,7 +141,9 @@ export function registerLifecycleTests(ctx: SuiteContext): void {
         const failed = await invoke(base, { op: "throw", message: "first call fails" });
         expect(failed.status).toBe(500);
         expect(failed.headers.get(Header.coldStart)).toBeNull();
-        const replies = await Promise.all(Array.from({ length: 8 }, (_, n) => invoke(base, { op: "sleep", ms: 50, value: n })));
+        const replies = await Promise.all(
+          Array.from({ length: 8 }, (_, n) => invoke(base, { op: "sleep", ms: 50, value: n })),
+        );
         expect(replies.every((r) => r.status === 200)).toBe(true);
         const marked = replies.filter((r) => r.headers.get(Header.coldStart) !== null);
         expect(marked).toHaveLength(1);

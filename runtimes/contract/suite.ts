@@ -127,7 +127,11 @@ function registerBasicTests(ctx: SuiteContext): void {
       rawBody: JSON.stringify({ input: { op: "context" }, metadata: { tenant: "t1", region: "eu" } }),
     });
     expect(reply.status).toBe(200);
-    expect(reply.json).toEqual({ executionId: "exec-ctx-1", traceId: "trace-ctx-1", metadata: { tenant: "t1", region: "eu" } });
+    expect(reply.json).toEqual({
+      executionId: "exec-ctx-1",
+      traceId: "trace-ctx-1",
+      metadata: { tenant: "t1", region: "eu" },
+    });
   });
 
   if (ctx.options.missingExecutionId === "generate") {
@@ -140,7 +144,11 @@ function registerBasicTests(ctx: SuiteContext): void {
     });
   } else {
     test("a request without an execution id is 400 EXECUTION_ID_REQUIRED", async () => {
-      expectError(await invoke(base(), { op: "echo", value: 1 }, { executionId: null }), 400, PodErrorCode.executionIdRequired);
+      expectError(
+        await invoke(base(), { op: "echo", value: 1 }, { executionId: null }),
+        400,
+        PodErrorCode.executionIdRequired,
+      );
     });
   }
 
@@ -154,7 +162,9 @@ function registerBasicTests(ctx: SuiteContext): void {
   });
 
   test("null metadata is accepted", async () => {
-    const reply = await invoke(base(), null, { rawBody: JSON.stringify({ input: { op: "echo", value: 7 }, metadata: null }) });
+    const reply = await invoke(base(), null, {
+      rawBody: JSON.stringify({ input: { op: "echo", value: 7 }, metadata: null }),
+    });
     expect(reply.status).toBe(200);
     expect(reply.json).toBe(7);
   });
@@ -175,7 +185,8 @@ function registerBasicTests(ctx: SuiteContext): void {
   test("an untyped handler failure is 500 HANDLER_ERROR", async () => {
     const reply = await invoke(base(), { op: "throw", message: "kaboom" });
     expectError(reply, 500, ctx.options.handlerErrorCode ?? PodErrorCode.handlerError);
-    if (!ctx.options.handlerErrorCode) expect((reply.json as { error: { message: string } }).error.message).toContain("kaboom");
+    if (!ctx.options.handlerErrorCode)
+      expect((reply.json as { error: { message: string } }).error.message).toContain("kaboom");
   });
 
   test("concurrent invocations run in parallel", async () => {

@@ -17,7 +17,11 @@ export function ensureTools(...pairs: string[]): void {
 
 async function run(cmd: string[], cwd: string, env: Record<string, string> = {}): Promise<void> {
   const proc = Bun.spawn(cmd, { cwd, env: { ...process.env, ...env }, stdout: "pipe", stderr: "pipe" });
-  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  const [out, err, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
   if (code !== 0) throw new Error(`${cmd.join(" ")} (in ${cwd}) exited ${code}:\n${out}${err}`);
 }
 
@@ -39,7 +43,9 @@ export async function buildGo(dir: string, outfile: string, pkg = "."): Promise<
 /** `gofmt`, `go vet` and `go test` of every package of the module in `dir`. */
 export async function testGo(dir: string): Promise<void> {
   ensureTools("go=golang-go");
-  const unformatted = Bun.spawnSync(["gofmt", "-l", "."], { cwd: join(REPO_ROOT, dir) }).stdout.toString().trim();
+  const unformatted = Bun.spawnSync(["gofmt", "-l", "."], { cwd: join(REPO_ROOT, dir) })
+    .stdout.toString()
+    .trim();
   if (unformatted) throw new Error(`not gofmt-formatted in ${dir}: ${unformatted}`);
   await run(["go", "vet", "./..."], join(REPO_ROOT, dir), GO_ENV);
   await run(["go", "test", "./..."], join(REPO_ROOT, dir), GO_ENV);

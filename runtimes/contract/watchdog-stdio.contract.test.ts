@@ -16,7 +16,12 @@ runContractSuite(
   (env) =>
     spawnPod({
       cmd: [process.execPath, "watchdog/src/main.ts"],
-      env: { EXECUTION_MODE: "STDIO", WARM: "true", WATCHDOG_CMD: `${python} -S runtimes/contract/handlers/contract_stdio.py`, ...env },
+      env: {
+        EXECUTION_MODE: "STDIO",
+        WARM: "true",
+        WATCHDOG_CMD: `${python} -S runtimes/contract/handlers/contract_stdio.py`,
+        ...env,
+      },
     }),
   {
     handlerErrorCode: "FUNCTION_ERROR",

@@ -16,8 +16,16 @@ function setup(appliers: ((s: Readonly<RuntimeSettings>) => void)[] = []) {
     syncQueueMaxQueueWaitMs: 2000,
     syncQueueRetryAfterSeconds: 2,
   };
-  const service = new RuntimeConfigService({ settings, metrics, logger: silentLogger(), appliers, now: () => 0, newId: () => "id-1" });
-  const metric = async (name: string) => (await registry.getSingleMetricAsString(name)).split("\n").filter((l) => !l.startsWith("#"));
+  const service = new RuntimeConfigService({
+    settings,
+    metrics,
+    logger: silentLogger(),
+    appliers,
+    now: () => 0,
+    newId: () => "id-1",
+  });
+  const metric = async (name: string) =>
+    (await registry.getSingleMetricAsString(name)).split("\n").filter((l) => !l.startsWith("#"));
   return { service, settings, metric };
 }
 
@@ -63,6 +71,8 @@ describe("RuntimeConfigService", () => {
     expect(service.patch({ expectedRevision: 0, rateMaxPerSecond: -1 }).status).toBe(422);
     expect(service.patch({ expectedRevision: 0, syncQueueMaxQueueWait: "soon" }).status).toBe(400);
     expect(service.patch({ expectedRevision: 3 }).status).toBe(409);
-    expect(await metric("controlplane_runtime_config_apply_duration_seconds")).toContain("controlplane_runtime_config_apply_duration_seconds_count 0");
+    expect(await metric("controlplane_runtime_config_apply_duration_seconds")).toContain(
+      "controlplane_runtime_config_apply_duration_seconds_count 0",
+    );
   });
 });

@@ -87,7 +87,10 @@ export class RuntimeConfigService {
     if (patch.expectedRevision !== this.revision) {
       return {
         status: 409,
-        body: { error: `Revision mismatch: expected ${patch.expectedRevision} but current is ${this.revision}`, currentRevision: this.revision },
+        body: {
+          error: `Revision mismatch: expected ${patch.expectedRevision} but current is ${this.revision}`,
+          currentRevision: this.revision,
+        },
       };
     }
     return this.apply(next);
@@ -141,10 +144,19 @@ export class RuntimeConfigService {
     metrics.revision.set(this.revision);
     const changeId = this.newId();
     const effectiveConfig = this.snapshot();
-    logger.info({ revision: this.revision, changeId, changed: changedFields(previous, settings) }, "runtime config updated");
+    logger.info(
+      { revision: this.revision, changeId, changed: changedFields(previous, settings) },
+      "runtime config updated",
+    );
     return {
       status: 200,
-      body: { revision: this.revision, effectiveConfig, appliedAt: new Date(this.now()).toISOString(), changeId, warnings: [] },
+      body: {
+        revision: this.revision,
+        effectiveConfig,
+        appliedAt: new Date(this.now()).toISOString(),
+        changeId,
+        warnings: [],
+      },
     };
   }
 }
@@ -170,7 +182,8 @@ function validationErrors(s: Values): string[] {
   if (s.syncQueueMaxEstimatedWaitMs > s.syncQueueMaxQueueWaitMs) {
     errors.push("syncQueueMaxEstimatedWait must be <= syncQueueMaxQueueWait");
   }
-  if (s.syncQueueRetryAfterSeconds < 1) errors.push(`syncQueueRetryAfterSeconds must be >= 1, got ${s.syncQueueRetryAfterSeconds}`);
+  if (s.syncQueueRetryAfterSeconds < 1)
+    errors.push(`syncQueueRetryAfterSeconds must be >= 1, got ${s.syncQueueRetryAfterSeconds}`);
   return errors;
 }
 

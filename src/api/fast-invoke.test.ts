@@ -20,7 +20,11 @@ describe("invoke fast path answers exactly like the app", () => {
     ["plain invoke", "/v1/functions/echo:invoke", jsonRequest("POST", { input: { a: 1 } })],
     ["enqueue", "/v1/functions/echo:enqueue", jsonRequest("POST", { input: 1 })],
     ["metadata", "/v1/functions/echo:invoke", jsonRequest("POST", { input: 1, metadata: { k: "v" } })],
-    ["numeric metadata (coerced by the app)", "/v1/functions/echo:invoke", jsonRequest("POST", { input: 1, metadata: { k: 2 } })],
+    [
+      "numeric metadata (coerced by the app)",
+      "/v1/functions/echo:invoke",
+      jsonRequest("POST", { input: 1, metadata: { k: 2 } }),
+    ],
     ["null input", "/v1/functions/echo:invoke", jsonRequest("POST", { input: null })],
     ["missing input", "/v1/functions/echo:invoke", jsonRequest("POST", { metadata: {} })],
     ["array body", "/v1/functions/echo:invoke", jsonRequest("POST", [1])],
@@ -29,16 +33,44 @@ describe("invoke fast path answers exactly like the app", () => {
     ["timeout header ok", "/v1/functions/echo:invoke", jsonRequest("POST", { input: 1 }, { "x-timeout-ms": "500" })],
     ["timeout header 0", "/v1/functions/echo:invoke", jsonRequest("POST", { input: 1 }, { "x-timeout-ms": "0" })],
     ["timeout header text", "/v1/functions/echo:invoke", jsonRequest("POST", { input: 1 }, { "x-timeout-ms": "soon" })],
-    ["timeout header too big", "/v1/functions/echo:invoke", jsonRequest("POST", { input: 1 }, { "x-timeout-ms": "900001" })],
+    [
+      "timeout header too big",
+      "/v1/functions/echo:invoke",
+      jsonRequest("POST", { input: 1 }, { "x-timeout-ms": "900001" }),
+    ],
     ["timeout header hex", "/v1/functions/echo:invoke", jsonRequest("POST", { input: 1 }, { "x-timeout-ms": "0x10" })],
-    ["timeout header exponent", "/v1/functions/echo:invoke", jsonRequest("POST", { input: 1 }, { "x-timeout-ms": "1e3" })],
+    [
+      "timeout header exponent",
+      "/v1/functions/echo:invoke",
+      jsonRequest("POST", { input: 1 }, { "x-timeout-ms": "1e3" }),
+    ],
     ["timeout header sign", "/v1/functions/echo:invoke", jsonRequest("POST", { input: 1 }, { "x-timeout-ms": "+5" })],
-    ["timeout header spaces", "/v1/functions/echo:invoke", jsonRequest("POST", { input: 1 }, { "x-timeout-ms": " 5 " })],
-    ["timeout header ignored on enqueue", "/v1/functions/echo:enqueue", jsonRequest("POST", { input: 1 }, { "x-timeout-ms": "soon" })],
-    ["raw numbers echoed", "/v1/functions/echo:invoke", jsonRequest("POST", '{"input":{"big":12345678901234567890,"f":7.0}}')],
+    [
+      "timeout header spaces",
+      "/v1/functions/echo:invoke",
+      jsonRequest("POST", { input: 1 }, { "x-timeout-ms": " 5 " }),
+    ],
+    [
+      "timeout header ignored on enqueue",
+      "/v1/functions/echo:enqueue",
+      jsonRequest("POST", { input: 1 }, { "x-timeout-ms": "soon" }),
+    ],
+    [
+      "raw numbers echoed",
+      "/v1/functions/echo:invoke",
+      jsonRequest("POST", '{"input":{"big":12345678901234567890,"f":7.0}}'),
+    ],
     ["input overflowing to Infinity", "/v1/functions/echo:invoke", jsonRequest("POST", '{"input":1e999}')],
-    ["input nested too deeply", "/v1/functions/echo:invoke", jsonRequest("POST", `{"input":${"[".repeat(300)}${"]".repeat(300)}}`)],
-    ["text body", "/v1/functions/echo:invoke", { method: "POST", headers: { "content-type": "text/plain" }, body: "x" }],
+    [
+      "input nested too deeply",
+      "/v1/functions/echo:invoke",
+      jsonRequest("POST", `{"input":${"[".repeat(300)}${"]".repeat(300)}}`),
+    ],
+    [
+      "text body",
+      "/v1/functions/echo:invoke",
+      { method: "POST", headers: { "content-type": "text/plain" }, body: "x" },
+    ],
   ])("%s", async (_, path, init) => {
     const { fast, plain } = await both(path, init);
     expect(fast.status).toBe(plain.status);
@@ -60,8 +92,12 @@ describe("invoke fast path answers exactly like the app", () => {
 
   test("a queue rejection carries the 429 headers on the fast path", async () => {
     const cp = testControlPlane();
-    await cp.app.request("/v1/functions", jsonRequest("POST", { name: "p", executionMode: "LOCAL", rateLimitPerSecond: 1 }));
-    const send = () => cp.fetch(new Request("http://localhost/v1/functions/p:enqueue", jsonRequest("POST", { input: 1 })));
+    await cp.app.request(
+      "/v1/functions",
+      jsonRequest("POST", { name: "p", executionMode: "LOCAL", rateLimitPerSecond: 1 }),
+    );
+    const send = () =>
+      cp.fetch(new Request("http://localhost/v1/functions/p:enqueue", jsonRequest("POST", { input: 1 })));
     const statuses = [(await send()).status];
     let rejected = await send();
     if (rejected.status === 202) rejected = await send(); // the first two may straddle a second boundary
@@ -82,7 +118,8 @@ describe("invoke fast path answers exactly like the app", () => {
 
 /** Names of the app's middleware that run for `POST /v1/functions/{name}:invoke` (Hono lists them as ALL routes). */
 function edgeHooksOf(app: OpenAPIHono): string[] {
-  const covers = (pattern: string) => pattern === "/*" || "/v1/functions/x/~invoke".startsWith(pattern.replace(/\*$/, ""));
+  const covers = (pattern: string) =>
+    pattern === "/*" || "/v1/functions/x/~invoke".startsWith(pattern.replace(/\*$/, ""));
   return app.routes.filter((r) => r.method === "ALL" && covers(r.path)).map((r) => r.handler.name || "(anonymous)");
 }
 
@@ -92,7 +129,17 @@ describe("edge hooks", () => {
   });
 
   test("a hook added to the app is noticed (the check above would fail)", () => {
-    const cp = testControlPlane({}, { extensions: [(app) => void app.use("/v1/*", async function corsHeaders(_c, next) { await next(); })] });
+    const cp = testControlPlane(
+      {},
+      {
+        extensions: [
+          (app) =>
+            void app.use("/v1/*", async function corsHeaders(_c, next) {
+              await next();
+            }),
+        ],
+      },
+    );
     expect(edgeHooksOf(cp.app)).toContain("corsHeaders");
     expect(Object.keys(FAST_PATH_EDGE_HOOKS)).not.toContain("corsHeaders");
   });

@@ -41,7 +41,14 @@ export interface FastInvokeDeps {
    * Called once per request served here, for request metrics and the access log (route is the
    * OpenAPI path; request and response let the log name the path, execution id and trace id).
    */
-  onServed?: (route: string, method: string, status: number, startedAt: number, request: Request, response: Response) => void;
+  onServed?: (
+    route: string,
+    method: string,
+    status: number,
+    startedAt: number,
+    request: Request,
+    response: Response,
+  ) => void;
   /** Logs a 500's cause and returns the request id to answer with (X-Request-Id). */
   onUnexpectedError?: (error: unknown, request: Request) => string;
 }
@@ -86,7 +93,10 @@ async function answer(
     if (target.verb === "enqueue") return jsonResponse(outcomeJson(invoker.enqueue(target.name, body, options)), 202);
     const outcome = await invoker.invoke(target.name, body, options);
     // Literal header names (Header.executionId is "X-Execution-Id"): a fixed-shape object per call.
-    return new Response(outcomeJson(outcome), { status: 200, headers: { "Content-Type": "application/json", "X-Execution-Id": outcome.executionId } });
+    return new Response(outcomeJson(outcome), {
+      status: 200,
+      headers: { "Content-Type": "application/json", "X-Execution-Id": outcome.executionId },
+    });
   } catch (error) {
     return unexpectedErrorResponse(error, request, report);
   }

@@ -16,13 +16,22 @@ describe("X-Timeout-Ms", () => {
   test.each(["0x10", "1e3", "+5", " 5 ", "5 ", "0", "900001", "-1", "1.0", "", "٣"])("%p is refused", (raw) => {
     expect(parseTimeoutMs(raw)).toEqual({ problem: "must be an integer between 1 and 900000" });
   });
-  test.each([["1", 1], ["900000", 900_000], ["0500", 500]])("%p is %d ms", (raw, ms) => {
+  test.each([
+    ["1", 1],
+    ["900000", 900_000],
+    ["0500", 500],
+  ])("%p is %d ms", (raw, ms) => {
     expect(parseTimeoutMs(raw)).toEqual({ ms });
   });
 
   test("is read for :invoke only, with a VALIDATION_ERROR naming the header", () => {
     const headers = new Headers({ "x-timeout-ms": "1e3", "idempotency-key": " ", "x-trace-id": "t" });
-    expect(readInvokeOptions(headers, "enqueue")).toEqual({ idempotencyKey: undefined, traceId: "t", traceparent: undefined, tracestate: undefined });
+    expect(readInvokeOptions(headers, "enqueue")).toEqual({
+      idempotencyKey: undefined,
+      traceId: "t",
+      traceparent: undefined,
+      tracestate: undefined,
+    });
     const error = errorOf(() => readInvokeOptions(headers, "invoke"));
     expect(error.code).toBe("VALIDATION_ERROR");
     expect(error.details).toEqual(["x-timeout-ms: must be an integer between 1 and 900000"]);
@@ -61,7 +70,11 @@ describe("invoke body", () => {
     ['{"input":1,"metadata":{"k":{}}}', "VALIDATION_ERROR", "Request validation failed"],
     ["{", "BAD_REQUEST", "Malformed JSON"],
     ["  ", "BAD_REQUEST", "missing"],
-    [`{"input":${"[".repeat(300)}${"]".repeat(300)}}`, "BAD_REQUEST", "deeper than the limit of 256 (NANOFAAS_MAX_JSON_DEPTH)"],
+    [
+      `{"input":${"[".repeat(300)}${"]".repeat(300)}}`,
+      "BAD_REQUEST",
+      "deeper than the limit of 256 (NANOFAAS_MAX_JSON_DEPTH)",
+    ],
   ])("%s → %s", (text, code, message) => {
     const error = errorOf(() => parseInvokeBody(text, 256));
     expect(error.code).toBe(code as never);

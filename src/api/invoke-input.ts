@@ -56,7 +56,8 @@ export function readInvokeOptions(headers: Headers, verb: InvokeVerb): InvokeOpt
   return options;
 }
 
-const validationError = (detail: string) => new NanofaasError("VALIDATION_ERROR", "Request validation failed", { details: [detail] });
+const validationError = (detail: string) =>
+  new NanofaasError("VALIDATION_ERROR", "Request validation failed", { details: [detail] });
 
 /** A metadata value as the reference's Jackson bound it: strings kept, numbers and booleans as text. */
 export function metadataValue(value: unknown): string | undefined {
@@ -67,7 +68,8 @@ export function metadataValue(value: unknown): string | undefined {
 
 function readMetadata(value: unknown): Record<string, string> | null | undefined {
   if (value === null || value === undefined) return value;
-  if (typeof value !== "object" || Array.isArray(value)) throw validationError("metadata: must be an object of strings");
+  if (typeof value !== "object" || Array.isArray(value))
+    throw validationError("metadata: must be an object of strings");
   const out: Record<string, string> = {};
   for (const key in value) {
     const text = metadataValue((value as Record<string, unknown>)[key]);
@@ -83,7 +85,11 @@ function readMetadata(value: unknown): Record<string, string> | null | undefined
  * problem.
  */
 export function parseJsonBody(text: string, maxDepth: number): unknown {
-  if (exceedsDepth(text, maxDepth)) throw new NanofaasError("BAD_REQUEST", `JSON nesting is deeper than the limit of ${maxDepth} (NANOFAAS_MAX_JSON_DEPTH)`);
+  if (exceedsDepth(text, maxDepth))
+    throw new NanofaasError(
+      "BAD_REQUEST",
+      `JSON nesting is deeper than the limit of ${maxDepth} (NANOFAAS_MAX_JSON_DEPTH)`,
+    );
   if (text.trim() === "") throw new NanofaasError("BAD_REQUEST", "Request body is missing");
   let value: unknown;
   try {
@@ -91,7 +97,8 @@ export function parseJsonBody(text: string, maxDepth: number): unknown {
   } catch {
     throw new NanofaasError("BAD_REQUEST", "Malformed JSON request body");
   }
-  if (hasNonFiniteNumber(text)) throw new NanofaasError("BAD_REQUEST", "A number in the request body is out of range (it would become Infinity)");
+  if (hasNonFiniteNumber(text))
+    throw new NanofaasError("BAD_REQUEST", "A number in the request body is out of range (it would become Infinity)");
   return value;
 }
 
@@ -110,7 +117,8 @@ export function rawMember(text: string, value: object, key: string): RawJson | u
  */
 export function parseInvokeBody(text: string, maxDepth: number): InvocationRequest<Payload> {
   const value = parseJsonBody(text, maxDepth);
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw validationError("body: must be a JSON object");
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw validationError("body: must be a JSON object");
   const input = rawMember(text, value, "input");
   if (!input) throw validationError("input: Input payload is required");
   return { input, metadata: readMetadata((value as { metadata?: unknown }).metadata) };

@@ -26,5 +26,8 @@ export function viewJson(view: ExecutionView): string {
 
 /** A JSON response from already-serialised text. */
 export function jsonResponse(body: string, status: number, extraHeaders?: Record<string, string>): Response {
-  return new Response(body, { status, headers: extraHeaders ? { "Content-Type": JSON_TYPE, ...extraHeaders } : { "Content-Type": JSON_TYPE } });
+  return new Response(body, {
+    status,
+    headers: extraHeaders ? { "Content-Type": JSON_TYPE, ...extraHeaders } : { "Content-Type": JSON_TYPE },
+  });
 }

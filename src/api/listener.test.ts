@@ -14,11 +14,23 @@ let pod: ReturnType<typeof Bun.serve>;
 
 beforeAll(async () => {
   // A pod that answers after 2.5 idle timeouts.
-  pod = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => Bun.sleep(2500).then(() => Response.json({ slow: true })) });
+  pod = Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    fetch: () => Bun.sleep(2500).then(() => Response.json({ slow: true })),
+  });
   const cp = testControlPlane();
   api = Bun.serve(apiServeOptions(cp.fetch, { hostname: "127.0.0.1", port: 0, idleTimeoutSeconds: IDLE_SECONDS }));
   await cp.app.request("/v1/functions", jsonRequest("POST", { name: "echo", executionMode: "LOCAL" }));
-  await cp.app.request("/v1/functions", jsonRequest("POST", { name: "slow", executionMode: "POOL", endpointUrl: `http://127.0.0.1:${pod.port}/`, maxRetries: 1 }));
+  await cp.app.request(
+    "/v1/functions",
+    jsonRequest("POST", {
+      name: "slow",
+      executionMode: "POOL",
+      endpointUrl: `http://127.0.0.1:${pod.port}/`,
+      maxRetries: 1,
+    }),
+  );
 });
 
 afterAll(async () => {
@@ -40,13 +52,17 @@ function raw(text: string): Promise<{ reply: string; closedAfterMs: number }> {
 }
 
 describe("idle timeout", () => {
-  test.each(["invoke", "enqueue"])("headers of a :%s without its body are closed after the idle timeout", async (verb) => {
-    const { reply, closedAfterMs } = await raw(
-      `POST /v1/functions/echo:${verb} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"inp`,
-    );
-    expect(reply).not.toContain("200 OK");
-    expect(closedAfterMs).toBeLessThan(IDLE_SECONDS * 1000 * 6);
-  }, 15_000);
+  test.each(["invoke", "enqueue"])(
+    "headers of a :%s without its body are closed after the idle timeout",
+    async (verb) => {
+      const { reply, closedAfterMs } = await raw(
+        `POST /v1/functions/echo:${verb} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"inp`,
+      );
+      expect(reply).not.toContain("200 OK");
+      expect(closedAfterMs).toBeLessThan(IDLE_SECONDS * 1000 * 6);
+    },
+    15_000,
+  );
 
   test("a sync invocation whose body arrived waits past the idle timeout for its outcome", async () => {
     const body = '{"input":1}';
@@ -61,7 +77,9 @@ describe("idle timeout", () => {
 describe("HTTP/1.0 without Host", () => {
   test("keeps the first path segment (invoke and lookup)", async () => {
     const body = '{"input":1}';
-    const invoke = await raw(`POST /v1/functions/echo:invoke HTTP/1.0\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+    const invoke = await raw(
+      `POST /v1/functions/echo:invoke HTTP/1.0\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+    );
     expect(invoke.reply).toContain('"status":"success","output":1');
     const lookup = await raw("GET /v1/functions/echo HTTP/1.0\r\n\r\n");
     expect(lookup.reply.split("\r\n")[0]).toContain("200");

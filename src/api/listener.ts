@@ -32,7 +32,10 @@ export interface ApiListenerOptions {
 }
 
 /** `handler` is the control plane's fetch (the invoke fast path in front of the app). */
-export function apiServeOptions(handler: (request: Request, server: object) => Response | Promise<Response>, options: ApiListenerOptions) {
+export function apiServeOptions(
+  handler: (request: Request, server: object) => Response | Promise<Response>,
+  options: ApiListenerOptions,
+) {
   return {
     hostname: options.hostname,
     port: options.port,

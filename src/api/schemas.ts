@@ -31,7 +31,9 @@ const Metadata = z.record(z.string(), z.union([z.string(), z.number(), z.boolean
 
 export const InvocationRequest = z
   .object({
-    input: z.unknown().meta({ description: "Any JSON value, null included; the function receives it byte for byte as sent." }),
+    input: z
+      .unknown()
+      .meta({ description: "Any JSON value, null included; the function receives it byte for byte as sent." }),
     metadata: Metadata,
   })
   .meta({ id: "InvocationRequest", required: ["input"] });
@@ -72,9 +74,7 @@ export const ReplicaRequest = z
   .object({ replicas: z.int().min(0, "must be greater than or equal to 0").max(10_000) })
   .meta({ id: "ReplicaRequest" });
 
-export const ReplicaResponse = z
-  .object({ function: z.string(), replicas: z.int() })
-  .meta({ id: "ReplicaResponse" });
+export const ReplicaResponse = z.object({ function: z.string(), replicas: z.int() }).meta({ id: "ReplicaResponse" });
 
 export const FunctionStatus = z
   .object({
@@ -84,7 +84,10 @@ export const FunctionStatus = z
         "Progressing: replicas are starting. Degraded: DEPLOYMENT was asked for but runs as POOL (lastError says why).",
     }),
     ready: z.int().optional().meta({ description: "DEPLOYMENT: replicas ready to take invocations" }),
-    desired: z.int().optional().meta({ description: "DEPLOYMENT: replicas the backend runs or is starting, when it knows" }),
+    desired: z
+      .int()
+      .optional()
+      .meta({ description: "DEPLOYMENT: replicas the backend runs or is starting, when it knows" }),
     lastError: z.string().optional(),
   })
   .meta({ id: "FunctionStatus" });
@@ -113,7 +116,8 @@ export const FunctionResponse = z
     retryBackoff: z.object({ baseDelayMs: z.int(), maxDelayMs: z.int(), jitter: z.number() }),
     // Optional in the schema only so clients also read servers older than this field.
     resourceName: z.string().optional().meta({
-      description: "DNS label the function's Kubernetes and Docker objects are named after (k8s `fn-<resourceName>`, docker `nanofaas-<resourceName>-r<i>`): the name itself when it is a DNS label of at most 60 characters, else lower-cased, other characters replaced by '-', with an 8-hex-digit hash suffix.",
+      description:
+        "DNS label the function's Kubernetes and Docker objects are named after (k8s `fn-<resourceName>`, docker `nanofaas-<resourceName>-r<i>`): the name itself when it is a DNS label of at most 60 characters, else lower-cased, other characters replaced by '-', with an 8-hex-digit hash suffix.",
       example: "wordstats-1a2b3c4d",
     }),
     // Always sent; optional in the schema for the same reason as resourceName.

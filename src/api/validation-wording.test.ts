@@ -7,7 +7,8 @@ const issuesOf = (schema: z.ZodType, value: unknown) => {
   if (result.success) throw new Error("expected a failure");
   return result.error.issues;
 };
-const worded = (schema: z.ZodType, value: unknown, invocation = false) => validationError(issuesOf(schema, value), value, invocation);
+const worded = (schema: z.ZodType, value: unknown, invocation = false) =>
+  validationError(issuesOf(schema, value), value, invocation);
 
 describe("validation wording", () => {
   const Spec = z.strictObject({
@@ -15,7 +16,10 @@ describe("validation wording", () => {
     timeoutMs: z.int().min(1).max(300_000).optional(),
     mode: z.enum(["LOCAL", "POOL"]).optional(),
     tags: z.array(z.string()).min(1).optional(),
-    label: z.string().regex(/^[a-z]+$/, "must be lower-case letters").optional(),
+    label: z
+      .string()
+      .regex(/^[a-z]+$/, "must be lower-case letters")
+      .optional(),
   });
 
   test("a missing field is 'is required', in the message and in the details", () => {
@@ -45,8 +49,12 @@ describe("validation wording", () => {
   test("an invocation body without the input wrapper says how to wrap it, with the body as the example", () => {
     const Invocation = z.object({ input: z.any().refine((v) => v !== undefined, "Input payload is required") });
     const error = worded(Invocation, { text: "hi" }, true);
-    expect(error.message).toBe('input is required — the body must wrap the function\'s input in an "input" field: {"input": {"text":"hi"}}');
-    expect(worded(Invocation, { input: undefined, other: 1 }, false).details).toEqual(["input: Input payload is required"]);
+    expect(error.message).toBe(
+      'input is required — the body must wrap the function\'s input in an "input" field: {"input": {"text":"hi"}}',
+    );
+    expect(worded(Invocation, { input: undefined, other: 1 }, false).details).toEqual([
+      "input: Input payload is required",
+    ]);
   });
 
   test("a large unwrapped body is not echoed back; a generic example is shown", () => {

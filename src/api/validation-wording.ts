@@ -65,13 +65,16 @@ function wrapHint(body: unknown): string {
  * route takes `{"input": …}`, so a body without that field gets the wrap-it hint.
  */
 export function validationError(issues: readonly Issue[], body: unknown, invocation: boolean): NanofaasError {
-  const unwrapped = invocation && !(typeof body === "object" && body !== null && !Array.isArray(body) && "input" in body);
+  const unwrapped =
+    invocation && !(typeof body === "object" && body !== null && !Array.isArray(body) && "input" in body);
   const details = issues.map((issue) => {
     const field = fieldOf(issue);
     if (unwrapped && field === "input") return `input: is required — ${wrapHint(body)}`;
     if (unwrapped && field === "body") return `body: ${phraseFor(issue)} — ${wrapHint(body)}`;
     return `${field}: ${phraseFor(issue)}`;
   });
-  const sentences = details.map((d) => (d.startsWith("body: ") ? `the body ${d.slice(6)}` : d.replace(/^([^:]+): /, "$1 ")));
+  const sentences = details.map((d) =>
+    d.startsWith("body: ") ? `the body ${d.slice(6)}` : d.replace(/^([^:]+): /, "$1 "),
+  );
   return new NanofaasError("VALIDATION_ERROR", sentences.join("; "), { details });
 }

@@ -64,7 +64,11 @@ describe("derived settings", () => {
   test("backend: explicit, else k8s inside a cluster, else process", () => {
     expect(resolveDeploymentBackend(loadConfig({}))).toBe("process");
     expect(resolveDeploymentBackend(loadConfig({ KUBERNETES_SERVICE_HOST: "10.0.0.1" }))).toBe("k8s");
-    expect(resolveDeploymentBackend(loadConfig({ KUBERNETES_SERVICE_HOST: "10.0.0.1", NANOFAAS_DEPLOYMENT_BACKEND: "none" }))).toBe("none");
+    expect(
+      resolveDeploymentBackend(
+        loadConfig({ KUBERNETES_SERVICE_HOST: "10.0.0.1", NANOFAAS_DEPLOYMENT_BACKEND: "none" }),
+      ),
+    ).toBe("none");
   });
   test("namespace: explicit, then POD_NAMESPACE, then default", () => {
     expect(resolveNamespace(loadConfig({}))).toBe("default");
@@ -92,10 +96,15 @@ describe("limits and safety settings (SPEC-platform §10)", () => {
     expect(c.shutdownDrainDelayMs).toBe(0);
   });
   test("the allow-list is comma-separated, blanks dropped", () => {
-    expect(loadConfig({ NANOFAAS_PROCESS_ALLOWED_COMMANDS: " python3, ./bin/fn ,," }).processAllowedCommands).toEqual(["python3", "./bin/fn"]);
+    expect(loadConfig({ NANOFAAS_PROCESS_ALLOWED_COMMANDS: " python3, ./bin/fn ,," }).processAllowedCommands).toEqual([
+      "python3",
+      "./bin/fn",
+    ]);
   });
-  test.each(["NANOFAAS_MAX_REPLICAS", "NANOFAAS_MAX_FUNCTIONS", "NANOFAAS_MAX_RETAINED_BYTES", "NANOFAAS_SHUTDOWN_DRAIN_DELAY_MS"])(
-    "%s rejects a negative value",
-    (name) => expect(failure({ [name]: "-1" })).toContain(name),
-  );
+  test.each([
+    "NANOFAAS_MAX_REPLICAS",
+    "NANOFAAS_MAX_FUNCTIONS",
+    "NANOFAAS_MAX_RETAINED_BYTES",
+    "NANOFAAS_SHUTDOWN_DRAIN_DELAY_MS",
+  ])("%s rejects a negative value", (name) => expect(failure({ [name]: "-1" })).toContain(name));
 });

@@ -30,68 +30,257 @@ const s = <T extends z.ZodType>(env: string | readonly string[], schema: T, doc:
 /** A reference Spring key's variables, the `_`-separated spelling first (our canonical form). */
 const spring = (key: string) => springEnvNames(key).reverse();
 /** A sync-queue key: the reference's spellings plus the `NANOFAAS_`-prefixed one its Helm values use. */
-const syncQueue = (key: string) => [...spring(`sync-queue.${key}`), `NANOFAAS_SYNC_QUEUE_${key.toUpperCase().replaceAll("-", "_")}`];
+const syncQueue = (key: string) => [
+  ...spring(`sync-queue.${key}`),
+  `NANOFAAS_SYNC_QUEUE_${key.toUpperCase().replaceAll("-", "_")}`,
+];
 
 /** Every setting, its variables, schema (with default) and one line of documentation. */
 export const SETTINGS = {
   serverPort: s("SERVER_PORT", port().default(8080), "API port"),
   managementPort: s("MANAGEMENT_SERVER_PORT", port().default(8081), "management port (health, metrics)"),
-  bindHost: s("NANOFAAS_BIND_HOST", z.string().default("127.0.0.1"), "address both listeners bind to (loopback unless set; the image and manifests set 0.0.0.0)"),
-  defaultTimeoutMs: s("NANOFAAS_DEFAULTS_TIMEOUTMS", int(1, MAX_TIMEOUT_MS).default(30_000), "default function timeoutMs"),
+  bindHost: s(
+    "NANOFAAS_BIND_HOST",
+    z.string().default("127.0.0.1"),
+    "address both listeners bind to (loopback unless set; the image and manifests set 0.0.0.0)",
+  ),
+  defaultTimeoutMs: s(
+    "NANOFAAS_DEFAULTS_TIMEOUTMS",
+    int(1, MAX_TIMEOUT_MS).default(30_000),
+    "default function timeoutMs",
+  ),
   defaultConcurrency: s("NANOFAAS_DEFAULTS_CONCURRENCY", int(1, 10_000).default(4), "default function concurrency"),
   defaultQueueSize: s("NANOFAAS_DEFAULTS_QUEUESIZE", int(1, 1_000_000).default(100), "default per-lane queue capacity"),
   defaultMaxRetries: s("NANOFAAS_DEFAULTS_MAXRETRIES", int(0, 100).default(3), "default maxRetries (total attempts)"),
-  rateMaxPerSecond: s("NANOFAAS_RATE_MAXPERSECOND", int(1, 1_000_000_000).default(1_000_000), "global invocations per second"),
-  maxBodyBytes: s("NANOFAAS_MAX_BODY_BYTES", int(1, 1024 ** 3).default(6 * 1024 * 1024), "API request body limit (413 above)"),
-  executionTtlMs: s(["NANOFAAS_EXECUTION_STORE_TTL", "NANOFAAS_EXECUTIONSTORE_TTL"], duration().prefault("5m"), "terminal execution retention"),
-  executionCleanupTtlMs: s(["NANOFAAS_EXECUTION_STORE_CLEANUP_TTL", "NANOFAAS_EXECUTIONSTORE_CLEANUPTTL"], duration().prefault("2m"), "age after which a terminal execution's output is dropped"),
-  executionMaxLifetimeMs: s(["NANOFAAS_EXECUTION_STORE_MAX_LIFETIME", "NANOFAAS_EXECUTIONSTORE_MAXLIFETIME"], duration().prefault("30m"), "age after which a non-terminal execution is dropped"),
-  connectTimeoutMs: s(["NANOFAAS_HTTP_CLIENT_CONNECT_TIMEOUT_MS", "NANOFAAS_HTTPCLIENT_CONNECTTIMEOUTMS"], int(1, 600_000).default(5000), "pod connect timeout"),
-  maxResponseBytes: s(["NANOFAAS_HTTP_CLIENT_MAX_IN_MEMORY_SIZE_MB", "NANOFAAS_HTTPCLIENT_MAXINMEMORYSIZEMB"], int(1, 1024).default(16).transform((mb) => mb * 1024 * 1024), "pod response size cap (MiB)"),
-  deploymentBackend: s(["NANOFAAS_DEPLOYMENT_BACKEND", "NANOFAAS_DEPLOYMENT_DEFAULT_BACKEND", "NANOFAAS_DEPLOYMENT_DEFAULTBACKEND"], z.enum(DEPLOYMENT_BACKENDS).optional(), "k8s | docker | process | none (unset: k8s in a cluster, else process)"),
+  rateMaxPerSecond: s(
+    "NANOFAAS_RATE_MAXPERSECOND",
+    int(1, 1_000_000_000).default(1_000_000),
+    "global invocations per second",
+  ),
+  maxBodyBytes: s(
+    "NANOFAAS_MAX_BODY_BYTES",
+    int(1, 1024 ** 3).default(6 * 1024 * 1024),
+    "API request body limit (413 above)",
+  ),
+  executionTtlMs: s(
+    ["NANOFAAS_EXECUTION_STORE_TTL", "NANOFAAS_EXECUTIONSTORE_TTL"],
+    duration().prefault("5m"),
+    "terminal execution retention",
+  ),
+  executionCleanupTtlMs: s(
+    ["NANOFAAS_EXECUTION_STORE_CLEANUP_TTL", "NANOFAAS_EXECUTIONSTORE_CLEANUPTTL"],
+    duration().prefault("2m"),
+    "age after which a terminal execution's output is dropped",
+  ),
+  executionMaxLifetimeMs: s(
+    ["NANOFAAS_EXECUTION_STORE_MAX_LIFETIME", "NANOFAAS_EXECUTIONSTORE_MAXLIFETIME"],
+    duration().prefault("30m"),
+    "age after which a non-terminal execution is dropped",
+  ),
+  connectTimeoutMs: s(
+    ["NANOFAAS_HTTP_CLIENT_CONNECT_TIMEOUT_MS", "NANOFAAS_HTTPCLIENT_CONNECTTIMEOUTMS"],
+    int(1, 600_000).default(5000),
+    "pod connect timeout",
+  ),
+  maxResponseBytes: s(
+    ["NANOFAAS_HTTP_CLIENT_MAX_IN_MEMORY_SIZE_MB", "NANOFAAS_HTTPCLIENT_MAXINMEMORYSIZEMB"],
+    int(1, 1024)
+      .default(16)
+      .transform((mb) => mb * 1024 * 1024),
+    "pod response size cap (MiB)",
+  ),
+  deploymentBackend: s(
+    ["NANOFAAS_DEPLOYMENT_BACKEND", "NANOFAAS_DEPLOYMENT_DEFAULT_BACKEND", "NANOFAAS_DEPLOYMENT_DEFAULTBACKEND"],
+    z.enum(DEPLOYMENT_BACKENDS).optional(),
+    "k8s | docker | process | none (unset: k8s in a cluster, else process)",
+  ),
   kubernetesServiceHost: s("KUBERNETES_SERVICE_HOST", z.string().optional(), "set by Kubernetes inside a cluster"),
   k8sNamespace: s("NANOFAAS_K8S_NAMESPACE", z.string().optional(), "namespace for function objects"),
   podNamespace: s("POD_NAMESPACE", z.string().optional(), "the control plane's own namespace (downward API)"),
-  callbackUrl: s(["NANOFAAS_CALLBACK_URL", "NANOFAAS_K8S_CALLBACK_URL", "NANOFAAS_K8S_CALLBACKURL"], url().optional(), "base URL pods call back to (default: this control plane)"),
-  k8sImagePullPolicy: s(["NANOFAAS_K8S_IMAGE_PULL_POLICY", "NANOFAAS_K8S_IMAGEPULLPOLICY"], z.enum(["Always", "IfNotPresent", "Never"]).default("Always"), "imagePullPolicy of function containers"),
-  k8sServiceName: s("NANOFAAS_K8S_SERVICE_NAME", z.string().default("control-plane"), "the control plane's Service name (callback default)"),
-  scalingPollIntervalMs: s(["NANOFAAS_SCALING_POLL_INTERVAL_MS", "NANOFAAS_SCALING_POLLINTERVALMS"], int(100, 3_600_000).default(5000), "autoscaler tick"),
-  defaultTargetInFlightPerPod: s(["NANOFAAS_SCALING_DEFAULT_TARGET_IN_FLIGHT_PER_POD", "NANOFAAS_SCALING_DEFAULTTARGETINFLIGHTPERPOD"], int(1, 10_000).default(2), "ADAPTIVE_PER_POD default target"),
-  scalingDefaultMinReplicas: s(spring("nanofaas.scaling.default-min-replicas"), int(0, 100_000).default(1), "scalingConfig.minReplicas when a DEPLOYMENT function omits it (the reference hard-coded 1)"),
-  scalingDefaultMaxReplicas: s(spring("nanofaas.scaling.default-max-replicas"), int(1, 100_000).default(10), "scalingConfig.maxReplicas when omitted (the reference hard-coded 10; at most NANOFAAS_MAX_REPLICAS)"),
-  concurrencyUpscaleCooldownMs: s(spring("nanofaas.scaling.concurrency-upscale-cooldown-ms"), int(0, 86_400_000).default(30_000), "concurrencyControl.upscaleCooldownMs when an adaptive function omits it"),
-  concurrencyDownscaleCooldownMs: s(spring("nanofaas.scaling.concurrency-downscale-cooldown-ms"), int(0, 86_400_000).default(60_000), "concurrencyControl.downscaleCooldownMs when omitted"),
-  concurrencyHighLoadThreshold: s(spring("nanofaas.scaling.concurrency-high-load-threshold"), num(0, 1000).default(0.85), "concurrencyControl.highLoadThreshold when omitted"),
-  concurrencyLowLoadThreshold: s(spring("nanofaas.scaling.concurrency-low-load-threshold"), num(0, 1000).default(0.35), "concurrencyControl.lowLoadThreshold when omitted (at most the high threshold)"),
-  adminRuntimeConfigEnabled: s(["NANOFAAS_ADMIN_RUNTIME_CONFIG_ENABLED", "NANOFAAS_ADMIN_RUNTIMECONFIG_ENABLED"], bool().default(false), "enable /v1/admin/runtime-config"),
-  syncQueueEnabled: s(syncQueue("enabled"), bool().default(true), "queue sync invocations (else they wait in the async lane)"),
-  syncQueueAdmissionEnabled: s(syncQueue("admission-enabled"), bool().default(true), "estimated-wait admission control for sync calls"),
-  syncQueueMaxDepth: s(syncQueue("max-depth"), int(0, 100_000_000).default(0), "global cap on queued sync calls across functions (0 = none)"),
-  syncQueueMaxEstimatedWaitMs: s(syncQueue("max-estimated-wait"), duration().prefault("2s"), "reject sync calls whose estimated wait exceeds this"),
-  syncQueueMaxQueueWaitMs: s(syncQueue("max-queue-wait"), duration().prefault("2s"), "reject sync calls still queued after this"),
-  syncQueueRetryAfterSeconds: s(syncQueue("retry-after-seconds"), int(1, 3600).default(2), "Retry-After on queue rejections"),
-  syncQueuePerFunctionMinSamples: s(syncQueue("per-function-min-samples"), int(1, 1_000_000).default(10), "finished attempts a function needs in the window before its estimated wait is used (below: admitted while its lane has room)"),
-  syncQueueThroughputWindowMs: s(syncQueue("throughput-window"), duration().prefault("30s"), "window of the mean attempt duration behind the estimated wait"),
+  callbackUrl: s(
+    ["NANOFAAS_CALLBACK_URL", "NANOFAAS_K8S_CALLBACK_URL", "NANOFAAS_K8S_CALLBACKURL"],
+    url().optional(),
+    "base URL pods call back to (default: this control plane)",
+  ),
+  k8sImagePullPolicy: s(
+    ["NANOFAAS_K8S_IMAGE_PULL_POLICY", "NANOFAAS_K8S_IMAGEPULLPOLICY"],
+    z.enum(["Always", "IfNotPresent", "Never"]).default("Always"),
+    "imagePullPolicy of function containers",
+  ),
+  k8sServiceName: s(
+    "NANOFAAS_K8S_SERVICE_NAME",
+    z.string().default("control-plane"),
+    "the control plane's Service name (callback default)",
+  ),
+  scalingPollIntervalMs: s(
+    ["NANOFAAS_SCALING_POLL_INTERVAL_MS", "NANOFAAS_SCALING_POLLINTERVALMS"],
+    int(100, 3_600_000).default(5000),
+    "autoscaler tick",
+  ),
+  defaultTargetInFlightPerPod: s(
+    ["NANOFAAS_SCALING_DEFAULT_TARGET_IN_FLIGHT_PER_POD", "NANOFAAS_SCALING_DEFAULTTARGETINFLIGHTPERPOD"],
+    int(1, 10_000).default(2),
+    "ADAPTIVE_PER_POD default target",
+  ),
+  scalingDefaultMinReplicas: s(
+    spring("nanofaas.scaling.default-min-replicas"),
+    int(0, 100_000).default(1),
+    "scalingConfig.minReplicas when a DEPLOYMENT function omits it (the reference hard-coded 1)",
+  ),
+  scalingDefaultMaxReplicas: s(
+    spring("nanofaas.scaling.default-max-replicas"),
+    int(1, 100_000).default(10),
+    "scalingConfig.maxReplicas when omitted (the reference hard-coded 10; at most NANOFAAS_MAX_REPLICAS)",
+  ),
+  concurrencyUpscaleCooldownMs: s(
+    spring("nanofaas.scaling.concurrency-upscale-cooldown-ms"),
+    int(0, 86_400_000).default(30_000),
+    "concurrencyControl.upscaleCooldownMs when an adaptive function omits it",
+  ),
+  concurrencyDownscaleCooldownMs: s(
+    spring("nanofaas.scaling.concurrency-downscale-cooldown-ms"),
+    int(0, 86_400_000).default(60_000),
+    "concurrencyControl.downscaleCooldownMs when omitted",
+  ),
+  concurrencyHighLoadThreshold: s(
+    spring("nanofaas.scaling.concurrency-high-load-threshold"),
+    num(0, 1000).default(0.85),
+    "concurrencyControl.highLoadThreshold when omitted",
+  ),
+  concurrencyLowLoadThreshold: s(
+    spring("nanofaas.scaling.concurrency-low-load-threshold"),
+    num(0, 1000).default(0.35),
+    "concurrencyControl.lowLoadThreshold when omitted (at most the high threshold)",
+  ),
+  adminRuntimeConfigEnabled: s(
+    ["NANOFAAS_ADMIN_RUNTIME_CONFIG_ENABLED", "NANOFAAS_ADMIN_RUNTIMECONFIG_ENABLED"],
+    bool().default(false),
+    "enable /v1/admin/runtime-config",
+  ),
+  syncQueueEnabled: s(
+    syncQueue("enabled"),
+    bool().default(true),
+    "queue sync invocations (else they wait in the async lane)",
+  ),
+  syncQueueAdmissionEnabled: s(
+    syncQueue("admission-enabled"),
+    bool().default(true),
+    "estimated-wait admission control for sync calls",
+  ),
+  syncQueueMaxDepth: s(
+    syncQueue("max-depth"),
+    int(0, 100_000_000).default(0),
+    "global cap on queued sync calls across functions (0 = none)",
+  ),
+  syncQueueMaxEstimatedWaitMs: s(
+    syncQueue("max-estimated-wait"),
+    duration().prefault("2s"),
+    "reject sync calls whose estimated wait exceeds this",
+  ),
+  syncQueueMaxQueueWaitMs: s(
+    syncQueue("max-queue-wait"),
+    duration().prefault("2s"),
+    "reject sync calls still queued after this",
+  ),
+  syncQueueRetryAfterSeconds: s(
+    syncQueue("retry-after-seconds"),
+    int(1, 3600).default(2),
+    "Retry-After on queue rejections",
+  ),
+  syncQueuePerFunctionMinSamples: s(
+    syncQueue("per-function-min-samples"),
+    int(1, 1_000_000).default(10),
+    "finished attempts a function needs in the window before its estimated wait is used (below: admitted while its lane has room)",
+  ),
+  syncQueueThroughputWindowMs: s(
+    syncQueue("throughput-window"),
+    duration().prefault("30s"),
+    "window of the mean attempt duration behind the estimated wait",
+  ),
   shutdownGraceMs: s("NANOFAAS_SHUTDOWN_GRACE_MS", int(0, 3_600_000).default(30_000), "drain budget on SIGTERM"),
   logLevel: s(["NANOFAAS_LOG_LEVEL", "LOG_LEVEL"], z.enum(LOG_LEVELS).default("info"), "log level"),
-  functionsDir: s("NANOFAAS_FUNCTIONS_DIR", z.string().optional(), "file or directory of function specs registered at start-up"),
-  metricsReferenceQuantiles: s("NANOFAAS_METRICS_REFERENCE_QUANTILES", bool().default(false), "add the reference's {quantile=\"0.5|0.95|0.99\"} series (last ~2 minutes, derived at scrape time) to the four latency histograms"),
+  functionsDir: s(
+    "NANOFAAS_FUNCTIONS_DIR",
+    z.string().optional(),
+    "file or directory of function specs registered at start-up",
+  ),
+  metricsReferenceQuantiles: s(
+    "NANOFAAS_METRICS_REFERENCE_QUANTILES",
+    bool().default(false),
+    'add the reference\'s {quantile="0.5|0.95|0.99"} series (last ~2 minutes, derived at scrape time) to the four latency histograms',
+  ),
   apiDocsEnabled: s("NANOFAAS_API_DOCS_ENABLED", bool().default(true), "serve the API reference UI at /docs"),
-  otlpEndpoint: s(["NANOFAAS_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT"], url().optional(), "export spans over OTLP/HTTP when set"),
-  watchdogPath: s("NANOFAAS_WATCHDOG_PATH", z.string().optional(), "watchdog binary for runtimeCommand functions (process backend)"),
-  dockerSocket: s("NANOFAAS_DOCKER_SOCKET", z.string().default("/var/run/docker.sock"), "Docker Engine API socket (docker backend)"),
-  processBindHost: s("NANOFAAS_PROCESS_BIND_HOST", z.string().default("127.0.0.1"), "address process-backend replicas listen on"),
+  otlpEndpoint: s(
+    ["NANOFAAS_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT"],
+    url().optional(),
+    "export spans over OTLP/HTTP when set",
+  ),
+  watchdogPath: s(
+    "NANOFAAS_WATCHDOG_PATH",
+    z.string().optional(),
+    "watchdog binary for runtimeCommand functions (process backend)",
+  ),
+  dockerSocket: s(
+    "NANOFAAS_DOCKER_SOCKET",
+    z.string().default("/var/run/docker.sock"),
+    "Docker Engine API socket (docker backend)",
+  ),
+  processBindHost: s(
+    "NANOFAAS_PROCESS_BIND_HOST",
+    z.string().default("127.0.0.1"),
+    "address process-backend replicas listen on",
+  ),
   // Limits and safety (SPEC-platform §10).
-  maxReplicas: s("NANOFAAS_MAX_REPLICAS", int(1, 100_000).default(50), "most replicas one function may ask for (minReplicas, maxReplicas, PUT replicas; 400 above)"),
-  maxFunctions: s("NANOFAAS_MAX_FUNCTIONS", int(1, 1_000_000).default(1000), "most registered functions (403 QUOTA_EXCEEDED above)"),
-  maxJsonDepth: s("NANOFAAS_MAX_JSON_DEPTH", int(1, 100_000).default(256), "deepest nesting of arrays/objects accepted in JSON from clients, pods and callbacks (request 400 above; pod answer → execution error)"),
-  maxRetainedBytes: s("NANOFAAS_MAX_RETAINED_BYTES", int(1024, 2 ** 50).default(256 * 1024 * 1024), "bytes of execution inputs and outputs kept in memory (enqueue 503 above; outputs truncated)"),
-  processAllowedCommands: s("NANOFAAS_PROCESS_ALLOWED_COMMANDS", commandList(), "programs the process backend may run for API-registered functions (comma-separated; * = any); NANOFAAS_FUNCTIONS_DIR specs are always allowed"),
-  processStateDir: s("NANOFAAS_PROCESS_STATE_DIR", z.string().optional(), "where the process backend records replica process groups, to reap them after a crash (default: <tmp>/nanofaas-<uid>-<SERVER_PORT>)"),
-  shutdownDrainDelayMs: s("NANOFAAS_SHUTDOWN_DRAIN_DELAY_MS", int(0, 3_600_000).default(0), "after SIGTERM, keep admitting work this long while readiness reports draining (endpoint propagation)"),
-  jobStartupAllowanceMs: s("NANOFAAS_JOB_STARTUP_ALLOWANCE_MS", int(0, 3_600_000).default(60_000), "time a REMOTE Job may take to start (scheduling, image pull) on top of timeoutMs: its activeDeadlineSeconds, the callback wait and a sync caller's default wait"),
-  readinessTimeoutMs: s(["NANOFAAS_READINESS_TIMEOUT_MS", ...spring("nanofaas.container-local.readiness-timeout")], duration(100, 600_000).prefault("20000"), "how long a new replica may take to answer /health"),
-  configStrict: s("NANOFAAS_CONFIG_STRICT", bool().default(false), "refuse to start on an unknown NANOFAAS_/SYNC_QUEUE_ variable (default: a start-up warning)"),
+  maxReplicas: s(
+    "NANOFAAS_MAX_REPLICAS",
+    int(1, 100_000).default(50),
+    "most replicas one function may ask for (minReplicas, maxReplicas, PUT replicas; 400 above)",
+  ),
+  maxFunctions: s(
+    "NANOFAAS_MAX_FUNCTIONS",
+    int(1, 1_000_000).default(1000),
+    "most registered functions (403 QUOTA_EXCEEDED above)",
+  ),
+  maxJsonDepth: s(
+    "NANOFAAS_MAX_JSON_DEPTH",
+    int(1, 100_000).default(256),
+    "deepest nesting of arrays/objects accepted in JSON from clients, pods and callbacks (request 400 above; pod answer → execution error)",
+  ),
+  maxRetainedBytes: s(
+    "NANOFAAS_MAX_RETAINED_BYTES",
+    int(1024, 2 ** 50).default(256 * 1024 * 1024),
+    "bytes of execution inputs and outputs kept in memory (enqueue 503 above; outputs truncated)",
+  ),
+  processAllowedCommands: s(
+    "NANOFAAS_PROCESS_ALLOWED_COMMANDS",
+    commandList(),
+    "programs the process backend may run for API-registered functions (comma-separated; * = any); NANOFAAS_FUNCTIONS_DIR specs are always allowed",
+  ),
+  processStateDir: s(
+    "NANOFAAS_PROCESS_STATE_DIR",
+    z.string().optional(),
+    "where the process backend records replica process groups, to reap them after a crash (default: <tmp>/nanofaas-<uid>-<SERVER_PORT>)",
+  ),
+  shutdownDrainDelayMs: s(
+    "NANOFAAS_SHUTDOWN_DRAIN_DELAY_MS",
+    int(0, 3_600_000).default(0),
+    "after SIGTERM, keep admitting work this long while readiness reports draining (endpoint propagation)",
+  ),
+  jobStartupAllowanceMs: s(
+    "NANOFAAS_JOB_STARTUP_ALLOWANCE_MS",
+    int(0, 3_600_000).default(60_000),
+    "time a REMOTE Job may take to start (scheduling, image pull) on top of timeoutMs: its activeDeadlineSeconds, the callback wait and a sync caller's default wait",
+  ),
+  readinessTimeoutMs: s(
+    ["NANOFAAS_READINESS_TIMEOUT_MS", ...spring("nanofaas.container-local.readiness-timeout")],
+    duration(100, 600_000).prefault("20000"),
+    "how long a new replica may take to answer /health",
+  ),
+  configStrict: s(
+    "NANOFAAS_CONFIG_STRICT",
+    bool().default(false),
+    "refuse to start on an unknown NANOFAAS_/SYNC_QUEUE_ variable (default: a start-up warning)",
+  ),
 } satisfies Record<string, Setting>;
 
 type Settings = typeof SETTINGS;
@@ -133,7 +322,10 @@ export function loadConfigWithWarnings(env: Record<string, string | undefined>):
     const raw = source === undefined ? undefined : env[source]!.trim();
     const parsed = setting.schema.safeParse(raw);
     if (parsed.success) out[key] = parsed.data;
-    else problems.push(`${source ?? setting.env[0]}: ${parsed.error.issues.map((i) => i.message).join("; ")} (got "${raw}")`);
+    else
+      problems.push(
+        `${source ?? setting.env[0]}: ${parsed.error.issues.map((i) => i.message).join("; ")} (got "${raw}")`,
+      );
   }
   const config = out as Config;
   if (problems.length === 0) problems.push(...crossFieldProblems(config));
@@ -142,12 +334,16 @@ export function loadConfigWithWarnings(env: Record<string, string | undefined>):
   if (problems.length > 0) throw new ConfigError(problems);
   const warnings: string[] = [];
   if (inert.length > 0) warnings.push(`reference settings accepted but without effect here: ${inert.join("; ")}`);
-  if (unknown.length > 0) warnings.push(`unknown settings ignored (NANOFAAS_CONFIG_STRICT=true makes them fatal): ${unknown.join("; ")}`);
+  if (unknown.length > 0)
+    warnings.push(`unknown settings ignored (NANOFAAS_CONFIG_STRICT=true makes them fatal): ${unknown.join("; ")}`);
   return { config, warnings };
 }
 
 /** Variables under our prefixes that are not settings: reference no-ops, and unknown ones (typos). */
-function foreignVariables(env: Record<string, string | undefined>, known: Set<string>): { inert: string[]; unknown: string[] } {
+function foreignVariables(
+  env: Record<string, string | undefined>,
+  known: Set<string>,
+): { inert: string[]; unknown: string[] } {
   const inert: string[] = [];
   const unknown: string[] = [];
   for (const name of Object.keys(env)) {
@@ -162,13 +358,19 @@ function foreignVariables(env: Record<string, string | undefined>, known: Set<st
 function crossFieldProblems(c: Config): string[] {
   const problems: string[] = [];
   if (c.scalingDefaultMinReplicas > c.scalingDefaultMaxReplicas) {
-    problems.push(`NANOFAAS_SCALING_DEFAULT_MIN_REPLICAS: must be <= NANOFAAS_SCALING_DEFAULT_MAX_REPLICAS (${c.scalingDefaultMinReplicas} > ${c.scalingDefaultMaxReplicas})`);
+    problems.push(
+      `NANOFAAS_SCALING_DEFAULT_MIN_REPLICAS: must be <= NANOFAAS_SCALING_DEFAULT_MAX_REPLICAS (${c.scalingDefaultMinReplicas} > ${c.scalingDefaultMaxReplicas})`,
+    );
   }
   if (c.scalingDefaultMaxReplicas > c.maxReplicas) {
-    problems.push(`NANOFAAS_SCALING_DEFAULT_MAX_REPLICAS: must be <= NANOFAAS_MAX_REPLICAS (${c.scalingDefaultMaxReplicas} > ${c.maxReplicas})`);
+    problems.push(
+      `NANOFAAS_SCALING_DEFAULT_MAX_REPLICAS: must be <= NANOFAAS_MAX_REPLICAS (${c.scalingDefaultMaxReplicas} > ${c.maxReplicas})`,
+    );
   }
   if (c.concurrencyLowLoadThreshold > c.concurrencyHighLoadThreshold) {
-    problems.push(`NANOFAAS_SCALING_CONCURRENCY_LOW_LOAD_THRESHOLD: must be <= the high threshold (${c.concurrencyLowLoadThreshold} > ${c.concurrencyHighLoadThreshold})`);
+    problems.push(
+      `NANOFAAS_SCALING_CONCURRENCY_LOW_LOAD_THRESHOLD: must be <= the high threshold (${c.concurrencyLowLoadThreshold} > ${c.concurrencyHighLoadThreshold})`,
+    );
   }
   return problems;
 }

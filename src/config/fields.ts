@@ -10,7 +10,14 @@ import { BOOLEAN_EXPECTED, parseBoolean, parseInteger } from "../lib/env";
 export const int = (min: number, max: number) =>
   z.string().transform((text, ctx) => {
     const value = parseInteger(text);
-    const problem = value === undefined ? "expected an integer" : value < min ? `must be >= ${min}` : value > max ? `must be <= ${max}` : undefined;
+    const problem =
+      value === undefined
+        ? "expected an integer"
+        : value < min
+          ? `must be >= ${min}`
+          : value > max
+            ? `must be <= ${max}`
+            : undefined;
     if (problem === undefined) return value as number;
     ctx.addIssue({ code: "custom", message: problem });
     return z.NEVER;
@@ -49,4 +56,9 @@ export const commandList = () =>
   z
     .string()
     .default("")
-    .transform((text) => text.split(",").map((entry) => entry.trim()).filter((entry) => entry !== ""));
+    .transform((text) =>
+      text
+        .split(",")
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== ""),
+    );

@@ -56,9 +56,15 @@ describe("reference settings with a meaning here are honoured, under each spelli
   });
 
   test.each([
-    [{ NANOFAAS_SCALING_DEFAULTMINREPLICAS: "5", NANOFAAS_SCALING_DEFAULTMAXREPLICAS: "3" }, "NANOFAAS_SCALING_DEFAULT_MIN_REPLICAS"],
+    [
+      { NANOFAAS_SCALING_DEFAULTMINREPLICAS: "5", NANOFAAS_SCALING_DEFAULTMAXREPLICAS: "3" },
+      "NANOFAAS_SCALING_DEFAULT_MIN_REPLICAS",
+    ],
     [{ NANOFAAS_SCALING_DEFAULTMAXREPLICAS: "60" }, "NANOFAAS_MAX_REPLICAS"],
-    [{ NANOFAAS_SCALING_CONCURRENCYLOWLOADTHRESHOLD: "0.9", NANOFAAS_SCALING_CONCURRENCYHIGHLOADTHRESHOLD: "0.5" }, "LOW_LOAD_THRESHOLD"],
+    [
+      { NANOFAAS_SCALING_CONCURRENCYLOWLOADTHRESHOLD: "0.9", NANOFAAS_SCALING_CONCURRENCYHIGHLOADTHRESHOLD: "0.5" },
+      "LOW_LOAD_THRESHOLD",
+    ],
     [{ NANOFAAS_CONTAINERLOCAL_READINESSTIMEOUT: "soon" }, "NANOFAAS_CONTAINERLOCAL_READINESSTIMEOUT"],
     [{ NANOFAAS_READINESS_TIMEOUT_MS: "2h" }, "NANOFAAS_READINESS_TIMEOUT_MS"],
   ])("contradictory or invalid values still fail, naming the variable: %p", (env, name) => {
@@ -71,7 +77,13 @@ describe("reference settings without a meaning here", () => {
 
   test("the table covers both Spring spellings of the settings the issue names", () => {
     const names = rows.map(([name]) => name);
-    for (const name of ["NANOFAAS_HTTPCLIENT_READTIMEOUTMS", "NANOFAAS_HTTP_CLIENT_READ_TIMEOUT_MS", "NANOFAAS_SYNC_QUEUE_MAX_CONCURRENCY", "NANOFAAS_CONTAINERLOCAL_RUNTIMEADAPTER", "NANOFAAS_CONTAINER_LOCAL_BIND_HOST"]) {
+    for (const name of [
+      "NANOFAAS_HTTPCLIENT_READTIMEOUTMS",
+      "NANOFAAS_HTTP_CLIENT_READ_TIMEOUT_MS",
+      "NANOFAAS_SYNC_QUEUE_MAX_CONCURRENCY",
+      "NANOFAAS_CONTAINERLOCAL_RUNTIMEADAPTER",
+      "NANOFAAS_CONTAINER_LOCAL_BIND_HOST",
+    ]) {
       expect(names).toContain(name);
     }
   });
@@ -98,7 +110,14 @@ describe("variables of other nanofaas programs", () => {
   });
 
   test("the ones the issue names are in the list", () => {
-    expect(otherProgramVariables()).toEqual(expect.arrayContaining(["NANOFAAS_URL", "NANOFAAS_ENDPOINT", "NANOFAAS_NAMESPACE", "NANOFAAS_CONTROL_PLANE_MODULES"]));
+    expect(otherProgramVariables()).toEqual(
+      expect.arrayContaining([
+        "NANOFAAS_URL",
+        "NANOFAAS_ENDPOINT",
+        "NANOFAAS_NAMESPACE",
+        "NANOFAAS_CONTROL_PLANE_MODULES",
+      ]),
+    );
   });
 });
 
@@ -106,7 +125,11 @@ describe("unknown variables under our prefixes", () => {
   test("a near-miss of one of our names is a warning with the suggestion", () => {
     const { config, warnings } = loadConfigWithWarnings({ NANOFAAS_DEFAULTS_TIMEOUTM: "100" });
     expect(config.defaultTimeoutMs).toBe(30_000);
-    expect(warnings).toEqual([expect.stringContaining("NANOFAAS_DEFAULTS_TIMEOUTM: unknown setting (did you mean NANOFAAS_DEFAULTS_TIMEOUTMS?)")]);
+    expect(warnings).toEqual([
+      expect.stringContaining(
+        "NANOFAAS_DEFAULTS_TIMEOUTM: unknown setting (did you mean NANOFAAS_DEFAULTS_TIMEOUTMS?)",
+      ),
+    ]);
   });
 
   test("strict mode makes it fatal, with the same suggestion", () => {
@@ -121,7 +144,11 @@ describe("unknown variables under our prefixes", () => {
   });
 
   test("inert, unknown and other programs' variables together: two warnings, nothing about the others", () => {
-    const { warnings } = loadConfigWithWarnings({ NANOFAAS_HTTPCLIENT_READTIMEOUTMS: "1", SYNC_QUEUE_MAX_DEPHT: "3", NANOFAAS_URL: "http://x" });
+    const { warnings } = loadConfigWithWarnings({
+      NANOFAAS_HTTPCLIENT_READTIMEOUTMS: "1",
+      SYNC_QUEUE_MAX_DEPHT: "3",
+      NANOFAAS_URL: "http://x",
+    });
     expect(warnings).toHaveLength(2);
     expect(warnings.join("\n")).not.toContain("NANOFAAS_URL");
     expect(warnings[1]).toContain("did you mean SYNC_QUEUE_MAX_DEPTH");

@@ -12,7 +12,11 @@ import type { Deployer } from "./deployer";
  * `component`, instead of raw stdout/stderr. Replica output lines (`[fn/<name>#<i>] …`) are
  * logged at info with `component: "<backend>-backend"`.
  */
-export async function createDeployer(backend: DeploymentBackendId, config: Config, logger?: Logger): Promise<Deployer | undefined> {
+export async function createDeployer(
+  backend: DeploymentBackendId,
+  config: Config,
+  logger?: Logger,
+): Promise<Deployer | undefined> {
   const component = logger?.child({ component: `${backend}-backend` });
   const output = component && ((line: string) => component.info(line));
   switch (backend) {
@@ -24,7 +28,9 @@ export async function createDeployer(backend: DeploymentBackendId, config: Confi
     }
     case "k8s": {
       const { createKubernetesDeployerFromConfig } = await import("./k8s/from-config");
-      const log = component && ((event: string, fields: Record<string, unknown> = {}) => component.warn({ ...fields, event }, event));
+      const log =
+        component &&
+        ((event: string, fields: Record<string, unknown> = {}) => component.warn({ ...fields, event }, event));
       return createKubernetesDeployerFromConfig(config, log ? { log } : {});
     }
     case "docker": {

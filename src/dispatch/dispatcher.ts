@@ -25,7 +25,12 @@ export interface Dispatcher {
   dispatch(task: DispatchTask): Promise<AttemptResult>;
 }
 
-export const failure = (code: string, message: string, coldStart = false, initDurationMs: number | null = null): AttemptResult => ({
+export const failure = (
+  code: string,
+  message: string,
+  coldStart = false,
+  initDurationMs: number | null = null,
+): AttemptResult => ({
   ok: false,
   error: { code, message },
   coldStart,

@@ -31,7 +31,7 @@ describe("the pool dispatcher", () => {
   // Only what dispatch() reads before the scheme check: the guard must stop it before any fetch.
   const record = { id: "e-1", fn: { timeoutMs: 1000 }, body: "{}", trace: {} } as unknown as ExecutionRecord;
 
-  test.each(["file:///etc/passwd", "data:application/json,{\"leak\":1}", "FILE:///proc/self/environ"])(
+  test.each(["file:///etc/passwd", 'data:application/json,{"leak":1}', "FILE:///proc/self/environ"])(
     "never fetches %p",
     async (endpoint) => {
       const fetched: string[] = [];
@@ -42,7 +42,10 @@ describe("the pool dispatcher", () => {
       const dispatcher = createPoolDispatcher({ maxResponseBytes: 1024, maxJsonDepth: 256, fetch: spy });
       const result = await dispatcher.dispatch({ record, attempt: 1, endpoint, settled: new AbortController().signal });
       expect(fetched).toEqual([]);
-      expect(result).toMatchObject({ ok: false, error: { code: "POOL_ERROR", message: "endpointUrl must be an http:// or https:// URL" } });
+      expect(result).toMatchObject({
+        ok: false,
+        error: { code: "POOL_ERROR", message: "endpointUrl must be an http:// or https:// URL" },
+      });
     },
   );
 });

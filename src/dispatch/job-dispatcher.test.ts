@@ -9,8 +9,19 @@ const defaults = { timeoutMs: 30_000, concurrency: 4, queueSize: 100, maxRetries
 const CALLBACK = "http://control-plane.nanofaas.svc.cluster.local:8080/v1/internal/executions";
 
 function setup(options: { timeoutMs?: number; launch?: (job: JobRequest) => Promise<void> } = {}) {
-  const fn = resolveFunction({ name: "resize", image: "i", executionMode: "REMOTE", timeoutMs: options.timeoutMs ?? 20 }, defaults);
-  const record = new ExecutionRecord("exec-1", fn, { input: { w: 1 }, metadata: { k: "v" } }, "sync", { traceId: "t-1" }, undefined, 0);
+  const fn = resolveFunction(
+    { name: "resize", image: "i", executionMode: "REMOTE", timeoutMs: options.timeoutMs ?? 20 },
+    defaults,
+  );
+  const record = new ExecutionRecord(
+    "exec-1",
+    fn,
+    { input: { w: 1 }, metadata: { k: "v" } },
+    "sync",
+    { traceId: "t-1" },
+    undefined,
+    0,
+  );
   const launched: JobRequest[] = [];
   const launcher: JobLauncher = {
     launch: options.launch ?? (async (job) => void launched.push(job)),
@@ -27,7 +38,13 @@ describe("createJobDispatcher", () => {
     const result = dispatch();
     await Bun.sleep(1);
     expect(launched).toHaveLength(1);
-    expect(launched[0]).toMatchObject({ executionId: "exec-1", attempt: 2, traceId: "t-1", callbackUrl: CALLBACK, payload: '{"input":{"w":1},"metadata":{"k":"v"}}' });
+    expect(launched[0]).toMatchObject({
+      executionId: "exec-1",
+      attempt: 2,
+      traceId: "t-1",
+      callbackUrl: CALLBACK,
+      payload: '{"input":{"w":1},"metadata":{"k":"v"}}',
+    });
     expect(launched[0]!.fn.name).toBe("resize");
     settled.abort();
     expect(await result).toEqual({ ok: true, output: null, coldStart: false, initDurationMs: null });

@@ -8,6 +8,11 @@ import type { AttemptResult, Dispatcher } from "./dispatcher";
 export function createLocalDispatcher(): Dispatcher {
   return {
     dispatch: (task) =>
-      Promise.resolve<AttemptResult>({ ok: true, output: task.record.request.input, coldStart: false, initDurationMs: null }),
+      Promise.resolve<AttemptResult>({
+        ok: true,
+        output: task.record.request.input,
+        coldStart: false,
+        initDurationMs: null,
+      }),
   };
 }

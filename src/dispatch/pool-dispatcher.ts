@@ -31,7 +31,9 @@ export function createPoolDispatcher(options: PoolDispatcherOptions): Dispatcher
 
   async function attempt(task: DispatchTask, endpoint: string, timeoutMs: number): Promise<AttemptResult> {
     const controller = new AbortController();
-    const deadline = deadlines.add(timeoutMs, () => controller.abort(new DOMException(`Pool request timed out after ${timeoutMs}ms`, "TimeoutError")));
+    const deadline = deadlines.add(timeoutMs, () =>
+      controller.abort(new DOMException(`Pool request timed out after ${timeoutMs}ms`, "TimeoutError")),
+    );
     try {
       let response: Response;
       try {
@@ -65,9 +67,11 @@ export function createPoolDispatcher(options: PoolDispatcherOptions): Dispatcher
 
   return {
     dispatch(task: DispatchTask): Promise<AttemptResult> {
-      if (!task.endpoint) return Promise.resolve(failure("POOL_ENDPOINT_MISSING", "endpointUrl is required for POOL mode"));
+      if (!task.endpoint)
+        return Promise.resolve(failure("POOL_ENDPOINT_MISSING", "endpointUrl is required for POOL mode"));
       // Never fetch file:, data: or blob: URLs (Bun's fetch reads them): only http(s) leaves here.
-      if (!isHttpUrl(task.endpoint)) return Promise.resolve(failure("POOL_ERROR", "endpointUrl must be an http:// or https:// URL"));
+      if (!isHttpUrl(task.endpoint))
+        return Promise.resolve(failure("POOL_ERROR", "endpointUrl must be an http:// or https:// URL"));
       return attempt(task, task.endpoint, task.record.fn.timeoutMs);
     },
   };
@@ -87,18 +91,34 @@ function podHeaders({ record, attempt }: DispatchTask): Record<string, string> {
   return headers;
 }
 
-function parseSuccess(text: string, contentType: string | null, maxDepth: number, coldStart: boolean, initDurationMs: number | null): AttemptResult {
+function parseSuccess(
+  text: string,
+  contentType: string | null,
+  maxDepth: number,
+  coldStart: boolean,
+  initDurationMs: number | null,
+): AttemptResult {
   if (contentType?.toLowerCase().startsWith("text/plain")) return { ok: true, output: text, coldStart, initDurationMs };
   const value = text.trim();
   if (value === "") return { ok: true, output: null, coldStart, initDurationMs };
   if (exceedsDepth(value, maxDepth)) {
-    return failure("POOL_ERROR", `Function answered JSON nested deeper than the limit of ${maxDepth} (NANOFAAS_MAX_JSON_DEPTH)`, coldStart, initDurationMs);
+    return failure(
+      "POOL_ERROR",
+      `Function answered JSON nested deeper than the limit of ${maxDepth} (NANOFAAS_MAX_JSON_DEPTH)`,
+      coldStart,
+      initDurationMs,
+    );
   }
   try {
     JSON.parse(value); // validates; the output stays the function's own text
     return { ok: true, output: new RawJson(value), coldStart, initDurationMs };
   } catch (error) {
-    return failure("POOL_ERROR", `Function returned invalid JSON: ${(error as Error).message}`, coldStart, initDurationMs);
+    return failure(
+      "POOL_ERROR",
+      `Function returned invalid JSON: ${(error as Error).message}`,
+      coldStart,
+      initDurationMs,
+    );
   }
 }
 

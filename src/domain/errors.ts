@@ -43,7 +43,11 @@ export class NanofaasError extends Error {
   readonly retryAfterSeconds?: number;
   readonly rejectReason?: QueueRejectReason;
 
-  constructor(readonly code: ErrorCode, message: string, options: NanofaasErrorOptions = {}) {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options: NanofaasErrorOptions = {},
+  ) {
     super(message, { cause: options.cause });
     this.name = "NanofaasError";
     this.details = options.details;

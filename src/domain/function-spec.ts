@@ -11,9 +11,11 @@ import { FUNCTION_NAME_PATTERN } from "./object-name";
 
 export { FUNCTION_NAME_PATTERN };
 
-export const ExecutionMode = z
-  .enum(["LOCAL", "POOL", "DEPLOYMENT", "REMOTE"])
-  .meta({ id: "ExecutionMode", description: "LOCAL echoes in-process; POOL posts to endpointUrl; DEPLOYMENT runs managed replicas; REMOTE runs one Kubernetes Job per invocation." });
+export const ExecutionMode = z.enum(["LOCAL", "POOL", "DEPLOYMENT", "REMOTE"]).meta({
+  id: "ExecutionMode",
+  description:
+    "LOCAL echoes in-process; POOL posts to endpointUrl; DEPLOYMENT runs managed replicas; REMOTE runs one Kubernetes Job per invocation.",
+});
 export type ExecutionMode = z.infer<typeof ExecutionMode>;
 
 export const RuntimeMode = z.enum(["HTTP", "STDIO", "FILE"]).meta({ id: "RuntimeMode" });
@@ -26,7 +28,10 @@ export const ConcurrencyControlMode = z
 
 export const ScalingMetric = z
   .object({
-    type: z.string().min(1).meta({ description: "queue_depth | in_flight | rps (INTERNAL); cpu, memory, prometheus… (HPA)" }),
+    type: z
+      .string()
+      .min(1)
+      .meta({ description: "queue_depth | in_flight | rps (INTERNAL); cpu, memory, prometheus… (HPA)" }),
     target: z.string().nullish(),
     query: z.string().nullish(),
   })
@@ -49,7 +54,11 @@ export const ScalingConfig = z
   .object({
     strategy: ScalingStrategy.nullish(),
     minReplicas: z.int().min(0).nullish().meta({ description: "At most NANOFAAS_MAX_REPLICAS (default 50)." }),
-    maxReplicas: z.int().min(0).nullish().meta({ description: "At most NANOFAAS_MAX_REPLICAS (default 50); >= minReplicas." }),
+    maxReplicas: z
+      .int()
+      .min(0)
+      .nullish()
+      .meta({ description: "At most NANOFAAS_MAX_REPLICAS (default 50); >= minReplicas." }),
     metrics: z.array(ScalingMetric).nullish(),
     concurrencyControl: ConcurrencyControlConfig.nullish(),
   })
@@ -65,34 +74,63 @@ export const RetryBackoff = z
     maxDelayMs: z.int().min(0).max(3_600_000).optional(),
     jitter: z.number().min(0).max(1).optional(),
   })
-  .meta({ id: "RetryBackoff", description: "Delay before attempt n+1 = min(maxDelayMs, baseDelayMs·2^(n−1)) ± jitter. Defaults 100, 5000, 0.2." });
+  .meta({
+    id: "RetryBackoff",
+    description: "Delay before attempt n+1 = min(maxDelayMs, baseDelayMs·2^(n−1)) ± jitter. Defaults 100, 5000, 0.2.",
+  });
 
 export const FunctionSpec = z
   .object({
     name: z
       .string()
       .max(63, "must be at most 63 characters")
-      .regex(FUNCTION_NAME_PATTERN, "must start with a letter followed by letters, digits, '.', '_' or '-' (or be a lower-case DNS label)")
-      .meta({ example: "word-stats", description: "The reference's rule ^[a-zA-Z][a-zA-Z0-9._-]{0,62}$ (or a lower-case DNS label). Kubernetes and Docker objects are named after `resourceName`." }),
-    image: z.string().trim().min(1, "must not be blank").nullish().meta({ description: "Container image; required for the k8s and docker backends and for REMOTE." }),
+      .regex(
+        FUNCTION_NAME_PATTERN,
+        "must start with a letter followed by letters, digits, '.', '_' or '-' (or be a lower-case DNS label)",
+      )
+      .meta({
+        example: "word-stats",
+        description:
+          "The reference's rule ^[a-zA-Z][a-zA-Z0-9._-]{0,62}$ (or a lower-case DNS label). Kubernetes and Docker objects are named after `resourceName`.",
+      }),
+    image: z
+      .string()
+      .trim()
+      .min(1, "must not be blank")
+      .nullish()
+      .meta({ description: "Container image; required for the k8s and docker backends and for REMOTE." }),
     command: z.array(z.string()).nullish(),
     env: z.record(z.string(), z.string()).nullish(),
     resources: ResourceSpec.nullish(),
     timeoutMs: z.int().min(1).max(MAX_TIMEOUT_MS).nullish(),
     concurrency: z.int().min(1).max(10_000).nullish(),
     queueSize: z.int().min(1).max(1_000_000).nullish(),
-    maxRetries: z.int().min(0).max(100).nullish().meta({ description: "Maximum total attempts (3 = up to 2 retries)." }),
+    maxRetries: z
+      .int()
+      .min(0)
+      .max(100)
+      .nullish()
+      .meta({ description: "Maximum total attempts (3 = up to 2 retries)." }),
     // http(s) only: Bun's fetch would read file: and data: URLs (the dispatcher checks again).
     endpointUrl: z
       .url({ protocol: /^https?$/, error: "must be an absolute http:// or https:// URL" })
       .nullish()
-      .meta({ pattern: "^\\s*[hH][tT][tT][pP][sS]?://", description: "Where POOL invocations are POSTed; http:// or https:// only.", example: "http://word-stats.internal:8080/invoke" }),
+      .meta({
+        pattern: "^\\s*[hH][tT][tT][pP][sS]?://",
+        description: "Where POOL invocations are POSTed; http:// or https:// only.",
+        example: "http://word-stats.internal:8080/invoke",
+      }),
     executionMode: ExecutionMode.nullish(),
     runtimeMode: RuntimeMode.nullish(),
     runtimeCommand: z.string().nullish(),
     scalingConfig: ScalingConfig.nullish(),
     imagePullSecrets: z.array(z.string()).nullish(),
-    rateLimitPerSecond: z.int().min(1).max(1_000_000_000).nullish().meta({ description: "Per-function invocations per second (429 reason rate)." }),
+    rateLimitPerSecond: z
+      .int()
+      .min(1)
+      .max(1_000_000_000)
+      .nullish()
+      .meta({ description: "Per-function invocations per second (429 reason rate)." }),
     retryBackoff: RetryBackoff.nullish(),
   })
   .meta({ id: "FunctionSpec" });

@@ -4,9 +4,12 @@ import { FUNCTION_NAME_PATTERN, MAX_RESOURCE_NAME, resourceName } from "./object
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 describe("function names (reference rule ^[a-zA-Z][a-zA-Z0-9._-]{0,62}$, or a DNS label)", () => {
-  test.each(["WordStats", "word_stats.v2", "a", "echo", "9lives", "x".repeat(63), "Trailing_", "a-b.c_D"])("%s is accepted", (name) => {
-    expect(FUNCTION_NAME_PATTERN.test(name)).toBe(true);
-  });
+  test.each(["WordStats", "word_stats.v2", "a", "echo", "9lives", "x".repeat(63), "Trailing_", "a-b.c_D"])(
+    "%s is accepted",
+    (name) => {
+      expect(FUNCTION_NAME_PATTERN.test(name)).toBe(true);
+    },
+  );
   test.each(["", "_x", ".x", "-x", "x".repeat(64), "9_lives", "a b", "a/b", "a:b", "é"])("%p is refused", (name) => {
     expect(FUNCTION_NAME_PATTERN.test(name)).toBe(false);
   });

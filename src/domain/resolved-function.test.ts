@@ -58,7 +58,9 @@ describe("resolveFunction", () => {
   test("adaptive concurrency control defaults and clamping", () => {
     const fn = resolve({
       name: "e",
-      scalingConfig: { concurrencyControl: { mode: "ADAPTIVE_PER_POD", targetInFlightPerPod: 50, maxTargetInFlightPerPod: 6 } },
+      scalingConfig: {
+        concurrencyControl: { mode: "ADAPTIVE_PER_POD", targetInFlightPerPod: 50, maxTargetInFlightPerPod: 6 },
+      },
     });
     expect(fn.scalingConfig).toMatchObject({
       concurrencyControl: {
@@ -87,7 +89,9 @@ describe("resolveFunction", () => {
   });
 
   test("HPA accepts any metric type", () => {
-    expect(() => resolve({ name: "e", scalingConfig: { strategy: "HPA", metrics: [{ type: "cpu", target: "80" }] } })).not.toThrow();
+    expect(() =>
+      resolve({ name: "e", scalingConfig: { strategy: "HPA", metrics: [{ type: "cpu", target: "80" }] } }),
+    ).not.toThrow();
   });
 });
 
@@ -95,29 +99,58 @@ describe("toFunctionResponse", () => {
   test("keeps the reference key order and omits top-level nulls", () => {
     const body = toFunctionResponse(resolve({ name: "e", executionMode: "LOCAL", image: "img" }));
     expect(Object.keys(body)).toEqual([
-      "name", "image", "command", "env", "timeoutMs", "concurrency", "queueSize", "maxRetries",
-      "requestedExecutionMode", "effectiveExecutionMode", "runtimeMode", "retryBackoff", "resourceName",
+      "name",
+      "image",
+      "command",
+      "env",
+      "timeoutMs",
+      "concurrency",
+      "queueSize",
+      "maxRetries",
+      "requestedExecutionMode",
+      "effectiveExecutionMode",
+      "runtimeMode",
+      "retryBackoff",
+      "resourceName",
     ]);
   });
 
   test("shows the derived object name: the name itself, or a hashed DNS label for a reference-style name", () => {
     expect(toFunctionResponse(resolve({ name: "word-stats", executionMode: "LOCAL" })).resourceName).toBe("word-stats");
-    expect(toFunctionResponse(resolve({ name: "WordStats", executionMode: "LOCAL" })).resourceName).toMatch(/^wordstats-[0-9a-f]{8}$/);
+    expect(toFunctionResponse(resolve({ name: "WordStats", executionMode: "LOCAL" })).resourceName).toMatch(
+      /^wordstats-[0-9a-f]{8}$/,
+    );
   });
 });
 
 describe("FunctionSpec validation (SPEC §1.8)", () => {
   test.each([
-    ["-a", false], ["_a", false], ["9_a", false], ["a b", false], ["a".repeat(64), false],
-    ["a", true], ["word-stats", true], ["a".repeat(63), true], ["9lives", true],
+    ["-a", false],
+    ["_a", false],
+    ["9_a", false],
+    ["a b", false],
+    ["a".repeat(64), false],
+    ["a", true],
+    ["word-stats", true],
+    ["a".repeat(63), true],
+    ["9lives", true],
     // The reference's rule ^[a-zA-Z][a-zA-Z0-9._-]{0,62}$ (issue 15.3).
-    ["WordStats", true], ["word_stats.v2", true], ["a-", true], ["a.b", true],
+    ["WordStats", true],
+    ["word_stats.v2", true],
+    ["a-", true],
+    ["a.b", true],
   ])("name %p valid=%p", (name, ok) => {
     expect(FunctionSpec.safeParse({ name }).success).toBe(ok);
   });
   test.each([
-    [{ timeoutMs: 0 }], [{ timeoutMs: 900_001 }], [{ concurrency: 0 }], [{ concurrency: 10_001 }],
-    [{ queueSize: 0 }], [{ queueSize: 1_000_001 }], [{ maxRetries: -1 }], [{ executionMode: "deployment" }],
+    [{ timeoutMs: 0 }],
+    [{ timeoutMs: 900_001 }],
+    [{ concurrency: 0 }],
+    [{ concurrency: 10_001 }],
+    [{ queueSize: 0 }],
+    [{ queueSize: 1_000_001 }],
+    [{ maxRetries: -1 }],
+    [{ executionMode: "deployment" }],
     [{ scalingConfig: { minReplicas: -1 } }],
     [{ endpointUrl: "not a url" }],
   ])("%p is invalid", (extra) => {

@@ -76,7 +76,10 @@ export function resolveFunction(spec: FunctionSpec, defaults: FunctionDefaults):
     effectiveExecutionMode: mode,
     runtimeMode: spec.runtimeMode ?? "HTTP",
     runtimeCommand: orUndefined(spec.runtimeCommand),
-    scalingConfig: mode === "DEPLOYMENT" ? resolveScalingConfig(spec.scalingConfig, defaults.scaling) : orUndefined(spec.scalingConfig),
+    scalingConfig:
+      mode === "DEPLOYMENT"
+        ? resolveScalingConfig(spec.scalingConfig, defaults.scaling)
+        : orUndefined(spec.scalingConfig),
     imagePullSecrets: orUndefined(spec.imagePullSecrets),
     rateLimitPerSecond: orUndefined(spec.rateLimitPerSecond),
     retryBackoff: { ...DEFAULT_RETRY_BACKOFF, ...stripNullish(spec.retryBackoff ?? {}) },
@@ -89,9 +92,26 @@ function stripNullish<T extends object>(value: T): Partial<T> {
 
 /** Keys of the wire `FunctionResponse`, in the reference's order (ours appended). */
 const RESPONSE_KEYS = [
-  "name", "image", "command", "env", "resources", "timeoutMs", "concurrency", "queueSize", "maxRetries",
-  "endpointUrl", "requestedExecutionMode", "effectiveExecutionMode", "deploymentBackend", "degradationReason",
-  "runtimeMode", "runtimeCommand", "scalingConfig", "imagePullSecrets", "rateLimitPerSecond", "retryBackoff",
+  "name",
+  "image",
+  "command",
+  "env",
+  "resources",
+  "timeoutMs",
+  "concurrency",
+  "queueSize",
+  "maxRetries",
+  "endpointUrl",
+  "requestedExecutionMode",
+  "effectiveExecutionMode",
+  "deploymentBackend",
+  "degradationReason",
+  "runtimeMode",
+  "runtimeCommand",
+  "scalingConfig",
+  "imagePullSecrets",
+  "rateLimitPerSecond",
+  "retryBackoff",
 ] as const satisfies readonly (keyof ResolvedFunction)[];
 
 /** The wire shape: reference key order, top-level nulls omitted (reference §2.3). */

@@ -69,7 +69,10 @@ const FIXED: ResolvedConcurrencyControl = {
 
 const fail = (detail: string) => validation(detail, [`scalingConfig: ${detail}`]);
 
-export function resolveScalingConfig(input: ScalingInput, defaults: ScalingDefaults = REFERENCE_SCALING_DEFAULTS): ResolvedScalingConfig {
+export function resolveScalingConfig(
+  input: ScalingInput,
+  defaults: ScalingDefaults = REFERENCE_SCALING_DEFAULTS,
+): ResolvedScalingConfig {
   const strategy = input?.strategy ?? "INTERNAL";
   const metrics =
     input?.metrics && input.metrics.length > 0
@@ -88,10 +91,19 @@ export function resolveScalingConfig(input: ScalingInput, defaults: ScalingDefau
   if (maxReplicas < 1) throw fail("maxReplicas must be >= 1");
   if (minReplicas < 0) throw fail("minReplicas must be >= 0");
   if (minReplicas > maxReplicas) throw fail("minReplicas must be <= maxReplicas");
-  return { strategy, minReplicas, maxReplicas, metrics, concurrencyControl: resolveConcurrencyControl(input?.concurrencyControl, defaults) };
+  return {
+    strategy,
+    minReplicas,
+    maxReplicas,
+    metrics,
+    concurrencyControl: resolveConcurrencyControl(input?.concurrencyControl, defaults),
+  };
 }
 
-function resolveConcurrencyControl(input: NonNullable<ScalingInput>["concurrencyControl"], defaults: ScalingDefaults): ResolvedConcurrencyControl {
+function resolveConcurrencyControl(
+  input: NonNullable<ScalingInput>["concurrencyControl"],
+  defaults: ScalingDefaults,
+): ResolvedConcurrencyControl {
   if (!input?.mode || input.mode === "FIXED") return { ...FIXED };
   const max = Math.max(1, input.maxTargetInFlightPerPod ?? 8);
   const min = Math.min(Math.max(1, input.minTargetInFlightPerPod ?? 1), max);

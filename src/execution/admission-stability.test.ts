@@ -51,7 +51,12 @@ describe("estimated-wait admission under steady load (issue 15.8)", () => {
       expect((await call).status).toBe("success");
     }
     const start = now();
-    const burst = Array.from({ length: 8 }, (_, i) => engine.invoke("py", { input: i }, {}).then((o) => o.status, (e) => e.rejectReason));
+    const burst = Array.from({ length: 8 }, (_, i) =>
+      engine.invoke("py", { input: i }, {}).then(
+        (o) => o.status,
+        (e) => e.rejectReason,
+      ),
+    );
     await advance(start + 1000);
     // The eighth waits ~700 ms; a demand-based estimate said 7 ÷ 3.3/s ≈ 2.1 s and refused it.
     expect(await Promise.all(burst)).toEqual(Array(8).fill("success"));
@@ -80,13 +85,16 @@ describe("estimated-wait admission under steady load (issue 15.8)", () => {
         busy[c] = true;
         // Bursty think time: usually short, sometimes a pause, so the callers bunch up.
         const think = random() < 0.2 ? 1000 + random() * 4000 : random() * 50;
-        engine.invoke(names[Math.floor(random() * names.length)]!, { input: c }, {}).then(
-          (o) => count(o.status),
-          (e) => count(`429 ${e.rejectReason}`),
-        ).finally(() => {
-          busy[c] = false;
-          nextAt[c] = now() + think;
-        });
+        engine
+          .invoke(names[Math.floor(random() * names.length)]!, { input: c }, {})
+          .then(
+            (o) => count(o.status),
+            (e) => count(`429 ${e.rejectReason}`),
+          )
+          .finally(() => {
+            busy[c] = false;
+            nextAt[c] = now() + think;
+          });
       }
       await advance(now() + 5);
     }

@@ -27,7 +27,11 @@ export function checkLaneAdmission(queue: FunctionQueue, lane: Lane, a: LaneAdmi
   const retryAfter = a.settings.syncQueueRetryAfterSeconds;
   const buffer = queue.lane(lane);
   if (buffer.isFull) {
-    throw rejection("depth", `Queue of function '${queue.name}' is full (${buffer.capacity} ${lane} items)`, retryAfter);
+    throw rejection(
+      "depth",
+      `Queue of function '${queue.name}' is full (${buffer.capacity} ${lane} items)`,
+      retryAfter,
+    );
   }
   if (lane !== "sync") return;
   if (a.syncMaxDepth > 0 && a.totalSyncDepth() >= a.syncMaxDepth) {

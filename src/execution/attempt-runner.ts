@@ -76,7 +76,9 @@ export class AttemptRunner {
       this.scheduleRetry(record, result.error);
       return;
     }
-    this.finish(record, () => (result.ok ? record.succeed(result.output, now, result) : record.fail(result.error, now, result)));
+    this.finish(record, () =>
+      result.ok ? record.succeed(result.output, now, result) : record.fail(result.error, now, result),
+    );
   }
 
   private onDispatchFailed(record: ExecutionRecord, attempt: number, error: unknown): void {
@@ -98,7 +100,10 @@ export class AttemptRunner {
     const queue = this.deps.queues.get(record.fn.name);
     const lastError = record.lastError ?? { code: "RETRY_FAILED", message: "Retry could not be queued" };
     if (!queue || queue.removed) {
-      const removed = { code: "FUNCTION_REMOVED", message: `Function '${record.fn.name}' was removed before queued execution could run` };
+      const removed = {
+        code: "FUNCTION_REMOVED",
+        message: `Function '${record.fn.name}' was removed before queued execution could run`,
+      };
       this.finish(record, () => record.fail(removed, this.deps.now()));
       return;
     }

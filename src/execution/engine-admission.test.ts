@@ -8,7 +8,11 @@ describe("admission", () => {
     register({ name: "f" });
     engine.enqueue("f", { input: 1 }, {});
     engine.enqueue("f", { input: 1 }, {});
-    expect(syncError(() => engine.enqueue("unknown", { input: 1 }, {}))).toMatchObject({ code: "RATE_LIMITED", rejectReason: "rate", retryAfterSeconds: 1 });
+    expect(syncError(() => engine.enqueue("unknown", { input: 1 }, {}))).toMatchObject({
+      code: "RATE_LIMITED",
+      rejectReason: "rate",
+      retryAfterSeconds: 1,
+    });
   });
 
   test("per-function rate limit → 429 rate for that function only", () => {
@@ -16,7 +20,10 @@ describe("admission", () => {
     register({ name: "slow", rateLimitPerSecond: 1 });
     register({ name: "fast" });
     engine.enqueue("slow", { input: 1 }, {});
-    expect(syncError(() => engine.enqueue("slow", { input: 1 }, {}))).toMatchObject({ code: "RATE_LIMITED", rejectReason: "rate" });
+    expect(syncError(() => engine.enqueue("slow", { input: 1 }, {}))).toMatchObject({
+      code: "RATE_LIMITED",
+      rejectReason: "rate",
+    });
     expect(() => engine.enqueue("fast", { input: 1 }, {})).not.toThrow();
   });
 
@@ -24,7 +31,10 @@ describe("admission", () => {
     const { engine, register } = setup();
     register({ name: "f", concurrency: 1, queueSize: 1 });
     engine.enqueue("f", { input: 1 }, {});
-    expect(syncError(() => engine.enqueue("f", { input: 2 }, {}))).toMatchObject({ code: "QUEUE_FULL", rejectReason: "depth" });
+    expect(syncError(() => engine.enqueue("f", { input: 2 }, {}))).toMatchObject({
+      code: "QUEUE_FULL",
+      rejectReason: "depth",
+    });
   });
 
   test("unknown function → NOT_FOUND", () => {

@@ -13,7 +13,10 @@ describe("retries", () => {
     }
     await settle();
     expect(dispatcher.dispatched.map((d) => d.attempt)).toEqual([1, 2, 3]);
-    expect(engine.execution(executionId)).toMatchObject({ status: "error", error: { code: "POOL_ERROR", message: "fail 3" } });
+    expect(engine.execution(executionId)).toMatchObject({
+      status: "error",
+      error: { code: "POOL_ERROR", message: "fail 3" },
+    });
     expect(engine.queueStats().get("f")!.inFlight).toBe(0);
   });
 
@@ -106,7 +109,14 @@ describe("callbacks", () => {
   describe("forged: an attempt that was never dispatched → 409 CONFLICT, nothing changed", () => {
     const queuedBehindOne = async (spec: Record<string, unknown> = {}) => {
       const ctx = setup();
-      ctx.register({ name: "f", concurrency: 1, maxRetries: 3, executionMode: "POOL", endpointUrl: "http://127.0.0.1:9/invoke", ...spec });
+      ctx.register({
+        name: "f",
+        concurrency: 1,
+        maxRetries: 3,
+        executionMode: "POOL",
+        endpointUrl: "http://127.0.0.1:9/invoke",
+        ...spec,
+      });
       const running = ctx.engine.enqueue("f", { input: 1 }, {});
       const queued = ctx.engine.enqueue("f", { input: 2 }, {});
       await settle();
@@ -121,8 +131,12 @@ describe("callbacks", () => {
 
     test("a success callback does not complete a queued execution; it runs once, later", async () => {
       const { engine, dispatcher, queued } = await queuedBehindOne();
-      const message = conflictOf(() => engine.complete(queued.executionId, { success: true, output: "forged" }, undefined));
-      expect(message).toBe(`Execution '${queued.executionId}' attempt 1 was never dispatched (it is queued); the callback was not applied`);
+      const message = conflictOf(() =>
+        engine.complete(queued.executionId, { success: true, output: "forged" }, undefined),
+      );
+      expect(message).toBe(
+        `Execution '${queued.executionId}' attempt 1 was never dispatched (it is queued); the callback was not applied`,
+      );
       expect(engine.execution(queued.executionId)).toMatchObject({ status: "queued", output: null });
       dispatcher.succeed(dispatcher.pending[0], "first");
       await settle();
@@ -134,13 +148,19 @@ describe("callbacks", () => {
 
     test("an error callback does not requeue a queued execution: dispatched once, no slot leaked", async () => {
       const { engine, dispatcher, queued } = await queuedBehindOne();
-      conflictOf(() => engine.complete(queued.executionId, { success: false, error: { code: "X", message: "forged" } }, undefined));
-      conflictOf(() => engine.complete(queued.executionId, { success: false, error: { code: "X", message: "forged" } }, 1));
+      conflictOf(() =>
+        engine.complete(queued.executionId, { success: false, error: { code: "X", message: "forged" } }, undefined),
+      );
+      conflictOf(() =>
+        engine.complete(queued.executionId, { success: false, error: { code: "X", message: "forged" } }, 1),
+      );
       dispatcher.finishAll();
       await settle();
       dispatcher.finishAll();
       await settle();
-      expect(dispatcher.dispatched.map((d) => [d.executionId, d.attempt]).filter(([id]) => id === queued.executionId)).toEqual([[queued.executionId, 1]]);
+      expect(
+        dispatcher.dispatched.map((d) => [d.executionId, d.attempt]).filter(([id]) => id === queued.executionId),
+      ).toEqual([[queued.executionId, 1]]);
       expect(engine.execution(queued.executionId)!.status).toBe("success");
       expect(engine.queueStats().get("f")!.inFlight).toBe(0);
       expect(dispatcher.pending).toEqual([]);
@@ -156,10 +176,16 @@ describe("callbacks", () => {
     });
 
     test("REMOTE: a retry waiting for its turn is not completed by a callback without an attempt", async () => {
-      const { engine, dispatcher, running } = await queuedBehindOne({ executionMode: "REMOTE", image: "img", retryBackoff: { baseDelayMs: 60_000 } });
+      const { engine, dispatcher, running } = await queuedBehindOne({
+        executionMode: "REMOTE",
+        image: "img",
+        retryBackoff: { baseDelayMs: 60_000 },
+      });
       engine.complete(running.executionId, { success: false, error: { code: "JOB", message: "attempt 1 failed" } }, 1);
       expect(engine.execution(running.executionId)!.status).toBe("queued"); // attempt 2 waits its backoff
-      expect(conflictOf(() => engine.complete(running.executionId, { success: true, output: "forged" }, undefined))).toContain("attempt 2 was never dispatched");
+      expect(
+        conflictOf(() => engine.complete(running.executionId, { success: true, output: "forged" }, undefined)),
+      ).toContain("attempt 2 was never dispatched");
       expect(engine.execution(running.executionId)!.status).toBe("queued");
       dispatcher.finishAll();
     });

@@ -97,7 +97,9 @@ describe("sync invoke", () => {
 
   test("estimated wait above the limit → 429 est_wait", async () => {
     let time = 0;
-    const { engine, dispatcher, register } = setup({ syncQueueMaxEstimatedWaitMs: 100 }, undefined, { now: () => time });
+    const { engine, dispatcher, register } = setup({ syncQueueMaxEstimatedWaitMs: 100 }, undefined, {
+      now: () => time,
+    });
     register({ name: "f", concurrency: 1 });
     // History: 20 attempts of 10 ms each → the estimate is 10 ms per item ahead (one slot).
     for (let i = 0; i < 20; i++) {
@@ -145,7 +147,10 @@ describe("sync invoke", () => {
 
   test("a cold start is not a full queue: no 429 timeout while the function has no ready replica", async () => {
     let ready = false;
-    const { engine, dispatcher, register } = setup({ syncQueueMaxQueueWaitMs: 20 }, { ready: () => ready, pick: () => "http://pod/invoke" });
+    const { engine, dispatcher, register } = setup(
+      { syncQueueMaxQueueWaitMs: 20 },
+      { ready: () => ready, pick: () => "http://pod/invoke" },
+    );
     register({ name: "cold", executionMode: "DEPLOYMENT" });
     const outcome = engine.invoke("cold", { input: 1 }, { timeoutMs: 1000 });
     await Bun.sleep(60); // well past the 20 ms max queue wait

@@ -46,7 +46,10 @@ export type AnyHook = (a?: unknown, b?: unknown, c?: unknown) => void;
  * `observer` with each hook wrapped in its own try/catch: an error goes to `report` with the hook's
  * name and the engine carries on. Absent hooks stay absent (the engine skips them with `?.`).
  */
-export function guardObserver(observer: EngineObserver, report: (error: unknown, hook: ObserverHookName) => void): EngineObserver {
+export function guardObserver(
+  observer: EngineObserver,
+  report: (error: unknown, hook: ObserverHookName) => void,
+): EngineObserver {
   const guarded: Partial<Record<ObserverHookName, AnyHook>> = {};
   for (const name of Object.keys(OBSERVER_HOOKS) as ObserverHookName[]) {
     const hook = (observer as Record<string, AnyHook | undefined>)[name]?.bind(observer);

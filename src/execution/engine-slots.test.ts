@@ -4,7 +4,12 @@ import { settle } from "../../test/fakes/manual-dispatcher";
 import { setup } from "../../test/support/engine";
 
 /** Every mode sent to `dispatcher`. */
-const allModes = (dispatcher: Dispatcher) => ({ LOCAL: dispatcher, POOL: dispatcher, DEPLOYMENT: dispatcher, REMOTE: dispatcher });
+const allModes = (dispatcher: Dispatcher) => ({
+  LOCAL: dispatcher,
+  POOL: dispatcher,
+  DEPLOYMENT: dispatcher,
+  REMOTE: dispatcher,
+});
 
 // Regression (issue 16.1): dispatchNext had no rejection handler, so a dispatcher that rejected
 // kept its slot for good and left the execution running.
@@ -25,7 +30,10 @@ describe("a dispatcher that breaks its never-reject contract", () => {
     });
     register({ name: "f", concurrency: 1, maxRetries: 2 });
     const first = await engine.invoke("f", { input: 1 }, {});
-    expect(first).toMatchObject({ status: "error", error: { code: "DISPATCH_ERROR", message: "The dispatcher failed unexpectedly" } });
+    expect(first).toMatchObject({
+      status: "error",
+      error: { code: "DISPATCH_ERROR", message: "The dispatcher failed unexpectedly" },
+    });
     expect(engine.queueStats().get("f")!.inFlight).toBe(0);
     expect(reported).toEqual(["LOCAL dispatcher: dispatcher bug", "LOCAL dispatcher: dispatcher bug"]); // both attempts
     const second = await engine.invoke("f", { input: 2 }, {});
@@ -77,4 +85,3 @@ describe("REMOTE sync waits", () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(79); // 20 + 60, never before
   });
 });
-

@@ -72,7 +72,9 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
 
   constructor(private readonly deps: EngineDeps) {
     const reportError = deps.reportError ?? reportToConsole;
-    this.observer = guardObserver(deps.observer ?? NO_OBSERVER, (error, hook) => reportError(error, `observer ${hook}`));
+    this.observer = guardObserver(deps.observer ?? NO_OBSERVER, (error, hook) =>
+      reportError(error, `observer ${hook}`),
+    );
     this.now = deps.now ?? Date.now;
     this.newId = deps.newId ?? (() => crypto.randomUUID());
     this.deadlines = new Deadlines({ onError: (error) => reportError(error, "sync wait deadline") });
@@ -93,7 +95,11 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
       dispatchNext: (q) => this.attempts.dispatchNext(q),
     });
     this.waitHooks = this.createWaitHooks();
-    this.laneAdmission = { settings: deps.settings, syncMaxDepth: deps.syncMaxDepth, totalSyncDepth: () => this.totalSyncDepth() };
+    this.laneAdmission = {
+      settings: deps.settings,
+      syncMaxDepth: deps.syncMaxDepth,
+      totalSyncDepth: () => this.totalSyncDepth(),
+    };
   }
 
   // ── function lifecycle ────────────────────────────────────────────────────────────────────────
@@ -104,7 +110,10 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
   }
 
   onRegistered(fn: ResolvedFunction): void {
-    this.queues.set(fn.name, new FunctionQueue(fn, this.deps.throughputWindowMs, this.deps.throughputMinSamples, this.slotReleased));
+    this.queues.set(
+      fn.name,
+      new FunctionQueue(fn, this.deps.throughputWindowMs, this.deps.throughputMinSamples, this.slotReleased),
+    );
     if (fn.rateLimitPerSecond) this.functionLimiters.set(fn.name, new FixedWindowRateLimiter(fn.rateLimitPerSecond));
   }
 
@@ -115,7 +124,10 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
     this.deps.idempotency.forgetFunction(fn.name);
     if (!queue) return;
     queue.markRemoved();
-    const error = { code: "FUNCTION_REMOVED", message: `Function '${fn.name}' was removed before queued execution could run` };
+    const error = {
+      code: "FUNCTION_REMOVED",
+      message: `Function '${fn.name}' was removed before queued execution could run`,
+    };
     const failQueued = (record: ExecutionRecord) => this.attempts.finish(record, () => record.fail(error, this.now()));
     queue.sync.drainTo(failQueued);
     queue.async.drainTo(failQueued);
@@ -189,7 +201,10 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
     if (record.isTerminal || attempt < record.attempt) return false;
     if (attempt > record.dispatchedAttempt) {
       const where = record.state === "queued" ? "it is queued" : `attempt ${record.attempt} is current`;
-      throw new NanofaasError("CONFLICT", `Execution '${record.id}' attempt ${attempt} was never dispatched (${where}); the callback was not applied`);
+      throw new NanofaasError(
+        "CONFLICT",
+        `Execution '${record.id}' attempt ${attempt} was never dispatched (${where}); the callback was not applied`,
+      );
     }
     return record.fn.effectiveExecutionMode === "REMOTE";
   }
@@ -204,14 +219,22 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
     const now = this.now();
     this.globalLimiter.maxPerSecond = this.deps.settings.rateMaxPerSecond;
     if (!this.globalLimiter.tryAcquire(now)) {
-      throw rejection("rate", `Global rate limit of ${this.globalLimiter.maxPerSecond}/s exceeded`, this.globalLimiter.retryAfterSeconds);
+      throw rejection(
+        "rate",
+        `Global rate limit of ${this.globalLimiter.maxPerSecond}/s exceeded`,
+        this.globalLimiter.retryAfterSeconds,
+      );
     }
     const queue = this.queues.get(name);
     if (!queue) throw notFound(`Function '${name}'`);
     const limiter = this.functionLimiters.get(name);
     if (limiter && !limiter.tryAcquire(now)) {
       this.observer.onRejected?.(name, "sync", "rate");
-      throw rejection("rate", `Rate limit of ${limiter.maxPerSecond}/s exceeded for function '${name}'`, limiter.retryAfterSeconds);
+      throw rejection(
+        "rate",
+        `Rate limit of ${limiter.maxPerSecond}/s exceeded for function '${name}'`,
+        limiter.retryAfterSeconds,
+      );
     }
     return queue;
   }
@@ -222,7 +245,12 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
     return id === undefined ? undefined : this.deps.store.get(id);
   }
 
-  private admit(queue: FunctionQueue, request: InvocationRequest<Payload>, options: InvokeOptions, lane: Lane): ExecutionRecord {
+  private admit(
+    queue: FunctionQueue,
+    request: InvocationRequest<Payload>,
+    options: InvokeOptions,
+    lane: Lane,
+  ): ExecutionRecord {
     const now = this.now();
     try {
       checkLaneAdmission(queue, lane, this.laneAdmission, now);
@@ -269,7 +297,8 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
       deadlines: this.deadlines,
       maxQueueWaitMs: (record) => (record.lane === "sync" ? settings.syncQueueMaxQueueWaitMs : undefined),
       // A cold start (scale from zero) is not a saturated queue: wait for the caller's deadline.
-      queueWaitApplies: (record) => record.fn.effectiveExecutionMode !== "DEPLOYMENT" || this.deps.replicas?.ready(record.fn.name) === true,
+      queueWaitApplies: (record) =>
+        record.fn.effectiveExecutionMode !== "DEPLOYMENT" || this.deps.replicas?.ready(record.fn.name) === true,
       onQueueTimeout: (record) => {
         this.unqueue(record);
         this.observer.onQueueTimeout?.(record);
@@ -282,7 +311,12 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
         // SPEC §1.7: still-queued work is removed and never dispatched; running work finishes.
         if (record.state === "queued") this.unqueue(record);
         this.observer.onCallerTimeout?.(record);
-        this.attempts.finish(record, () => record.timeOut(this.now(), "The caller's wait (X-Timeout-Ms or the function's timeoutMs) ended before the execution did"));
+        this.attempts.finish(record, () =>
+          record.timeOut(
+            this.now(),
+            "The caller's wait (X-Timeout-Ms or the function's timeoutMs) ended before the execution did",
+          ),
+        );
       },
     };
   }
@@ -337,5 +371,3 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
 }
 
 const reportToConsole: ErrorReporter = (error, what) => console.error(`${what} failed:`, error);
-
-

@@ -212,7 +212,13 @@ export class ExecutionRecord {
     return this.finish("timeout", null, { code: "TIMEOUT", message }, now, undefined);
   }
 
-  private finish(state: ExecutionState, output: Payload | null, error: ErrorInfo | null, now: number, cold: ColdStartInfo | undefined): boolean {
+  private finish(
+    state: ExecutionState,
+    output: Payload | null,
+    error: ErrorInfo | null,
+    now: number,
+    cold: ColdStartInfo | undefined,
+  ): boolean {
     if (this.isTerminal) return false;
     this._state = state;
     this._output = output;

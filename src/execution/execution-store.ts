@@ -28,7 +28,10 @@ export interface ExecutionStore {
  * `onRelease` is told when a record leaves the store or loses its payload, so the retention budget
  * (retained-bytes.ts) gets its bytes back.
  */
-export function createInMemoryExecutionStore(policy: RetentionPolicy, onRelease?: (record: ExecutionRecord) => void): ExecutionStore {
+export function createInMemoryExecutionStore(
+  policy: RetentionPolicy,
+  onRelease?: (record: ExecutionRecord) => void,
+): ExecutionStore {
   const byId = new Map<string, ExecutionRecord>();
   const forget = (record: ExecutionRecord) => {
     byId.delete(record.id);

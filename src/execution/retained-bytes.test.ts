@@ -61,7 +61,11 @@ describe("RetainedBytes", () => {
     budget.observer.onFinished!(big);
     expect(big.output).toBe("z".repeat(200)); // a sync caller woken now still gets all of it
     for (const task of tasks) task();
-    expect(big.output).toEqual({ truncated: true, bytes: 202, reason: "NANOFAAS_MAX_RETAINED_BYTES reached; output not retained" });
+    expect(big.output).toEqual({
+      truncated: true,
+      bytes: 202,
+      reason: "NANOFAAS_MAX_RETAINED_BYTES reached; output not retained",
+    });
     expect(budget.used).toBeLessThan(100 + 120);
     budget.release(big);
     budget.release(small);

@@ -71,7 +71,11 @@ export class RetainedBytes {
       // Not now: a sync caller is woken by this very transition and must get the whole output.
       this.later(() => {
         if (record.output === null) return; // dropped meanwhile
-        const marker: TruncatedOutput = { truncated: true, bytes: size, reason: `${RETAINED_BYTES_SETTING} reached; output not retained` };
+        const marker: TruncatedOutput = {
+          truncated: true,
+          bytes: size,
+          reason: `${RETAINED_BYTES_SETTING} reached; output not retained`,
+        };
         record.replaceOutput(marker as unknown as Json);
         this.charge(record, outputSize(record.output));
       });

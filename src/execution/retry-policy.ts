@@ -10,7 +10,11 @@ export function shouldRetry(attempt: number, maxRetries: number): boolean {
 }
 
 /** Delay in ms before the attempt after `failedAttempt`; `random` in [0,1) is injectable for tests. */
-export function retryDelayMs(failedAttempt: number, backoff: ResolvedRetryBackoff, random: () => number = Math.random): number {
+export function retryDelayMs(
+  failedAttempt: number,
+  backoff: ResolvedRetryBackoff,
+  random: () => number = Math.random,
+): number {
   const exponential = backoff.baseDelayMs * 2 ** Math.max(0, failedAttempt - 1);
   const capped = Math.min(backoff.maxDelayMs, exponential);
   const spread = capped * backoff.jitter * (random() * 2 - 1);

@@ -32,7 +32,9 @@ export function waitForOutcome(record: ExecutionRecord, waitMs: number, hooks: W
     const callerDeadline = hooks.now() + waitMs;
     const maxQueueWaitMs = hooks.maxQueueWaitMs(record);
     let queueDeadline =
-      maxQueueWaitMs !== undefined && stillWaitingInQueue(record) ? record.enqueuedAt + maxQueueWaitMs : Number.POSITIVE_INFINITY;
+      maxQueueWaitMs !== undefined && stillWaitingInQueue(record)
+        ? record.enqueuedAt + maxQueueWaitMs
+        : Number.POSITIVE_INFINITY;
     let deadline: Deadline | undefined;
     let answered = false;
 

@@ -12,7 +12,8 @@ describe("env values", () => {
     expect(parseInteger("8080")).toBe(8080);
     expect(parseInteger(" 42 ")).toBe(42);
     expect(parseInteger("0")).toBe(0);
-    for (const text of ["", "1e3", "0x10", "+5", "-1", "5.0", "5 5", "9007199254740993"]) expect(parseInteger(text)).toBeUndefined();
+    for (const text of ["", "1e3", "0x10", "+5", "-1", "5.0", "5 5", "9007199254740993"])
+      expect(parseInteger(text)).toBeUndefined();
   });
 
   test("blank is unset", () => {

@@ -23,13 +23,21 @@ describe("probeHealth", () => {
 
   test("a non-2xx status is reported", async () => {
     status = 503;
-    expect(await probeHealth(base, never, 1000)).toEqual({ ok: false, kind: "answered", detail: "GET /health answered 503" });
+    expect(await probeHealth(base, never, 1000)).toEqual({
+      ok: false,
+      kind: "answered",
+      detail: "GET /health answered 503",
+    });
   });
 
   test("a slow answer times out with a readable reason", async () => {
     hang = true;
     try {
-      expect(await probeHealth(base, never, 50)).toEqual({ ok: false, kind: "unreachable", detail: "GET /health failed: no answer within 50 ms" });
+      expect(await probeHealth(base, never, 50)).toEqual({
+        ok: false,
+        kind: "unreachable",
+        detail: "GET /health failed: no answer within 50 ms",
+      });
     } finally {
       hang = false;
     }

@@ -15,15 +15,20 @@ export type ProbeResult = { ok: true } | { ok: false; kind: "answered" | "unreac
 export const MIN_PROBE_TIMEOUT_MS = 100;
 
 /** Probe timeout while waiting for readiness: at most 1 s, at least MIN_PROBE_TIMEOUT_MS. */
-export const readinessProbeTimeout = (remainingMs: number) => Math.min(1000, Math.max(MIN_PROBE_TIMEOUT_MS, remainingMs));
+export const readinessProbeTimeout = (remainingMs: number) =>
+  Math.min(1000, Math.max(MIN_PROBE_TIMEOUT_MS, remainingMs));
 
 /** Probes once within `timeoutMs`; failures are results, so this never rejects. */
 export async function probeHealth(baseUrl: string, signal: AbortSignal, timeoutMs: number): Promise<ProbeResult> {
   try {
-    const response = await fetch(`${baseUrl}/health`, { signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) });
+    const response = await fetch(`${baseUrl}/health`, {
+      signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
+    });
     // Drain the body so that the keep-alive connection can be reused by the next probe.
     await response.arrayBuffer();
-    return response.ok ? { ok: true } : { ok: false, kind: "answered", detail: `GET /health answered ${response.status}` };
+    return response.ok
+      ? { ok: true }
+      : { ok: false, kind: "answered", detail: `GET /health answered ${response.status}` };
   } catch (error) {
     return { ok: false, kind: "unreachable", detail: `GET /health failed: ${failureReason(error, timeoutMs)}` };
   }
@@ -33,7 +38,12 @@ export async function probeHealth(baseUrl: string, signal: AbortSignal, timeoutM
  * Probes every `intervalMs` (waiting first) until `signal` aborts, and yields each result: the
  * caller's loop holds only its policy. Nothing is yielded once the signal has aborted.
  */
-export async function* probeHealthEvery(baseUrl: string, intervalMs: number, timeoutMs: number, signal: AbortSignal): AsyncGenerator<ProbeResult> {
+export async function* probeHealthEvery(
+  baseUrl: string,
+  intervalMs: number,
+  timeoutMs: number,
+  signal: AbortSignal,
+): AsyncGenerator<ProbeResult> {
   while (!signal.aborted) {
     await sleep(intervalMs, signal);
     if (signal.aborted) return;

@@ -138,8 +138,10 @@ export function memberSpan(members: readonly MemberSpan[] | undefined, key: stri
 export function exceedsDepth(text: string, maxDepth: number): boolean {
   if (text.length <= maxDepth) return false;
   let brackets = 0;
-  for (let i = text.indexOf("{"); i >= 0; i = text.indexOf("{", i + 1)) if (++brackets > maxDepth) return scanJson(text, maxDepth).tooDeep;
-  for (let i = text.indexOf("["); i >= 0; i = text.indexOf("[", i + 1)) if (++brackets > maxDepth) return scanJson(text, maxDepth).tooDeep;
+  for (let i = text.indexOf("{"); i >= 0; i = text.indexOf("{", i + 1))
+    if (++brackets > maxDepth) return scanJson(text, maxDepth).tooDeep;
+  for (let i = text.indexOf("["); i >= 0; i = text.indexOf("[", i + 1))
+    if (++brackets > maxDepth) return scanJson(text, maxDepth).tooDeep;
   return false;
 }
 
@@ -155,14 +157,19 @@ export function hasNonFiniteNumber(text: string): boolean {
  * The span of member `key` of a top-level object. `onlyMember` (the parsed object has no other
  * key) allows an O(1) answer for the common `{"input": …}`; anything else is a member scan.
  */
-export function topLevelMember(text: string, key: string, onlyMember: boolean): readonly [start: number, end: number] | undefined {
+export function topLevelMember(
+  text: string,
+  key: string,
+  onlyMember: boolean,
+): readonly [start: number, end: number] | undefined {
   if (onlyMember) {
     const quoted = quotedKey(key);
     const name = firstNonSpace(text, firstNonSpace(text) + 1);
     // A second `"key"` may be a duplicate member (JSON.parse keeps the last): scan those properly.
     if (text.startsWith(quoted, name) && text.indexOf(quoted, name + 1) < 0) {
       const colon = firstNonSpace(text, name + quoted.length);
-      if (text.charCodeAt(colon) === COLON) return [firstNonSpace(text, colon + 1), trimEnd(text, text.lastIndexOf("}"))];
+      if (text.charCodeAt(colon) === COLON)
+        return [firstNonSpace(text, colon + 1), trimEnd(text, text.lastIndexOf("}"))];
     }
   }
   const span = memberSpan(scanJson(text, Number.POSITIVE_INFINITY, true).members, key);

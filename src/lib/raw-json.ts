@@ -16,7 +16,8 @@ export class RawJson {
    */
   toJSON(): unknown {
     const first = this.text.charCodeAt(0);
-    if (first !== 0x7b && first !== 0x5b && typeof JSONWithRaw.rawJSON === "function") return JSONWithRaw.rawJSON(this.text);
+    if (first !== 0x7b && first !== 0x5b && typeof JSONWithRaw.rawJSON === "function")
+      return JSONWithRaw.rawJSON(this.text);
     return JSON.parse(this.text);
   }
 }

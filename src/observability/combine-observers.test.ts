@@ -14,7 +14,12 @@ describe("combineObservers", () => {
         calls.push(`${this.tag}:${name}:${lane}:${reason}`); // `this` is bound
       }
     }
-    const combined = combineObservers(new Counting("a"), undefined, { onFinished: (r) => void calls.push(`f:${r.id}`) }, new Counting("b"));
+    const combined = combineObservers(
+      new Counting("a"),
+      undefined,
+      { onFinished: (r) => void calls.push(`f:${r.id}`) },
+      new Counting("b"),
+    );
     combined.onRejected?.("fn", "sync", "depth");
     combined.onFinished?.(record);
     expect(calls).toEqual(["a:fn:sync:depth", "b:fn:sync:depth", "f:e1"]);
@@ -34,7 +39,11 @@ describe("combineObservers", () => {
       calls.push(tag);
       throw new Error(tag);
     };
-    const combined = combineObservers({ onFinished: boom("a") }, { onFinished: () => void calls.push("b") }, { onFinished: boom("c") });
+    const combined = combineObservers(
+      { onFinished: boom("a") },
+      { onFinished: () => void calls.push("b") },
+      { onFinished: boom("c") },
+    );
     expect(() => combined.onFinished?.(record)).toThrow("a");
     expect(calls).toEqual(["a", "b", "c"]);
   });

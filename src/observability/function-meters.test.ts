@@ -18,13 +18,26 @@ async function setup(referenceQuantiles = false) {
 describe("autoscaler gauges", () => {
   test("an INTERNAL DEPLOYMENT function starts in its configured mode; the controller's ticks update it", async () => {
     const { metrics, lines } = await setup();
-    metrics.functions.onRegistered(fn({ name: "d", image: "i", scalingConfig: { metrics: [{ type: "rps", target: "50" }, { type: "in_flight", target: "2.5" }] } }));
+    metrics.functions.onRegistered(
+      fn({
+        name: "d",
+        image: "i",
+        scalingConfig: {
+          metrics: [
+            { type: "rps", target: "50" },
+            { type: "in_flight", target: "2.5" },
+          ],
+        },
+      }),
+    );
     expect(await lines("function_concurrency_controller_mode")).toEqual([
       'function_concurrency_controller_mode{function="d",mode="FIXED"} 1',
       'function_concurrency_controller_mode{function="d",mode="STATIC_PER_POD"} 0',
       'function_concurrency_controller_mode{function="d",mode="ADAPTIVE_PER_POD"} 0',
     ]);
-    expect(await lines("function_target_inflight_per_pod")).toEqual(['function_target_inflight_per_pod{function="d"} 0']);
+    expect(await lines("function_target_inflight_per_pod")).toEqual([
+      'function_target_inflight_per_pod{function="d"} 0',
+    ]);
     expect(await lines("gateway_service_target_load")).toEqual([
       'gateway_service_target_load{function="d",scaling_type="rps"} 50',
       'gateway_service_target_load{function="d",scaling_type="capacity"} 0',
@@ -33,14 +46,24 @@ describe("autoscaler gauges", () => {
     metrics.functions.setConcurrencyControl("d", "ADAPTIVE_PER_POD", 3);
     metrics.functions.setConcurrencyControl("d", "BOGUS", 9); // ignored
     metrics.functions.setConcurrencyControl("unknown", "FIXED", 0); // ignored
-    expect(await lines("function_concurrency_controller_mode")).toContain('function_concurrency_controller_mode{function="d",mode="ADAPTIVE_PER_POD"} 1');
-    expect(await lines("function_target_inflight_per_pod")).toEqual(['function_target_inflight_per_pod{function="d"} 3']);
+    expect(await lines("function_concurrency_controller_mode")).toContain(
+      'function_concurrency_controller_mode{function="d",mode="ADAPTIVE_PER_POD"} 1',
+    );
+    expect(await lines("function_target_inflight_per_pod")).toEqual([
+      'function_target_inflight_per_pod{function="d"} 3',
+    ]);
   });
 
   test("every function has both gauges from registration, as in the reference (issue 13.17)", async () => {
     const { metrics, lines } = await setup();
     metrics.functions.onRegistered(fn({ name: "l", executionMode: "LOCAL" }));
-    metrics.functions.onRegistered(fn({ name: "h", image: "i", scalingConfig: { strategy: "HPA", concurrencyControl: { mode: "STATIC_PER_POD", targetInFlightPerPod: 3 } } }));
+    metrics.functions.onRegistered(
+      fn({
+        name: "h",
+        image: "i",
+        scalingConfig: { strategy: "HPA", concurrencyControl: { mode: "STATIC_PER_POD", targetInFlightPerPod: 3 } },
+      }),
+    );
     expect(await lines("function_concurrency_controller_mode")).toEqual([
       'function_concurrency_controller_mode{function="l",mode="FIXED"} 1',
       'function_concurrency_controller_mode{function="l",mode="STATIC_PER_POD"} 0',
@@ -49,12 +72,20 @@ describe("autoscaler gauges", () => {
       'function_concurrency_controller_mode{function="h",mode="STATIC_PER_POD"} 1',
       'function_concurrency_controller_mode{function="h",mode="ADAPTIVE_PER_POD"} 0',
     ]);
-    expect(await lines("function_target_inflight_per_pod")).toEqual(['function_target_inflight_per_pod{function="l"} 0', 'function_target_inflight_per_pod{function="h"} 3']);
+    expect(await lines("function_target_inflight_per_pod")).toEqual([
+      'function_target_inflight_per_pod{function="l"} 0',
+      'function_target_inflight_per_pod{function="h"} 3',
+    ]);
   });
 });
 
 describe("NANOFAAS_METRICS_REFERENCE_QUANTILES", () => {
-  const HISTOGRAMS = ["function_latency_ms_seconds", "function_e2e_latency_ms_seconds", "function_queue_wait_ms_seconds", "function_init_duration_ms_seconds"];
+  const HISTOGRAMS = [
+    "function_latency_ms_seconds",
+    "function_e2e_latency_ms_seconds",
+    "function_queue_wait_ms_seconds",
+    "function_init_duration_ms_seconds",
+  ];
 
   test.each(HISTOGRAMS)("%s gets {quantile} series with the setting, and none without", async (name) => {
     for (const enabled of [true, false]) {
@@ -76,7 +107,9 @@ describe("NANOFAAS_METRICS_REFERENCE_QUANTILES", () => {
     for (let i = 0; i < 99; i++) latency.observe(0.02);
     latency.observe(20);
     const values = Object.fromEntries(
-      (await lines("function_latency_ms_seconds")).filter((l) => l.includes("quantile=")).map((l) => [l.match(/quantile="([^"]+)"/)![1], Number(l.split(" ")[1])]),
+      (await lines("function_latency_ms_seconds"))
+        .filter((l) => l.includes("quantile="))
+        .map((l) => [l.match(/quantile="([^"]+)"/)![1], Number(l.split(" ")[1])]),
     );
     expect(values["0.5"]).toBeGreaterThan(0.01);
     expect(values["0.5"]).toBeLessThanOrEqual(0.025);

@@ -13,7 +13,9 @@ import type { FunctionLifecycleListener } from "../execution/function-lifecycle"
 import { Buckets } from "./metric-family";
 
 /** Latency buckets in seconds: 1 ms … 15 min (the longest timeoutMs). */
-export const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900];
+export const LATENCY_BUCKETS = [
+  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900,
+];
 /** Cold-start initialisation buckets in seconds. */
 export const INIT_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
@@ -21,7 +23,12 @@ export type ControllerMode = "FIXED" | "STATIC_PER_POD" | "ADAPTIVE_PER_POD";
 export const CONTROLLER_MODES: readonly ControllerMode[] = ["FIXED", "STATIC_PER_POD", "ADAPTIVE_PER_POD"];
 
 /** Scaling metric type → `scaling_type` label of `gateway_service_target_load` (reference §7). */
-const TARGET_LOAD_TYPES: Record<string, string> = { queue_depth: "queue", in_flight: "capacity", rps: "rps", cpu: "cpu" };
+const TARGET_LOAD_TYPES: Record<string, string> = {
+  queue_depth: "queue",
+  in_flight: "capacity",
+  rps: "rps",
+  cpu: "cpu",
+};
 
 export class FunctionMeters {
   readonly labels: { function: string };
@@ -76,7 +83,9 @@ function targetLoadsOf(fn: ResolvedFunction): { scalingType: string; value: numb
  * The internal autoscaler then updates it each tick (setConcurrencyControl).
  */
 function configuredControl(fn: ResolvedFunction): { mode: ControllerMode; target: number | null } {
-  const scaling = fn.scalingConfig as { concurrencyControl?: { mode?: string | null; targetInFlightPerPod?: number | null } | null } | undefined;
+  const scaling = fn.scalingConfig as
+    | { concurrencyControl?: { mode?: string | null; targetInFlightPerPod?: number | null } | null }
+    | undefined;
   const mode = scaling?.concurrencyControl?.mode;
   if (!mode || !(CONTROLLER_MODES as readonly string[]).includes(mode)) return { mode: "FIXED", target: null };
   return { mode: mode as ControllerMode, target: scaling?.concurrencyControl?.targetInFlightPerPod ?? null };

@@ -15,7 +15,15 @@ interface Series {
 }
 
 const outcomeOf = (status: number) =>
-  status < 200 ? "INFORMATIONAL" : status < 300 ? "SUCCESS" : status < 400 ? "REDIRECTION" : status < 500 ? "CLIENT_ERROR" : "SERVER_ERROR";
+  status < 200
+    ? "INFORMATIONAL"
+    : status < 300
+      ? "SUCCESS"
+      : status < 400
+        ? "REDIRECTION"
+        : status < 500
+          ? "CLIENT_ERROR"
+          : "SERVER_ERROR";
 
 export class HttpServerMetrics {
   private readonly byUri = new Map<string, Map<string, Map<number, Series>>>();
@@ -33,7 +41,10 @@ export class HttpServerMetrics {
     }
     let series = byStatus.get(status);
     if (!series) {
-      series = { labels: { method, uri, status: String(status), outcome: outcomeOf(status) }, buckets: new Buckets(LATENCY_BUCKETS) };
+      series = {
+        labels: { method, uri, status: String(status), outcome: outcomeOf(status) },
+        buckets: new Buckets(LATENCY_BUCKETS),
+      };
       byStatus.set(status, series);
     }
     series.buckets.observe(seconds);

@@ -61,7 +61,14 @@ export function createHttpTelemetry({ metrics, logger }: HttpTelemetryDeps): Htt
     return pattern;
   };
 
-  const record = (method: string, uri: string, status: number, elapsedMs: number, request?: Request, response?: Response) => {
+  const record = (
+    method: string,
+    uri: string,
+    status: number,
+    elapsedMs: number,
+    request?: Request,
+    response?: Response,
+  ) => {
     const m = METHODS.has(method) ? method : "OTHER";
     metrics.observe(m, uri, status, elapsedMs / 1000);
     accessLog?.("request", {
@@ -71,7 +78,9 @@ export function createHttpTelemetry({ metrics, logger }: HttpTelemetryDeps): Htt
       status,
       durationMs: Math.round(elapsedMs * 1000) / 1000,
       executionId: response?.headers.get(Header.executionId) ?? undefined,
-      traceId: request ? traceIdOf(request.headers.get(Header.traceId), request.headers.get(Header.traceparent)) : undefined,
+      traceId: request
+        ? traceIdOf(request.headers.get(Header.traceId), request.headers.get(Header.traceparent))
+        : undefined,
     });
   };
 

@@ -32,15 +32,18 @@ export function createLogObserver(logger: Logger): EngineObserver {
     observer.onRetryScheduled = (record: ExecutionRecord, delayMs: number) =>
       logger.info({ ...fields(record), delayMs, error: record.lastError }, "execution retry scheduled");
     observer.onCallerTimeout = (record: ExecutionRecord) => logger.info(fields(record), "caller wait expired");
-    observer.onQueueTimeout = (record: ExecutionRecord) => logger.info(fields(record), "execution expired in the sync queue");
+    observer.onQueueTimeout = (record: ExecutionRecord) =>
+      logger.info(fields(record), "execution expired in the sync queue");
   }
   if (warn) {
     observer.onFinished = (record: ExecutionRecord) => {
       const durationMs = record.finishedAt !== null ? record.finishedAt - record.createdAt : undefined;
-      if (record.state === "error") logger.warn({ ...fields(record), durationMs, error: record.error }, "execution failed");
+      if (record.state === "error")
+        logger.warn({ ...fields(record), durationMs, error: record.error }, "execution failed");
       else if (record.state === "timeout") {
         if (info) logger.info({ ...fields(record), durationMs }, "execution timed out");
-      } else if (debug) logger.debug({ ...fields(record), durationMs, coldStart: record.coldStart }, "execution succeeded");
+      } else if (debug)
+        logger.debug({ ...fields(record), durationMs, coldStart: record.coldStart }, "execution succeeded");
     };
   }
   return observer;

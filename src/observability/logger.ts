@@ -68,7 +68,9 @@ export function stdoutDestination(): ClosableDestination {
 }
 
 const streamOf = (logger: Logger) =>
-  (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] as (DestinationStream & Partial<ClosableDestination>) | undefined;
+  (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] as
+    | (DestinationStream & Partial<ClosableDestination>)
+    | undefined;
 
 /** Writes out every buffered line and closes stdout; call last, before `process.exit`. */
 export async function closeLogger(logger: Logger): Promise<void> {

@@ -20,9 +20,13 @@ export function createManagementApp({ health, registry }: ManagementDeps): Hono 
   app.get("/actuator/health", (c) =>
     c.json({ ...status(overall()), groups: ["liveness", "readiness"] }, overall() ? 200 : 503),
   );
-  const liveness = () => new Response(JSON.stringify(status(health.live)), { status: health.live ? 200 : 503, headers: JSON_TYPE });
+  const liveness = () =>
+    new Response(JSON.stringify(status(health.live)), { status: health.live ? 200 : 503, headers: JSON_TYPE });
   const readiness = () =>
-    new Response(JSON.stringify({ ...status(health.ready), phase: health.phase }), { status: health.ready ? 200 : 503, headers: JSON_TYPE });
+    new Response(JSON.stringify({ ...status(health.ready), phase: health.phase }), {
+      status: health.ready ? 200 : 503,
+      headers: JSON_TYPE,
+    });
   app.get("/actuator/health/liveness", liveness);
   app.get("/livez", liveness);
   app.get("/actuator/health/readiness", readiness);

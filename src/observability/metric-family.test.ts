@@ -22,9 +22,13 @@ describe("registerFamily", () => {
   test("samples are collected at scrape time and rendered by prom-client's registry", async () => {
     const registry = new Registry();
     let n = 0;
-    registerFamily(registry, "things_total", "Things", "counter", (out) => out.push({ labels: { kind: "a" }, value: n }));
+    registerFamily(registry, "things_total", "Things", "counter", (out) =>
+      out.push({ labels: { kind: "a" }, value: n }),
+    );
     n = 3;
-    expect(await registry.metrics()).toBe('# HELP things_total Things\n# TYPE things_total counter\nthings_total{kind="a"} 3\n');
+    expect(await registry.metrics()).toBe(
+      '# HELP things_total Things\n# TYPE things_total counter\nthings_total{kind="a"} 3\n',
+    );
     registry.resetMetrics(); // must not throw
     expect((await registry.getMetricsAsJSON())[0]).toMatchObject({ name: "things_total", type: "counter" });
   });

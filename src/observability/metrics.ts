@@ -34,7 +34,11 @@ export interface MetricsDeps {
 type CounterField = { [K in keyof FunctionMeters]: FunctionMeters[K] extends number ? K : never }[keyof FunctionMeters];
 
 const FUNCTION_COUNTERS: [name: string, help: string, field: CounterField][] = [
-  ["function_enqueue_total", "Executions put in a function's async lane, plus every retry put back in a lane", "enqueued"],
+  [
+    "function_enqueue_total",
+    "Executions put in a function's async lane, plus every retry put back in a lane",
+    "enqueued",
+  ],
   ["function_dispatch_total", "Attempts handed to a dispatcher", "dispatched"],
   ["function_success_total", "Executions that ended in success", "succeeded"],
   ["function_error_total", "Executions that ended in error (not counting FUNCTION_REMOVED)", "failed"],
@@ -46,7 +50,11 @@ const FUNCTION_COUNTERS: [name: string, help: string, field: CounterField][] = [
   ["function_warm_start_total", "Final completions whose attempt was warm", "warmStarts"],
   ["sync_queue_admitted_total", "Synchronous invocations admitted to a sync lane", "syncAdmitted"],
   ["sync_queue_rejected_total", "Synchronous invocations rejected with reason depth or est_wait", "syncRejected"],
-  ["sync_queue_timedout_total", "Synchronous invocations that waited longer than syncQueueMaxQueueWait", "syncTimedOut"],
+  [
+    "sync_queue_timedout_total",
+    "Synchronous invocations that waited longer than syncQueueMaxQueueWait",
+    "syncTimedOut",
+  ],
 ];
 
 type HistogramField = "latency" | "queueWait" | "e2eLatency" | "initDuration";
@@ -78,7 +86,13 @@ export interface ControlPlaneMetrics {
   runtimeConfig: RuntimeConfigMetrics;
 }
 
-export function createMetrics({ registry, queues, version, referenceQuantiles = false, now = Date.now }: MetricsDeps): ControlPlaneMetrics {
+export function createMetrics({
+  registry,
+  queues,
+  version,
+  referenceQuantiles = false,
+  now = Date.now,
+}: MetricsDeps): ControlPlaneMetrics {
   const functions = new FunctionMetersObserver();
   const each = (emit: (m: FunctionMeters, out: Sample[]) => void) => (out: Sample[]) => {
     for (const m of functions.byName.values()) emit(m, out);
@@ -86,43 +100,88 @@ export function createMetrics({ registry, queues, version, referenceQuantiles = 
   const quantiles = referenceQuantiles ? quantileSeries(now) : undefined;
 
   for (const [name, help, field] of FUNCTION_COUNTERS) {
-    registerFamily(registry, name, help, "counter", each((m, out) => out.push({ labels: m.labels, value: m[field] })));
+    registerFamily(
+      registry,
+      name,
+      help,
+      "counter",
+      each((m, out) => out.push({ labels: m.labels, value: m[field] })),
+    );
   }
   for (const [name, help, field] of FUNCTION_HISTOGRAMS) {
-    registerFamily(registry, name, help, "histogram", each((m, out) => {
-      pushHistogram(out, name, m.labels, m[field] as Buckets);
-      quantiles?.(out, m.labels, m[field] as Buckets);
-    }));
+    registerFamily(
+      registry,
+      name,
+      help,
+      "histogram",
+      each((m, out) => {
+        pushHistogram(out, name, m.labels, m[field] as Buckets);
+        quantiles?.(out, m.labels, m[field] as Buckets);
+      }),
+    );
   }
   for (const [name, help, read] of QUEUE_GAUGES) {
-    registerFamily(registry, name, help, "gauge", each((m, out) => {
-      const q = queues().get(m.fn.name);
-      if (q) out.push({ labels: m.labels, value: read(q) });
-    }));
+    registerFamily(
+      registry,
+      name,
+      help,
+      "gauge",
+      each((m, out) => {
+        const q = queues().get(m.fn.name);
+        if (q) out.push({ labels: m.labels, value: read(q) });
+      }),
+    );
   }
   // Static per-function settings, so alerts can compare latency and depth with their limits.
-  registerFamily(registry, "function_timeout_seconds", "The function's timeoutMs, in seconds", "gauge",
+  registerFamily(
+    registry,
+    "function_timeout_seconds",
+    "The function's timeoutMs, in seconds",
+    "gauge",
     each((m, out) => out.push({ labels: m.labels, value: m.fn.timeoutMs / 1000 })),
   );
-  registerFamily(registry, "function_queue_capacity", "Capacity of each of the function's lanes (queueSize)", "gauge",
+  registerFamily(
+    registry,
+    "function_queue_capacity",
+    "Capacity of each of the function's lanes (queueSize)",
+    "gauge",
     each((m, out) => out.push({ labels: m.labels, value: m.fn.queueSize })),
   );
   // Labelled per function, as the reference registers them (its exporter dropped the labelled
   // variant); sum() over them is the global value, so no unlabelled series doubles it.
-  registerFamily(registry, "sync_queue_depth", "Items in the function's sync lane", "gauge", each((m, out) => {
-    out.push({ labels: m.labels, value: queues().get(m.fn.name)?.sync.size ?? 0 });
-  }));
-  registerFamily(registry, "sync_queue_wait_seconds", "Time items spent in the function's sync lane before dispatch", "histogram",
+  registerFamily(
+    registry,
+    "sync_queue_depth",
+    "Items in the function's sync lane",
+    "gauge",
+    each((m, out) => {
+      out.push({ labels: m.labels, value: queues().get(m.fn.name)?.sync.size ?? 0 });
+    }),
+  );
+  registerFamily(
+    registry,
+    "sync_queue_wait_seconds",
+    "Time items spent in the function's sync lane before dispatch",
+    "histogram",
     each((m, out) => pushHistogram(out, "sync_queue_wait_seconds", m.labels, m.syncQueueWait)),
   );
   registerAutoscalerGauges(registry, each);
 
   const http = new HttpServerMetrics();
-  registerFamily(registry, "http_server_requests_seconds", "API requests by route pattern, in seconds", "histogram", (out) =>
-    http.collect(out, "http_server_requests_seconds"),
+  registerFamily(
+    registry,
+    "http_server_requests_seconds",
+    "API requests by route pattern, in seconds",
+    "histogram",
+    (out) => http.collect(out, "http_server_requests_seconds"),
   );
 
-  new Gauge({ name: "nanofaas_build_info", help: "Build information", labelNames: ["version"], registers: [registry] }).set({ version }, 1);
+  new Gauge({
+    name: "nanofaas_build_info",
+    help: "Build information",
+    labelNames: ["version"],
+    registers: [registry],
+  }).set({ version }, 1);
   return { registry, functions, http, runtimeConfig: createRuntimeConfigMetrics(registry) };
 }
 
@@ -139,7 +198,8 @@ function quantileSeries(now: () => number): (out: Sample[], labels: Labels, buck
       windows.set(buckets, window);
     }
     const values = window.quantiles(now());
-    for (let i = 0; i < REFERENCE_QUANTILES.length; i++) out.push({ labels: { ...labels, quantile: REFERENCE_QUANTILES[i]! }, value: values[i]! });
+    for (let i = 0; i < REFERENCE_QUANTILES.length; i++)
+      out.push({ labels: { ...labels, quantile: REFERENCE_QUANTILES[i]! }, value: values[i]! });
   };
 }
 
@@ -147,15 +207,28 @@ function registerAutoscalerGauges(
   registry: Registry,
   each: (emit: (m: FunctionMeters, out: Sample[]) => void) => (out: Sample[]) => void,
 ): void {
-  registerFamily(registry, "function_target_inflight_per_pod", "Target in-flight requests per pod (0 in FIXED mode)", "gauge",
+  registerFamily(
+    registry,
+    "function_target_inflight_per_pod",
+    "Target in-flight requests per pod (0 in FIXED mode)",
+    "gauge",
     each((m, out) => out.push({ labels: m.labels, value: m.targetInFlightPerPod })),
   );
-  registerFamily(registry, "function_concurrency_controller_mode", "1 for the active concurrency-control mode, 0 for the others", "gauge",
+  registerFamily(
+    registry,
+    "function_concurrency_controller_mode",
+    "1 for the active concurrency-control mode, 0 for the others",
+    "gauge",
     each((m, out) => {
-      for (const mode of CONTROLLER_MODES) out.push({ labels: { ...m.labels, mode }, value: mode === m.controllerMode ? 1 : 0 });
+      for (const mode of CONTROLLER_MODES)
+        out.push({ labels: { ...m.labels, mode }, value: mode === m.controllerMode ? 1 : 0 });
     }),
   );
-  registerFamily(registry, "gateway_service_target_load", "Target load of each scaling metric (non-integer targets are 0)", "gauge",
+  registerFamily(
+    registry,
+    "gateway_service_target_load",
+    "Target load of each scaling metric (non-integer targets are 0)",
+    "gauge",
     each((m, out) => {
       for (const t of m.targetLoads) out.push({ labels: { ...m.labels, scaling_type: t.scalingType }, value: t.value });
     }),
@@ -163,7 +236,11 @@ function registerAutoscalerGauges(
 }
 
 function createRuntimeConfigMetrics(registry: Registry): RuntimeConfigMetrics {
-  const revision = new Gauge({ name: "controlplane_runtime_config_revision", help: "Revision of the runtime configuration", registers: [registry] });
+  const revision = new Gauge({
+    name: "controlplane_runtime_config_revision",
+    help: "Revision of the runtime configuration",
+    registers: [registry],
+  });
   const updates = new Counter({
     name: "controlplane_runtime_config_updates_total",
     help: "Runtime configuration applies by outcome",

@@ -9,7 +9,15 @@
  *     span as parent, and X-Trace-Id = the trace id when the caller sent none.
  * Sampling follows the caller's sampled flag (parent-based); new traces are always sampled.
  */
-import { context, createTraceState, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import {
+  context,
+  createTraceState,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+} from "@opentelemetry/api";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BatchSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
@@ -31,7 +39,8 @@ export interface OtlpTracing {
   shutdown(): Promise<void>;
 }
 
-export const tracesUrl = (endpoint: string) => (/\/v1\/traces\/?$/.test(endpoint) ? endpoint : `${endpoint.replace(/\/+$/, "")}/v1/traces`);
+export const tracesUrl = (endpoint: string) =>
+  /\/v1\/traces\/?$/.test(endpoint) ? endpoint : `${endpoint.replace(/\/+$/, "")}/v1/traces`;
 
 interface ExecutionSpans {
   execution: Span;
@@ -40,7 +49,10 @@ interface ExecutionSpans {
 
 export function createOtlpTracing(options: OtlpTracingOptions): OtlpTracing {
   const provider = new TracerProvider({
-    resource: resourceFromAttributes({ "service.name": "nanofaas-control-plane", "service.version": options.serviceVersion }),
+    resource: resourceFromAttributes({
+      "service.name": "nanofaas-control-plane",
+      "service.version": options.serviceVersion,
+    }),
     spanProcessors: [
       new BatchSpanProcessor({
         exporter: new OTLPTraceExporter({ url: tracesUrl(options.endpoint) }),
@@ -56,7 +68,13 @@ export function createOtlpTracing(options: OtlpTracingOptions): OtlpTracing {
     const parsed = record.trace.traceparent ? parseTraceparent(record.trace.traceparent) : undefined;
     if (!parsed) return ROOT_CONTEXT;
     const traceState = record.trace.tracestate ? createTraceState(record.trace.tracestate) : undefined;
-    return trace.setSpanContext(ROOT_CONTEXT, { traceId: parsed.traceId, spanId: parsed.spanId, traceFlags: parsed.flags, isRemote: true, traceState });
+    return trace.setSpanContext(ROOT_CONTEXT, {
+      traceId: parsed.traceId,
+      spanId: parsed.spanId,
+      traceFlags: parsed.flags,
+      isRemote: true,
+      traceState,
+    });
   };
 
   const endAttempt = (state: ExecutionSpans, error: { code: string; message: string } | null) => {
@@ -108,7 +126,12 @@ export function createOtlpTracing(options: OtlpTracingOptions): OtlpTracing {
       const state = spans.get(record);
       if (!state) return;
       spans.delete(record);
-      const error = record.state === "error" ? record.error : record.state === "timeout" ? { code: "TIMEOUT", message: "timed out" } : null;
+      const error =
+        record.state === "error"
+          ? record.error
+          : record.state === "timeout"
+            ? { code: "TIMEOUT", message: "timed out" }
+            : null;
       endAttempt(state, error);
       state.execution.setAttribute("faas.coldstart", record.coldStart);
       state.execution.setAttribute("nanofaas.status", record.state);

@@ -80,7 +80,10 @@ export function createShutdown(deps: ShutdownDeps): Shutdown {
     });
     const delayMs = deps.drainDelayMs ?? 0;
     if (delayMs > 0) {
-      logger.info({ signal, drainDelayMs: delayMs }, "draining: readiness is 503; still admitting while endpoints update");
+      logger.info(
+        { signal, drainDelayMs: delayMs },
+        "draining: readiness is 503; still admitting while endpoints update",
+      );
       await Promise.race([sleep(delayMs), hurried]);
     }
     engine.stopAdmitting();
@@ -92,7 +95,10 @@ export function createShutdown(deps: ShutdownDeps): Shutdown {
       await Promise.race([sleep(Math.min(pollMs, Math.max(0, deadline - now()))), hurried]);
     }
     const left = engine.pendingCount();
-    const failed = left > 0 ? engine.failPending(SHUTDOWN_ERROR_CODE, "The control plane shut down before the execution finished") : 0;
+    const failed =
+      left > 0
+        ? engine.failPending(SHUTDOWN_ERROR_CODE, "The control plane shut down before the execution finished")
+        : 0;
     if (failed > 0) logger.warn({ failed, graceMs }, "shutdown grace ran out; failed the remaining executions");
 
     for (const closer of deps.closers ?? []) {

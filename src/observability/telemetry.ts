@@ -36,7 +36,12 @@ export interface Telemetry {
 
 export function createTelemetry(deps: TelemetryDeps): Telemetry {
   const { logger } = deps;
-  const metrics = createMetrics({ registry: deps.registry, queues: deps.queues, version: deps.version, referenceQuantiles: deps.referenceQuantiles });
+  const metrics = createMetrics({
+    registry: deps.registry,
+    queues: deps.queues,
+    version: deps.version,
+    referenceQuantiles: deps.referenceQuantiles,
+  });
   const lifecycle: FunctionLifecycleListener = {
     onRegistered(fn) {
       metrics.functions.onRegistered(fn);

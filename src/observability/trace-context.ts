@@ -36,7 +36,10 @@ export function formatTraceparent({ traceId, spanId, flags }: SpanContextParts):
 }
 
 /** The X-Trace-Id a request carries: its own header, else the trace-id of a valid traceparent. */
-export function traceIdOf(xTraceId: string | null | undefined, traceparent: string | null | undefined): string | undefined {
+export function traceIdOf(
+  xTraceId: string | null | undefined,
+  traceparent: string | null | undefined,
+): string | undefined {
   if (xTraceId && xTraceId.trim() !== "") return xTraceId;
   return traceparent ? parseTraceparent(traceparent)?.traceId : undefined;
 }

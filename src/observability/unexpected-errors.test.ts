@@ -28,8 +28,16 @@ const brokenDeployer = (): Deployer => ({
 describe("unexpected errors (500 INTERNAL_ERROR)", () => {
   test("through the app: logged at error level with the cause and the request id the response carries", async () => {
     const { lines, logger } = capture();
-    const cp = createControlPlane(loadConfig({ NANOFAAS_DEPLOYMENT_BACKEND: "process" }), { version: "test", logger, deployer: brokenDeployer() });
-    const res = await cp.app.request("/v1/functions", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "x", command: ["x"] }) });
+    const cp = createControlPlane(loadConfig({ NANOFAAS_DEPLOYMENT_BACKEND: "process" }), {
+      version: "test",
+      logger,
+      deployer: brokenDeployer(),
+    });
+    const res = await cp.app.request("/v1/functions", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "x", command: ["x"] }),
+    });
     expect(res.status).toBe(500);
     const body = await res.json();
     expect(body).toEqual({ error: "INTERNAL_ERROR", message: "An unexpected error occurred" });
@@ -64,7 +72,10 @@ describe("unexpected errors (500 INTERNAL_ERROR)", () => {
     const res = await handler(request, undefined as never);
     expect(res.status).toBe(500);
     expect(res.headers.get("x-request-id")).toBe("req-42");
-    expect(lines.find((l) => l.requestId === "req-42")).toMatchObject({ level: "error", path: "/v1/functions/f:enqueue" });
+    expect(lines.find((l) => l.requestId === "req-42")).toMatchObject({
+      level: "error",
+      path: "/v1/functions/f:enqueue",
+    });
   });
 
   test("a client's request id that is not a short printable token is replaced", () => {

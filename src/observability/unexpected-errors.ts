@@ -12,7 +12,10 @@ export type UnexpectedErrorReporter = (error: unknown, request: Request) => stri
 
 const CLIENT_REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
 
-export function createUnexpectedErrorReporter(logger: Logger, newId: () => string = () => crypto.randomUUID()): UnexpectedErrorReporter {
+export function createUnexpectedErrorReporter(
+  logger: Logger,
+  newId: () => string = () => crypto.randomUUID(),
+): UnexpectedErrorReporter {
   return (error, request) => {
     const given = request.headers.get("x-request-id");
     const requestId = given && CLIENT_REQUEST_ID.test(given) ? given : newId();

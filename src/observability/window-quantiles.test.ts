@@ -40,6 +40,8 @@ describe("WindowQuantiles", () => {
     buckets.observe(0.05);
     for (let now = 0; now < 10 * QUANTILE_WINDOW_MS; now += 1000) window.quantiles(now);
     expect(window.quantiles(10 * QUANTILE_WINDOW_MS)).toEqual([0, 0, 0]);
-    expect((window as unknown as { snapshots: unknown[] }).snapshots.length).toBeLessThanOrEqual(QUANTILE_WINDOW_MS / SNAPSHOT_STEP_MS + 2);
+    expect((window as unknown as { snapshots: unknown[] }).snapshots.length).toBeLessThanOrEqual(
+      QUANTILE_WINDOW_MS / SNAPSHOT_STEP_MS + 2,
+    );
   });
 });

@@ -5,7 +5,12 @@ import { ExecutionRecord } from "../execution/execution-record";
 import { FunctionQueue, MIN_THROUGHPUT_SAMPLES } from "./function-queue";
 
 const fn = (concurrency = 4) =>
-  resolveFunction(FunctionSpec.parse({ name: "f", executionMode: "LOCAL", concurrency }), { timeoutMs: 30_000, concurrency: 4, queueSize: 100, maxRetries: 3 });
+  resolveFunction(FunctionSpec.parse({ name: "f", executionMode: "LOCAL", concurrency }), {
+    timeoutMs: 30_000,
+    concurrency: 4,
+    queueSize: 100,
+    maxRetries: 3,
+  });
 
 /** One attempt through the queue's own slot accounting: dispatched at `end - durationMs`, settled at `end`. */
 function runAttempt(queue: FunctionQueue, end: number, durationMs: number): void {

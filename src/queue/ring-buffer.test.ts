@@ -52,14 +52,26 @@ describe("RingBuffer push/shift/peek", () => {
     ["FIFO order", 4, "+1 +2 +3 - - -", [true, true, true, 1, 2, 3], []],
     ["shift on empty", 2, "- ? +7 - -", [undefined, undefined, true, 7, undefined], []],
     ["push fails exactly at capacity", 3, "+1 +2 +3 +4", [true, true, true, false], [1, 2, 3]],
-    ["capacity not rounded to a power of two", 5, "+1 +2 +3 +4 +5 +6", [true, true, true, true, true, false], [1, 2, 3, 4, 5]],
+    [
+      "capacity not rounded to a power of two",
+      5,
+      "+1 +2 +3 +4 +5 +6",
+      [true, true, true, true, true, false],
+      [1, 2, 3, 4, 5],
+    ],
     ["rejected push changes nothing", 2, "+1 +2 +3 - +4", [true, true, false, 1, true], [2, 4]],
     ["wrap-around", 3, "+1 +2 +3 - - +4 +5 - ?", [true, true, true, 1, 2, true, true, 3, 4], [4, 5]],
     ["many laps", 2, "+1 - +2 - +3 - +4 +5 - +6", [true, 1, true, 2, true, 3, true, true, 4, true], [5, 6]],
     ["capacity 1", 1, "+1 +2 ? - +3 - -", [true, false, 1, 1, true, 3, undefined], []],
     ["capacity 1 full", 1, "+9 +8", [true, false], [9]],
     ["peek does not remove", 3, "+1 ? ? +2", [true, 1, 1, true], [1, 2]],
-    ["interleaved", 4, "+1 +2 - +3 +4 +5 - - +6 +7 +8", [true, true, 1, true, true, true, 2, 3, true, true, false], [4, 5, 6, 7]],
+    [
+      "interleaved",
+      4,
+      "+1 +2 - +3 +4 +5 - - +6 +7 +8",
+      [true, true, 1, true, true, true, 2, 3, true, true, false],
+      [4, 5, 6, 7],
+    ],
     ["clear then reuse", 3, "+1 +2 - +3 +4 c +5", [true, true, 1, true, true, undefined, true], [5]],
   ])("%s", (_name, capacity, script, results, contents) => {
     const { buffer, results: actual } = run(capacity, script);
@@ -70,7 +82,13 @@ describe("RingBuffer push/shift/peek", () => {
   test("falsy items are stored and returned as they are", () => {
     const buffer = new RingBuffer<unknown>(4);
     for (const item of [0, "", false, null]) expect(buffer.push(item)).toBe(true);
-    expect([buffer.shift(), buffer.shift(), buffer.shift(), buffer.shift(), buffer.size]).toEqual([0, "", false, null, 0]);
+    expect([buffer.shift(), buffer.shift(), buffer.shift(), buffer.shift(), buffer.size]).toEqual([
+      0,
+      "",
+      false,
+      null,
+      0,
+    ]);
   });
 });
 

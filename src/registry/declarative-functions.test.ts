@@ -21,7 +21,10 @@ const write = async (name: string, text: string) => {
 
 /** The FunctionSpecFileError's problem lines, paths shown relative to the temp dir. */
 async function problemsOf(promise: Promise<unknown>): Promise<string[]> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   if (!(error instanceof FunctionSpecFileError)) throw new Error(`expected a FunctionSpecFileError, got ${error}`);
   return error.problems.map((line) => line.replaceAll(`${dir}/`, ""));
 }
@@ -29,7 +32,9 @@ async function problemsOf(promise: Promise<unknown>): Promise<string[]> {
 describe("loadFunctionSpecs", () => {
   test("reads one YAML file", async () => {
     const file = await write("echo.yaml", "# comment\nname: echo\nexecutionMode: LOCAL\ntimeoutMs: 1500\n");
-    expect(await loadFunctionSpecs(file)).toEqual([{ file, spec: { name: "echo", executionMode: "LOCAL", timeoutMs: 1500 } }]);
+    expect(await loadFunctionSpecs(file)).toEqual([
+      { file, spec: { name: "echo", executionMode: "LOCAL", timeoutMs: 1500 } },
+    ]);
   });
 
   test("reads .yaml, .yml and .json of a directory in file-name order, skipping everything else", async () => {
@@ -50,7 +55,13 @@ describe("loadFunctionSpecs", () => {
   test("a file may hold a list, and YAML several documents", async () => {
     await write("list.json", JSON.stringify([{ name: "one" }, { name: "two" }]));
     await write("multi.yaml", "name: three\n---\n- name: four\n- name: five\n---\n# nothing here\n");
-    expect((await loadFunctionSpecs(dir)).map(({ spec }) => spec.name)).toEqual(["one", "two", "three", "four", "five"]);
+    expect((await loadFunctionSpecs(dir)).map(({ spec }) => spec.name)).toEqual([
+      "one",
+      "two",
+      "three",
+      "four",
+      "five",
+    ]);
   });
 
   test("a file of comments only declares nothing", async () => {
@@ -64,7 +75,10 @@ describe("loadFunctionSpecs", () => {
 
   test("names the file and every invalid field, across all files at once", async () => {
     await write("a.yaml", "name: _Bad_Name\ntimeoutMs: 0\ncommand: [1]\n");
-    await write("b.json", JSON.stringify([{ name: "ok" }, { name: "worse", concurrency: "many", executionMode: "SOMEWHERE" }]));
+    await write(
+      "b.json",
+      JSON.stringify([{ name: "ok" }, { name: "worse", concurrency: "many", executionMode: "SOMEWHERE" }]),
+    );
     const problems = await problemsOf(loadFunctionSpecs(dir));
     expect(problems).toHaveLength(5);
     expect(problems[0]).toStartWith("a.yaml: spec '_Bad_Name': name: must start with a letter");
@@ -83,8 +97,12 @@ describe("loadFunctionSpecs", () => {
 
   test.each([
     ["broken.yaml", "name: [unclosed\n", /^broken\.yaml: invalid YAML: .* at line \d+, column \d+$/],
-    ["broken.json", "{\"name\": ", /^broken\.json: invalid JSON: /],
-    ["scalar.yaml", "just a string\n", /^scalar\.yaml: spec: expected a function spec \(a mapping of fields\), got "just a string"$/],
+    ["broken.json", '{"name": ', /^broken\.json: invalid JSON: /],
+    [
+      "scalar.yaml",
+      "just a string\n",
+      /^scalar\.yaml: spec: expected a function spec \(a mapping of fields\), got "just a string"$/,
+    ],
   ])("reports %s with its file name", async (name, text, pattern) => {
     await write(name, text);
     const problems = await problemsOf(loadFunctionSpecs(dir));
@@ -101,7 +119,9 @@ describe("loadFunctionSpecs", () => {
   test("a missing path and an unsupported file type are named", async () => {
     expect(await problemsOf(loadFunctionSpecs(join(dir, "nope")))).toEqual(["nope: no such file or directory"]);
     const notes = await write("notes.txt", "name: x\n");
-    expect(await problemsOf(loadFunctionSpecs(notes))).toEqual(["notes.txt: unsupported file type (expected .yaml, .yml or .json)"]);
+    expect(await problemsOf(loadFunctionSpecs(notes))).toEqual([
+      "notes.txt: unsupported file type (expected .yaml, .yml or .json)",
+    ]);
   });
 
   test("the repository's example specs load", async () => {
@@ -123,9 +143,16 @@ describe("registerDeclarativeFunctions", () => {
     await write("1-first.yaml", "name: first\nexecutionMode: POOL\nendpointUrl: http://127.0.0.1:9/invoke\n");
     const functions = service();
     const log: string[] = [];
-    const result = await registerDeclarativeFunctions(functions, dir, (line) => log.push(line.replaceAll(`${dir}/`, "")));
+    const result = await registerDeclarativeFunctions(functions, dir, (line) =>
+      log.push(line.replaceAll(`${dir}/`, "")),
+    );
     expect(result).toEqual({ registered: ["first", "second"], existing: [], skipped: [] });
-    expect(functions.list().map((fn) => fn.name).sort()).toEqual(["first", "second"]);
+    expect(
+      functions
+        .list()
+        .map((fn) => fn.name)
+        .sort(),
+    ).toEqual(["first", "second"]);
     expect(log).toEqual([
       "registered function 'first' from 1-first.yaml: POOL, http://127.0.0.1:9/invoke",
       "registered function 'second' from 2-second.yaml: LOCAL",
@@ -138,7 +165,9 @@ describe("registerDeclarativeFunctions", () => {
     const functions = service();
     await functions.register({ name: "kept", executionMode: "LOCAL", timeoutMs: 1 });
     const log: string[] = [];
-    const result = await registerDeclarativeFunctions(functions, dir, (line) => log.push(line.replaceAll(`${dir}/`, "")));
+    const result = await registerDeclarativeFunctions(functions, dir, (line) =>
+      log.push(line.replaceAll(`${dir}/`, "")),
+    );
     expect(result).toEqual({ registered: ["added"], existing: ["kept"], skipped: [] });
     expect(functions.get("kept")?.timeoutMs).toBe(1);
     expect(log[0]).toBe("function 'kept' from a.yaml already exists; left as it is");
@@ -148,7 +177,10 @@ describe("registerDeclarativeFunctions", () => {
     await write("a.yaml", "name: deployed\n"); // DEPLOYMENT, and this service has no backend
     await write("b.yaml", "name: later\nexecutionMode: LOCAL\n");
     const functions = service();
-    const error = await registerDeclarativeFunctions(functions, dir, () => {}).then(() => undefined, (e: Error) => e);
+    const error = await registerDeclarativeFunctions(functions, dir, () => {}).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(error?.message.replaceAll(`${dir}/`, "")).toBe(
       "could not register function 'deployed' from a.yaml: Function 'deployed' cannot run as DEPLOYMENT here (executionMode: No managed deployment provider available for function 'deployed' (NANOFAAS_DEPLOYMENT_BACKEND=none); executionMode: POOL, LOCAL would work (POOL with an http(s) endpointUrl; LOCAL echoes))",
     );
@@ -162,15 +194,26 @@ describe("registerDeclarativeFunctions", () => {
     await write("c.yaml", "name: local\nexecutionMode: LOCAL\n");
     const functions = service();
     const log: string[] = [];
-    const result = await registerDeclarativeFunctions(functions, dir, (line) => log.push(line.replaceAll(`${dir}/`, "")), { hostPrograms: true });
+    const result = await registerDeclarativeFunctions(
+      functions,
+      dir,
+      (line) => log.push(line.replaceAll(`${dir}/`, "")),
+      { hostPrograms: true },
+    );
     expect(result).toEqual({ registered: ["local"], existing: [], skipped: ["py-a", "py-b"] });
-    expect(log.filter((l) => l.startsWith("skipped"))).toEqual([`skipped 'py-a', 'py-b': '${program}' is not on PATH (install it and restart to run them)`]);
+    expect(log.filter((l) => l.startsWith("skipped"))).toEqual([
+      `skipped 'py-a', 'py-b': '${program}' is not on PATH (install it and restart to run them)`,
+    ]);
     expect(functions.list().map((f) => f.name)).toEqual(["local"]);
   });
 
   test("an empty directory is reported, not an error", async () => {
     const log: string[] = [];
-    expect(await registerDeclarativeFunctions(service(), dir, (line) => log.push(line))).toEqual({ registered: [], existing: [], skipped: [] });
+    expect(await registerDeclarativeFunctions(service(), dir, (line) => log.push(line))).toEqual({
+      registered: [],
+      existing: [],
+      skipped: [],
+    });
     expect(log).toEqual([`no function specs found in ${dir}`]);
   });
 });

@@ -54,7 +54,9 @@ export async function loadFunctionSpecs(path: string): Promise<DeclaredFunction[
 /** The spec files `path` names: itself, or its matching entries sorted by name (code-unit order). */
 async function specFiles(path: string): Promise<string[]> {
   const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
-    throw new FunctionSpecFileError([`${path}: ${error.code === "ENOENT" ? "no such file or directory" : error.message}`]);
+    throw new FunctionSpecFileError([
+      `${path}: ${error.code === "ENOENT" ? "no such file or directory" : error.message}`,
+    ]);
   });
   if (info.isFile()) {
     if (!EXTENSIONS.has(extname(path).toLowerCase())) {
@@ -62,7 +64,9 @@ async function specFiles(path: string): Promise<string[]> {
     }
     return [path];
   }
-  const names = (await readdir(path)).filter((name) => !name.startsWith(".") && EXTENSIONS.has(extname(name).toLowerCase()));
+  const names = (await readdir(path)).filter(
+    (name) => !name.startsWith(".") && EXTENSIONS.has(extname(name).toLowerCase()),
+  );
   const files: string[] = [];
   for (const name of names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
     // stat (not the dirent) so that a symlink to a file counts and a directory named x.yaml does not.
@@ -88,7 +92,9 @@ async function readValues(file: string, problems: string[]): Promise<unknown[]> 
     const errors = docs.flatMap((doc) => doc.errors);
     if (errors.length > 0) {
       // First line only: "… at line 2, column 1:" followed by a source excerpt we do not need.
-      problems.push(...errors.map((error) => `${file}: invalid YAML: ${error.message.split("\n")[0]!.replace(/:$/, "")}`));
+      problems.push(
+        ...errors.map((error) => `${file}: invalid YAML: ${error.message.split("\n")[0]!.replace(/:$/, "")}`),
+      );
       return [];
     }
     documents = docs.map((doc) => doc.toJS());
@@ -195,11 +201,16 @@ export async function registerDeclarativeFunctions(
         continue;
       }
       const details = error instanceof NanofaasError && error.details?.length ? ` (${error.details.join("; ")})` : "";
-      throw new Error(`could not register function '${spec.name}' from ${file}: ${(error as Error).message}${details}`, { cause: error });
+      throw new Error(
+        `could not register function '${spec.name}' from ${file}: ${(error as Error).message}${details}`,
+        { cause: error },
+      );
     }
   }
   for (const [program, names] of missingPrograms) {
-    log(`skipped ${names.map((n) => `'${n}'`).join(", ")}: '${program}' is not on PATH (install it and restart to run them)`);
+    log(
+      `skipped ${names.map((n) => `'${n}'`).join(", ")}: '${program}' is not on PATH (install it and restart to run them)`,
+    );
   }
   return result;
 }

@@ -46,14 +46,21 @@ export function createFunctionService(deps: FunctionServiceDeps): FunctionServic
 
   async function provision(fn: ResolvedFunction, origin: RegistrationOrigin): Promise<ResolvedFunction> {
     if (fn.requestedExecutionMode === "REMOTE" && !deps.remoteAvailable) {
-      throw cannotRun(fn, "executionMode", "REMOTE needs the k8s deployment backend, which this control plane does not use");
+      throw cannotRun(
+        fn,
+        "executionMode",
+        "REMOTE needs the k8s deployment backend, which this control plane does not use",
+      );
     }
     if (fn.requestedExecutionMode !== "DEPLOYMENT") return fn;
     // Policy first: it must refuse before anything looks at the file system (issue 13.2).
     deployer?.admit?.(fn, origin);
     const unsupported = deployer
       ? deployer.unsupportedReason?.(fn)
-      : { field: "executionMode", reason: `No managed deployment provider available for function '${fn.name}' (NANOFAAS_DEPLOYMENT_BACKEND=none)` };
+      : {
+          field: "executionMode",
+          reason: `No managed deployment provider available for function '${fn.name}' (NANOFAAS_DEPLOYMENT_BACKEND=none)`,
+        };
     if (unsupported) {
       // Degrade to POOL only when the client gave us somewhere to send work (reference §2.4).
       if (fn.endpointUrl) return { ...fn, effectiveExecutionMode: "POOL", degradationReason: unsupported.reason };
@@ -135,7 +142,9 @@ export function createFunctionService(deps: FunctionServiceDeps): FunctionServic
       }
       if (!deployer) throw new NanofaasError("BACKEND_UNAVAILABLE", "No deployment backend is configured");
       if (deps.maxReplicas !== undefined && replicas > deps.maxReplicas) {
-        throw validation("Request validation failed", [`replicas: must be <= ${deps.maxReplicas} (NANOFAAS_MAX_REPLICAS)`]);
+        throw validation("Request validation failed", [
+          `replicas: must be <= ${deps.maxReplicas} (NANOFAAS_MAX_REPLICAS)`,
+        ]);
       }
       await deployer.setReplicas(name, replicas);
       return replicas;
@@ -170,7 +179,8 @@ function boundReplicas(fn: ResolvedFunction, spec: FunctionSpec, max: number | u
   }
   for (const key of ["minReplicas", "maxReplicas"] as const) {
     const value = given?.[key];
-    if (max !== undefined && value != null && value > max) problems.push(`scalingConfig.${key}: must be <= ${max} (NANOFAAS_MAX_REPLICAS)`);
+    if (max !== undefined && value != null && value > max)
+      problems.push(`scalingConfig.${key}: must be <= ${max} (NANOFAAS_MAX_REPLICAS)`);
   }
   if (problems.length > 0) throw validation("Request validation failed", problems);
   // The defaults (NANOFAAS_SCALING_DEFAULT_*) are checked against the bound at start-up.
@@ -180,6 +190,9 @@ function boundReplicas(fn: ResolvedFunction, spec: FunctionSpec, max: number | u
 /** NANOFAAS_MAX_FUNCTIONS (issue 13.7): 3 000 functions made /metrics 19 MB and 0.7 s to render. */
 function checkFunctionQuota(count: number, max: number | undefined): void {
   if (max !== undefined && count >= max) {
-    throw new NanofaasError("QUOTA_EXCEEDED", `At most ${max} functions may be registered (NANOFAAS_MAX_FUNCTIONS); delete one first`);
+    throw new NanofaasError(
+      "QUOTA_EXCEEDED",
+      `At most ${max} functions may be registered (NANOFAAS_MAX_FUNCTIONS); delete one first`,
+    );
   }
 }

@@ -39,7 +39,10 @@ function harness(fn: ResolvedFunction, requested?: Map<string, number>) {
     now: () => clock,
     log: (event) => logs.push(event),
   });
-  const target = { queueStats: () => queues, setEffectiveConcurrency: (_: string, limit: number) => void limits.push(limit) };
+  const target = {
+    queueStats: () => queues,
+    setEffectiveConcurrency: (_: string, limit: number) => void limits.push(limit),
+  };
   return {
     autoscaler,
     queue,
@@ -74,7 +77,8 @@ describe("scale from zero", () => {
     const h = harness(deployed({ minReplicas: 0 }));
     h.ready(1);
     h.autoscaler.onWaitingForReplica(h.queue.fn);
-    for (const strategy of ["HPA", "NONE"] as const) h.autoscaler.onWaitingForReplica(deployed({ strategy, minReplicas: 1 }, "g"));
+    for (const strategy of ["HPA", "NONE"] as const)
+      h.autoscaler.onWaitingForReplica(deployed({ strategy, minReplicas: 1 }, "g"));
     await Bun.sleep(0);
     expect(h.calls).toEqual([]);
   });
@@ -139,7 +143,14 @@ describe("tick", () => {
   });
 
   test("in_flight drives STATIC_PER_POD concurrency: replicas × target", async () => {
-    const h = harness(deployed({ minReplicas: 1, maxReplicas: 4, metrics: [{ type: "in_flight", target: "2" }], concurrencyControl: { mode: "STATIC_PER_POD", targetInFlightPerPod: 3 } }));
+    const h = harness(
+      deployed({
+        minReplicas: 1,
+        maxReplicas: 4,
+        metrics: [{ type: "in_flight", target: "2" }],
+        concurrencyControl: { mode: "STATIC_PER_POD", targetInFlightPerPod: 3 },
+      }),
+    );
     h.ready(1);
     h.queue.inFlight = 2;
     await h.tick(); // ratio 1: steady at 1 replica → 1 × 3
@@ -196,7 +207,10 @@ describe("tick", () => {
     expect(h.calls).toHaveLength(1);
     h.advance(30_000); // still 0 long after: someone scaled it down; assert it again
     await h.tick();
-    expect(h.calls).toEqual([["f", 2], ["f", 2]]);
+    expect(h.calls).toEqual([
+      ["f", 2],
+      ["f", 2],
+    ]);
   });
 
   test("a function registered again starts with fresh state", async () => {
@@ -210,6 +224,9 @@ describe("tick", () => {
     h.queues.set("f", { ...h.queue, fn: again });
     h.advance(1_000);
     await h.tick(); // no down-cooldown carried over from the old registration
-    expect(h.calls).toEqual([["f", 1], ["f", 1]]);
+    expect(h.calls).toEqual([
+      ["f", 1],
+      ["f", 1],
+    ]);
   });
 });

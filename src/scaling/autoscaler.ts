@@ -17,7 +17,13 @@ import { deploymentScaling } from "../domain/function-scaling";
 import type { ResolvedFunction } from "../domain/resolved-function";
 import type { EngineObserver } from "../execution/engine-observer";
 import { type AdaptiveState, type ConcurrencyResult, nextConcurrency } from "./concurrency-control";
-import { decideScaling, loadRatio, type ScalingDecision, type ScalingState, UPSCALE_COOLDOWN_MS } from "./scaling-decision";
+import {
+  decideScaling,
+  loadRatio,
+  type ScalingDecision,
+  type ScalingState,
+  UPSCALE_COOLDOWN_MS,
+} from "./scaling-decision";
 
 export interface ReplicaControl {
   readyReplicas(name: string): number;
@@ -78,7 +84,9 @@ interface FunctionState extends ScalingState {
 
 const internalScaling = (fn: ResolvedFunction) => {
   const scaling = deploymentScaling(fn);
-  return fn.effectiveExecutionMode === "DEPLOYMENT" && fn.deploymentBackend && scaling?.strategy === "INTERNAL" ? scaling : undefined;
+  return fn.effectiveExecutionMode === "DEPLOYMENT" && fn.deploymentBackend && scaling?.strategy === "INTERNAL"
+    ? scaling
+    : undefined;
 };
 
 export function createAutoscaler(deps: AutoscalerDeps): Autoscaler {
@@ -109,7 +117,12 @@ export function createAutoscaler(deps: AutoscalerDeps): Autoscaler {
     return state;
   }
 
-  async function scale(state: FunctionState, replicas: number, direction: "up" | "down", reason: string): Promise<boolean> {
+  async function scale(
+    state: FunctionState,
+    replicas: number,
+    direction: "up" | "down",
+    reason: string,
+  ): Promise<boolean> {
     // Cooldowns run from the decision, not from whenever a slow API server answered.
     const decidedAt = now();
     try {
@@ -169,7 +182,11 @@ export function createAutoscaler(deps: AutoscalerDeps): Autoscaler {
       state,
     });
     let replicas = decision.base;
-    if (decision.action !== "none" && !state.waking && (await scale(state, decision.replicas, decision.action, decision.reason))) {
+    if (
+      decision.action !== "none" &&
+      !state.waking &&
+      (await scale(state, decision.replicas, decision.action, decision.reason))
+    ) {
       replicas = decision.replicas;
     }
     const concurrency = nextConcurrency(

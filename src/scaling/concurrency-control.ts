@@ -62,7 +62,11 @@ export function nextConcurrency(input: ConcurrencyInput, previous?: AdaptiveStat
   const downCooldown = control.downscaleCooldownMs ?? 60_000;
   const { now, ratio } = input;
   if (input.downscaleSignalled) state.lastDownscaleSignalAt = now;
-  if (input.base >= input.maxReplicas && ratio >= (control.highLoadThreshold ?? 0.85) && now - state.lastDecreaseAt >= downCooldown) {
+  if (
+    input.base >= input.maxReplicas &&
+    ratio >= (control.highLoadThreshold ?? 0.85) &&
+    now - state.lastDecreaseAt >= downCooldown
+  ) {
     state.target = Math.max(min, state.target - 1);
     state.lastDecreaseAt = now;
   } else if (

@@ -34,14 +34,16 @@ export function readImports(root: string, dir: string): ImportMap {
 /** The repository path a relative specifier of `from` names (`.ts` added when absent), else undefined. */
 export function resolveRelative(from: string, specifier: string): string | undefined {
   if (!specifier.startsWith(".")) return undefined;
-  const path = normalize(join(dirname(from), specifier)).split("\\").join("/");
+  const path = normalize(join(dirname(from), specifier))
+    .split("\\")
+    .join("/");
   return /\.(ts|json)$/.test(path) ? path : `${path}.ts`;
 }
 
 /** Layers of src/, lowest first: a module may import its own layer and the ones below. */
 export const LAYERS: readonly (readonly string[])[] = [
   ["lib", "contracts"],
-  ["domain", "config"],
+  ["domain", "config", "store"],
   ["queue", "scheduler", "dispatch", "execution", "deploy", "scaling"],
   ["registry", "observability", "admin"],
   ["api"],
@@ -75,7 +77,8 @@ export function layeringViolations(graph: ImportMap): string[] {
     const fromArea = areaOf(from);
     for (const specifier of specifiers) {
       if (specifier === "@kubernetes/client-node" || specifier.startsWith("@kubernetes/client-node/")) {
-        if (!from.startsWith("src/deploy/k8s/")) violations.push(`${from} → ${specifier}: only src/deploy/k8s uses the Kubernetes client`);
+        if (!from.startsWith("src/deploy/k8s/"))
+          violations.push(`${from} → ${specifier}: only src/deploy/k8s uses the Kubernetes client`);
         continue;
       }
       const to = resolveRelative(from, specifier);
@@ -86,8 +89,12 @@ export function layeringViolations(graph: ImportMap): string[] {
         continue;
       }
       const [fromLayer, toLayer] = [layerOf(fromArea), targetLayer(to, toArea)];
-      if (fromLayer < 0) violations.push(`${from}: src/${fromArea} has no layer (add it to LAYERS and docs/architecture.md)`);
-      else if (toLayer > fromLayer) violations.push(`${from} → ${to}: ${fromArea} (layer ${fromLayer}) may not import ${toArea} (layer ${toLayer})`);
+      if (fromLayer < 0)
+        violations.push(`${from}: src/${fromArea} has no layer (add it to LAYERS and docs/architecture.md)`);
+      else if (toLayer > fromLayer)
+        violations.push(
+          `${from} → ${to}: ${fromArea} (layer ${fromLayer}) may not import ${toArea} (layer ${toLayer})`,
+        );
     }
   }
   return violations;
@@ -99,7 +106,8 @@ export function watchdogViolations(graph: ImportMap): string[] {
   for (const [from, specifiers] of graph) {
     for (const specifier of specifiers) {
       const to = resolveRelative(from, specifier);
-      if (to?.startsWith("src/") && !/^src\/(contracts|lib)\//.test(to)) violations.push(`${from} → ${to}: the watchdog imports only src/contracts and src/lib`);
+      if (to?.startsWith("src/") && !/^src\/(contracts|lib)\//.test(to))
+        violations.push(`${from} → ${to}: the watchdog imports only src/contracts and src/lib`);
     }
   }
   return violations;

@@ -13,7 +13,12 @@ const src = readImports(ROOT, "src");
 
 describe("the repository keeps its layering", () => {
   test("src/ is read whole (the scan sees the engine, the API and the k8s backend)", () => {
-    for (const path of ["src/execution/engine.ts", "src/api/fast-invoke.ts", "src/deploy/k8s/deployer.ts", "src/main.ts"]) {
+    for (const path of [
+      "src/execution/engine.ts",
+      "src/api/fast-invoke.ts",
+      "src/deploy/k8s/deployer.ts",
+      "src/main.ts",
+    ]) {
       expect(src.has(path)).toBe(true);
     }
   });
@@ -32,7 +37,8 @@ describe("the repository keeps its layering", () => {
 });
 
 describe("the rules catch what they are for", () => {
-  const graph = (entries: Record<string, string>): ImportMap => new Map(Object.entries(entries).map(([path, source]) => [path, importsOf(source)]));
+  const graph = (entries: Record<string, string>): ImportMap =>
+    new Map(Object.entries(entries).map(([path, source]) => [path, importsOf(source)]));
 
   test("every import form counts, type-only and dynamic ones too", () => {
     const source = `import type { A } from "./a";\nimport {\n  b,\n  type C,\n} from "./b";\nexport * from "./c";\nconst d = await import("./d");\nimport "./e";`;
@@ -40,7 +46,12 @@ describe("the rules catch what they are for", () => {
   });
 
   test("a cycle through a type import is found", () => {
-    const found = cycles(graph({ "src/queue/q.ts": `import type { R } from "../execution/r";`, "src/execution/r.ts": `import { Q } from "../queue/q";` }));
+    const found = cycles(
+      graph({
+        "src/queue/q.ts": `import type { R } from "../execution/r";`,
+        "src/execution/r.ts": `import { Q } from "../queue/q";`,
+      }),
+    );
     expect(found.map((c) => c.join(" → "))).toEqual(["src/execution/r.ts → src/queue/q.ts → src/execution/r.ts"]);
   });
 
@@ -66,8 +77,12 @@ describe("the rules catch what they are for", () => {
 
   test("a watchdog import of the engine is reported", () => {
     const violations = watchdogViolations(
-      graph({ "watchdog/src/main.ts": `import { Header } from "../../src/contracts/headers"; import type { E } from "../../src/execution/engine";` }),
+      graph({
+        "watchdog/src/main.ts": `import { Header } from "../../src/contracts/headers"; import type { E } from "../../src/execution/engine";`,
+      }),
     );
-    expect(violations).toEqual(["watchdog/src/main.ts → src/execution/engine.ts: the watchdog imports only src/contracts and src/lib"]);
+    expect(violations).toEqual([
+      "watchdog/src/main.ts → src/execution/engine.ts: the watchdog imports only src/contracts and src/lib",
+    ]);
   });
 });

@@ -14,4 +14,6 @@ declare const Deno: {
 };
 
 const cp = createControlPlane(loadConfig({ NANOFAAS_DEPLOYMENT_BACKEND: "none" }), { version: "deno-smoke" });
-Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: ({ port }) => console.log(`listening ${port}`) }, (request) => cp.app.fetch(request));
+Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: ({ port }) => console.log(`listening ${port}`) }, (request) =>
+  cp.app.fetch(request),
+);

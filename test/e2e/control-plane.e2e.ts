@@ -9,7 +9,17 @@
 import { describe, afterAll, beforeAll, expect, test } from "bun:test";
 import { GenericContainer, Network, type StartedNetwork, type StartedTestContainer, Wait } from "testcontainers";
 import { loadPayloads } from "../../examples/harness/payloads";
-import { dockerApi, functionContainers, http, IMAGES, Lines, requireDocker, SOCKET, socketGroup, until } from "./support";
+import {
+  dockerApi,
+  functionContainers,
+  http,
+  IMAGES,
+  Lines,
+  requireDocker,
+  SOCKET,
+  socketGroup,
+  until,
+} from "./support";
 
 const ROMAN = "e2e-roman";
 const UPPER = "e2e-upper";
@@ -44,16 +54,20 @@ describe("control-plane image with the docker backend", () => {
       .withWaitStrategy(Wait.forHttp("/readyz", 8081).forStatusCode(200))
       .withStartupTimeout(60_000)
       .start();
-    console.log(`control plane container ready (testcontainers start → /readyz) in ${Math.round(performance.now() - started)} ms`);
+    console.log(
+      `control plane container ready (testcontainers start → /readyz) in ${Math.round(performance.now() - started)} ms`,
+    );
     api = `http://${cp.getHost()}:${cp.getMappedPort(8080)}`;
     management = `http://${cp.getHost()}:${cp.getMappedPort(8081)}`;
   }, 120_000);
 
   afterAll(async () => {
-    if (process.env.E2E_VERBOSE || logs.lines.length > 0) console.log(`control plane output (last lines):\n${logs.tail(30)}`);
+    if (process.env.E2E_VERBOSE || logs.lines.length > 0)
+      console.log(`control plane output (last lines):\n${logs.tail(30)}`);
     // The drain test proves the control plane removes its containers; after a failure, we do.
     for (const name of DEPLOYED) {
-      for (const c of await functionContainers(name)) await dockerApi("DELETE", `/containers/${c.Id}?force=true`).catch(() => undefined);
+      for (const c of await functionContainers(name))
+        await dockerApi("DELETE", `/containers/${c.Id}?force=true`).catch(() => undefined);
     }
     await cp?.stop({ timeout: 1 }).catch(() => undefined);
     await pod?.stop({ timeout: 1 }).catch(() => undefined);
@@ -61,7 +75,13 @@ describe("control-plane image with the docker backend", () => {
   }, 60_000);
 
   test("health, readiness and version answer on the management port", async () => {
-    for (const path of ["/readyz", "/livez", "/actuator/health", "/actuator/health/readiness", "/actuator/health/liveness"]) {
+    for (const path of [
+      "/readyz",
+      "/livez",
+      "/actuator/health",
+      "/actuator/health/readiness",
+      "/actuator/health/liveness",
+    ]) {
       expect({ path, status: (await http("GET", `${management}${path}`)).status }).toEqual({ path, status: 200 });
     }
     expect((await http("GET", `${management}/readyz`)).body).toMatchObject({ status: "UP" });
@@ -70,11 +90,19 @@ describe("control-plane image with the docker backend", () => {
   });
 
   test("POOL: a word-stats container answers every example payload, sync", async () => {
-    const registered = await http("POST", `${api}/v1/functions`, { name: WORDS, executionMode: "POOL", endpointUrl: "http://word-stats:8080/invoke" });
+    const registered = await http("POST", `${api}/v1/functions`, {
+      name: WORDS,
+      executionMode: "POOL",
+      endpointUrl: "http://word-stats:8080/invoke",
+    });
     expect(registered.status).toBe(201);
     for (const payload of loadPayloads("word-stats")) {
       const { status, body } = await http("POST", `${api}/v1/functions/${WORDS}:invoke`, { input: payload.input });
-      expect({ file: payload.file, status, output: body.output }).toEqual({ file: payload.file, status: 200, output: payload.expected });
+      expect({ file: payload.file, status, output: body.output }).toEqual({
+        file: payload.file,
+        status: 200,
+        output: payload.expected,
+      });
     }
   });
 
@@ -101,12 +129,19 @@ describe("control-plane image with the docker backend", () => {
     expect(registered.body.endpointUrl).toMatch(/^http:\/\/\d+\.\d+\.\d+\.\d+:8080\/invoke$/);
     const containers = await functionContainers(ROMAN);
     expect(containers.map((c) => c.Names[0]).sort()).toEqual([`/nanofaas-${ROMAN}-r0`, `/nanofaas-${ROMAN}-r1`]);
-    const inspect = await dockerApi<{ NetworkSettings: { Networks: Record<string, unknown> } }>("GET", `/containers/${containers[0]!.Id}/json`);
+    const inspect = await dockerApi<{ NetworkSettings: { Networks: Record<string, unknown> } }>(
+      "GET",
+      `/containers/${containers[0]!.Id}/json`,
+    );
     expect(Object.keys(inspect.NetworkSettings.Networks)).toEqual([network!.getName()]);
     // The first call may arrive before a replica is ready: it waits in the queue, it does not fail.
     for (const payload of loadPayloads("roman-numeral")) {
       const { status, body } = await http("POST", `${api}/v1/functions/${ROMAN}:invoke`, { input: payload.input });
-      expect({ file: payload.file, status, output: body.output }).toEqual({ file: payload.file, status: 200, output: payload.expected });
+      expect({ file: payload.file, status, output: body.output }).toEqual({
+        file: payload.file,
+        status: 200,
+        output: payload.expected,
+      });
     }
     const accepted = await http("POST", `${api}/v1/functions/${ROMAN}:enqueue`, { input: { number: 2024 } });
     const id = accepted.body.executionId as string;
@@ -123,20 +158,29 @@ describe("control-plane image with the docker backend", () => {
     expect(await running()).toBe(3);
     expect((await http("PUT", `${api}/v1/functions/${ROMAN}/replicas`, { replicas: 1 })).status).toBe(200);
     expect((await functionContainers(ROMAN)).map((c) => c.Names[0])).toEqual([`/nanofaas-${ROMAN}-r0`]);
-    expect((await http("POST", `${api}/v1/functions/${ROMAN}:invoke`, { input: { number: 9 } })).body.output).toEqual({ roman: "IX" });
+    expect((await http("POST", `${api}/v1/functions/${ROMAN}:invoke`, { input: { number: 9 } })).body.output).toEqual({
+      roman: "IX",
+    });
   }, 60_000);
 
   test("DEPLOYMENT: the watchdog image runs a STDIO program per invocation; deleting removes its containers", async () => {
-    for (const [name, image] of [[UPPER, IMAGES.slowUpper], ["e2e-json", IMAGES.jsonTransform]] as const) {
+    for (const [name, image] of [
+      [UPPER, IMAGES.slowUpper],
+      ["e2e-json", IMAGES.jsonTransform],
+    ] as const) {
       // The platform sets EXECUTION_MODE from runtimeMode (HTTP by default), as in Kubernetes.
       const runtimeMode = name === UPPER ? "STDIO" : "HTTP";
-      expect((await http("POST", `${api}/v1/functions`, { name, image, runtimeMode, timeoutMs: 20_000 })).status).toBe(201);
+      expect((await http("POST", `${api}/v1/functions`, { name, image, runtimeMode, timeoutMs: 20_000 })).status).toBe(
+        201,
+      );
     }
     const { status, body } = await http("POST", `${api}/v1/functions/${UPPER}:invoke`, { input: { text: "scratch" } });
     expect(status).toBe(200);
     expect((body.output as { upper: string }).upper).toBe("SCRATCH");
     const payload = loadPayloads("json-transform")[0]!;
-    expect((await http("POST", `${api}/v1/functions/e2e-json:invoke`, { input: payload.input })).body.output).toEqual(payload.expected);
+    expect((await http("POST", `${api}/v1/functions/e2e-json:invoke`, { input: payload.input })).body.output).toEqual(
+      payload.expected,
+    );
     expect((await http("DELETE", `${api}/v1/functions/e2e-json`)).status).toBe(204);
     expect(await functionContainers("e2e-json")).toEqual([]);
   }, 60_000);
@@ -144,7 +188,9 @@ describe("control-plane image with the docker backend", () => {
   test("metrics count the invocations of every function", async () => {
     const metrics = (await http<string>("GET", `${management}/metrics`)).body;
     for (const name of [WORDS, ROMAN, UPPER]) {
-      const dispatched = new RegExp(`^function_dispatch_total\\{[^}]*function="${name}"[^}]*\\} (\\d+)`, "m").exec(metrics);
+      const dispatched = new RegExp(`^function_dispatch_total\\{[^}]*function="${name}"[^}]*\\} (\\d+)`, "m").exec(
+        metrics,
+      );
       expect({ name, dispatched: Number(dispatched?.[1] ?? 0) > 0 }).toEqual({ name, dispatched: true });
     }
     expect(metrics).toMatch(new RegExp(`^function_success_total\\{[^}]*function="${ROMAN}"[^}]*\\} \\d+`, "m"));
@@ -154,23 +200,39 @@ describe("control-plane image with the docker backend", () => {
   test("SIGTERM: readiness goes 503, in-flight work finishes, containers are removed, exit code 0", async () => {
     const id = cp!.getId();
     const slowSync = http("POST", `${api}/v1/functions/${UPPER}:invoke`, { input: { text: "drain", sleepMs: 3000 } });
-    const queued = await http("POST", `${api}/v1/functions/${UPPER}:enqueue`, { input: { text: "later", sleepMs: 2000 } });
+    const queued = await http("POST", `${api}/v1/functions/${UPPER}:enqueue`, {
+      input: { text: "later", sleepMs: 2000 },
+    });
     expect(queued.status).toBe(202);
     await Bun.sleep(500);
     await dockerApi("POST", `/containers/${id}/kill?signal=SIGTERM`);
-    const draining = await until(async () => {
-      const r = await http("GET", `${management}/readyz`);
-      return r.status === 503 ? r : undefined;
-    }, "readiness to report 503", 5000);
+    const draining = await until(
+      async () => {
+        const r = await http("GET", `${management}/readyz`);
+        return r.status === 503 ? r : undefined;
+      },
+      "readiness to report 503",
+      5000,
+    );
     expect(draining.status).toBe(503);
     const refused = await http("POST", `${api}/v1/functions/${ROMAN}:invoke`, { input: { number: 1 } });
     expect({ status: refused.status, error: refused.body.error }).toEqual({ status: 503, error: "SHUTTING_DOWN" });
     const finished = await slowSync;
-    expect({ status: finished.status, output: (finished.body.output as { upper?: string })?.upper }).toEqual({ status: 200, output: "DRAIN" });
-    const state = await until(async () => {
-      const inspect = await dockerApi<{ State: { Running: boolean; ExitCode: number } }>("GET", `/containers/${id}/json`);
-      return inspect.State.Running ? undefined : inspect.State;
-    }, "the control plane to exit", 30_000);
+    expect({ status: finished.status, output: (finished.body.output as { upper?: string })?.upper }).toEqual({
+      status: 200,
+      output: "DRAIN",
+    });
+    const state = await until(
+      async () => {
+        const inspect = await dockerApi<{ State: { Running: boolean; ExitCode: number } }>(
+          "GET",
+          `/containers/${id}/json`,
+        );
+        return inspect.State.Running ? undefined : inspect.State;
+      },
+      "the control plane to exit",
+      30_000,
+    );
     expect(state.ExitCode).toBe(0);
     const stopped = logs.json().find((line) => line.msg === "stopped" || line.event === "stopped");
     // Both the running sync call and the queued async one finished inside the grace.

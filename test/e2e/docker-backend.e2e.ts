@@ -41,7 +41,11 @@ const fn = (name: string, spec: Partial<FunctionSpec>) =>
   resolveFunction({ name, ...spec }, { timeoutMs: 5000, concurrency: 4, queueSize: 10, maxRetries: 1 });
 
 async function invoke(endpoint: string, number: number): Promise<unknown> {
-  const response = await fetch(endpoint, { method: "POST", body: JSON.stringify({ input: { number } }), headers: { "x-execution-id": `e2e-${number}` } });
+  const response = await fetch(endpoint, {
+    method: "POST",
+    body: JSON.stringify({ input: { number } }),
+    headers: { "x-execution-id": `e2e-${number}` },
+  });
   return response.json();
 }
 
@@ -56,20 +60,24 @@ describe("docker backend on the Docker host (real engine)", () => {
 
   afterAll(async () => {
     for (const name of NAMES) {
-      for (const c of await functionContainers(name)) await dockerApi("DELETE", `/containers/${c.Id}?force=true`).catch(() => undefined);
+      for (const c of await functionContainers(name))
+        await dockerApi("DELETE", `/containers/${c.Id}?force=true`).catch(() => undefined);
     }
   });
 
   test("replicas publish on loopback, answer in turn, a killed one is replaced, scaling follows", async () => {
     const d = start();
     const name = "e2e-host-roman";
-    const { endpointUrl } = await d.provision(fn(name, { image: IMAGES.romanNumeral, scalingConfig: { minReplicas: 2, maxReplicas: 3 } }));
+    const { endpointUrl } = await d.provision(
+      fn(name, { image: IMAGES.romanNumeral, scalingConfig: { minReplicas: 2, maxReplicas: 3 } }),
+    );
     expect(endpointUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/invoke$/);
     expect(d.placement()).toMatchObject({ kind: "host", hostIp: "127.0.0.1" });
     await until(() => d.readyReplicas(name) === 2, "two ready replicas");
     const endpoints = [d.pickEndpoint(name)!, d.pickEndpoint(name)!];
     expect(new Set(endpoints).size).toBe(2);
-    for (const [i, endpoint] of endpoints.entries()) expect(await invoke(endpoint, 4 + i)).toEqual({ roman: i === 0 ? "IV" : "V" });
+    for (const [i, endpoint] of endpoints.entries())
+      expect(await invoke(endpoint, 4 + i)).toEqual({ roman: i === 0 ? "IV" : "V" });
 
     const [victim] = d.containerIds(name);
     await dockerApi("POST", `/containers/${victim}/kill`);
@@ -90,7 +98,13 @@ describe("docker backend on the Docker host (real engine)", () => {
     const cp = Bun.spawn([resolve(import.meta.dir, "../../dist/nanofaas")], {
       // Callbacks come from the containers through the bridge gateway, so the API listens beyond
       // loopback here (the default bind is 127.0.0.1: docs/docker.md).
-      env: { ...process.env, NANOFAAS_DEPLOYMENT_BACKEND: "docker", NANOFAAS_BIND_HOST: "0.0.0.0", SERVER_PORT: String(port), MANAGEMENT_SERVER_PORT: String(management) },
+      env: {
+        ...process.env,
+        NANOFAAS_DEPLOYMENT_BACKEND: "docker",
+        NANOFAAS_BIND_HOST: "0.0.0.0",
+        SERVER_PORT: String(port),
+        MANAGEMENT_SERVER_PORT: String(management),
+      },
       stdout: "pipe",
       stderr: "pipe",
     });
@@ -98,15 +112,25 @@ describe("docker backend on the Docker host (real engine)", () => {
     let out = "";
     const collecting = (async () => {
       const reader = cp.stdout.getReader();
-      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) out += new TextDecoder().decode(chunk.value);
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read())
+        out += new TextDecoder().decode(chunk.value);
     })();
     try {
-      await until(async () => (await http("GET", `http://127.0.0.1:${management}/readyz`)).status === 200, "the control plane");
-      expect((await http("POST", `${api}/v1/functions`, { name: "e2e-host-cp", image: IMAGES.romanNumeral })).status).toBe(201);
+      await until(
+        async () => (await http("GET", `http://127.0.0.1:${management}/readyz`)).status === 200,
+        "the control plane",
+      );
+      expect(
+        (await http("POST", `${api}/v1/functions`, { name: "e2e-host-cp", image: IMAGES.romanNumeral })).status,
+      ).toBe(201);
       const invoked = await http("POST", `${api}/v1/functions/e2e-host-cp:invoke`, { input: { number: 12 } });
       expect(invoked.body).toMatchObject({ status: "success", output: { roman: "XII" } });
       // The runtime also posts its result to CALLBACK_URL, right after answering.
-      await until(() => /"path":"\/v1\/internal\/executions\/[^"]+:complete".*"status":204/.test(out), "the runtime's callback", 5000);
+      await until(
+        () => /"path":"\/v1\/internal\/executions\/[^"]+:complete".*"status":204/.test(out),
+        "the runtime's callback",
+        5000,
+      );
     } finally {
       cp.kill("SIGTERM");
     }
@@ -117,9 +141,14 @@ describe("docker backend on the Docker host (real engine)", () => {
 
   test("resources become the container's memory and CPU limits", async () => {
     const d = start();
-    await d.provision(fn("e2e-host-small", { image: IMAGES.romanNumeral, resources: { memory: "128Mi", cpu: "500m" } }));
+    await d.provision(
+      fn("e2e-host-small", { image: IMAGES.romanNumeral, resources: { memory: "128Mi", cpu: "500m" } }),
+    );
     const [id] = d.containerIds("e2e-host-small");
-    const inspect = await dockerApi<{ HostConfig: { Memory: number; NanoCpus: number } }>("GET", `/containers/${id}/json`);
+    const inspect = await dockerApi<{ HostConfig: { Memory: number; NanoCpus: number } }>(
+      "GET",
+      `/containers/${id}/json`,
+    );
     expect(inspect.HostConfig).toMatchObject({ Memory: 128 * 2 ** 20, NanoCpus: 500_000_000 });
     await until(() => d.readyReplicas("e2e-host-small") === 1, "ready under limits");
   }, 30_000);
@@ -136,14 +165,18 @@ describe("docker backend on the Docker host (real engine)", () => {
 
   test("a command missing from the image fails the registration with Docker's message", async () => {
     const d = start();
-    const error = (await d.provision(fn("e2e-host-nocmd", { image: IMAGES.romanNumeral, command: ["/no/such/binary"] })).catch((e) => e)) as NanofaasError;
+    const error = (await d
+      .provision(fn("e2e-host-nocmd", { image: IMAGES.romanNumeral, command: ["/no/such/binary"] }))
+      .catch((e) => e)) as NanofaasError;
     expect(error.code).toBe("BACKEND_ERROR");
     expect(error.message).toContain("/no/such/binary");
   }, 30_000);
 
   test("an image that is neither local nor pullable fails the registration", async () => {
     const d = start();
-    const error = (await d.provision(fn("e2e-host-ghost", { image: "nanofaas/e2e-no-such-image:0" })).catch((e) => e)) as NanofaasError;
+    const error = (await d
+      .provision(fn("e2e-host-ghost", { image: "nanofaas/e2e-no-such-image:0" }))
+      .catch((e) => e)) as NanofaasError;
     expect(error.code).toBe("BACKEND_ERROR");
     expect(error.message).toContain("nanofaas/e2e-no-such-image");
     expect(lines.some((l) => l.includes("is not on this Docker host; pulling it"))).toBe(true);

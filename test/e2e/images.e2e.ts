@@ -18,7 +18,8 @@ const ROOTFS_FILES = ["etc/group", "etc/passwd", "etc/ssl/certs/ca-certificates.
 
 /** Regular files and symlinks in a ustar stream (`docker export`), without the leading "/". */
 function tarFiles(bytes: Uint8Array): string[] {
-  const text = (from: number, length: number) => new TextDecoder().decode(bytes.subarray(from, from + length)).replace(/\0.*$/s, "");
+  const text = (from: number, length: number) =>
+    new TextDecoder().decode(bytes.subarray(from, from + length)).replace(/\0.*$/s, "");
   const files: string[] = [];
   for (let offset = 0; offset + 512 <= bytes.length; ) {
     const name = text(offset, 100);
@@ -50,7 +51,11 @@ function runtimeLibraries(binary: string): string[] {
 
 const CASES = [
   { image: IMAGES.controlPlane, binaries: ["nanofaas"], version: /^nanofaas \d+\.\d+\.\d+\+[0-9a-f]{12}(-dirty)?$/ },
-  { image: IMAGES.watchdog, binaries: ["watchdog"], version: /^nanofaas-watchdog \d+\.\d+\.\d+\+[0-9a-f]{12}(-dirty)?$/ },
+  {
+    image: IMAGES.watchdog,
+    binaries: ["watchdog"],
+    version: /^nanofaas-watchdog \d+\.\d+\.\d+\+[0-9a-f]{12}(-dirty)?$/,
+  },
   { image: IMAGES.wordStats, binaries: ["function"] },
   { image: IMAGES.slowUpper, binaries: ["watchdog", "slow-upper"] },
 ];
@@ -63,7 +68,10 @@ describe("FROM-scratch images", () => {
 
   for (const { image, binaries } of CASES) {
     test(`${image}: the binary and its run-time files only, no shell, user 65532`, async () => {
-      const inspect = await dockerApi<{ Config: { User: string; Entrypoint: string[] } }>("GET", `/images/${encodeURIComponent(image)}/json`);
+      const inspect = await dockerApi<{ Config: { User: string; Entrypoint: string[] } }>(
+        "GET",
+        `/images/${encodeURIComponent(image)}/json`,
+      );
       expect(inspect.Config.User).toBe("65532:65532");
       const expected = [...DOCKER_ADDED, ...ROOTFS_FILES, ...runtimeLibraries("nanofaas"), ...binaries].sort();
       const files = await imageFiles(engine, image);
@@ -94,22 +102,37 @@ describe("FROM-scratch images", () => {
         Image: IMAGES.controlPlane,
         Env: ["NANOFAAS_DEPLOYMENT_BACKEND=none"],
         ExposedPorts: { "8080/tcp": {}, "8081/tcp": {} },
-        HostConfig: { PortBindings: { "8080/tcp": [{ HostIp: "127.0.0.1", HostPort: "" }], "8081/tcp": [{ HostIp: "127.0.0.1", HostPort: "" }] } },
+        HostConfig: {
+          PortBindings: {
+            "8080/tcp": [{ HostIp: "127.0.0.1", HostPort: "" }],
+            "8081/tcp": [{ HostIp: "127.0.0.1", HostPort: "" }],
+          },
+        },
       });
       try {
         const t1 = performance.now();
         await engine.startContainer(id);
         const ports = (await engine.inspectContainer(id))!.NetworkSettings.Ports!;
         const [api, management] = ["8080/tcp", "8081/tcp"].map((p) => `http://127.0.0.1:${ports[p]![0]!.HostPort}`);
-        while ((await fetch(`${management}/readyz`).then((r) => r.status, () => 0)) !== 200) {
+        while (
+          (await fetch(`${management}/readyz`).then(
+            (r) => r.status,
+            () => 0,
+          )) !== 200
+        ) {
           if (performance.now() - t0 > 30_000) throw new Error("not ready within 30 s");
           await Bun.sleep(5);
         }
         const t2 = performance.now();
         samples.push({ total: Math.round(t2 - t0), create: Math.round(t1 - t0), startToReady: Math.round(t2 - t1) });
         if (run === 0) {
-          expect((await http("POST", `${api}/v1/functions`, { name: "echo", executionMode: "LOCAL" })).status).toBe(201);
-          expect((await http("POST", `${api}/v1/functions/echo:invoke`, { input: { hi: 1 } })).body).toMatchObject({ status: "success", output: { hi: 1 } });
+          expect((await http("POST", `${api}/v1/functions`, { name: "echo", executionMode: "LOCAL" })).status).toBe(
+            201,
+          );
+          expect((await http("POST", `${api}/v1/functions/echo:invoke`, { input: { hi: 1 } })).body).toMatchObject({
+            status: "success",
+            output: { hi: 1 },
+          });
         }
         await dockerApi("POST", `/containers/${id}/kill?signal=SIGTERM`);
         expect((await dockerApi<{ StatusCode: number }>("POST", `/containers/${id}/wait`)).StatusCode).toBe(0);
@@ -118,7 +141,9 @@ describe("FROM-scratch images", () => {
       }
     }
     const median = [...samples].sort((a, b) => a.total - b.total)[1]!;
-    console.log(`docker run → /readyz 200: ${samples.map((s) => `${s.total} ms (create ${s.create}, start→ready ${s.startToReady})`).join("; ")}`);
+    console.log(
+      `docker run → /readyz 200: ${samples.map((s) => `${s.total} ms (create ${s.create}, start→ready ${s.startToReady})`).join("; ")}`,
+    );
     expect(median.total).toBeLessThan(15_000);
   }, 120_000);
 });

@@ -10,7 +10,6 @@ import { statSync } from "node:fs";
 import { createEngineClient, type EngineClient } from "../../src/deploy/docker/engine-client";
 import { until as untilCondition } from "../support/until";
 
-
 export const SOCKET = process.env.DOCKER_SOCKET ?? "/var/run/docker.sock";
 export const IMAGES = {
   controlPlane: "nanofaas/control-plane:latest",
@@ -27,7 +26,9 @@ export async function requireDocker(): Promise<EngineClient> {
   try {
     await engine.ping();
   } catch (error) {
-    throw new Error(`E2E=1 but Docker is not usable: ${(error as Error).message}\nRun \`just docker-up\` (or \`just e2e\`, which does it).`);
+    throw new Error(
+      `E2E=1 but Docker is not usable: ${(error as Error).message}\nRun \`just docker-up\` (or \`just e2e\`, which does it).`,
+    );
   }
   for (const image of Object.values(IMAGES)) {
     const response = await fetch(`http://docker/images/${encodeURIComponent(image)}/json`, { unix: SOCKET });
@@ -55,8 +56,11 @@ export async function functionContainers(name: string): Promise<{ Id: string; Na
 }
 
 /** The shared `until` with the e2e suite's pace: 20 s by default, a probe every 50 ms. */
-export const until = <T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 20_000): Promise<T> =>
-  untilCondition(probe, what, { timeoutMs, intervalMs: 50 });
+export const until = <T>(
+  probe: () => Promise<T | undefined> | T | undefined,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> => untilCondition(probe, what, { timeoutMs, intervalMs: 50 });
 
 export interface JsonResponse<T = Record<string, unknown>> {
   status: number;
@@ -64,7 +68,11 @@ export interface JsonResponse<T = Record<string, unknown>> {
   headers: Headers;
 }
 
-export async function http<T = Record<string, unknown>>(method: string, url: string, body?: unknown): Promise<JsonResponse<T>> {
+export async function http<T = Record<string, unknown>>(
+  method: string,
+  url: string,
+  body?: unknown,
+): Promise<JsonResponse<T>> {
   const response = await fetch(url, {
     method,
     headers: body === undefined ? undefined : { "content-type": "application/json" },

@@ -46,7 +46,6 @@ async function within<T>(ms: number, promise: Promise<T>): Promise<T> {
   return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
 }
 
-
 describe("fake pod: behaviors driven by the input", () => {
   test.each([
     ["plain input is echoed", { a: 1, b: [true, null] }],
@@ -73,7 +72,12 @@ describe("fake pod: behaviors driven by the input", () => {
 
   test.each([
     [503, "down for maintenance", "text/plain; charset=utf-8", "down for maintenance"],
-    [429, { error: { code: "SATURATED", message: "busy" } }, "application/json", '{"error":{"code":"SATURATED","message":"busy"}}'],
+    [
+      429,
+      { error: { code: "SATURATED", message: "busy" } },
+      "application/json",
+      '{"error":{"code":"SATURATED","message":"busy"}}',
+    ],
     [500, undefined, "application/json", '{"error":{"code":"HANDLER_ERROR","message":"fake 500"}}'],
     [400, undefined, "application/json", '{"error":{"code":"BAD_REQUEST","message":"fake 400"}}'],
     [202, undefined, "application/json", ""],
@@ -85,7 +89,13 @@ describe("fake pod: behaviors driven by the input", () => {
   });
 
   test("status honours contentType and extra headers", async () => {
-    const input = { fake: "status", status: 500, body: "{}", contentType: "application/json", headers: { "retry-after": "2" } };
+    const input = {
+      fake: "status",
+      status: 500,
+      body: "{}",
+      contentType: "application/json",
+      headers: { "retry-after": "2" },
+    };
     const response = await invoke(await pod(), input);
     expect([response.status, response.headers.get("content-type"), response.headers.get("retry-after")]).toEqual([
       500,
@@ -169,7 +179,11 @@ describe("fake pod: behaviors driven by the input", () => {
   test.each([2, 1000, 7 * 1024 * 1024])("big answers a JSON string of exactly %d bytes", async (bytes) => {
     const response = await invoke(await pod(), { fake: "big", bytes });
     const body = await response.arrayBuffer();
-    expect([response.status, response.headers.get("content-length"), body.byteLength]).toEqual([200, String(bytes), bytes]);
+    expect([response.status, response.headers.get("content-length"), body.byteLength]).toEqual([
+      200,
+      String(bytes),
+      bytes,
+    ]);
     expect(JSON.parse(new TextDecoder().decode(body))).toBe("x".repeat(bytes - 2));
   });
 

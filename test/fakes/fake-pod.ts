@@ -75,7 +75,20 @@ export interface FakePod {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-const KINDS = new Set(["echo", "sleep", "status", "garbage", "empty", "null", "text", "close", "hang", "cold", "big", "flaky"]);
+const KINDS = new Set([
+  "echo",
+  "sleep",
+  "status",
+  "garbage",
+  "empty",
+  "null",
+  "text",
+  "close",
+  "hang",
+  "cold",
+  "big",
+  "flaky",
+]);
 const NUMBER_FIELDS: Record<string, string[]> = {
   sleep: ["ms"],
   status: ["status"],
@@ -227,7 +240,11 @@ export async function startFakePod(options: { behavior?: BehaviorFn } = {}): Pro
         return send(res, 200, `"${"x".repeat(b.bytes - 2)}"`);
       case "flaky":
         if (call.nth > b.failTimes) return send(res, 200, json(call.input));
-        return send(res, b.status ?? PodStatus.handlerError, json(errorBody(PodErrorCode.handlerError, `fake failure ${call.nth}/${b.failTimes}`)));
+        return send(
+          res,
+          b.status ?? PodStatus.handlerError,
+          json(errorBody(PodErrorCode.handlerError, `fake failure ${call.nth}/${b.failTimes}`)),
+        );
       default: {
         const unknown: never = b;
         throw new Error(`unknown behavior ${JSON.stringify(unknown)}`);
@@ -245,7 +262,18 @@ export async function startFakePod(options: { behavior?: BehaviorFn } = {}): Pro
     seenPerId.set(executionId ?? "", nth);
     const input = isObject(body) ? body.input : undefined;
     const path = (req.url ?? "/").split("?")[0]!;
-    const call = { method: req.method ?? "", path, headers, rawBody, body, input, executionId, attempt, nth, receivedAt };
+    const call = {
+      method: req.method ?? "",
+      path,
+      headers,
+      rawBody,
+      body,
+      input,
+      executionId,
+      attempt,
+      nth,
+      receivedAt,
+    };
     calls.push(call);
     for (const wake of waiters) wake();
     return call;

@@ -3,7 +3,15 @@
  * transport and Watch), so the integration tests can trust what it answers.
  */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { ApiException, AppsV1Api, BatchV1Api, CoreV1Api, PatchStrategy, setHeaderOptions, Watch } from "@kubernetes/client-node";
+import {
+  ApiException,
+  AppsV1Api,
+  BatchV1Api,
+  CoreV1Api,
+  PatchStrategy,
+  setHeaderOptions,
+  Watch,
+} from "@kubernetes/client-node";
 import { eventually, FakeKubeApiServer } from "./k8s-api-server";
 
 const ns = "fns";
@@ -12,7 +20,10 @@ const deployment = (name: string, replicas = 1) => ({
   spec: {
     replicas,
     selector: { matchLabels: { function: name } },
-    template: { metadata: { labels: { function: name } }, spec: { containers: [{ name: "function", image: "img:1", env: [{ name: "A", value: "1" }] }] } },
+    template: {
+      metadata: { labels: { function: name } },
+      spec: { containers: [{ name: "function", image: "img:1", env: [{ name: "A", value: "1" }] }] },
+    },
   },
 });
 
@@ -33,7 +44,10 @@ const codeOf = (promise: Promise<unknown>) =>
 describe("fake Kubernetes API server", () => {
   test("create, get, list with a label selector, delete", async () => {
     await apps.createNamespacedDeployment({ namespace: ns, body: deployment("fn-a") });
-    await apps.createNamespacedDeployment({ namespace: ns, body: { ...deployment("fn-b"), metadata: { name: "fn-b", labels: { other: "x" } } } });
+    await apps.createNamespacedDeployment({
+      namespace: ns,
+      body: { ...deployment("fn-b"), metadata: { name: "fn-b", labels: { other: "x" } } },
+    });
     const got = await apps.readNamespacedDeployment({ name: "fn-a", namespace: ns });
     expect(got.metadata?.uid).toBeString();
     expect(got.metadata?.resourceVersion).toBeString();
@@ -52,10 +66,16 @@ describe("fake Kubernetes API server", () => {
   test("merge, strategic and JSON patches as the client sends them", async () => {
     await apps.createNamespacedDeployment({ namespace: ns, body: deployment("fn-a") });
     const patch = (body: object, type?: string) =>
-      apps.patchNamespacedDeployment({ name: "fn-a", namespace: ns, body }, type ? setHeaderOptions("Content-Type", type) : undefined);
+      apps.patchNamespacedDeployment(
+        { name: "fn-a", namespace: ns, body },
+        type ? setHeaderOptions("Content-Type", type) : undefined,
+      );
     await patch({ spec: { replicas: 3 } }, PatchStrategy.MergePatch);
     expect(fake.get("deployments", ns, "fn-a").spec.replicas).toBe(3);
-    await patch({ spec: { template: { spec: { containers: [{ name: "function", image: "img:2" }] } } } }, PatchStrategy.StrategicMergePatch);
+    await patch(
+      { spec: { template: { spec: { containers: [{ name: "function", image: "img:2" }] } } } },
+      PatchStrategy.StrategicMergePatch,
+    );
     const container = fake.get("deployments", ns, "fn-a").spec.template.spec.containers[0];
     expect(container).toEqual({ name: "function", image: "img:2", env: [{ name: "A", value: "1" }] });
     await patch([{ op: "replace", path: "/spec/replicas", value: 5 }]); // the client's default: JSON Patch
@@ -69,7 +89,10 @@ describe("fake Kubernetes API server", () => {
     const scale = await apps.readNamespacedDeploymentScale({ name: "fn-a", namespace: ns });
     expect(scale.spec?.replicas).toBe(2);
     expect(scale.status?.selector).toBe("function=fn-a");
-    await apps.patchNamespacedDeploymentScale({ name: "fn-a", namespace: ns, body: { spec: { replicas: 0 } } }, setHeaderOptions("Content-Type", PatchStrategy.MergePatch));
+    await apps.patchNamespacedDeploymentScale(
+      { name: "fn-a", namespace: ns, body: { spec: { replicas: 0 } } },
+      setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+    );
     expect(fake.get("deployments", ns, "fn-a").spec.replicas).toBe(0);
   });
 
@@ -77,9 +100,14 @@ describe("fake Kubernetes API server", () => {
     const created = await apps.createNamespacedDeployment({ namespace: ns, body: deployment("fn-a") });
     const events: string[] = [];
     const watch = new Watch(fake.kubeConfig(ns));
-    const controller = await watch.watch(`/apis/apps/v1/namespaces/${ns}/deployments`, { resourceVersion: created.metadata?.resourceVersion }, (type, obj) => {
-      events.push(`${type}:${obj.status?.readyReplicas ?? 0}`);
-    }, () => undefined);
+    const controller = await watch.watch(
+      `/apis/apps/v1/namespaces/${ns}/deployments`,
+      { resourceVersion: created.metadata?.resourceVersion },
+      (type, obj) => {
+        events.push(`${type}:${obj.status?.readyReplicas ?? 0}`);
+      },
+      () => undefined,
+    );
     fake.setReadyReplicas(ns, "fn-a", 2);
     fake.setReadyReplicas(ns, "fn-a", 0);
     await eventually(() => events.length === 2, 2000, "two watch events");
@@ -101,9 +129,18 @@ describe("fake Kubernetes API server", () => {
     const wrong = fake.kubeConfig(ns);
     wrong.users[0] = { name: "sa", token: "nope" };
     expect(await codeOf(wrong.makeApiClient(CoreV1Api).readNamespacedService({ name: "x", namespace: ns }))).toBe(401);
-    fake.failNext({ verb: "create", resource: "jobs", code: 500, reason: "InternalError", message: "etcd unavailable" });
+    fake.failNext({
+      verb: "create",
+      resource: "jobs",
+      code: 500,
+      reason: "InternalError",
+      message: "etcd unavailable",
+    });
     const batch = fake.kubeConfig(ns).makeApiClient(BatchV1Api);
-    const job = { metadata: { name: "j" }, spec: { template: { spec: { containers: [{ name: "c", image: "i" }], restartPolicy: "Never" } } } };
+    const job = {
+      metadata: { name: "j" },
+      spec: { template: { spec: { containers: [{ name: "c", image: "i" }], restartPolicy: "Never" } } },
+    };
     expect(await codeOf(batch.createNamespacedJob({ namespace: ns, body: job }))).toBe(500);
     expect(await codeOf(batch.createNamespacedJob({ namespace: ns, body: job }))).toBe(0);
     fake.setJobStatus(ns, "j", { failed: 1 });

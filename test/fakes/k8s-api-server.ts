@@ -18,7 +18,12 @@ import type { RbacRule } from "../../src/deploy/k8s/rbac";
 // biome-ignore lint/suspicious/noExplicitAny: Kubernetes objects are free-form JSON in this fake.
 type Obj = any;
 
-interface Resource { group: string; version: string; plural: string; kind: string }
+interface Resource {
+  group: string;
+  version: string;
+  plural: string;
+  kind: string;
+}
 const RESOURCES: Resource[] = [
   { group: "apps", version: "v1", plural: "deployments", kind: "Deployment" },
   { group: "", version: "v1", plural: "services", kind: "Service" },
@@ -31,16 +36,46 @@ const apiVersionOf = (r: Resource) => (r.group ? `${r.group}/${r.version}` : r.v
 const qualified = (r: Resource) => (r.group ? `${r.plural}.${r.group}` : r.plural);
 
 /** One request as received; `resource` is the RBAC resource (`deployments`, `deployments/scale`…). */
-export interface RecordedRequest { verb: string; method: string; resource: string; apiGroup: string; namespace: string; name?: string; contentType?: string; body?: unknown }
+export interface RecordedRequest {
+  verb: string;
+  method: string;
+  resource: string;
+  apiGroup: string;
+  namespace: string;
+  name?: string;
+  contentType?: string;
+  body?: unknown;
+}
 /** A canned error for the next request with this verb and resource (e.g. 422 Invalid, 500). */
-export interface InjectedFailure { verb: string; resource: string; code: number; reason: string; message: string; causes?: { field: string; message: string }[] }
+export interface InjectedFailure {
+  verb: string;
+  resource: string;
+  code: number;
+  reason: string;
+  message: string;
+  causes?: { field: string; message: string }[];
+}
 
 class ApiError extends Error {
-  constructor(readonly code: number, readonly reason: string, message: string, readonly details: Obj = {}) {
+  constructor(
+    readonly code: number,
+    readonly reason: string,
+    message: string,
+    readonly details: Obj = {},
+  ) {
     super(message);
   }
   get status(): Obj {
-    return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: this.message, reason: this.reason, details: this.details, code: this.code };
+    return {
+      kind: "Status",
+      apiVersion: "v1",
+      metadata: {},
+      status: "Failure",
+      message: this.message,
+      reason: this.reason,
+      details: this.details,
+      code: this.code,
+    };
   }
 }
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -68,7 +103,10 @@ function merge(target: Obj, patch: Obj, byName: boolean): Obj {
 function jsonPatch(doc: Obj, ops: Obj[]): Obj {
   const root = structuredClone(doc);
   for (const op of ops) {
-    const parts = String(op.path).split("/").slice(1).map((p) => p.replaceAll("~1", "/").replaceAll("~0", "~"));
+    const parts = String(op.path)
+      .split("/")
+      .slice(1)
+      .map((p) => p.replaceAll("~1", "/").replaceAll("~0", "~"));
     const last = parts.pop() ?? "";
     let parent = root;
     for (const p of parts) parent = parent?.[p];
@@ -94,7 +132,12 @@ function selectorMatches(selector: string | null, labels: Record<string, string>
   });
 }
 
-interface Watcher { res: Resource; ns: string; selector: string | null; out: http.ServerResponse }
+interface Watcher {
+  res: Resource;
+  ns: string;
+  selector: string | null;
+  out: http.ServerResponse;
+}
 
 export class FakeKubeApiServer {
   readonly requests: RecordedRequest[] = [];
@@ -109,12 +152,20 @@ export class FakeKubeApiServer {
   /** Watches from a resourceVersion below this get 410 Expired, as after etcd compaction. */
   private compactedRv = 0;
 
-  private constructor(private readonly server: http.Server, readonly url: string, readonly token: string) {}
+  private constructor(
+    private readonly server: http.Server,
+    readonly url: string,
+    readonly token: string,
+  ) {}
 
   static async start(options: { token?: string; rbac?: readonly RbacRule[] } = {}): Promise<FakeKubeApiServer> {
     const server = http.createServer();
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const fake = new FakeKubeApiServer(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, options.token ?? "test-token");
+    const fake = new FakeKubeApiServer(
+      server,
+      `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      options.token ?? "test-token",
+    );
     fake.rbac = options.rbac;
     server.on("request", (req, res) => void fake.handle(req, res));
     return fake;
@@ -124,7 +175,12 @@ export class FakeKubeApiServer {
   kubeConfig(namespace = "default"): KubeConfig {
     const kc = new KubeConfig();
     const contexts = [{ name: "fake", cluster: "fake", user: "sa", namespace }];
-    kc.loadFromOptions({ clusters: [{ name: "fake", server: this.url, skipTLSVerify: true }], users: [{ name: "sa", token: this.token }], contexts, currentContext: "fake" });
+    kc.loadFromOptions({
+      clusters: [{ name: "fake", server: this.url, skipTLSVerify: true }],
+      users: [{ name: "sa", token: this.token }],
+      contexts,
+      currentContext: "fake",
+    });
     return kc;
   }
 
@@ -132,7 +188,9 @@ export class FakeKubeApiServer {
     return structuredClone(this.store.get(`${plural}/${ns}/${name}`));
   }
   list(plural: string, ns: string): Obj[] {
-    return [...this.store.entries()].filter(([k]) => k.startsWith(`${plural}/${ns}/`)).map(([, v]) => structuredClone(v));
+    return [...this.store.entries()]
+      .filter(([k]) => k.startsWith(`${plural}/${ns}/`))
+      .map(([, v]) => structuredClone(v));
   }
   /** Puts an object in place as if someone had created it earlier. */
   seed(plural: string, ns: string, body: Obj): Obj {
@@ -144,7 +202,12 @@ export class FakeKubeApiServer {
     const obj = this.mustGet("deployments", ns, name);
     const { readyReplicas: _r, availableReplicas: _a, ...rest } = obj.status ?? {};
     // The API server omits zero-valued status counters (omitempty).
-    obj.status = { ...rest, replicas: obj.spec.replicas, updatedReplicas: ready, observedGeneration: obj.metadata.generation };
+    obj.status = {
+      ...rest,
+      replicas: obj.spec.replicas,
+      updatedReplicas: ready,
+      observedGeneration: obj.metadata.generation,
+    };
     if (ready > 0) Object.assign(obj.status, { readyReplicas: ready, availableReplicas: ready });
     this.emit("MODIFIED", this.resource("deployments"), obj);
   }
@@ -158,7 +221,9 @@ export class FakeKubeApiServer {
     this.watchers.clear();
   }
   /** Forgets history: older resourceVersions now answer 410 Expired. */
-  compact(): void { this.compactedRv = this.rv; }
+  compact(): void {
+    this.compactedRv = this.rv;
+  }
 
   async close(): Promise<void> {
     this.dropWatches();
@@ -171,21 +236,50 @@ export class FakeKubeApiServer {
     try {
       if (req.headers.authorization !== `Bearer ${this.token}`) throw new ApiError(401, "Unauthorized", "Unauthorized");
       const url = new URL(req.url ?? "/", this.url);
-      const m = /^\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))\/namespaces\/([^/]+)\/([^/]+)(?:\/([^/]+))?(?:\/([^/]+))?$/.exec(url.pathname);
-      const res0 = m && RESOURCES.find((r) => r.plural === m[5] && r.group === (m[1] ? "" : m[2]) && r.version === (m[1] ?? m[3]));
-      if (!m || !res0) throw new ApiError(404, "NotFound", `the server could not find the requested resource (${url.pathname})`);
+      const m =
+        /^\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))\/namespaces\/([^/]+)\/([^/]+)(?:\/([^/]+))?(?:\/([^/]+))?$/.exec(
+          url.pathname,
+        );
+      const res0 =
+        m && RESOURCES.find((r) => r.plural === m[5] && r.group === (m[1] ? "" : m[2]) && r.version === (m[1] ?? m[3]));
+      if (!m || !res0)
+        throw new ApiError(404, "NotFound", `the server could not find the requested resource (${url.pathname})`);
       const [ns, name, sub] = [m[4]!, m[6], m[7]];
       const watching = url.searchParams.get("watch") === "true" || url.searchParams.get("watch") === "1";
       const verb = verbOf(req.method ?? "GET", name, watching);
       const body = text ? JSON.parse(text) : undefined;
       const resource = sub ? `${res0.plural}/${sub}` : res0.plural;
-      this.requests.push({ verb, method: req.method ?? "", resource, apiGroup: res0.group, namespace: ns, name, contentType: req.headers["content-type"], body });
+      this.requests.push({
+        verb,
+        method: req.method ?? "",
+        resource,
+        apiGroup: res0.group,
+        namespace: ns,
+        name,
+        contentType: req.headers["content-type"],
+        body,
+      });
       this.authorize(verb, res0, resource, ns, name);
       const f = this.failures.find((f) => f.verb === verb && f.resource === resource);
       if (f) this.failures.splice(this.failures.indexOf(f), 1);
-      if (f) throw new ApiError(f.code, f.reason, f.message, { name, group: res0.group, kind: res0.plural, causes: f.causes });
+      if (f)
+        throw new ApiError(f.code, f.reason, f.message, {
+          name,
+          group: res0.group,
+          kind: res0.plural,
+          causes: f.causes,
+        });
       if (verb === "watch") return this.watch(res0, ns, url.searchParams, res);
-      const [status, out] = this.dispatch(verb, res0, ns, name, sub, body, url.searchParams, String(req.headers["content-type"]));
+      const [status, out] = this.dispatch(
+        verb,
+        res0,
+        ns,
+        name,
+        sub,
+        body,
+        url.searchParams,
+        String(req.headers["content-type"]),
+      );
       send(res, status, out);
     } catch (caught) {
       const error = caught instanceof ApiError ? caught : new ApiError(500, "InternalError", String(caught));
@@ -194,23 +288,58 @@ export class FakeKubeApiServer {
   }
 
   private authorize(verb: string, res: Resource, resource: string, ns: string, name?: string): void {
-    if (!this.rbac || this.rbac.some((r) => r.apiGroup === res.group && r.resource === resource && r.verbs.includes(verb))) return;
+    if (
+      !this.rbac ||
+      this.rbac.some((r) => r.apiGroup === res.group && r.resource === resource && r.verbs.includes(verb))
+    )
+      return;
     const what = `${qualified(res)}${name ? ` "${name}"` : ""}`;
-    throw new ApiError(403, "Forbidden", `${what} is forbidden: User "system:serviceaccount:nanofaas:nanofaas-control-plane" cannot ${verb} resource "${resource}" in API group "${res.group}" in the namespace "${ns}"`, { name, group: res.group, kind: res.plural });
+    throw new ApiError(
+      403,
+      "Forbidden",
+      `${what} is forbidden: User "system:serviceaccount:nanofaas:nanofaas-control-plane" cannot ${verb} resource "${resource}" in API group "${res.group}" in the namespace "${ns}"`,
+      { name, group: res.group, kind: res.plural },
+    );
   }
 
-  private dispatch(verb: string, res: Resource, ns: string, name: string | undefined, sub: string | undefined, body: Obj, q: URLSearchParams, contentType: string): [number, Obj] {
+  private dispatch(
+    verb: string,
+    res: Resource,
+    ns: string,
+    name: string | undefined,
+    sub: string | undefined,
+    body: Obj,
+    q: URLSearchParams,
+    contentType: string,
+  ): [number, Obj] {
     if (verb === "create") return [201, this.create(res, ns, body)];
     if (verb === "list") {
       const items = this.list(res.plural, ns).filter((o) => selectorMatches(q.get("labelSelector"), o.metadata.labels));
-      return [200, { apiVersion: apiVersionOf(res), kind: `${res.kind}List`, metadata: { resourceVersion: String(this.rv) }, items }];
+      return [
+        200,
+        {
+          apiVersion: apiVersionOf(res),
+          kind: `${res.kind}List`,
+          metadata: { resourceVersion: String(this.rv) },
+          items,
+        },
+      ];
     }
     const obj = this.mustGet(res.plural, ns, name!);
     if (verb === "get") return [200, sub === "scale" ? scaleOf(obj) : obj];
     if (verb === "delete") {
       this.store.delete(`${res.plural}/${ns}/${name}`);
       this.emit("DELETED", res, obj);
-      return [200, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", details: { name, group: res.group, kind: res.plural, uid: obj.metadata.uid } }];
+      return [
+        200,
+        {
+          kind: "Status",
+          apiVersion: "v1",
+          metadata: {},
+          status: "Success",
+          details: { name, group: res.group, kind: res.plural, uid: obj.metadata.uid },
+        },
+      ];
     }
     const current = sub === "scale" ? scaleOf(obj) : obj;
     let next: Obj;
@@ -218,12 +347,26 @@ export class FakeKubeApiServer {
     else if (contentType.startsWith("application/json-patch+json")) next = jsonPatch(current, body);
     else if (contentType.startsWith("application/merge-patch+json")) next = merge(current, body, false);
     else if (contentType.startsWith("application/strategic-merge-patch+json")) next = merge(current, body, true);
-    else throw new ApiError(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml (got ${contentType})`);
+    else
+      throw new ApiError(
+        415,
+        "UnsupportedMediaType",
+        `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml (got ${contentType})`,
+      );
     if (sub === "scale") obj.spec.replicas = next.spec?.replicas;
     else {
       const specChanged = JSON.stringify(next.spec) !== JSON.stringify(obj.spec);
-      const meta = { ...next.metadata, name, namespace: ns, uid: obj.metadata.uid, creationTimestamp: obj.metadata.creationTimestamp };
-      Object.assign(obj, next, { metadata: { ...meta, generation: obj.metadata.generation + (specChanged ? 1 : 0) }, status: obj.status });
+      const meta = {
+        ...next.metadata,
+        name,
+        namespace: ns,
+        uid: obj.metadata.uid,
+        creationTimestamp: obj.metadata.creationTimestamp,
+      };
+      Object.assign(obj, next, {
+        metadata: { ...meta, generation: obj.metadata.generation + (specChanged ? 1 : 0) },
+        status: obj.status,
+      });
     }
     this.emit("MODIFIED", res, obj);
     return [200, sub === "scale" ? scaleOf(obj) : obj];
@@ -232,17 +375,36 @@ export class FakeKubeApiServer {
   private create(res: Resource, ns: string, body: Obj): Obj {
     const name = body?.metadata?.name;
     const causes = [];
-    if (typeof name !== "string" || name.length > 63 || !DNS_LABEL.test(name)) causes.push({ field: "metadata.name", message: "a lowercase RFC 1123 label of at most 63 characters" });
+    if (typeof name !== "string" || name.length > 63 || !DNS_LABEL.test(name))
+      causes.push({ field: "metadata.name", message: "a lowercase RFC 1123 label of at most 63 characters" });
     for (const [k, v] of Object.entries({ ...body?.metadata?.labels, ...body?.spec?.template?.metadata?.labels })) {
-      if (typeof v !== "string" || v.length > 63 || !LABEL_VALUE.test(v)) causes.push({ field: `labels.${k}`, message: "a valid label value must be 63 characters or less" });
+      if (typeof v !== "string" || v.length > 63 || !LABEL_VALUE.test(v))
+        causes.push({ field: `labels.${k}`, message: "a valid label value must be 63 characters or less" });
     }
-    if (causes.length > 0) throw new ApiError(422, "Invalid", `${res.kind} "${name}" is invalid: ${causes.map((c) => c.field).join(", ")}`, { name, kind: res.kind, causes });
-    if (this.store.has(`${res.plural}/${ns}/${name}`)) throw new ApiError(409, "AlreadyExists", `${qualified(res)} "${name}" already exists`, { name, group: res.group, kind: res.plural });
+    if (causes.length > 0)
+      throw new ApiError(422, "Invalid", `${res.kind} "${name}" is invalid: ${causes.map((c) => c.field).join(", ")}`, {
+        name,
+        kind: res.kind,
+        causes,
+      });
+    if (this.store.has(`${res.plural}/${ns}/${name}`))
+      throw new ApiError(409, "AlreadyExists", `${qualified(res)} "${name}" already exists`, {
+        name,
+        group: res.group,
+        kind: res.plural,
+      });
     const n = ++this.uid;
     const obj: Obj = { ...structuredClone(body), apiVersion: apiVersionOf(res), kind: res.kind };
-    obj.metadata = { ...obj.metadata, namespace: ns, uid: `00000000-0000-0000-0000-${String(n).padStart(12, "0")}`, generation: 1, creationTimestamp: new Date().toISOString() };
+    obj.metadata = {
+      ...obj.metadata,
+      namespace: ns,
+      uid: `00000000-0000-0000-0000-${String(n).padStart(12, "0")}`,
+      generation: 1,
+      creationTimestamp: new Date().toISOString(),
+    };
     if (res.kind === "Deployment") obj.spec.replicas ??= 1;
-    if (res.kind === "Service") Object.assign(obj.spec, { type: obj.spec.type ?? "ClusterIP", clusterIP: `10.96.0.${n}` });
+    if (res.kind === "Service")
+      Object.assign(obj.spec, { type: obj.spec.type ?? "ClusterIP", clusterIP: `10.96.0.${n}` });
     obj.status ??= {};
     this.emit("ADDED", res, obj);
     return structuredClone(obj);
@@ -282,29 +444,49 @@ export class FakeKubeApiServer {
   private mustGet(plural: string, ns: string, name: string): Obj {
     const obj = this.store.get(`${plural}/${ns}/${name}`);
     const res = this.resource(plural);
-    if (!obj) throw new ApiError(404, "NotFound", `${qualified(res)} "${name}" not found`, { name, group: res.group, kind: plural });
+    if (!obj)
+      throw new ApiError(404, "NotFound", `${qualified(res)} "${name}" not found`, {
+        name,
+        group: res.group,
+        kind: plural,
+      });
     return obj;
   }
 }
 
 function verbOf(method: string, name: string | undefined, watching: boolean): string {
   if (method === "GET") return name ? "get" : watching ? "watch" : "list";
-  return ({ POST: "create", PUT: "update", PATCH: "patch", DELETE: "delete" } as Record<string, string>)[method] ?? method.toLowerCase();
+  return (
+    ({ POST: "create", PUT: "update", PATCH: "patch", DELETE: "delete" } as Record<string, string>)[method] ??
+    method.toLowerCase()
+  );
 }
 
 /** The autoscaling/v1 Scale a Deployment's scale subresource shows. */
 function scaleOf(obj: Obj): Obj {
   const { name, namespace, uid, resourceVersion, creationTimestamp } = obj.metadata;
-  const selector = Object.entries(obj.spec.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(",");
+  const selector = Object.entries(obj.spec.selector?.matchLabels ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(",");
   const metadata = { name, namespace, uid, resourceVersion, creationTimestamp };
-  return { apiVersion: "autoscaling/v1", kind: "Scale", metadata, spec: { replicas: obj.spec.replicas }, status: { replicas: obj.status?.replicas ?? 0, selector } };
+  return {
+    apiVersion: "autoscaling/v1",
+    kind: "Scale",
+    metadata,
+    spec: { replicas: obj.spec.replicas },
+    status: { replicas: obj.status?.replicas ?? 0, selector },
+  };
 }
 
 const send = (res: http.ServerResponse, status: number, body: unknown) =>
   res.writeHead(status, { "Content-Type": "application/json" }).end(JSON.stringify(body));
 
 /** Polls `check` until it returns a value other than undefined/false (for asynchronous effects in tests). */
-export async function eventually<T>(check: () => T | undefined | false, timeoutMs = 3000, what = "condition"): Promise<T> {
+export async function eventually<T>(
+  check: () => T | undefined | false,
+  timeoutMs = 3000,
+  what = "condition",
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = check();

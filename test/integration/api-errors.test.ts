@@ -11,21 +11,33 @@ const setup = async () => {
   await cp.app.request("/v1/functions", jsonRequest("POST", { name: "echo", executionMode: "LOCAL" }));
   return cp;
 };
-const call = (cp: Awaited<ReturnType<typeof setup>>, path: string, init: RequestInit) => cp.fetch(new Request(`http://localhost${path}`, init));
+const call = (cp: Awaited<ReturnType<typeof setup>>, path: string, init: RequestInit) =>
+  cp.fetch(new Request(`http://localhost${path}`, init));
 
 describe("errors that help", () => {
   test("a registration without a name → 400 'name is required'", async () => {
     const cp = await setup();
     const res = await call(cp, "/v1/functions", jsonRequest("POST", { executionMode: "LOCAL" }));
     expect(res.status).toBe(400);
-    expect(await res.json()).toEqual({ error: "VALIDATION_ERROR", message: "name is required", details: ["name: is required"] });
+    expect(await res.json()).toEqual({
+      error: "VALIDATION_ERROR",
+      message: "name is required",
+      details: ["name: is required"],
+    });
   });
 
   test("wrong types and bounds are worded for people, not as zod's type errors", async () => {
     const cp = await setup();
-    const res = await call(cp, "/v1/functions", jsonRequest("POST", { name: "x", executionMode: "NOPE", timeoutMs: 0 }));
+    const res = await call(
+      cp,
+      "/v1/functions",
+      jsonRequest("POST", { name: "x", executionMode: "NOPE", timeoutMs: 0 }),
+    );
     const body = (await res.json()) as { message: string; details: string[] };
-    expect(body.details.sort()).toEqual(["executionMode: must be one of LOCAL, POOL, DEPLOYMENT, REMOTE", "timeoutMs: must be at least 1"]);
+    expect(body.details.sort()).toEqual([
+      "executionMode: must be one of LOCAL, POOL, DEPLOYMENT, REMOTE",
+      "timeoutMs: must be at least 1",
+    ]);
     expect(body.message).not.toContain("Invalid");
   });
 

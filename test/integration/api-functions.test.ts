@@ -10,7 +10,14 @@ describe("function registry over app.request()", () => {
     const res = await register(app, { name: "echo", image: "img", executionMode: "LOCAL", timeoutMs: 1000 });
     expect(res.status).toBe(201);
     const body = await res.json();
-    expect(body).toMatchObject({ name: "echo", timeoutMs: 1000, concurrency: 4, queueSize: 100, maxRetries: 3, effectiveExecutionMode: "LOCAL" });
+    expect(body).toMatchObject({
+      name: "echo",
+      timeoutMs: 1000,
+      concurrency: 4,
+      queueSize: 100,
+      maxRetries: 3,
+      effectiveExecutionMode: "LOCAL",
+    });
     expect((await app.request("/v1/functions/echo")).status).toBe(200);
     await register(app, { name: "alpha", executionMode: "LOCAL" });
     const list = await (await app.request("/v1/functions")).json();
@@ -22,7 +29,10 @@ describe("function registry over app.request()", () => {
     await register(app, { name: "echo", executionMode: "LOCAL", timeoutMs: 1000 });
     const res = await register(app, { name: "echo", executionMode: "LOCAL", timeoutMs: 2000 });
     expect(res.status).toBe(409);
-    expect(await res.json()).toMatchObject({ error: "CONFLICT", message: expect.stringMatching(/^Function 'echo' already exists\. To replace it/) });
+    expect(await res.json()).toMatchObject({
+      error: "CONFLICT",
+      message: expect.stringMatching(/^Function 'echo' already exists\. To replace it/),
+    });
     expect((await (await app.request("/v1/functions/echo")).json()).timeoutMs).toBe(1000);
   });
 
@@ -46,7 +56,13 @@ describe("function registry over app.request()", () => {
 
   test("validation lists every offending field and registers nothing", async () => {
     const { app } = testControlPlane();
-    const res = await register(app, { name: "Bad Name", timeoutMs: 0, concurrency: 10_001, queueSize: 0, executionMode: "JOB" });
+    const res = await register(app, {
+      name: "Bad Name",
+      timeoutMs: 0,
+      concurrency: 10_001,
+      queueSize: 0,
+      executionMode: "JOB",
+    });
     expect(res.status).toBe(400);
     const body = await res.json();
     expect(body.error).toBe("VALIDATION_ERROR");
@@ -72,7 +88,9 @@ describe("function registry over app.request()", () => {
     const { app } = testControlPlane();
     const refused = await register(app, { name: "d" });
     expect(refused.status).toBe(400);
-    expect((await refused.json()).details[0]).toBe("executionMode: No managed deployment provider available for function 'd' (NANOFAAS_DEPLOYMENT_BACKEND=none)");
+    expect((await refused.json()).details[0]).toBe(
+      "executionMode: No managed deployment provider available for function 'd' (NANOFAAS_DEPLOYMENT_BACKEND=none)",
+    );
     const degraded = await register(app, { name: "d", endpointUrl: "http://127.0.0.1:9/invoke" });
     expect(degraded.status).toBe(201);
     expect(await degraded.json()).toMatchObject({
@@ -101,7 +119,10 @@ describe("function registry over app.request()", () => {
     expect((await app.request("/v1/functions/nope/replicas", jsonRequest("PUT", { replicas: 1 }))).status).toBe(404);
     const notDeployment = await app.request("/v1/functions/echo/replicas", jsonRequest("PUT", { replicas: 1 }));
     expect(notDeployment.status).toBe(400);
-    expect(await notDeployment.json()).toEqual({ error: "BAD_REQUEST", message: "Function 'echo' is not in DEPLOYMENT mode" });
+    expect(await notDeployment.json()).toEqual({
+      error: "BAD_REQUEST",
+      message: "Function 'echo' is not in DEPLOYMENT mode",
+    });
   });
 });
 
@@ -172,7 +193,10 @@ describe("through a real listening server", () => {
   afterAll(() => served.stop());
 
   test("register, get, list, delete over HTTP", async () => {
-    const created = await fetch(`${served.url}/v1/functions`, jsonRequest("POST", { name: "web-echo", executionMode: "LOCAL" }));
+    const created = await fetch(
+      `${served.url}/v1/functions`,
+      jsonRequest("POST", { name: "web-echo", executionMode: "LOCAL" }),
+    );
     expect(created.status).toBe(201);
     expect((await fetch(`${served.url}/v1/functions/web-echo`)).status).toBe(200);
     expect((await (await fetch(`${served.url}/v1/functions`)).json()).length).toBe(1);
@@ -183,7 +207,10 @@ describe("through a real listening server", () => {
   test("an oversized body over the wire → 413", async () => {
     const small = serveControlPlane(testControlPlane({ NANOFAAS_MAX_BODY_BYTES: "512" }));
     try {
-      const res = await fetch(`${small.url}/v1/functions`, jsonRequest("POST", { name: "x", env: { a: "b".repeat(4096) } }));
+      const res = await fetch(
+        `${small.url}/v1/functions`,
+        jsonRequest("POST", { name: "x", env: { a: "b".repeat(4096) } }),
+      );
       expect(res.status).toBe(413);
     } finally {
       await small.stop();

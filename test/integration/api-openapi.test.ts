@@ -6,7 +6,8 @@ import { jsonRequest, testControlPlane } from "../support/control-plane";
 type Schema = { properties?: Record<string, unknown> };
 type Doc = { paths: Record<string, Record<string, unknown>>; components?: { schemas?: Record<string, Schema> } };
 /** The reference's API facts, kept in the repository (written by scripts/extract-reference-api.ts). */
-const referenceFacts = async () => (await Bun.file(new URL("../fixtures/reference-api.json", import.meta.url)).json()) as Doc;
+const referenceFacts = async () =>
+  (await Bun.file(new URL("../fixtures/reference-api.json", import.meta.url)).json()) as Doc;
 const schemaOf = (doc: Doc, name: string): Schema => doc.components?.schemas?.[name] ?? {};
 const operations = (doc: Doc) =>
   Object.entries(doc.paths).flatMap(([path, item]) =>
@@ -40,7 +41,14 @@ describe("OpenAPI document", () => {
   test("has every field of the reference's function, invocation and execution bodies", async () => {
     const reference = await referenceFacts();
     const ours = (await buildOpenApiDocument()) as unknown as Doc;
-    const missing = ["FunctionSpec", "FunctionResponse", "InvocationRequest", "InvocationResponse", "ExecutionStatus", "ErrorInfo"].flatMap((name) =>
+    const missing = [
+      "FunctionSpec",
+      "FunctionResponse",
+      "InvocationRequest",
+      "InvocationResponse",
+      "ExecutionStatus",
+      "ErrorInfo",
+    ].flatMap((name) =>
       Object.keys(schemaOf(reference, name).properties ?? {})
         .filter((field) => !(field in (schemaOf(ours, name).properties ?? {})))
         .map((field) => `${name}.${field}`),
@@ -50,7 +58,9 @@ describe("OpenAPI document", () => {
 
   test("documents 429 with Retry-After and X-Queue-Reject-Reason on :invoke", async () => {
     const doc = (await buildOpenApiDocument()) as Doc;
-    const invoke = doc.paths["/v1/functions/{name}:invoke"]!.post as { responses: Record<string, { headers?: Record<string, unknown> }> };
+    const invoke = doc.paths["/v1/functions/{name}:invoke"]!.post as {
+      responses: Record<string, { headers?: Record<string, unknown> }>;
+    };
     expect(Object.keys(invoke.responses["429"]!.headers ?? {})).toEqual(["Retry-After", "X-Queue-Reject-Reason"]);
   });
 
@@ -101,7 +111,10 @@ describe("custom verbs (:invoke, :enqueue, :complete)", () => {
       const res = await app.request(path, { method });
       expect(res.status).toBe(405);
       expect(res.headers.get("allow")).toBe("POST");
-      expect(await res.json()).toEqual({ error: "METHOD_NOT_ALLOWED", message: `Method ${method} is not allowed on ${path}; use POST` });
+      expect(await res.json()).toEqual({
+        error: "METHOD_NOT_ALLOWED",
+        message: `Method ${method} is not allowed on ${path}; use POST`,
+      });
     }
   });
 
@@ -121,7 +134,10 @@ describe("custom verbs (:invoke, :enqueue, :complete)", () => {
 
   test(":complete answers 204, also for unknown ids; bad JSON → 400", async () => {
     const { app } = await setup();
-    const ok = await app.request("/v1/internal/executions/unknown-id:complete", jsonRequest("POST", { success: true, output: 1 }));
+    const ok = await app.request(
+      "/v1/internal/executions/unknown-id:complete",
+      jsonRequest("POST", { success: true, output: 1 }),
+    );
     expect(ok.status).toBe(204);
     const bad = await app.request("/v1/internal/executions/unknown-id:complete", jsonRequest("POST", "{"));
     expect(bad.status).toBe(400);

@@ -74,77 +74,84 @@ afterAll(async () => {
   pod.close();
 });
 
-test(
-  "10 000 async invocations through a misbehaving pod, with forged and duplicate callbacks: all terminal, no slot leaks, RSS bounded",
-  async () => {
-    for (let i = 0; i < FUNCTIONS; i++) {
-      const res = await fetch(
-        `${served.url}/v1/functions`,
-        jsonRequest("POST", {
-          name: `chaos-${i}`,
-          executionMode: "POOL",
-          endpointUrl: podUrl,
-          concurrency: 8,
-          queueSize: 2000,
-          timeoutMs: 250,
-          maxRetries: 3,
-          retryBackoff: { baseDelayMs: 1, maxDelayMs: 5, jitter: 0 },
-        }),
-      );
-      expect(res.status).toBe(201);
-    }
-
-    const ids: string[] = [];
-    const callbackStatuses = new Map<number, number>();
-    const callback = async (id: string, attempt: number, success: boolean) => {
-      const body = success ? { success: true, output: { forged: true } } : { success: false, error: { code: "FORGED", message: "x" } };
-      const res = await fetch(`${served.url}/v1/internal/executions/${id}:complete`, jsonRequest("POST", body, { "X-Dispatch-Attempt": String(attempt) }));
-      callbackStatuses.set(res.status, (callbackStatuses.get(res.status) ?? 0) + 1);
-    };
-    let next = 0;
-    const client = async () => {
-      while (next < INVOCATIONS) {
-        const i = next++;
-        const res = await fetch(`${served.url}/v1/functions/chaos-${i % FUNCTIONS}:enqueue`, jsonRequest("POST", { input: { i } }));
-        expect(res.status).toBe(202);
-        const { executionId } = await res.json();
-        ids.push(executionId);
-        // Forged callbacks for fresh (queued or running) executions, both outcomes, attempts 1 and 2.
-        if (i % 20 === 0) await callback(executionId, 1 + (i % 2), i % 40 === 0);
-      }
-    };
-    await Promise.all(Array.from({ length: CLIENT_PARALLELISM }, client));
-    expect(ids.length).toBe(INVOCATIONS);
-
-    const { engine } = served.cp;
-    const deadline = Date.now() + 50_000;
-    while (engine.pendingCount() > 0 && Date.now() < deadline) await Bun.sleep(20);
-    expect(engine.pendingCount()).toBe(0);
-
-    // Duplicate callbacks for finished executions are ignored.
-    for (const id of ids.slice(0, 200)) await callback(id, 1, true);
-
-    const statuses = new Map<string, number>();
-    for (const id of ids) {
-      const view = engine.execution(id)!;
-      statuses.set(view.status, (statuses.get(view.status) ?? 0) + 1);
-    }
-    expect((statuses.get("success") ?? 0) + (statuses.get("error") ?? 0) + (statuses.get("timeout") ?? 0)).toBe(INVOCATIONS);
-    for (let i = 0; i < FUNCTIONS; i++) expect(engine.queueStats().get(`chaos-${i}`)!.inFlight).toBe(0);
-    const metrics = await served.cp.metricsRegistry.metrics();
-    const inFlightSeries = metrics.split("\n").filter((l) => l.startsWith("function_inFlight{"));
-    expect(inFlightSeries).toHaveLength(FUNCTIONS);
-    for (const line of inFlightSeries) expect(line.endsWith(" 0")).toBe(true);
-    // Forged ones were refused (409) or ignored (204); never a 5xx.
-    expect([...callbackStatuses.keys()].every((s) => s === 204 || s === 409)).toBe(true);
-    expect(callbackStatuses.get(409)).toBeGreaterThan(0);
-    for (const kind of ["ok", "crash", "reset", "hang", "garbage", "deep", "slow"]) expect(behaviours.get(kind)).toBeGreaterThan(0);
-    const rss = process.memoryUsage().rss;
-    console.log(
-      `chaos: ${INVOCATIONS} executions ${JSON.stringify(Object.fromEntries(statuses))}, pod calls ${JSON.stringify(Object.fromEntries(behaviours))}, ` +
-        `callbacks ${JSON.stringify(Object.fromEntries(callbackStatuses))}, RSS ${Math.round(rss / 1048576)} MiB`,
+test("10 000 async invocations through a misbehaving pod, with forged and duplicate callbacks: all terminal, no slot leaks, RSS bounded", async () => {
+  for (let i = 0; i < FUNCTIONS; i++) {
+    const res = await fetch(
+      `${served.url}/v1/functions`,
+      jsonRequest("POST", {
+        name: `chaos-${i}`,
+        executionMode: "POOL",
+        endpointUrl: podUrl,
+        concurrency: 8,
+        queueSize: 2000,
+        timeoutMs: 250,
+        maxRetries: 3,
+        retryBackoff: { baseDelayMs: 1, maxDelayMs: 5, jitter: 0 },
+      }),
     );
-    expect(rss).toBeLessThan(RSS_BOUND_BYTES);
-  },
-  90_000,
-);
+    expect(res.status).toBe(201);
+  }
+
+  const ids: string[] = [];
+  const callbackStatuses = new Map<number, number>();
+  const callback = async (id: string, attempt: number, success: boolean) => {
+    const body = success
+      ? { success: true, output: { forged: true } }
+      : { success: false, error: { code: "FORGED", message: "x" } };
+    const res = await fetch(
+      `${served.url}/v1/internal/executions/${id}:complete`,
+      jsonRequest("POST", body, { "X-Dispatch-Attempt": String(attempt) }),
+    );
+    callbackStatuses.set(res.status, (callbackStatuses.get(res.status) ?? 0) + 1);
+  };
+  let next = 0;
+  const client = async () => {
+    while (next < INVOCATIONS) {
+      const i = next++;
+      const res = await fetch(
+        `${served.url}/v1/functions/chaos-${i % FUNCTIONS}:enqueue`,
+        jsonRequest("POST", { input: { i } }),
+      );
+      expect(res.status).toBe(202);
+      const { executionId } = await res.json();
+      ids.push(executionId);
+      // Forged callbacks for fresh (queued or running) executions, both outcomes, attempts 1 and 2.
+      if (i % 20 === 0) await callback(executionId, 1 + (i % 2), i % 40 === 0);
+    }
+  };
+  await Promise.all(Array.from({ length: CLIENT_PARALLELISM }, client));
+  expect(ids.length).toBe(INVOCATIONS);
+
+  const { engine } = served.cp;
+  const deadline = Date.now() + 50_000;
+  while (engine.pendingCount() > 0 && Date.now() < deadline) await Bun.sleep(20);
+  expect(engine.pendingCount()).toBe(0);
+
+  // Duplicate callbacks for finished executions are ignored.
+  for (const id of ids.slice(0, 200)) await callback(id, 1, true);
+
+  const statuses = new Map<string, number>();
+  for (const id of ids) {
+    const view = engine.execution(id)!;
+    statuses.set(view.status, (statuses.get(view.status) ?? 0) + 1);
+  }
+  expect((statuses.get("success") ?? 0) + (statuses.get("error") ?? 0) + (statuses.get("timeout") ?? 0)).toBe(
+    INVOCATIONS,
+  );
+  for (let i = 0; i < FUNCTIONS; i++) expect(engine.queueStats().get(`chaos-${i}`)!.inFlight).toBe(0);
+  const metrics = await served.cp.metricsRegistry.metrics();
+  const inFlightSeries = metrics.split("\n").filter((l) => l.startsWith("function_inFlight{"));
+  expect(inFlightSeries).toHaveLength(FUNCTIONS);
+  for (const line of inFlightSeries) expect(line.endsWith(" 0")).toBe(true);
+  // Forged ones were refused (409) or ignored (204); never a 5xx.
+  expect([...callbackStatuses.keys()].every((s) => s === 204 || s === 409)).toBe(true);
+  expect(callbackStatuses.get(409)).toBeGreaterThan(0);
+  for (const kind of ["ok", "crash", "reset", "hang", "garbage", "deep", "slow"])
+    expect(behaviours.get(kind)).toBeGreaterThan(0);
+  const rss = process.memoryUsage().rss;
+  console.log(
+    `chaos: ${INVOCATIONS} executions ${JSON.stringify(Object.fromEntries(statuses))}, pod calls ${JSON.stringify(Object.fromEntries(behaviours))}, ` +
+      `callbacks ${JSON.stringify(Object.fromEntries(callbackStatuses))}, RSS ${Math.round(rss / 1048576)} MiB`,
+  );
+  expect(rss).toBeLessThan(RSS_BOUND_BYTES);
+}, 90_000);

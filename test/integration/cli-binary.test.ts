@@ -19,10 +19,13 @@ let dist: string;
 beforeAll(async () => {
   dist = mkdtempSync(join(tmpdir(), "nanofaas-cli-bin-"));
   const binary = join(dist, "nanofaas-cli");
-  const build = Bun.spawn([process.execPath, "build", "--compile", "--minify", join(REPO_ROOT, "cli/src/main.ts"), "--outfile", binary], {
-    stdout: "pipe",
-    stderr: "pipe",
-  });
+  const build = Bun.spawn(
+    [process.execPath, "build", "--compile", "--minify", join(REPO_ROOT, "cli/src/main.ts"), "--outfile", binary],
+    {
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+  );
   if ((await build.exited) !== 0) throw new Error(`compile failed: ${await new Response(build.stderr).text()}`);
   served = serveControlPlane(testControlPlane());
   cli = cliSandbox({ NANOFAAS_ENDPOINT: served.url }, binary);
@@ -50,12 +53,25 @@ describe("compiled nanofaas CLI", () => {
     const outside = await cli.run(["init", "fn-a", "-r", "ts"]);
     expect(outside.code).toBe(2);
     expect(outside.stderr).toContain("pass --runtimes <checkout>/runtimes");
-    const given = await cli.run(["init", "fn-b", "-r", "python", "--runtimes", join(REPO_ROOT, "runtimes"), "-o", "json"]);
+    const given = await cli.run([
+      "init",
+      "fn-b",
+      "-r",
+      "python",
+      "--runtimes",
+      join(REPO_ROOT, "runtimes"),
+      "-o",
+      "json",
+    ]);
     expect(given.code).toBe(0);
     expect(JSON.parse(given.stdout).files).toContain("handler.py");
-    const inside = await cli.run(["init", "fn-c", "-r", "ts", "--dir", join(cli.home, "fn-c"), "-o", "json"], { cwd: join(REPO_ROOT, "runtimes") });
+    const inside = await cli.run(["init", "fn-c", "-r", "ts", "--dir", join(cli.home, "fn-c"), "-o", "json"], {
+      cwd: join(REPO_ROOT, "runtimes"),
+    });
     expect(inside.code).toBe(0);
-    expect(await Bun.file(join(cli.home, "fn-c/function.yaml")).text()).toContain(`${REPO_ROOT}/runtimes/bun/src/main.ts`);
+    expect(await Bun.file(join(cli.home, "fn-c/function.yaml")).text()).toContain(
+      `${REPO_ROOT}/runtimes/bun/src/main.ts`,
+    );
     expect((await cli.run(["init", "Bad_Name", "-r", "ts"])).stderr).toContain("invalid name 'Bad_Name'");
   });
 

@@ -43,8 +43,15 @@ beforeAll(async () => {
   served = serveControlPlane(testControlPlane({}, { deployer }));
   cli = cliSandbox({ NANOFAAS_ENDPOINT: served.url });
   scripts = mkdtempSync(join(tmpdir(), "nanofaas-completion-"));
-  for (const [name, body] of [["dep", { name: "dep", image: "x/dep:1" }], ["loc", { name: "loc", executionMode: "LOCAL" }]] as const) {
-    const res = await fetch(`${served.url}/v1/functions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  for (const [name, body] of [
+    ["dep", { name: "dep", image: "x/dep:1" }],
+    ["loc", { name: "loc", executionMode: "LOCAL" }],
+  ] as const) {
+    const res = await fetch(`${served.url}/v1/functions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
     if (res.status !== 201) throw new Error(`register ${name}: ${res.status} ${await res.text()}`);
   }
 });
@@ -56,7 +63,10 @@ afterAll(async () => {
 
 describe("fn scale", () => {
   test("sets the replica count through PUT …/replicas", async () => {
-    expect(await cli.run(["fn", "scale", "dep", "--replicas", "3"])).toMatchObject({ code: 0, stdout: "function/dep scaled to 3 replicas\n" });
+    expect(await cli.run(["fn", "scale", "dep", "--replicas", "3"])).toMatchObject({
+      code: 0,
+      stdout: "function/dep scaled to 3 replicas\n",
+    });
     expect(await cli.json(["fn", "scale", "dep", "--replicas", "0"])).toEqual({ function: "dep", replicas: 0 });
     expect(asked.slice(-2)).toEqual([3, 0]);
   });
@@ -65,11 +75,17 @@ describe("fn scale", () => {
     const negative = await cli.run(["fn", "scale", "dep", "--replicas", "-1"]);
     expect(negative.code).toBe(2);
     const word = await cli.run(["fn", "scale", "dep", "--replicas", "many"]);
-    expect(word).toMatchObject({ code: 2, stderr: "nanofaas: --replicas must be a whole number, 0 or more (got 'many')\n" });
+    expect(word).toMatchObject({
+      code: 2,
+      stderr: "nanofaas: --replicas must be a whole number, 0 or more (got 'many')\n",
+    });
     expect((await cli.run(["fn", "scale", "dep"])).stderr).toContain("--replicas <n>");
     expect((await cli.run(["fn", "scale", "nope", "--replicas", "1"])).code).toBe(3);
     const local = await cli.run(["fn", "scale", "loc", "--replicas", "1"]);
-    expect(local).toMatchObject({ code: 4, stderr: "nanofaas: BAD_REQUEST: Function 'loc' is not in DEPLOYMENT mode\n" });
+    expect(local).toMatchObject({
+      code: 4,
+      stderr: "nanofaas: BAD_REQUEST: Function 'loc' is not in DEPLOYMENT mode\n",
+    });
     expect(asked).not.toContain(1);
   });
 });
@@ -83,7 +99,9 @@ describe("state: fn list, fn get, fn describe, fn scale --wait", () => {
       ["dep", "DEPLOYMENT", "Progressing", "1/2", "fake"],
       ["loc", "LOCAL", "Ready", "-", "-"],
     ]);
-    expect((await cli.run(["fn", "get", "dep"])).stdout).toMatch(/\nstate\s+Progressing\nreplicas \(ready\/desired\)\s+1\/2\n$/);
+    expect((await cli.run(["fn", "get", "dep"])).stdout).toMatch(
+      /\nstate\s+Progressing\nreplicas \(ready\/desired\)\s+1\/2\n$/,
+    );
     expect((await cli.json<{ status: unknown }>(["fn", "get", "loc"])).status).toEqual({ state: "Ready" });
   });
 
@@ -91,7 +109,9 @@ describe("state: fn list, fn get, fn describe, fn scale --wait", () => {
     ready.set("dep", 2);
     const text = (await cli.run(["fn", "describe", "dep"])).stdout;
     expect(text).toStartWith("Name:       dep\nMode:       DEPLOYMENT\nBackend:    fake\nImage:      x/dep:1\n");
-    expect(text).toMatch(/\nScaling: {4}INTERNAL, \d+–\d+ replicas\n\nState: {6}Ready\nReplicas: {3}2 ready of 2 desired\n$/);
+    expect(text).toMatch(
+      /\nScaling: {4}INTERNAL, \d+–\d+ replicas\n\nState: {6}Ready\nReplicas: {3}2 ready of 2 desired\n$/,
+    );
     expect(await cli.json(["fn", "describe", "loc"])).toMatchObject({ name: "loc", status: { state: "Ready" } });
     expect((await cli.run(["fn", "describe", "nope"])).code).toBe(3);
   });
@@ -106,11 +126,24 @@ describe("state: fn list, fn get, fn describe, fn scale --wait", () => {
   test("scale --wait gives up after --timeout with exit 6 and says where to look", async () => {
     capacity = 1;
     try {
-      const result = await cli.run(["fn", "scale", "dep", "--replicas", "3", "--wait", "--interval", "50ms", "--timeout", "600ms"]);
+      const result = await cli.run([
+        "fn",
+        "scale",
+        "dep",
+        "--replicas",
+        "3",
+        "--wait",
+        "--interval",
+        "50ms",
+        "--timeout",
+        "600ms",
+      ]);
       expect(result.code).toBe(6);
       expect(result.stdout).toBe("");
       expect(result.stderr).toContain("function/dep: 1/3 replicas ready\n");
-      expect(result.stderr).toEndWith("nanofaas: function/dep has 1 of 3 replicas ready after 600 ms (--timeout); they may still be starting: see `nanofaas fn describe dep`\n");
+      expect(result.stderr).toEndWith(
+        "nanofaas: function/dep has 1 of 3 replicas ready after 600 ms (--timeout); they may still be starting: see `nanofaas fn describe dep`\n",
+      );
       expect((await cli.run(["fn", "scale", "dep", "--replicas", "1", "--wait", "--timeout", "soon"])).code).toBe(2);
     } finally {
       capacity = 10;
@@ -131,7 +164,11 @@ describe("version", () => {
     const result = await cli.run(["version", "-o", "json", "--endpoint", down]);
     expect(result.code).toBe(0);
     expect(result.stderr).toStartWith(`nanofaas: cannot reach nanofaas at ${down} (connection refused)`);
-    expect(JSON.parse(result.stdout)).toMatchObject({ client: VERSION, server: null, serverError: expect.stringContaining("connection refused") });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      client: VERSION,
+      server: null,
+      serverError: expect.stringContaining("connection refused"),
+    });
   });
 });
 
@@ -148,7 +185,11 @@ describe("completion", () => {
   async function completeInBash(path: string, words: string[]): Promise<string[]> {
     const command = `source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$((\${#COMP_WORDS[@]} - 1)); _nanofaas; printf '%s\\n' "\${COMPREPLY[@]}"`;
     const proc = Bun.spawn(["bash", "-c", command, "bash", path, ...words], { stdout: "pipe", stderr: "pipe" });
-    const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+    const [out, err, code] = await Promise.all([
+      new Response(proc.stdout).text(),
+      new Response(proc.stderr).text(),
+      proc.exited,
+    ]);
     if (code !== 0 || err) throw new Error(`bash completion failed (${code}): ${err}`);
     return out.split("\n").filter(Boolean);
   }
@@ -178,8 +219,12 @@ describe("completion", () => {
 
   test("fish: one complete line per command, conditioned on the path typed so far", async () => {
     const { text } = await script("fish");
-    expect(text).toContain(`complete -c nanofaas -n '__nanofaas_at \\'fn\\'' -a 'scale' -d 'set a DEPLOYMENT function\\'s replica count`);
-    expect(text).toContain(`complete -c nanofaas -n '__nanofaas_at \\'fn list\\' \\'fn ls\\'' -s o -l output -x -a 'table json yaml'`);
+    expect(text).toContain(
+      `complete -c nanofaas -n '__nanofaas_at \\'fn\\'' -a 'scale' -d 'set a DEPLOYMENT function\\'s replica count`,
+    );
+    expect(text).toContain(
+      `complete -c nanofaas -n '__nanofaas_at \\'fn list\\' \\'fn ls\\'' -s o -l output -x -a 'table json yaml'`,
+    );
     expect(text).toContain(`complete -c nanofaas -n '__nanofaas_at \\'\\'' -a 'version'`);
   });
 

@@ -31,11 +31,21 @@ beforeAll(() => {
     if (!found) throw new Error(`${tool} is not on PATH: this test needs Node, npm and bash`);
     symlinkSync(found, join(bin, tool));
   }
-  deployer = createProcessDeployer(loadConfig({ NANOFAAS_DEPLOYMENT_BACKEND: "process", NANOFAAS_PROCESS_ALLOWED_COMMANDS: "bun" }), { output: () => undefined });
+  deployer = createProcessDeployer(
+    loadConfig({ NANOFAAS_DEPLOYMENT_BACKEND: "process", NANOFAAS_PROCESS_ALLOWED_COMMANDS: "bun" }),
+    { output: () => undefined },
+  );
   served = serveControlPlane(testControlPlane({}, { deployer }));
   const home = join(work, "home");
   mkdirSync(home);
-  env = { PATH: `${bin}:/usr/bin:/bin`, HOME: home, XDG_CONFIG_HOME: join(home, ".config"), NANOFAAS_ENDPOINT: served.url, NPM_CONFIG_UPDATE_NOTIFIER: "false", NO_COLOR: "1" };
+  env = {
+    PATH: `${bin}:/usr/bin:/bin`,
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, ".config"),
+    NANOFAAS_ENDPOINT: served.url,
+    NPM_CONFIG_UPDATE_NOTIFIER: "false",
+    NO_COLOR: "1",
+  };
 });
 afterAll(async () => {
   await deployer.close();
@@ -51,7 +61,11 @@ async function sh(command: string, options: { cwd?: string; stdin?: string; extr
     stdout: "pipe",
     stderr: "pipe",
   });
-  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
   return { code, stdout, stderr };
 }
 
@@ -62,8 +76,13 @@ describe("the npx shim", () => {
   }, 60_000);
 
   test("arguments, stdin, stdout, stderr and the exit code pass through", async () => {
-    expect((await sh(`node ${SHIM} fn apply -f cli/test/echo-function.yaml`)).stdout).toBe("function/cli-echo created\n");
-    expect(await sh(`node ${SHIM} invoke cli-echo -d @-`, { stdin: '{"from": "stdin"}' })).toMatchObject({ code: 0, stdout: '{\n  "from": "stdin"\n}\n' });
+    expect((await sh(`node ${SHIM} fn apply -f cli/test/echo-function.yaml`)).stdout).toBe(
+      "function/cli-echo created\n",
+    );
+    expect(await sh(`node ${SHIM} invoke cli-echo -d @-`, { stdin: '{"from": "stdin"}' })).toMatchObject({
+      code: 0,
+      stdout: '{\n  "from": "stdin"\n}\n',
+    });
     const unreachable = await sh(`node ${SHIM} fn list --endpoint ${closedPortUrl()}`);
     expect(unreachable.code).toBe(5);
     expect(unreachable.stderr).toStartWith("nanofaas: cannot reach nanofaas at");
@@ -75,9 +94,13 @@ describe("the npx shim", () => {
     mkdirSync(join(copy, "cli/bin"), { recursive: true });
     await Bun.write(join(copy, "cli/bin/nanofaas.js"), Bun.file(SHIM));
     // PATH: node and bash alone, so no system-wide bun can be found either.
-    const result = await sh(`node ${join(copy, "cli/bin/nanofaas.js")} --version`, { extraEnv: { PATH: join(work, "bin") } });
+    const result = await sh(`node ${join(copy, "cli/bin/nanofaas.js")} --version`, {
+      extraEnv: { PATH: join(work, "bin") },
+    });
     expect(result.code).toBe(127);
-    expect(result.stderr).toStartWith(`nanofaas: cannot start Bun (bun): spawn bun ENOENT — run \`npm install\` in ${copy} (it installs Bun) or put bun on PATH\n`);
+    expect(result.stderr).toStartWith(
+      `nanofaas: cannot start Bun (bun): spawn bun ENOENT — run \`npm install\` in ${copy} (it installs Bun) or put bun on PATH\n`,
+    );
   });
 
   test("a signal reaches the CLI, and the shim dies of it too", async () => {
@@ -94,7 +117,11 @@ describe("the npx shim", () => {
       },
     });
     try {
-      const proc = Bun.spawn(["node", SHIM, "fn", "list", "--endpoint", server.url.href], { env, stdout: "ignore", stderr: "ignore" });
+      const proc = Bun.spawn(["node", SHIM, "fn", "list", "--endpoint", server.url.href], {
+        env,
+        stdout: "ignore",
+        stderr: "ignore",
+      });
       await seen.promise;
       proc.kill("SIGTERM");
       await proc.exited;
@@ -112,7 +139,10 @@ describe("init's hints and the scaffold's recipes, as written", () => {
   test("every next step init prints runs as written", async () => {
     const init = await sh(`npx nanofaas init greeter --runtime ts --dir ${dir()}`);
     expect(init.code).toBe(0);
-    const steps = init.stdout.split("\n").filter((line) => line.startsWith("  ")).map((line) => line.replace(/#.*$/, "").trim());
+    const steps = init.stdout
+      .split("\n")
+      .filter((line) => line.startsWith("  "))
+      .map((line) => line.replace(/#.*$/, "").trim());
     expect(steps).toEqual([
       `npx nanofaas fn apply -f ${dir()}/function.yaml`,
       `npx nanofaas invoke greeter --payload ${dir()}/payloads/happy-path.json`,
@@ -137,7 +167,12 @@ describe("init's hints and the scaffold's recipes, as written", () => {
   test("just run serves the handler with the checkout's Bun", async () => {
     const port = new URL(closedPortUrl()).port;
     // Its own process group, so the whole chain (just → bash → bun) can be stopped at once.
-    const run = spawn(join(REPO_ROOT, "node_modules/.bin/just"), ["run"], { cwd: dir(), env: { ...env, PORT: port }, detached: true, stdio: "ignore" });
+    const run = spawn(join(REPO_ROOT, "node_modules/.bin/just"), ["run"], {
+      cwd: dir(),
+      env: { ...env, PORT: port },
+      detached: true,
+      stdio: "ignore",
+    });
     try {
       const deadline = Date.now() + 30_000;
       let health: Response | undefined;

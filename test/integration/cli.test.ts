@@ -50,16 +50,30 @@ describe("fn", () => {
     expect(recreated.code).toBe(0);
     expect(recreated.stdout).toContain("function/echo recreated (changed: timeoutMs; nanofaas has no update");
     expect((await cli.json<{ timeoutMs: number }>(["fn", "get", "echo"])).timeoutMs).toBe(2000);
-    expect(await cli.json(["fn", "apply", "-f", spec, "--force"])).toEqual({ name: "echo", action: "recreated", changed: [] });
+    expect(await cli.json(["fn", "apply", "-f", spec, "--force"])).toEqual({
+      name: "echo",
+      action: "recreated",
+      changed: [],
+    });
   });
 
   test("list and get in table, json and yaml", async () => {
-    await cli.run(["fn", "apply", "-f", writeSpec("pod.yaml", `name: pod\nexecutionMode: POOL\nendpointUrl: ${pod.url.href}\nmaxRetries: 1\n`)]);
+    await cli.run([
+      "fn",
+      "apply",
+      "-f",
+      writeSpec("pod.yaml", `name: pod\nexecutionMode: POOL\nendpointUrl: ${pod.url.href}\nmaxRetries: 1\n`),
+    ]);
     const listed = await cli.run(["fn", "list"]);
     expect(listed.code).toBe(0);
     const lines = listed.stdout.trim().split("\n");
-    expect(lines[0]).toMatch(/^NAME\s+MODE\s+STATE\s+READY\s+BACKEND\s+CONCURRENCY\s+QUEUE\s+TIMEOUT_MS\s+IMAGE\/ENDPOINT$/);
-    expect(lines.slice(1).map((l) => l.split(/\s+/).slice(0, 4))).toEqual([["echo", "LOCAL", "Ready", "-"], ["pod", "POOL", "Ready", "-"]]);
+    expect(lines[0]).toMatch(
+      /^NAME\s+MODE\s+STATE\s+READY\s+BACKEND\s+CONCURRENCY\s+QUEUE\s+TIMEOUT_MS\s+IMAGE\/ENDPOINT$/,
+    );
+    expect(lines.slice(1).map((l) => l.split(/\s+/).slice(0, 4))).toEqual([
+      ["echo", "LOCAL", "Ready", "-"],
+      ["pod", "POOL", "Ready", "-"],
+    ]);
     expect((await cli.json<{ name: string }[]>(["fn", "list"])).map((f) => f.name)).toEqual(["echo", "pod"]);
     const yaml = await cli.run(["fn", "get", "pod", "--output", "yaml"]);
     expect(parse(yaml.stdout)).toMatchObject({ name: "pod", endpointUrl: pod.url.href, maxRetries: 1 });
@@ -78,7 +92,12 @@ describe("fn", () => {
   });
 
   test("a spec the server rejects exits 4 with the envelope's details", async () => {
-    const result = await cli.run(["fn", "apply", "-f", writeSpec("bad.yaml", "name: bad\nexecutionMode: POOL\ntimeoutMs: 0\n")]);
+    const result = await cli.run([
+      "fn",
+      "apply",
+      "-f",
+      writeSpec("bad.yaml", "name: bad\nexecutionMode: POOL\ntimeoutMs: 0\n"),
+    ]);
     expect(result.code).toBe(4);
     expect(result.stderr).toStartWith("nanofaas: VALIDATION_ERROR: timeoutMs must be at least 1\n  - timeoutMs:");
   });
@@ -88,7 +107,11 @@ describe("fn", () => {
     const down = Bun.serve({
       port: 0,
       hostname: "127.0.0.1",
-      fetch: () => Response.json({ error: "BACKEND_UNAVAILABLE", message: "the deployment backend is unreachable" }, { status: 503 }),
+      fetch: () =>
+        Response.json(
+          { error: "BACKEND_UNAVAILABLE", message: "the deployment backend is unreachable" },
+          { status: 503 },
+        ),
     });
     try {
       const spec = writeSpec("dep.yaml", "name: dep\ncommand: [bun, x.ts]\n");
@@ -108,16 +131,31 @@ describe("fn", () => {
 
 describe("invoke and enqueue", () => {
   test("invoke prints the output; -d inline, @file, @- and --payload all work", async () => {
-    expect(await cli.run(["invoke", "pod", "-d", '{"a":1}'])).toMatchObject({ code: 0, stdout: '{\n  "got": {\n    "a": 1\n  }\n}\n' });
+    expect(await cli.run(["invoke", "pod", "-d", '{"a":1}'])).toMatchObject({
+      code: 0,
+      stdout: '{\n  "got": {\n    "a": 1\n  }\n}\n',
+    });
     writeFileSync(join(cli.home, "in.json"), "[1,2]");
     expect(JSON.parse((await cli.run(["invoke", "pod", "-d", "@in.json"])).stdout)).toEqual({ got: [1, 2] });
     expect(JSON.parse((await cli.run(["invoke", "pod", "-d", "@-"], { stdin: '"s"' })).stdout)).toEqual({ got: "s" });
-    writeFileSync(join(cli.home, "p.json"), JSON.stringify({ description: "d", input: { x: 1 }, expected: { got: { x: 1 } } }));
+    writeFileSync(
+      join(cli.home, "p.json"),
+      JSON.stringify({ description: "d", input: { x: 1 }, expected: { got: { x: 1 } } }),
+    );
     expect(JSON.parse((await cli.run(["invoke", "pod", "--payload", "p.json"])).stdout)).toEqual({ got: { x: 1 } });
   });
 
   test("invoke -o json prints the whole response; a failing function exits 1", async () => {
-    const ok = await cli.json<{ status: string; executionId: string }>(["invoke", "echo", "-d", "1", "--trace-id", "t", "--timeout-ms", "500"]);
+    const ok = await cli.json<{ status: string; executionId: string }>([
+      "invoke",
+      "echo",
+      "-d",
+      "1",
+      "--trace-id",
+      "t",
+      "--timeout-ms",
+      "500",
+    ]);
     expect(ok.status).toBe("success");
     const failed = await cli.run(["invoke", "pod", "-d", '{"fail":true}', "-o", "json"]);
     expect(failed.code).toBe(1);
@@ -181,16 +219,27 @@ describe("endpoint resolution and errors", () => {
     expect(viaEnv.stderr).toBe(
       `nanofaas: cannot reach nanofaas at ${down} (connection refused) — is it running? set --endpoint or NANOFAAS_ENDPOINT (now from NANOFAAS_ENDPOINT)\n`,
     );
-    expect((await cli.run(["fn", "list", "--endpoint", served.url], { env: { NANOFAAS_ENDPOINT: down } })).code).toBe(0);
-    expect((await cli.run(["fn", "list", "--endpoint", "localhost:8080"])).stderr).toContain("invalid endpoint 'localhost:8080'");
+    expect((await cli.run(["fn", "list", "--endpoint", served.url], { env: { NANOFAAS_ENDPOINT: down } })).code).toBe(
+      0,
+    );
+    expect((await cli.run(["fn", "list", "--endpoint", "localhost:8080"])).stderr).toContain(
+      "invalid endpoint 'localhost:8080'",
+    );
   });
 
   test("contexts live in $XDG_CONFIG_HOME/nanofaas/config.yaml and select the endpoint", async () => {
     const env = { NANOFAAS_ENDPOINT: undefined };
-    expect((await cli.run(["config", "set-context", "local", "--endpoint", served.url, "--use"], { env })).code).toBe(0);
-    expect((await cli.run(["config", "set-context", "down", "--endpoint", "http://127.0.0.1:9"], { env })).code).toBe(0);
+    expect((await cli.run(["config", "set-context", "local", "--endpoint", served.url, "--use"], { env })).code).toBe(
+      0,
+    );
+    expect((await cli.run(["config", "set-context", "down", "--endpoint", "http://127.0.0.1:9"], { env })).code).toBe(
+      0,
+    );
     const file = parse(await Bun.file(join(cli.home, ".config/nanofaas/config.yaml")).text());
-    expect(file).toEqual({ contexts: { local: { endpoint: served.url }, down: { endpoint: "http://127.0.0.1:9" } }, currentContext: "local" });
+    expect(file).toEqual({
+      contexts: { local: { endpoint: served.url }, down: { endpoint: "http://127.0.0.1:9" } },
+      currentContext: "local",
+    });
     expect((await cli.run(["fn", "list"], { env })).code).toBe(0);
     expect((await cli.run(["fn", "list", "--context", "down"], { env })).code).toBe(5);
     expect((await cli.run(["fn", "list"], { env: { ...env, NANOFAAS_CONTEXT: "down" } })).code).toBe(5);
@@ -200,7 +249,9 @@ describe("endpoint resolution and errors", () => {
     const contexts = await cli.run(["config", "get-contexts"], { env });
     expect(contexts.stdout).toMatch(/\*\s+local\s+http/);
     expect((await cli.run(["config", "use-context", "down"], { env })).code).toBe(0);
-    expect((await cli.run(["config", "current-context"], { env })).stdout).toBe("http://127.0.0.1:9 (from context 'down')\n");
+    expect((await cli.run(["config", "current-context"], { env })).stdout).toBe(
+      "http://127.0.0.1:9 (from context 'down')\n",
+    );
   });
 
   test("no configuration at all means http://localhost:8080", async () => {

@@ -47,11 +47,25 @@ async function poll(executionId: string) {
 describe("reference-generated client against nanofaas", () => {
   test("registers functions with the reference's required fields and reads them back", async () => {
     const pool = await client.POST("/v1/functions", {
-      body: { name: "upper", image: "example/upper:1", executionMode: "POOL", endpointUrl: pod.url.href, timeoutMs: 5000, maxRetries: 1 },
+      body: {
+        name: "upper",
+        image: "example/upper:1",
+        executionMode: "POOL",
+        endpointUrl: pod.url.href,
+        timeoutMs: 5000,
+        maxRetries: 1,
+      },
     });
     expect(pool.response.status).toBe(201);
-    expect(pool.data).toMatchObject({ name: "upper", image: "example/upper:1", requestedExecutionMode: "POOL", effectiveExecutionMode: "POOL" });
-    const local = await client.POST("/v1/functions", { body: { name: "echo", image: "unused", executionMode: "LOCAL" } });
+    expect(pool.data).toMatchObject({
+      name: "upper",
+      image: "example/upper:1",
+      requestedExecutionMode: "POOL",
+      effectiveExecutionMode: "POOL",
+    });
+    const local = await client.POST("/v1/functions", {
+      body: { name: "echo", image: "unused", executionMode: "LOCAL" },
+    });
     expect(local.response.status).toBe(201);
     const list = await client.GET("/v1/functions");
     expect(list.data?.map((f) => f.name)).toEqual(["echo", "upper"]);
@@ -63,7 +77,10 @@ describe("reference-generated client against nanofaas", () => {
 
   test("invokes synchronously with the reference's headers and gets X-Execution-Id", async () => {
     const sync = await client.POST("/v1/functions/{name}:invoke", {
-      params: { path: { name: "upper" }, header: { "Idempotency-Key": "k-1", "X-Trace-Id": "trace-1", "X-Timeout-Ms": 5000 } },
+      params: {
+        path: { name: "upper" },
+        header: { "Idempotency-Key": "k-1", "X-Trace-Id": "trace-1", "X-Timeout-Ms": 5000 },
+      },
       body: { input: { text: "hello" }, metadata: { source: "reference-client" } },
     });
     const { response } = sync;
@@ -97,14 +114,23 @@ describe("reference-generated client against nanofaas", () => {
   });
 
   test("LOCAL echo: invoke and enqueue round-trip the input", async () => {
-    const sync = await client.POST("/v1/functions/{name}:invoke", { params: { path: { name: "echo" } }, body: { input: [1, "two"] } });
+    const sync = await client.POST("/v1/functions/{name}:invoke", {
+      params: { path: { name: "echo" } },
+      body: { input: [1, "two"] },
+    });
     expect(sync.data as InvocationResponse).toMatchObject({ status: "success", output: [1, "two"] });
-    const queued = await client.POST("/v1/functions/{name}:enqueue", { params: { path: { name: "echo" } }, body: { input: "x" } });
+    const queued = await client.POST("/v1/functions/{name}:enqueue", {
+      params: { path: { name: "echo" } },
+      body: { input: "x" },
+    });
     expect((await poll(queued.data!.executionId)).output).toBe("x");
   });
 
   test("unknown function and execution → 404; delete → 204 then 404", async () => {
-    const missing = await client.POST("/v1/functions/{name}:invoke", { params: { path: { name: "nope" } }, body: { input: 1 } });
+    const missing = await client.POST("/v1/functions/{name}:invoke", {
+      params: { path: { name: "nope" } },
+      body: { input: 1 },
+    });
     expect(missing.response.status).toBe(404);
     const noExec = await client.GET("/v1/executions/{executionId}", { params: { path: { executionId: "nope" } } });
     expect(noExec.response.status).toBe(404);

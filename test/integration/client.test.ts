@@ -10,7 +10,9 @@ import { backpressureOf, createNanofaasClient, isTerminal, type NanofaasClient }
 import { render, TARGETS } from "../../openapi/client/generate";
 import { type Served, serveControlPlane, testControlPlane } from "../support/control-plane";
 
-type Doc = { paths: Record<string, Record<string, { responses: Record<string, { headers?: Record<string, unknown> }> }>> };
+type Doc = {
+  paths: Record<string, Record<string, { responses: Record<string, { headers?: Record<string, unknown> }> }>>;
+};
 const doc = (await Bun.file(new URL("../../openapi/openapi.json", import.meta.url)).json()) as Doc;
 
 /** Each response: is its status documented, and does it carry the documented headers? */
@@ -19,7 +21,11 @@ const conformance: Middleware = {
   onResponse({ request, response, schemaPath }) {
     const op = `${request.method} ${schemaPath}`;
     const documented = doc.paths[schemaPath]?.[request.method.toLowerCase()]?.responses[String(response.status)];
-    const problems = documented ? Object.keys(documented.headers ?? {}).filter((h) => !response.headers.has(h)).map((h) => `missing header ${h}`) : ["status not documented"];
+    const problems = documented
+      ? Object.keys(documented.headers ?? {})
+          .filter((h) => !response.headers.has(h))
+          .map((h) => `missing header ${h}`)
+      : ["status not documented"];
     seen.push({ op, status: response.status, problems });
   },
 };
@@ -33,7 +39,8 @@ beforeAll(() => {
   pod = Bun.serve({
     port: 0,
     hostname: "127.0.0.1",
-    fetch: async (req) => Response.json({ echo: ((await req.json()) as { input: unknown }).input, trace: req.headers.get("x-trace-id") }),
+    fetch: async (req) =>
+      Response.json({ echo: ((await req.json()) as { input: unknown }).input, trace: req.headers.get("x-trace-id") }),
   });
   served = serveControlPlane(testControlPlane());
   client = createNanofaasClient(`${served.url}/`);
@@ -57,7 +64,9 @@ describe("generated client against a live control plane", () => {
     const local = await client.POST("/v1/functions", { body: { name: "echo", executionMode: "LOCAL" } });
     expect(local.response.status).toBe(201);
     expect(local.data?.effectiveExecutionMode).toBe("LOCAL");
-    const pool = await client.POST("/v1/functions", { body: { name: "pod", executionMode: "POOL", endpointUrl: pod.url.href, rateLimitPerSecond: 1 } });
+    const pool = await client.POST("/v1/functions", {
+      body: { name: "pod", executionMode: "POOL", endpointUrl: pod.url.href, rateLimitPerSecond: 1 },
+    });
     expect(pool.data?.endpointUrl).toBe(pod.url.href);
     const list = await client.GET("/v1/functions");
     expect(list.data?.map((f) => f.name)).toEqual(["echo", "pod"]);
@@ -75,13 +84,20 @@ describe("generated client against a live control plane", () => {
   });
 
   test("enqueue → 202 queued, then poll the execution to success", async () => {
-    const queued = await client.POST("/v1/functions/{name}:enqueue", { params: { path: { name: "echo" } }, body: { input: [1, 2] } });
+    const queued = await client.POST("/v1/functions/{name}:enqueue", {
+      params: { path: { name: "echo" } },
+      body: { input: [1, 2] },
+    });
     expect(queued.response.status).toBe(202);
     expect(queued.data?.status).toBe("queued");
-    let status = await client.GET("/v1/executions/{executionId}", { params: { path: { executionId: queued.data!.executionId } } });
+    let status = await client.GET("/v1/executions/{executionId}", {
+      params: { path: { executionId: queued.data!.executionId } },
+    });
     for (let i = 0; i < 100 && !isTerminal(status.data!.status); i++) {
       await Bun.sleep(10);
-      status = await client.GET("/v1/executions/{executionId}", { params: { path: { executionId: queued.data!.executionId } } });
+      status = await client.GET("/v1/executions/{executionId}", {
+        params: { path: { executionId: queued.data!.executionId } },
+      });
     }
     expect(status.data).toMatchObject({ status: "success", output: [1, 2], error: null });
     expect(status.data?.finishedAt).toEqual(expect.any(String));
@@ -101,7 +117,8 @@ describe("generated client against a live control plane", () => {
   });
 
   test("a rate-limited invoke → 429 with Retry-After and X-Queue-Reject-Reason", async () => {
-    const call = () => client.POST("/v1/functions/{name}:invoke", { params: { path: { name: "pod" } }, body: { input: 1 } });
+    const call = () =>
+      client.POST("/v1/functions/{name}:invoke", { params: { path: { name: "pod" } }, body: { input: 1 } });
     const results = [await call(), await call(), await call()];
     const rejected = results.find((r) => r.response.status === 429);
     expect(rejected?.error?.error).toBe("RATE_LIMITED");

@@ -18,19 +18,41 @@ let output = "";
 
 beforeAll(async () => {
   deno = Bun.spawn(
-    [DENO, "run", "--no-lock", "--unstable-sloppy-imports", "--allow-net", "--allow-env", "--allow-read", "--allow-sys", "test/deno/serve-app.ts"],
+    [
+      DENO,
+      "run",
+      "--no-lock",
+      "--unstable-sloppy-imports",
+      "--allow-net",
+      "--allow-env",
+      "--allow-read",
+      "--allow-sys",
+      "test/deno/serve-app.ts",
+    ],
     // Its own process group: node_modules/.bin/deno is a Node shim that starts the real binary, and
     // killing the shim alone would leave that Deno server running.
-    { cwd: ROOT, stdin: "ignore", stdout: "pipe", stderr: "pipe", detached: true, env: { ...process.env, NO_COLOR: "1" } },
+    {
+      cwd: ROOT,
+      stdin: "ignore",
+      stdout: "pipe",
+      stderr: "pipe",
+      detached: true,
+      env: { ...process.env, NO_COLOR: "1" },
+    },
   );
   const decoder = new TextDecoder();
   for (const stream of [deno.stdout, deno.stderr]) {
     void (async () => {
       const reader = stream.getReader();
-      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) output += decoder.decode(chunk.value);
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read())
+        output += decoder.decode(chunk.value);
     })();
   }
-  const port = await until(() => /listening (\d+)/.exec(output)?.[1], "Deno to listen", { timeoutMs: 120_000, intervalMs: 50, detail: () => output });
+  const port = await until(() => /listening (\d+)/.exec(output)?.[1], "Deno to listen", {
+    timeoutMs: 120_000,
+    intervalMs: 50,
+    detail: () => output,
+  });
   base = `http://127.0.0.1:${port}`;
 }, 130_000);
 
@@ -87,7 +109,10 @@ describe("the API served by Deno.serve", () => {
       [await send("POST", "/v1/functions", { name: "echo", executionMode: "LOCAL" }), 409, "CONFLICT"],
     ];
     for (const [response, status, code] of cases) {
-      expect({ status: response.status, type: response.headers.get("content-type") }).toEqual({ status, type: expect.stringContaining("application/json") });
+      expect({ status: response.status, type: response.headers.get("content-type") }).toEqual({
+        status,
+        type: expect.stringContaining("application/json"),
+      });
       expect(await response.json()).toMatchObject({ error: code, message: expect.any(String) });
     }
   });

@@ -28,7 +28,14 @@ interface Block {
   skip?: string;
 }
 
-const FILES = ["README.md", ...readdirSync(join(REPO, "docs")).filter((f) => f.endsWith(".md")).sort().map((f) => `docs/${f}`), "examples/README.md"];
+const FILES = [
+  "README.md",
+  ...readdirSync(join(REPO, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .sort()
+    .map((f) => `docs/${f}`),
+  "examples/README.md",
+];
 const SKIP = /^<!-- docs-test: skip: (.+) -->$/;
 
 /** The shell blocks of one markdown file, with the skip marker on the line before the fence. */
@@ -76,7 +83,10 @@ describe("docs: the runnable blocks against a live control plane", () => {
   let home: string;
   const created = ["my-fn", "greeter"].filter((dir) => !existsSync(join(REPO, dir)));
   // The PATH a new user has after `npm install`: nothing from node_modules/.bin.
-  const userPath = (process.env.PATH ?? "").split(delimiter).filter((dir) => !dir.includes("node_modules/.bin")).join(delimiter);
+  const userPath = (process.env.PATH ?? "")
+    .split(delimiter)
+    .filter((dir) => !dir.includes("node_modules/.bin"))
+    .join(delimiter);
   const freePort = () => {
     const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
     const { port } = server;
@@ -94,7 +104,10 @@ describe("docs: the runnable blocks against a live control plane", () => {
       NANOFAAS_PROCESS_ALLOWED_COMMANDS: "bun,python3",
       NANOFAAS_ADMIN_RUNTIME_CONFIG_ENABLED: "true",
     });
-    await until(async () => (await fetch(`${cp.management}/readyz`)).ok, "readiness", { timeoutMs: 30_000, detail: cp.stderr });
+    await until(async () => (await fetch(`${cp.management}/readyz`)).ok, "readiness", {
+      timeoutMs: 30_000,
+      detail: cp.stderr,
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -129,9 +142,17 @@ describe("docs: the runnable blocks against a live control plane", () => {
         stderr: "pipe",
       });
       const timer = setTimeout(() => proc.kill("SIGKILL"), 90_000);
-      const [stdout, stderr, exitCode] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+      const [stdout, stderr, exitCode] = await Promise.all([
+        new Response(proc.stdout).text(),
+        new Response(proc.stderr).text(),
+        proc.exited,
+      ]);
       clearTimeout(timer);
-      expect({ block: label(block), exitCode, output: exitCode === 0 ? "" : `${stdout}\n${stderr}` }).toEqual({ block: label(block), exitCode: 0, output: "" });
+      expect({ block: label(block), exitCode, output: exitCode === 0 ? "" : `${stdout}\n${stderr}` }).toEqual({
+        block: label(block),
+        exitCode: 0,
+        output: "",
+      });
     }, 120_000);
   }
 });

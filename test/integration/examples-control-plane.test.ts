@@ -49,19 +49,29 @@ describe("every payload through the control plane and the real runtimes", () => 
   for (const example of EXAMPLES) {
     const dir = join(ROOT, "examples", example, "payloads");
     const payloads = readdirSync(dir).filter((f) => f.endsWith(".json"));
-    for (const [name, language] of [[example, "TypeScript"], [`${example}-python`, "Python"]] as const) {
+    for (const [name, language] of [
+      [example, "TypeScript"],
+      [`${example}-python`, "Python"],
+    ] as const) {
       test(`${name} (${language}): ${payloads.length} payloads`, async () => {
         for (const file of payloads) {
           const payload = (await Bun.file(join(dir, file)).json()) as { input: unknown; expected: unknown };
           const outcome = await invoke(name, payload.input);
-          expect({ file, status: outcome.status, output: outcome.output }).toEqual({ file, status: "success", output: payload.expected });
+          expect({ file, status: outcome.status, output: outcome.output }).toEqual({
+            file,
+            status: "success",
+            output: payload.expected,
+          });
         }
       });
     }
   }
 
   test("async: enqueue, then the execution record holds the output", async () => {
-    const res = await fetch(`${served.url}/v1/functions/roman-numeral:enqueue`, jsonRequest("POST", { input: { number: 2024 } }));
+    const res = await fetch(
+      `${served.url}/v1/functions/roman-numeral:enqueue`,
+      jsonRequest("POST", { input: { number: 2024 } }),
+    );
     const { executionId } = await res.json();
     await until(() => cp.engine.execution(executionId)?.status === "success", "async success", 5000);
     // The record keeps the pod's bytes (raw JSON, issue 15.2); the API serves them as JSON.
@@ -83,7 +93,11 @@ describe("a replica killed mid-traffic", () => {
     const outcomes = await Promise.all(calls); // every call answers (the test timeout would catch a hang)
     for (const o of outcomes) expect(["success", "error"]).toContain(o.status);
     expect(outcomes.filter((o) => o.status === "success").length).toBeGreaterThan(0);
-    await until(() => deployer.readyReplicas(name) > 0 && !deployer.replicaPids(name).includes(victim!), "replica restarted", 10_000);
+    await until(
+      () => deployer.readyReplicas(name) > 0 && !deployer.replicaPids(name).includes(victim!),
+      "replica restarted",
+      10_000,
+    );
     for (const pid of deployer.replicaPids(name)) pids.add(pid);
     expect((await invoke(name, { text: "back again" })).status).toBe("success");
     expect(cp.engine.queueStats().get(name)!.inFlight).toBe(0);

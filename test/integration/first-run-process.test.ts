@@ -17,12 +17,20 @@ describe("a running control plane", () => {
   let cp: ControlPlaneProcess;
   beforeAll(async () => {
     cp = await startControlPlane();
-    await fetch(`${cp.api}/v1/functions`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"name":"echo","executionMode":"LOCAL"}' });
+    await fetch(`${cp.api}/v1/functions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: '{"name":"echo","executionMode":"LOCAL"}',
+    });
   });
   afterAll(() => cp.stop());
 
   test("the started line names the API, docs and metrics URLs, and they answer", async () => {
-    expect(cp.started).toMatchObject({ api: `${cp.api}/`, docs: `${cp.api}/docs`, metrics: `${cp.management}/metrics` });
+    expect(cp.started).toMatchObject({
+      api: `${cp.api}/`,
+      docs: `${cp.api}/docs`,
+      metrics: `${cp.management}/metrics`,
+    });
     expect((await fetch(String(cp.started.docs))).status).toBe(200);
     expect(await (await fetch(String(cp.started.metrics))).text()).toContain("function_");
   });
@@ -36,14 +44,19 @@ describe("a running control plane", () => {
   const tooLarge = async (res: Response) => {
     expect(res.status).toBe(413);
     expect(res.headers.get("content-type")).toStartWith("application/json");
-    expect(await res.json()).toEqual({ error: "PAYLOAD_TOO_LARGE", message: `Request body exceeds the limit of ${6 * MiB} bytes` });
+    expect(await res.json()).toEqual({
+      error: "PAYLOAD_TOO_LARGE",
+      message: `Request body exceeds the limit of ${6 * MiB} bytes`,
+    });
   };
 
   for (const size of [12 * MiB, 20 * MiB]) {
     test(`a ${size / MiB} MiB body → 413 in the JSON envelope (invoke and register)`, async () => {
       const body = new Uint8Array(size).fill(0x20);
       for (const path of ["/v1/functions/echo:invoke", "/v1/functions"]) {
-        await tooLarge(await fetch(`${cp.api}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body }));
+        await tooLarge(
+          await fetch(`${cp.api}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body }),
+        );
       }
     });
   }
@@ -57,12 +70,22 @@ describe("a running control plane", () => {
         else controller.close();
       },
     });
-    await tooLarge(await fetch(`${cp.api}/v1/functions/echo:invoke`, { method: "POST", headers: { "content-type": "application/json" }, body }));
+    await tooLarge(
+      await fetch(`${cp.api}/v1/functions/echo:invoke`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+      }),
+    );
   });
 
   test("a body just under the limit is still served", async () => {
     const input = "x".repeat(6 * MiB - 64);
-    const res = await fetch(`${cp.api}/v1/functions/echo:invoke`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ input }) });
+    const res = await fetch(`${cp.api}/v1/functions/echo:invoke`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ input }),
+    });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { output: string }).output.length).toBe(input.length);
   });
@@ -75,7 +98,9 @@ describe("a busy port", () => {
       try {
         const proc = spawnControlPlane({ [setting]: String(squatter.port) });
         expect(await proc.exited()).toBe(2);
-        expect(proc.stderr()).toBe(`nanofaas: 127.0.0.1:${squatter.port} is already in use (${setting}); stop what listens there or set ${setting} to a free port\n`);
+        expect(proc.stderr()).toBe(
+          `nanofaas: 127.0.0.1:${squatter.port} is already in use (${setting}); stop what listens there or set ${setting} to a free port\n`,
+        );
       } finally {
         squatter.stop(true);
       }
@@ -89,14 +114,24 @@ describe("npm start's examples on a machine without python3", () => {
     const bin = mkdtempSync(join(tmpdir(), "nanofaas-nopython-"));
     symlinkSync(process.execPath, join(bin, "bun"));
     symlinkSync("/bin/sh", join(bin, "sh"));
-    const cp = await startControlPlane({ PATH: bin, NANOFAAS_DEPLOYMENT_BACKEND: "process", NANOFAAS_FUNCTIONS_DIR: "examples/functions" });
+    const cp = await startControlPlane({
+      PATH: bin,
+      NANOFAAS_DEPLOYMENT_BACKEND: "process",
+      NANOFAAS_FUNCTIONS_DIR: "examples/functions",
+    });
     try {
-      const skipped = await until(() => cp.lines.find((l) => l.msg.startsWith("skipped")), "the skipped line", { timeoutMs: 15_000, detail: cp.stderr });
+      const skipped = await until(() => cp.lines.find((l) => l.msg.startsWith("skipped")), "the skipped line", {
+        timeoutMs: 15_000,
+        detail: cp.stderr,
+      });
       expect(skipped.msg).toBe(
         "skipped 'json-transform-python', 'roman-numeral-python', 'stdio-upper', 'word-stats-python': 'python3' is not on PATH (install it and restart to run them)",
       );
       expect(cp.lines.filter((l) => l.msg.includes("python3"))).toHaveLength(1);
-      await until(async () => (await fetch(`${cp.management}/readyz`)).ok, "readiness", { timeoutMs: 15_000, detail: cp.stderr });
+      await until(async () => (await fetch(`${cp.management}/readyz`)).ok, "readiness", {
+        timeoutMs: 15_000,
+        detail: cp.stderr,
+      });
       const res = await fetch(`${cp.api}/v1/functions/word-stats:invoke`, {
         method: "POST",
         headers: { "content-type": "application/json" },

@@ -25,7 +25,15 @@ beforeAll(async () => {
   });
   served = serveControlPlane(testControlPlane({ NANOFAAS_MAX_JSON_DEPTH: "64" }));
   for (const name of ["pool", "async"]) {
-    await fetch(`${served.url}/v1/functions`, jsonRequest("POST", { name, executionMode: "POOL", endpointUrl: `http://127.0.0.1:${pod.port}/invoke`, maxRetries: 1 }));
+    await fetch(
+      `${served.url}/v1/functions`,
+      jsonRequest("POST", {
+        name,
+        executionMode: "POOL",
+        endpointUrl: `http://127.0.0.1:${pod.port}/invoke`,
+        maxRetries: 1,
+      }),
+    );
   }
   await fetch(`${served.url}/v1/functions`, jsonRequest("POST", { name: "echo", executionMode: "LOCAL" }));
 });
@@ -35,7 +43,8 @@ afterAll(async () => {
   await pod.stop(true);
 });
 
-const post = (path: string, body: string, headers: Record<string, string> = {}) => fetch(`${served.url}${path}`, jsonRequest("POST", body, headers));
+const post = (path: string, body: string, headers: Record<string, string> = {}) =>
+  fetch(`${served.url}${path}`, jsonRequest("POST", body, headers));
 const execution = async (id: string) => (await fetch(`${served.url}/v1/executions/${id}`)).text();
 
 describe("numbers pass through byte-exact", () => {
@@ -52,14 +61,19 @@ describe("numbers pass through byte-exact", () => {
     received.length = 0;
     const input = '{"n":12345678901234567890,"f":7.0,"e":1.5e3, "s":"\\u00e9"}';
     await post("/v1/functions/pool:invoke", `{"input": ${input}, "metadata":{"k":1}}`);
-    await post("/v1/functions/pool:invoke", `{"input": ${input}}`, { "content-type": "application/json;charset=UTF-8" });
+    await post("/v1/functions/pool:invoke", `{"input": ${input}}`, {
+      "content-type": "application/json;charset=UTF-8",
+    });
     expect(received).toEqual([`{"input":${input},"metadata":{"k":"1"}}`, `{"input":${input},"metadata":null}`]);
   });
 
   test("an enqueued execution keeps the output exact too", async () => {
     answer = EXACT;
     const queued = await (await post("/v1/functions/async:enqueue", '{"input":1}')).json();
-    await until(async () => (await execution(queued.executionId)).includes('"status":"success"'), "the execution to succeed");
+    await until(
+      async () => (await execution(queued.executionId)).includes('"status":"success"'),
+      "the execution to succeed",
+    );
     expect(await execution(queued.executionId)).toContain(`"output":${EXACT}`);
   });
 
@@ -75,7 +89,10 @@ describe("JSON depth is bounded", () => {
     for (const path of ["/v1/functions/echo:invoke", "/v1/functions/echo:enqueue", "/v1/functions"]) {
       const res = await post(path, body);
       expect(res.status).toBe(400);
-      expect(await res.json()).toMatchObject({ error: "BAD_REQUEST", message: expect.stringContaining("limit of 64 (NANOFAAS_MAX_JSON_DEPTH)") });
+      expect(await res.json()).toMatchObject({
+        error: "BAD_REQUEST",
+        message: expect.stringContaining("limit of 64 (NANOFAAS_MAX_JSON_DEPTH)"),
+      });
     }
   });
 
@@ -92,7 +109,10 @@ describe("JSON depth is bounded", () => {
   test("an input at the limit is served, and GET /v1/executions/{id} answers 200", async () => {
     const input = deep(63);
     const queued = await (await post("/v1/functions/echo:enqueue", `{"input":${input}}`)).json();
-    await until(async () => (await execution(queued.executionId)).includes('"status":"success"'), "the execution to succeed");
+    await until(
+      async () => (await execution(queued.executionId)).includes('"status":"success"'),
+      "the execution to succeed",
+    );
     const res = await fetch(`${served.url}/v1/executions/${queued.executionId}`);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain(`"output":${input}`);
@@ -100,7 +120,10 @@ describe("JSON depth is bounded", () => {
 
   test("a callback deeper than the limit → 400; its execution is untouched", async () => {
     const queued = await (await post("/v1/functions/echo:enqueue", '{"input":1}')).json();
-    const res = await post(`/v1/internal/executions/${queued.executionId}:complete`, `{"success":true,"output":${deep(35_000)}}`);
+    const res = await post(
+      `/v1/internal/executions/${queued.executionId}:complete`,
+      `{"success":true,"output":${deep(35_000)}}`,
+    );
     expect(res.status).toBe(400);
     expect((await res.json()).message).toContain("NANOFAAS_MAX_JSON_DEPTH");
   });

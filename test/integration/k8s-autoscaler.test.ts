@@ -35,7 +35,11 @@ beforeEach(async () => {
     },
   });
   // Queued calls may wait for a cold start: the sync queue's expiry must allow it.
-  const config = loadConfig({ NANOFAAS_DEPLOYMENT_BACKEND: "k8s", NANOFAAS_K8S_NAMESPACE: NS, SYNC_QUEUE_MAX_QUEUE_WAIT: "10s" });
+  const config = loadConfig({
+    NANOFAAS_DEPLOYMENT_BACKEND: "k8s",
+    NANOFAAS_K8S_NAMESPACE: NS,
+    SYNC_QUEUE_MAX_QUEUE_WAIT: "10s",
+  });
   deployer = createKubernetesDeployerFromConfig(config, {
     kubeConfig: fake.kubeConfig(NS),
     resolveEndpoint: () => `http://127.0.0.1:${pod.port}/invoke`,
@@ -61,10 +65,18 @@ afterEach(async () => {
 });
 
 const send = (method: string, path: string, body?: unknown) =>
-  cp.app.request(path, { method, headers: { "Content-Type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
-const register = (scalingConfig: object) => send("POST", "/v1/functions", { name: "thumb", image: "example/thumb:1", scalingConfig });
+  cp.app.request(path, {
+    method,
+    headers: { "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+const register = (scalingConfig: object) =>
+  send("POST", "/v1/functions", { name: "thumb", image: "example/thumb:1", scalingConfig });
 const specReplicas = () => fake.get("deployments", NS, "fn-thumb").spec.replicas as number;
-const scaleCalls = () => fake.requests.filter((r) => r.resource === "deployments/scale").map((r) => (r.body as { spec: { replicas: number } }).spec.replicas);
+const scaleCalls = () =>
+  fake.requests
+    .filter((r) => r.resource === "deployments/scale")
+    .map((r) => (r.body as { spec: { replicas: number } }).spec.replicas);
 
 test("scale from zero: the first invocations ask for one replica once and run when it is ready", async () => {
   expect((await register({ minReplicas: 0, maxReplicas: 3 })).status).toBe(201);
@@ -88,7 +100,8 @@ test("autoscaler over time: queue_depth up (after the cooldown), STATIC_PER_POD 
   });
   const queue = cp.engine.queueStats().get("thumb")!;
   const accepted = [];
-  for (let n = 0; n < 6; n++) accepted.push((await (await send("POST", "/v1/functions/thumb:enqueue", { input: n })).json()).executionId);
+  for (let n = 0; n < 6; n++)
+    accepted.push((await (await send("POST", "/v1/functions/thumb:enqueue", { input: n })).json()).executionId);
   await eventually(() => scaled.length === 1, 3000, "scale from zero on the first enqueue");
   expect(specReplicas()).toBe(1);
 
@@ -104,7 +117,9 @@ test("autoscaler over time: queue_depth up (after the cooldown), STATIC_PER_POD 
 
   fake.setReadyReplicas(NS, "fn-thumb", 3);
   await eventually(() => queue.async.size === 0 && queue.inFlight === 0, 3000, "the queue to drain");
-  const statuses = await Promise.all(accepted.map(async (id) => (await (await send("GET", `/v1/executions/${id}`)).json()).status));
+  const statuses = await Promise.all(
+    accepted.map(async (id) => (await (await send("GET", `/v1/executions/${id}`)).json()).status),
+  );
   expect(statuses).toEqual(Array(6).fill("success"));
 
   clock += 5_000;

@@ -26,10 +26,15 @@ beforeEach(async () => {
     port: 0,
     fetch: async (req) => Response.json({ echoed: await req.json(), path: new URL(req.url).pathname }),
   });
-  const config = loadConfig({ NANOFAAS_DEPLOYMENT_BACKEND: "k8s", NANOFAAS_K8S_NAMESPACE: NS, POD_NAMESPACE: "nanofaas" });
+  const config = loadConfig({
+    NANOFAAS_DEPLOYMENT_BACKEND: "k8s",
+    NANOFAAS_K8S_NAMESPACE: NS,
+    POD_NAMESPACE: "nanofaas",
+  });
   deployer = createKubernetesDeployerFromConfig(config, {
     kubeConfig: fake.kubeConfig(NS),
-    resolveEndpoint: (url) => url.replace(`http://fn-echo.${NS}.svc.cluster.local:8080`, `http://127.0.0.1:${pod.port}`),
+    resolveEndpoint: (url) =>
+      url.replace(`http://fn-echo.${NS}.svc.cluster.local:8080`, `http://127.0.0.1:${pod.port}`),
     log: () => undefined,
   });
   await deployer.synced;
@@ -42,7 +47,11 @@ afterEach(async () => {
 });
 
 const send = (method: string, path: string, body?: unknown) =>
-  cp.app.request(path, { method, headers: { "Content-Type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  cp.app.request(path, {
+    method,
+    headers: { "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 const register = (spec: object) => send("POST", "/v1/functions", { name: "echo", image: "example/echo:1", ...spec });
 /** The stored object without what the API server sets. */
 const stored = (plural: string, name = "fn-echo") => {
@@ -53,7 +62,11 @@ const stored = (plural: string, name = "fn-echo") => {
 
 describe("register", () => {
   test("creates the Deployment and Service exactly as specified, and reports the Service URL", async () => {
-    const response = await register({ env: { GREETING: "hi", WARM: "no" }, scalingConfig: { minReplicas: 2, maxReplicas: 4 }, imagePullSecrets: ["regcred"] });
+    const response = await register({
+      env: { GREETING: "hi", WARM: "no" },
+      scalingConfig: { minReplicas: 2, maxReplicas: 4 },
+      imagePullSecrets: ["regcred"],
+    });
     expect(response.status).toBe(201);
     expect(await response.json()).toMatchObject({
       endpointUrl: SERVICE_URL,
@@ -72,23 +85,55 @@ describe("register", () => {
   });
 
   test("strategy HPA adds an autoscaling/v2 HPA; another strategy removes a leftover one", async () => {
-    expect((await register({ scalingConfig: { strategy: "HPA", minReplicas: 1, maxReplicas: 5, metrics: [{ type: "cpu", target: "70" }, { type: "rps", target: "100" }] } })).status).toBe(201);
+    expect(
+      (
+        await register({
+          scalingConfig: {
+            strategy: "HPA",
+            minReplicas: 1,
+            maxReplicas: 5,
+            metrics: [
+              { type: "cpu", target: "70" },
+              { type: "rps", target: "100" },
+            ],
+          },
+        })
+      ).status,
+    ).toBe(201);
     expect(stored("horizontalpodautoscalers")).toMatchSnapshot("hpa");
     expect((await send("DELETE", "/v1/functions/echo")).status).toBe(204);
-    fake.seed("horizontalpodautoscalers", NS, { metadata: { name: "fn-echo" }, spec: { maxReplicas: 3, scaleTargetRef: { kind: "Deployment", name: "fn-echo" } } });
+    fake.seed("horizontalpodautoscalers", NS, {
+      metadata: { name: "fn-echo" },
+      spec: { maxReplicas: 3, scaleTargetRef: { kind: "Deployment", name: "fn-echo" } },
+    });
     expect((await register({})).status).toBe(201);
     expect(stored("horizontalpodautoscalers")).toBeUndefined();
   });
 
   test("objects left by an earlier control plane are patched (409 → merge patch), replicas back to minReplicas", async () => {
-    fake.seed("deployments", NS, { metadata: { name: "fn-echo", labels: { app: "nanofaas", function: "echo" } }, spec: { replicas: 5, selector: { matchLabels: { function: "echo" } }, template: { metadata: { labels: { function: "echo" } }, spec: { containers: [{ name: "function", image: "example/echo:0" }] } } } });
-    fake.seed("services", NS, { metadata: { name: "fn-echo" }, spec: { selector: { function: "echo" }, ports: [{ port: 8080 }] } });
+    fake.seed("deployments", NS, {
+      metadata: { name: "fn-echo", labels: { app: "nanofaas", function: "echo" } },
+      spec: {
+        replicas: 5,
+        selector: { matchLabels: { function: "echo" } },
+        template: {
+          metadata: { labels: { function: "echo" } },
+          spec: { containers: [{ name: "function", image: "example/echo:0" }] },
+        },
+      },
+    });
+    fake.seed("services", NS, {
+      metadata: { name: "fn-echo" },
+      spec: { selector: { function: "echo" }, ports: [{ port: 8080 }] },
+    });
     expect((await register({})).status).toBe(201);
     const deployment = fake.get("deployments", NS, "fn-echo");
     expect(deployment.spec.replicas).toBe(1);
     expect(deployment.spec.template.spec.containers[0].image).toBe("example/echo:1");
     expect(deployment.metadata.labels["app.kubernetes.io/managed-by"]).toBe("nanofaas-control-plane");
-    const writes = fake.requests.filter((r) => r.verb === "create" || r.verb === "patch").map((r) => `${r.verb} ${r.resource} ${r.contentType ?? ""}`);
+    const writes = fake.requests
+      .filter((r) => r.verb === "create" || r.verb === "patch")
+      .map((r) => `${r.verb} ${r.resource} ${r.contentType ?? ""}`);
     expect(writes).toEqual([
       "create deployments application/json",
       "patch deployments application/merge-patch+json",
@@ -107,7 +152,10 @@ describe("invoke", () => {
     fake.setReadyReplicas(NS, "fn-echo", 1);
     const response = await call;
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ status: "success", output: { echoed: { input: { n: 1 }, metadata: null }, path: "/invoke" } });
+    expect(await response.json()).toMatchObject({
+      status: "success",
+      output: { echoed: { input: { n: 1 }, metadata: null }, path: "/invoke" },
+    });
     expect(deployer.readyReplicas("echo")).toBe(1);
     expect(deployer.pickEndpoint("echo")).toBe(`http://127.0.0.1:${pod.port}/invoke`);
   });
@@ -119,7 +167,9 @@ describe("reference-style names (issue 15.3)", () => {
     expect(res.status).toBe(201);
     const derived = resourceName("stats_");
     expect(((await res.json()) as { resourceName: string }).resourceName).toBe(derived);
-    expect(stored("deployments", `fn-${derived}`)?.metadata.annotations).toEqual({ "nanofaas.io/function-name": "stats_" });
+    expect(stored("deployments", `fn-${derived}`)?.metadata.annotations).toEqual({
+      "nanofaas.io/function-name": "stats_",
+    });
     fake.setReadyReplicas(NS, `fn-${derived}`, 1);
     await eventually(() => deployer.readyReplicas("stats_") === 1);
   });
@@ -132,7 +182,12 @@ describe("replicas and delete", () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ function: "echo", replicas: 3 });
     expect(fake.get("deployments", NS, "fn-echo").spec.replicas).toBe(3);
-    expect(fake.requests.at(-1)).toMatchObject({ verb: "patch", resource: "deployments/scale", contentType: "application/merge-patch+json", body: { spec: { replicas: 3 } } });
+    expect(fake.requests.at(-1)).toMatchObject({
+      verb: "patch",
+      resource: "deployments/scale",
+      contentType: "application/merge-patch+json",
+      body: { spec: { replicas: 3 } },
+    });
     await eventually(() => deployer.requestedReplicas("echo") === 3, 2000, "the watch to see spec.replicas 3");
   });
 
@@ -141,8 +196,13 @@ describe("replicas and delete", () => {
     fake.setReadyReplicas(NS, "fn-echo", 2);
     await eventually(() => deployer.readyReplicas("echo") === 2, 2000, "ready replicas");
     expect((await send("DELETE", "/v1/functions/echo")).status).toBe(204);
-    for (const plural of ["horizontalpodautoscalers", "services", "deployments"]) expect(fake.get(plural, NS, "fn-echo")).toBeUndefined();
-    expect(fake.requests.filter((r) => r.verb === "delete").map((r) => r.resource)).toEqual(["horizontalpodautoscalers", "services", "deployments"]);
+    for (const plural of ["horizontalpodautoscalers", "services", "deployments"])
+      expect(fake.get(plural, NS, "fn-echo")).toBeUndefined();
+    expect(fake.requests.filter((r) => r.verb === "delete").map((r) => r.resource)).toEqual([
+      "horizontalpodautoscalers",
+      "services",
+      "deployments",
+    ]);
     expect(deployer.readyReplicas("echo")).toBe(0);
     expect((await send("GET", "/v1/functions/echo")).status).toBe(404);
   });
@@ -153,7 +213,9 @@ test("every request the backend made is covered by REQUIRED_RBAC (the fake enfor
   await send("PUT", "/v1/functions/echo/replicas", { replicas: 2 });
   await send("DELETE", "/v1/functions/echo");
   const used = new Set(fake.requests.map((r) => `${r.apiGroup}/${r.resource}:${r.verb}`));
-  const granted = new Set(REQUIRED_RBAC.flatMap((rule) => rule.verbs.map((verb) => `${rule.apiGroup}/${rule.resource}:${verb}`)));
+  const granted = new Set(
+    REQUIRED_RBAC.flatMap((rule) => rule.verbs.map((verb) => `${rule.apiGroup}/${rule.resource}:${verb}`)),
+  );
   expect([...used].filter((u) => !granted.has(u))).toEqual([]);
   expect(fake.requests.every((r) => r.namespace === NS)).toBe(true);
 });

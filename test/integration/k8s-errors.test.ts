@@ -20,7 +20,10 @@ beforeEach(async () => {
   fake = await FakeKubeApiServer.start({ rbac: REQUIRED_RBAC });
   logs = [];
   const config = loadConfig({ NANOFAAS_DEPLOYMENT_BACKEND: "k8s", NANOFAAS_K8S_NAMESPACE: NS });
-  deployer = createKubernetesDeployerFromConfig(config, { kubeConfig: fake.kubeConfig(NS), log: (event, fields) => logs.push({ event, fields }) });
+  deployer = createKubernetesDeployerFromConfig(config, {
+    kubeConfig: fake.kubeConfig(NS),
+    log: (event, fields) => logs.push({ event, fields }),
+  });
   cp = createControlPlane(config, { version: "test", deployer });
 });
 afterEach(async () => {
@@ -29,11 +32,18 @@ afterEach(async () => {
 });
 
 const send = (method: string, path: string, body?: unknown) =>
-  cp.app.request(path, { method, headers: { "Content-Type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
-const register = (spec: object = {}) => send("POST", "/v1/functions", { name: "echo", image: "example/echo:1", ...spec });
+  cp.app.request(path, {
+    method,
+    headers: { "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+const register = (spec: object = {}) =>
+  send("POST", "/v1/functions", { name: "echo", image: "example/echo:1", ...spec });
 /** The granted rules minus one verb. */
 const without = (resource: string, verb: string): RbacRule[] =>
-  REQUIRED_RBAC.map((rule) => (rule.resource === resource ? { ...rule, verbs: rule.verbs.filter((v) => v !== verb) } : rule));
+  REQUIRED_RBAC.map((rule) =>
+    rule.resource === resource ? { ...rule, verbs: rule.verbs.filter((v) => v !== verb) } : rule,
+  );
 
 describe("403 Forbidden", () => {
   test("a missing verb on register is a 502 naming the verb, resource and namespace; nothing is registered", async () => {
@@ -44,7 +54,8 @@ describe("403 Forbidden", () => {
     const body = await response.json();
     expect(body).toMatchObject({
       error: "BACKEND_FORBIDDEN",
-      message: "Kubernetes denied 'create' on services in namespace 'fns': grant it to the control plane's ServiceAccount",
+      message:
+        "Kubernetes denied 'create' on services in namespace 'fns': grant it to the control plane's ServiceAccount",
     });
     expect(body.details[0]).toContain('cannot create resource "services"');
     expect((await send("GET", "/v1/functions/echo")).status).toBe(404);
@@ -73,10 +84,15 @@ describe("403 Forbidden", () => {
     await deployer.close();
     fake.rbac = without("deployments", "list");
     const config = loadConfig({ NANOFAAS_K8S_NAMESPACE: NS });
-    const watcher = createKubernetesDeployerFromConfig(config, { kubeConfig: fake.kubeConfig(NS), log: (event, fields) => logs.push({ event, fields }) });
+    const watcher = createKubernetesDeployerFromConfig(config, {
+      kubeConfig: fake.kubeConfig(NS),
+      log: (event, fields) => logs.push({ event, fields }),
+    });
     try {
       await eventually(() => logs.find((l) => l.event === "k8s_watch_error"), 3000, "a watch error log");
-      expect(logs[0]!.fields?.error).toBe("Kubernetes denied 'list' on deployments.apps in namespace 'fns': grant it to the control plane's ServiceAccount");
+      expect(logs[0]!.fields?.error).toBe(
+        "Kubernetes denied 'list' on deployments.apps in namespace 'fns': grant it to the control plane's ServiceAccount",
+      );
       fake.rbac = REQUIRED_RBAC;
       await watcher.synced; // the retry (after 1 s) lists successfully
     } finally {
@@ -92,23 +108,41 @@ describe("other API failures", () => {
       resource: "deployments",
       code: 422,
       reason: "Invalid",
-      message: 'Deployment.apps "fn-echo" is invalid: spec.template.spec.containers[0].resources.requests[cpu]: Invalid value: "lots"',
-      causes: [{ field: "spec.template.spec.containers[0].resources.requests[cpu]", message: 'Invalid value: "lots": quantities must match the regular expression' }],
+      message:
+        'Deployment.apps "fn-echo" is invalid: spec.template.spec.containers[0].resources.requests[cpu]: Invalid value: "lots"',
+      causes: [
+        {
+          field: "spec.template.spec.containers[0].resources.requests[cpu]",
+          message: 'Invalid value: "lots": quantities must match the regular expression',
+        },
+      ],
     });
     const response = await register({ resources: { cpu: "lots" } });
     expect(response.status).toBe(422);
     expect(await response.json()).toEqual({
       error: "UNPROCESSABLE",
       message: `Kubernetes rejected Deployment 'fn-echo' in namespace 'fns' as invalid: Deployment.apps "fn-echo" is invalid: spec.template.spec.containers[0].resources.requests[cpu]: Invalid value: "lots"`,
-      details: ['spec.template.spec.containers[0].resources.requests[cpu]: Invalid value: "lots": quantities must match the regular expression'],
+      details: [
+        'spec.template.spec.containers[0].resources.requests[cpu]: Invalid value: "lots": quantities must match the regular expression',
+      ],
     });
   });
 
   test("any other API status is BACKEND_ERROR carrying the API server's message", async () => {
-    fake.failNext({ verb: "create", resource: "services", code: 500, reason: "InternalError", message: "etcdserver: request timed out" });
+    fake.failNext({
+      verb: "create",
+      resource: "services",
+      code: 500,
+      reason: "InternalError",
+      message: "etcdserver: request timed out",
+    });
     const response = await register();
     expect(response.status).toBe(502);
-    expect(await response.json()).toMatchObject({ error: "BACKEND_ERROR", message: "Kubernetes answered 500 to 'create' of Service 'fn-echo' in namespace 'fns': etcdserver: request timed out" });
+    expect(await response.json()).toMatchObject({
+      error: "BACKEND_ERROR",
+      message:
+        "Kubernetes answered 500 to 'create' of Service 'fn-echo' in namespace 'fns': etcdserver: request timed out",
+    });
   });
 
   test("an unreachable API server is 503 BACKEND_UNAVAILABLE with Retry-After", async () => {
@@ -124,11 +158,19 @@ describe("other API failures", () => {
     const refused = await send("POST", "/v1/functions", { name: "noimg" });
     expect(refused.status).toBe(400);
     const body = await refused.json();
-    expect(body).toMatchObject({ error: "VALIDATION_ERROR", message: "Function 'noimg' cannot run as DEPLOYMENT here" });
-    expect(JSON.stringify(body.details)).toContain("image: Function 'noimg' has no image: the k8s backend runs container images");
+    expect(body).toMatchObject({
+      error: "VALIDATION_ERROR",
+      message: "Function 'noimg' cannot run as DEPLOYMENT here",
+    });
+    expect(JSON.stringify(body.details)).toContain(
+      "image: Function 'noimg' has no image: the k8s backend runs container images",
+    );
     const degraded = await send("POST", "/v1/functions", { name: "noimg", endpointUrl: "http://pool.example/invoke" });
     expect(degraded.status).toBe(201);
-    expect(await degraded.json()).toMatchObject({ effectiveExecutionMode: "POOL", degradationReason: "Function 'noimg' has no image: the k8s backend runs container images" });
+    expect(await degraded.json()).toMatchObject({
+      effectiveExecutionMode: "POOL",
+      degradationReason: "Function 'noimg' has no image: the k8s backend runs container images",
+    });
     expect(fake.requests.filter((r) => r.verb === "create")).toEqual([]);
   });
 });

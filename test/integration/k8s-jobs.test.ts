@@ -26,7 +26,10 @@ beforeEach(async () => {
     NANOFAAS_JOB_STARTUP_ALLOWANCE_MS: String(ALLOWANCE_MS),
   });
   deployer = createKubernetesDeployerFromConfig(config, { kubeConfig: fake.kubeConfig(NS), log: () => undefined });
-  const remoteDispatcher = createJobDispatcher(deployer, { callbackUrl: kubernetesCallbackUrl(config), startupAllowanceMs: config.jobStartupAllowanceMs });
+  const remoteDispatcher = createJobDispatcher(deployer, {
+    callbackUrl: kubernetesCallbackUrl(config),
+    startupAllowanceMs: config.jobStartupAllowanceMs,
+  });
   cp = createControlPlane(config, { version: "test", deployer, remoteDispatcher });
 });
 afterEach(async () => {
@@ -35,16 +38,32 @@ afterEach(async () => {
 });
 
 const send = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-  cp.app.request(path, { method, headers: { "Content-Type": "application/json", ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+  cp.app.request(path, {
+    method,
+    headers: { "Content-Type": "application/json", ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 const register = (spec: object = {}) =>
-  send("POST", "/v1/functions", { name: "resize", image: "example/resize:2", executionMode: "REMOTE", timeoutMs: 1000, ...spec });
+  send("POST", "/v1/functions", {
+    name: "resize",
+    image: "example/resize:2",
+    executionMode: "REMOTE",
+    timeoutMs: 1000,
+    ...spec,
+  });
 const envOf = (job: { spec: { template: { spec: { containers: { env: { name: string; value: string }[] }[] } } } }) =>
   Object.fromEntries(job.spec.template.spec.containers[0]!.env.map((e) => [e.name, e.value]));
 const jobFor = (attempt: number) =>
-  eventually(() => fake.list("jobs", NS).find((j) => j.metadata.labels["nanofaas.io/attempt"] === String(attempt)), 3000, `the Job of attempt ${attempt}`);
+  eventually(
+    () => fake.list("jobs", NS).find((j) => j.metadata.labels["nanofaas.io/attempt"] === String(attempt)),
+    3000,
+    `the Job of attempt ${attempt}`,
+  );
 /** What the watchdog does when the function finishes: POST {CALLBACK_URL}/{id}:complete. */
 const callBack = (env: Record<string, string>, result: object, attempt = env.DISPATCH_ATTEMPT!) =>
-  send("POST", `${new URL(env.CALLBACK_URL!).pathname}/${env.EXECUTION_ID}:complete`, result, { "X-Dispatch-Attempt": attempt });
+  send("POST", `${new URL(env.CALLBACK_URL!).pathname}/${env.EXECUTION_ID}:complete`, result, {
+    "X-Dispatch-Attempt": attempt,
+  });
 
 describe("REMOTE mode", () => {
   test("a sync invocation runs as a Job and completes through the callback", async () => {
@@ -80,7 +99,10 @@ describe("REMOTE mode", () => {
     await callBack(first, { success: true, output: "late" }); // from the timed-out attempt
     expect((await (await send("GET", `/v1/executions/${accepted.executionId}`)).json()).status).toBe("running");
     await callBack(second, { success: true, output: "fresh" });
-    expect(await (await send("GET", `/v1/executions/${accepted.executionId}`)).json()).toMatchObject({ status: "success", output: "fresh" });
+    expect(await (await send("GET", `/v1/executions/${accepted.executionId}`)).json()).toMatchObject({
+      status: "success",
+      output: "fresh",
+    });
   });
 
   test("a Job that fails without calling back ends the execution with JOB_TIMEOUT at its deadline", async () => {
@@ -88,7 +110,10 @@ describe("REMOTE mode", () => {
     // A sync caller waits timeoutMs by default, less than the Job's deadline: ask for longer.
     const call = send("POST", "/v1/functions/resize:invoke", { input: 1 }, { "X-Timeout-Ms": "5000" });
     const job = await jobFor(1);
-    fake.setJobStatus(NS, job.metadata.name, { failed: 1, conditions: [{ type: "Failed", status: "True", reason: "BackoffLimitExceeded" }] });
+    fake.setJobStatus(NS, job.metadata.name, {
+      failed: 1,
+      conditions: [{ type: "Failed", status: "True", reason: "BackoffLimitExceeded" }],
+    });
     const outcome = await (await call).json();
     expect(outcome.status).toBe("error");
     expect(outcome.error).toEqual({
@@ -103,7 +128,9 @@ describe("REMOTE mode", () => {
     const outcome = await (await send("POST", "/v1/functions/resize:invoke", { input: 1 })).json();
     expect(outcome.status).toBe("error");
     expect(outcome.error.code).toBe("REMOTE_ERROR");
-    expect(outcome.error.message).toContain("Kubernetes denied 'create' on jobs.batch in namespace 'fns': grant it to the control plane's ServiceAccount");
+    expect(outcome.error.message).toContain(
+      "Kubernetes denied 'create' on jobs.batch in namespace 'fns': grant it to the control plane's ServiceAccount",
+    );
   });
 
   test("a payload too large for an environment variable is refused before any Job exists", async () => {

@@ -15,7 +15,8 @@ type Obj = any;
 
 function render(overlay: string): Obj[] {
   const result = Bun.spawnSync(["kubectl", "kustomize", `manifests/${overlay}`], { cwd: `${import.meta.dir}/../..` });
-  if (result.exitCode !== 0) throw new Error(`kubectl kustomize manifests/${overlay} failed:\n${result.stderr.toString()}`);
+  if (result.exitCode !== 0)
+    throw new Error(`kubectl kustomize manifests/${overlay} failed:\n${result.stderr.toString()}`);
   return parseAllDocuments(result.stdout.toString()).map((doc) => doc.toJS());
 }
 
@@ -35,12 +36,23 @@ describe.each(Object.entries(OVERLAYS))("manifests/%s", (overlay, tag) => {
   const container = pod.spec.containers[0];
 
   test("every object lives in the nanofaas namespace and carries the standard labels", () => {
-    expect(objects.map((o) => o.kind).sort()).toEqual(
-      ["Deployment", "Namespace", "NetworkPolicy", "NetworkPolicy", "PodDisruptionBudget", "Role", "RoleBinding", "Service", "ServiceAccount"],
-    );
+    expect(objects.map((o) => o.kind).sort()).toEqual([
+      "Deployment",
+      "Namespace",
+      "NetworkPolicy",
+      "NetworkPolicy",
+      "PodDisruptionBudget",
+      "Role",
+      "RoleBinding",
+      "Service",
+      "ServiceAccount",
+    ]);
     for (const o of objects) {
       if (o.kind !== "Namespace") expect(o.metadata.namespace).toBe("nanofaas");
-      expect(o.metadata.labels).toMatchObject({ "app.kubernetes.io/part-of": "nanofaas", "app.kubernetes.io/managed-by": "kustomize" });
+      expect(o.metadata.labels).toMatchObject({
+        "app.kubernetes.io/part-of": "nanofaas",
+        "app.kubernetes.io/managed-by": "kustomize",
+      });
       expect(o.metadata.labels["app.kubernetes.io/name"]).toBeString();
     }
     expect(one("Namespace").metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
@@ -48,14 +60,24 @@ describe.each(Object.entries(OVERLAYS))("manifests/%s", (overlay, tag) => {
 
   test("the Role grants exactly the verbs the code uses, bound to the control plane's ServiceAccount", () => {
     const rules = one("Role", "nanofaas-control-plane").rules.flatMap((r: Obj) =>
-      r.apiGroups.flatMap((g: string) => r.resources.map((res: string) => ({ apiGroup: g, resource: res, verbs: [...r.verbs].sort() }))),
+      r.apiGroups.flatMap((g: string) =>
+        r.resources.map((res: string) => ({ apiGroup: g, resource: res, verbs: [...r.verbs].sort() })),
+      ),
     );
     const expected = REQUIRED_RBAC.map((r) => ({ ...r, verbs: [...r.verbs].sort() }));
     const key = (r: { apiGroup: string; resource: string }) => `${r.apiGroup}/${r.resource}`;
-    expect(rules.sort((a: Obj, b: Obj) => key(a).localeCompare(key(b)))).toEqual(expected.sort((a, b) => key(a).localeCompare(key(b))));
+    expect(rules.sort((a: Obj, b: Obj) => key(a).localeCompare(key(b)))).toEqual(
+      expected.sort((a, b) => key(a).localeCompare(key(b))),
+    );
     const binding = one("RoleBinding", "nanofaas-control-plane");
-    expect(binding.roleRef).toEqual({ apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "nanofaas-control-plane" });
-    expect(binding.subjects).toEqual([{ kind: "ServiceAccount", name: "nanofaas-control-plane", namespace: "nanofaas" }]);
+    expect(binding.roleRef).toEqual({
+      apiGroup: "rbac.authorization.k8s.io",
+      kind: "Role",
+      name: "nanofaas-control-plane",
+    });
+    expect(binding.subjects).toEqual([
+      { kind: "ServiceAccount", name: "nanofaas-control-plane", namespace: "nanofaas" },
+    ]);
     expect(pod.spec.serviceAccountName).toBe(one("ServiceAccount").metadata.name);
   });
 
@@ -63,7 +85,10 @@ describe.each(Object.entries(OVERLAYS))("manifests/%s", (overlay, tag) => {
     expect(deployment.spec.replicas).toBe(1);
     expect(deployment.spec.strategy.type).toBe("Recreate");
     expect(container.image).toBe(`nanofaas/control-plane:${tag}`);
-    expect(container.ports).toEqual([{ name: "http", containerPort: 8080 }, { name: "management", containerPort: 8081 }]);
+    expect(container.ports).toEqual([
+      { name: "http", containerPort: 8080 },
+      { name: "management", containerPort: 8081 },
+    ]);
     expect(container.startupProbe.httpGet).toEqual({ path: "/livez", port: "management" });
     expect(container.readinessProbe.httpGet).toEqual({ path: "/readyz", port: "management" });
     expect(container.livenessProbe.httpGet).toEqual({ path: "/livez", port: "management" });

@@ -48,7 +48,11 @@ describe("admin runtime-config API", () => {
 
   test("an unparseable duration → 400 naming the field and the raw value (PATCH and validate)", async () => {
     const { app } = enabled();
-    const expected = { error: "Invalid duration for syncQueueMaxQueueWait", field: "syncQueueMaxQueueWait", value: "2 seconds" };
+    const expected = {
+      error: "Invalid duration for syncQueueMaxQueueWait",
+      field: "syncQueueMaxQueueWait",
+      value: "2 seconds",
+    };
     const a = await app.request(PATH, patch({ expectedRevision: 0, syncQueueMaxQueueWait: "2 seconds" }));
     const b = await app.request(`${PATH}/validate`, post({ syncQueueMaxQueueWait: "2 seconds" }));
     expect([a.status, await a.json()]).toEqual([400, expected]);
@@ -57,9 +61,15 @@ describe("admin runtime-config API", () => {
 
   test("validation runs on the effective configuration → 422 with the reference's texts", async () => {
     const { app } = enabled();
-    const res = await app.request(PATH, patch({
-      expectedRevision: 0, rateMaxPerSecond: 0, syncQueueRetryAfterSeconds: 0, syncQueueMaxEstimatedWait: "PT3S",
-    }));
+    const res = await app.request(
+      PATH,
+      patch({
+        expectedRevision: 0,
+        rateMaxPerSecond: 0,
+        syncQueueRetryAfterSeconds: 0,
+        syncQueueMaxEstimatedWait: "PT3S",
+      }),
+    );
     expect(res.status).toBe(422);
     expect(await res.json()).toEqual({
       errors: [
@@ -68,8 +78,13 @@ describe("admin runtime-config API", () => {
         "syncQueueRetryAfterSeconds must be >= 1, got 0",
       ],
     });
-    const zero = await app.request(`${PATH}/validate`, post({ syncQueueMaxEstimatedWait: "PT0S", syncQueueMaxQueueWait: "PT0S" }));
-    expect(await zero.json()).toEqual({ errors: ["syncQueueMaxEstimatedWait must be > 0", "syncQueueMaxQueueWait must be > 0"] });
+    const zero = await app.request(
+      `${PATH}/validate`,
+      post({ syncQueueMaxEstimatedWait: "PT0S", syncQueueMaxQueueWait: "PT0S" }),
+    );
+    expect(await zero.json()).toEqual({
+      errors: ["syncQueueMaxEstimatedWait must be > 0", "syncQueueMaxQueueWait must be > 0"],
+    });
   });
 
   test("a wrongly typed field is a VALIDATION_ERROR envelope", async () => {
@@ -81,20 +96,36 @@ describe("admin runtime-config API", () => {
   test("a stale revision → 409 with currentRevision; nothing changes", async () => {
     const { app } = enabled();
     const res = await app.request(PATH, patch({ expectedRevision: 5, rateMaxPerSecond: 7 }));
-    expect([res.status, await res.json()]).toEqual([409, { error: "Revision mismatch: expected 5 but current is 0", currentRevision: 0 }]);
+    expect([res.status, await res.json()]).toEqual([
+      409,
+      { error: "Revision mismatch: expected 5 but current is 0", currentRevision: 0 },
+    ]);
     expect((await (await app.request(PATH)).json()).rateMaxPerSecond).toBe(1_000_000);
   });
 
   test("a successful PATCH bumps the revision, answers the effective config and counts in the metrics", async () => {
     const cp = enabled();
-    const res = await cp.app.request(PATH, patch({ expectedRevision: 0, syncQueueMaxEstimatedWait: "pt0.5s", syncQueueMaxQueueWait: "PT1M30S", syncQueueEnabled: null }));
+    const res = await cp.app.request(
+      PATH,
+      patch({
+        expectedRevision: 0,
+        syncQueueMaxEstimatedWait: "pt0.5s",
+        syncQueueMaxQueueWait: "PT1M30S",
+        syncQueueEnabled: null,
+      }),
+    );
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(Object.keys(body)).toEqual(["revision", "effectiveConfig", "appliedAt", "changeId", "warnings"]);
     expect(body.revision).toBe(1);
     expect(body.effectiveConfig).toEqual({
-      revision: 1, rateMaxPerSecond: 1_000_000, syncQueueEnabled: true, syncQueueAdmissionEnabled: true,
-      syncQueueMaxEstimatedWait: "PT0.5S", syncQueueMaxQueueWait: "PT1M30S", syncQueueRetryAfterSeconds: 2,
+      revision: 1,
+      rateMaxPerSecond: 1_000_000,
+      syncQueueEnabled: true,
+      syncQueueAdmissionEnabled: true,
+      syncQueueMaxEstimatedWait: "PT0.5S",
+      syncQueueMaxQueueWait: "PT1M30S",
+      syncQueueRetryAfterSeconds: 2,
     });
     expect(new Date(body.appliedAt).toISOString()).toBe(body.appliedAt);
     expect(body.changeId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
@@ -121,7 +152,16 @@ describe("admin runtime-config API", () => {
 
     await cp.app.request(PATH, patch({ expectedRevision: 1, rateMaxPerSecond: 1000, syncQueueRetryAfterSeconds: 7 }));
     const pod = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => Bun.sleep(200).then(() => Response.json(1)) });
-    await cp.app.request("/v1/functions", post({ name: "tiny", executionMode: "POOL", endpointUrl: `http://127.0.0.1:${pod.port}/invoke`, concurrency: 1, queueSize: 1 }));
+    await cp.app.request(
+      "/v1/functions",
+      post({
+        name: "tiny",
+        executionMode: "POOL",
+        endpointUrl: `http://127.0.0.1:${pod.port}/invoke`,
+        concurrency: 1,
+        queueSize: 1,
+      }),
+    );
     const running = cp.app.request("/v1/functions/tiny:invoke", post({ input: 1 })); // takes the only slot
     await Bun.sleep(20);
     const waiting = cp.app.request("/v1/functions/tiny:invoke", post({ input: 2 })); // fills the sync lane
@@ -129,7 +169,11 @@ describe("admin runtime-config API", () => {
     const full = await cp.app.request("/v1/functions/tiny:invoke", post({ input: 3 }));
     await Promise.all([running, waiting]);
     pod.stop(true);
-    expect([full.status, full.headers.get("retry-after"), full.headers.get("x-queue-reject-reason")]).toEqual([429, "7", "depth"]);
+    expect([full.status, full.headers.get("retry-after"), full.headers.get("x-queue-reject-reason")]).toEqual([
+      429,
+      "7",
+      "depth",
+    ]);
   });
 
   test("syncQueueEnabled=false sends sync calls through the async lane from the next request on", async () => {

@@ -44,7 +44,10 @@ describe("logs", () => {
   test("access log: one info line per API request with route pattern, raw path, status, execution and trace ids", async () => {
     const { served, lines } = withLogs("info");
     await fetch(`${served.url}/v1/functions`, jsonRequest("POST", { name: "echo", executionMode: "LOCAL" }));
-    const res = await fetch(`${served.url}/v1/functions/echo:invoke`, jsonRequest("POST", { input: 1 }, { traceparent: TRACEPARENT }));
+    const res = await fetch(
+      `${served.url}/v1/functions/echo:invoke`,
+      jsonRequest("POST", { input: 1 }, { traceparent: TRACEPARENT }),
+    );
     const executionId = res.headers.get("x-execution-id");
     await fetch(`${served.url}/v1/functions/nope`);
     const access = lines().filter((l) => l.msg === "request");
@@ -59,7 +62,15 @@ describe("logs", () => {
 
   test("probes and /metrics are never logged", async () => {
     const { served, raw } = withLogs("trace");
-    for (const path of ["/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness", "/livez", "/readyz", "/metrics", "/actuator/prometheus"]) {
+    for (const path of [
+      "/actuator/health",
+      "/actuator/health/liveness",
+      "/actuator/health/readiness",
+      "/livez",
+      "/readyz",
+      "/metrics",
+      "/actuator/prometheus",
+    ]) {
       await served.cp.management.request(path);
     }
     expect(raw).toEqual([]);
@@ -68,19 +79,33 @@ describe("logs", () => {
   test("execution events carry executionId, function and traceId (X-Trace-Id derived from traceparent)", async () => {
     const { served, lines } = withLogs("debug");
     await fetch(`${served.url}/v1/functions`, jsonRequest("POST", { name: "echo", executionMode: "LOCAL" }));
-    const res = await fetch(`${served.url}/v1/functions/echo:invoke`, jsonRequest("POST", { input: 1 }, { traceparent: TRACEPARENT }));
+    const res = await fetch(
+      `${served.url}/v1/functions/echo:invoke`,
+      jsonRequest("POST", { input: 1 }, { traceparent: TRACEPARENT }),
+    );
     const { executionId } = await res.json();
     const events = lines().filter((l) => l.executionId === executionId && l.msg !== "request");
     expect(events.map((l) => l.msg)).toEqual(["execution queued", "execution dispatched", "execution succeeded"]);
-    for (const event of events) expect(event).toMatchObject({ level: "debug", function: "echo", traceId: TRACE, executionId });
+    for (const event of events)
+      expect(event).toMatchObject({ level: "debug", function: "echo", traceId: TRACE, executionId });
   });
 
   test("a failed execution is a warn line with the error; retries are info", async () => {
     const { served, lines } = withLogs("info");
-    await fetch(`${served.url}/v1/functions`, jsonRequest("POST", {
-      name: "broken", executionMode: "POOL", endpointUrl: "http://127.0.0.1:9/invoke", maxRetries: 2, retryBackoff: { baseDelayMs: 0 },
-    }));
-    const res = await fetch(`${served.url}/v1/functions/broken:invoke`, jsonRequest("POST", { input: 1 }, { "X-Trace-Id": "t-1" }));
+    await fetch(
+      `${served.url}/v1/functions`,
+      jsonRequest("POST", {
+        name: "broken",
+        executionMode: "POOL",
+        endpointUrl: "http://127.0.0.1:9/invoke",
+        maxRetries: 2,
+        retryBackoff: { baseDelayMs: 0 },
+      }),
+    );
+    const res = await fetch(
+      `${served.url}/v1/functions/broken:invoke`,
+      jsonRequest("POST", { input: 1 }, { "X-Trace-Id": "t-1" }),
+    );
     const { executionId, status } = await res.json();
     expect(status).toBe("error");
     const events = lines().filter((l) => l.executionId === executionId && l.msg !== "request");

@@ -23,8 +23,10 @@ describe("management probes", () => {
     const cp = testControlPlane();
     cp.health.phase = phase;
     const word = (code: number) => (code === 200 ? "UP" : "DOWN");
-    for (const path of ["/actuator/health/liveness", "/livez"]) expect(await statusOf(cp, path)).toEqual([live, word(live)]);
-    for (const path of ["/actuator/health/readiness", "/readyz"]) expect(await statusOf(cp, path)).toEqual([ready, word(ready)]);
+    for (const path of ["/actuator/health/liveness", "/livez"])
+      expect(await statusOf(cp, path)).toEqual([live, word(live)]);
+    for (const path of ["/actuator/health/readiness", "/readyz"])
+      expect(await statusOf(cp, path)).toEqual([ready, word(ready)]);
     const overall = await cp.management.request("/actuator/health");
     expect(overall.status).toBe(ready);
     expect(await overall.json()).toEqual({ status: word(ready), groups: ["liveness", "readiness"] });

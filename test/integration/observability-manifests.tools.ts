@@ -31,7 +31,10 @@ function withTempFile<T>(name: string, content: string, use: (path: string) => T
   }
 }
 
-type Dashboard = { panels: { type: string; title: string; targets?: { expr: string }[] }[]; templating: { list: { name: string }[] } };
+type Dashboard = {
+  panels: { type: string; title: string; targets?: { expr: string }[] }[];
+  templating: { list: { name: string }[] };
+};
 const dashboard = async () => (await Bun.file(join(DIR, "grafana-dashboard.json")).json()) as Dashboard;
 const dashboardExprs = async () => (await dashboard()).panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr));
 /** Grafana variables replaced by what they expand to, so promtool can parse the query. */
@@ -51,9 +54,16 @@ describe("alert rules", () => {
   });
 
   test("cover error rate, p99 vs timeout, queue saturation and control plane down", async () => {
-    const rules = parse(await Bun.file(join(DIR, "nanofaas-rules.yaml")).text()) as { groups: { rules: { alert: string }[] }[] };
+    const rules = parse(await Bun.file(join(DIR, "nanofaas-rules.yaml")).text()) as {
+      groups: { rules: { alert: string }[] }[];
+    };
     const alerts = rules.groups.flatMap((g) => g.rules.map((r) => r.alert));
-    for (const name of ["NanofaasFunctionErrorRateHigh", "NanofaasFunctionLatencyNearTimeout", "NanofaasQueueSaturated", "NanofaasControlPlaneDown"]) {
+    for (const name of [
+      "NanofaasFunctionErrorRateHigh",
+      "NanofaasFunctionLatencyNearTimeout",
+      "NanofaasQueueSaturated",
+      "NanofaasControlPlaneDown",
+    ]) {
       expect(alerts).toContain(name);
     }
   });
@@ -63,7 +73,9 @@ describe("alert rules", () => {
     const cr = parse(await Bun.file(join(DIR, "prometheusrule.yaml")).text());
     expect(cr.kind).toBe("PrometheusRule");
     expect(cr.spec).toEqual(plain);
-    const { code, out } = withTempFile("rules.yaml", stringify(cr.spec), (path) => run(["promtool", "check", "rules", path]));
+    const { code, out } = withTempFile("rules.yaml", stringify(cr.spec), (path) =>
+      run(["promtool", "check", "rules", path]),
+    );
     expect([code, out]).toEqual([0, expect.stringContaining("SUCCESS: 8 rules found")]);
   });
 });
@@ -72,7 +84,15 @@ describe("Grafana dashboard", () => {
   test("has the panels operators need, and a function selector", async () => {
     const d = await dashboard();
     const titles = d.panels.map((p) => p.title).join(" | ");
-    for (const topic of ["Throughput", "p50 / p95 / p99", "Error ratio", "Queue depth", "In flight", "Cold", "Rejections"]) {
+    for (const topic of [
+      "Throughput",
+      "p50 / p95 / p99",
+      "Error ratio",
+      "Queue depth",
+      "In flight",
+      "Cold",
+      "Rejections",
+    ]) {
       expect(titles).toContain(topic);
     }
     expect(d.templating.list.map((v) => v.name)).toEqual(["datasource", "function"]);
@@ -81,8 +101,17 @@ describe("Grafana dashboard", () => {
   test("every query is valid PromQL (checked by promtool as recording rules)", async () => {
     const exprs = await dashboardExprs();
     expect(exprs.length).toBeGreaterThan(20);
-    const rules = { groups: [{ name: "dashboard", rules: exprs.map((expr, i) => ({ record: `dashboard:query_${i}`, expr: concrete(expr) })) }] };
-    const { code, out } = withTempFile("dashboard-rules.yaml", stringify(rules), (path) => run(["promtool", "check", "rules", path]));
+    const rules = {
+      groups: [
+        {
+          name: "dashboard",
+          rules: exprs.map((expr, i) => ({ record: `dashboard:query_${i}`, expr: concrete(expr) })),
+        },
+      ],
+    };
+    const { code, out } = withTempFile("dashboard-rules.yaml", stringify(rules), (path) =>
+      run(["promtool", "check", "rules", path]),
+    );
     expect(out).toContain(`SUCCESS: ${exprs.length} rules found`);
     expect(code).toBe(0);
   });
@@ -94,11 +123,20 @@ describe("Grafana dashboard", () => {
     await cp.app.request("/v1/functions/echo:invoke", jsonRequest("POST", { input: 1 }));
     await Bun.sleep(20);
     const exposition = await (await cp.management.request("/metrics")).text();
-    const exported = new Set(exposition.split("\n").filter((l) => l && !l.startsWith("#")).map((l) => l.split(/[{ ]/)[0]!));
+    const exported = new Set(
+      exposition
+        .split("\n")
+        .filter((l) => l && !l.startsWith("#"))
+        .map((l) => l.split(/[{ ]/)[0]!),
+    );
     const rules = await Bun.file(join(DIR, "nanofaas-rules.yaml")).text();
     const queried = new Set(
       [...(await dashboardExprs()), rules].flatMap((text) =>
-        [...text.matchAll(/\b((?:function|sync_queue|http_server|controlplane|nanofaas|process|nodejs)_[A-Za-z0-9_]+)/g)].map((m) => m[1]!),
+        [
+          ...text.matchAll(
+            /\b((?:function|sync_queue|http_server|controlplane|nanofaas|process|nodejs)_[A-Za-z0-9_]+)/g,
+          ),
+        ].map((m) => m[1]!),
       ),
     );
     expect(queried.size).toBeGreaterThan(20);

@@ -21,7 +21,8 @@ function startFakePod() {
       if (input.do === "fail" || (input.do === "flaky" && request.headers.get("x-dispatch-attempt") === "1")) {
         return Response.json({ error: { code: "HANDLER_ERROR", message: "boom" } }, { status: 500 });
       }
-      const headers: Record<string, string> = input.do === "cold" ? { "X-Cold-Start": "true", "X-Init-Duration-Ms": String(input.initMs) } : {};
+      const headers: Record<string, string> =
+        input.do === "cold" ? { "X-Cold-Start": "true", "X-Init-Duration-Ms": String(input.initMs) } : {};
       return Response.json({ ok: true }, { headers });
     },
   });
@@ -39,7 +40,11 @@ function parseExposition(text: string): Map<string, number> {
 }
 
 const series = (name: string, labels: Record<string, string> = {}) =>
-  Object.keys(labels).length === 0 ? name : `${name}{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(",")}}`;
+  Object.keys(labels).length === 0
+    ? name
+    : `${name}{${Object.entries(labels)
+        .map(([k, v]) => `${k}="${v}"`)
+        .join(",")}}`;
 
 /** Sum of every series of `name` (the per-function sync_queue_* series add up to the global value). */
 const total = (m: Map<string, number>, name: string) =>
@@ -49,15 +54,22 @@ let served: Served;
 let pod: ReturnType<typeof startFakePod>;
 const invoke = (name: string, input: Instruction, headers: Record<string, string> = {}) =>
   fetch(`${served.url}/v1/functions/${name}:invoke`, jsonRequest("POST", { input }, headers));
-const enqueue = (name: string, input: Instruction) => fetch(`${served.url}/v1/functions/${name}:enqueue`, jsonRequest("POST", { input }));
+const enqueue = (name: string, input: Instruction) =>
+  fetch(`${served.url}/v1/functions/${name}:enqueue`, jsonRequest("POST", { input }));
 const scrape = async () => parseExposition(await (await served.cp.management.request("/metrics")).text());
 const value = async (name: string, labels: Record<string, string> = {}) => (await scrape()).get(series(name, labels));
 
-
 async function register(name: string, spec: Record<string, unknown> = {}) {
-  const res = await fetch(`${served.url}/v1/functions`, jsonRequest("POST", {
-    name, executionMode: "POOL", endpointUrl: `http://127.0.0.1:${pod.port}/invoke`, maxRetries: 1, ...spec,
-  }));
+  const res = await fetch(
+    `${served.url}/v1/functions`,
+    jsonRequest("POST", {
+      name,
+      executionMode: "POOL",
+      endpointUrl: `http://127.0.0.1:${pod.port}/invoke`,
+      maxRetries: 1,
+      ...spec,
+    }),
+  );
   expect(res.status).toBe(201);
 }
 
@@ -113,33 +125,205 @@ describe("metrics after driven traffic", () => {
 
     expect((await (await waiting).json()).status).toBe("success");
     await until(async () => (await value("function_success_total", { function: "tiny-fn" })) === 3, "tiny-fn drained");
-    await until(async () => (await (await fetch(`${served.url}/v1/executions/${queued.executionId}`)).json()).status === "success", "async");
+    await until(
+      async () =>
+        (await (await fetch(`${served.url}/v1/executions/${queued.executionId}`)).json()).status === "success",
+      "async",
+    );
     await until(async () => (await value("function_inFlight", { function: "slow-fn" })) === 0, "slow-fn late result");
 
     const m = await scrape();
     const expected: Record<string, Record<string, number>> = {
       //                           ok  err retry slow tiny cold rate
-      function_enqueue_total:     { "ok-fn": 1, "err-fn": 0, "retry-fn": 1, "slow-fn": 0, "tiny-fn": 2, "cold-fn": 0, "rate-fn": 0 },
-      sync_queue_admitted_total:  { "ok-fn": 3, "err-fn": 1, "retry-fn": 1, "slow-fn": 1, "tiny-fn": 1, "cold-fn": 1, "rate-fn": 1 },
-      function_dispatch_total:    { "ok-fn": 4, "err-fn": 1, "retry-fn": 2, "slow-fn": 1, "tiny-fn": 3, "cold-fn": 1, "rate-fn": 1 },
-      function_success_total:     { "ok-fn": 4, "err-fn": 0, "retry-fn": 1, "slow-fn": 0, "tiny-fn": 3, "cold-fn": 1, "rate-fn": 1 },
-      function_error_total:       { "ok-fn": 0, "err-fn": 1, "retry-fn": 0, "slow-fn": 0, "tiny-fn": 0, "cold-fn": 0, "rate-fn": 0 },
-      function_retry_total:       { "ok-fn": 0, "err-fn": 0, "retry-fn": 1, "slow-fn": 0, "tiny-fn": 0, "cold-fn": 0, "rate-fn": 0 },
-      function_timeout_total:     { "ok-fn": 0, "err-fn": 0, "retry-fn": 0, "slow-fn": 1, "tiny-fn": 0, "cold-fn": 0, "rate-fn": 0 },
-      function_queue_rejected_total: { "ok-fn": 0, "err-fn": 0, "retry-fn": 0, "slow-fn": 0, "tiny-fn": 1, "cold-fn": 0, "rate-fn": 0 },
-      sync_queue_rejected_total:  { "ok-fn": 0, "err-fn": 0, "retry-fn": 0, "slow-fn": 0, "tiny-fn": 1, "cold-fn": 0, "rate-fn": 0 },
-      function_rate_limited_total: { "ok-fn": 0, "err-fn": 0, "retry-fn": 0, "slow-fn": 0, "tiny-fn": 0, "cold-fn": 0, "rate-fn": 1 },
-      sync_queue_timedout_total:  { "ok-fn": 0, "err-fn": 0, "retry-fn": 0, "slow-fn": 0, "tiny-fn": 0, "cold-fn": 0, "rate-fn": 0 },
-      function_cold_start_total:  { "ok-fn": 0, "err-fn": 0, "retry-fn": 0, "slow-fn": 0, "tiny-fn": 0, "cold-fn": 1, "rate-fn": 0 },
-      function_warm_start_total:  { "ok-fn": 4, "err-fn": 1, "retry-fn": 1, "slow-fn": 0, "tiny-fn": 3, "cold-fn": 0, "rate-fn": 1 },
-      function_latency_ms_seconds_count: { "ok-fn": 4, "err-fn": 1, "retry-fn": 1, "slow-fn": 0, "tiny-fn": 3, "cold-fn": 1, "rate-fn": 1 },
-      function_queue_wait_ms_seconds_count: { "ok-fn": 4, "err-fn": 1, "retry-fn": 1, "slow-fn": 0, "tiny-fn": 3, "cold-fn": 1, "rate-fn": 1 },
-      function_e2e_latency_ms_seconds_count: { "ok-fn": 4, "err-fn": 1, "retry-fn": 1, "slow-fn": 0, "tiny-fn": 3, "cold-fn": 1, "rate-fn": 1 },
-      function_init_duration_ms_seconds_count: { "ok-fn": 0, "err-fn": 0, "retry-fn": 0, "slow-fn": 0, "tiny-fn": 0, "cold-fn": 1, "rate-fn": 0 },
-      function_inFlight:          { "ok-fn": 0, "err-fn": 0, "retry-fn": 0, "slow-fn": 0, "tiny-fn": 0, "cold-fn": 0, "rate-fn": 0 },
-      function_queue_depth:       { "ok-fn": 0, "err-fn": 0, "retry-fn": 0, "slow-fn": 0, "tiny-fn": 0, "cold-fn": 0, "rate-fn": 0 },
-      function_timeout_seconds:   { "ok-fn": 30, "err-fn": 30, "retry-fn": 30, "slow-fn": 5, "tiny-fn": 30, "cold-fn": 30, "rate-fn": 30 },
-      function_queue_capacity:    { "ok-fn": 100, "err-fn": 100, "retry-fn": 100, "slow-fn": 100, "tiny-fn": 1, "cold-fn": 100, "rate-fn": 100 },
+      function_enqueue_total: {
+        "ok-fn": 1,
+        "err-fn": 0,
+        "retry-fn": 1,
+        "slow-fn": 0,
+        "tiny-fn": 2,
+        "cold-fn": 0,
+        "rate-fn": 0,
+      },
+      sync_queue_admitted_total: {
+        "ok-fn": 3,
+        "err-fn": 1,
+        "retry-fn": 1,
+        "slow-fn": 1,
+        "tiny-fn": 1,
+        "cold-fn": 1,
+        "rate-fn": 1,
+      },
+      function_dispatch_total: {
+        "ok-fn": 4,
+        "err-fn": 1,
+        "retry-fn": 2,
+        "slow-fn": 1,
+        "tiny-fn": 3,
+        "cold-fn": 1,
+        "rate-fn": 1,
+      },
+      function_success_total: {
+        "ok-fn": 4,
+        "err-fn": 0,
+        "retry-fn": 1,
+        "slow-fn": 0,
+        "tiny-fn": 3,
+        "cold-fn": 1,
+        "rate-fn": 1,
+      },
+      function_error_total: {
+        "ok-fn": 0,
+        "err-fn": 1,
+        "retry-fn": 0,
+        "slow-fn": 0,
+        "tiny-fn": 0,
+        "cold-fn": 0,
+        "rate-fn": 0,
+      },
+      function_retry_total: {
+        "ok-fn": 0,
+        "err-fn": 0,
+        "retry-fn": 1,
+        "slow-fn": 0,
+        "tiny-fn": 0,
+        "cold-fn": 0,
+        "rate-fn": 0,
+      },
+      function_timeout_total: {
+        "ok-fn": 0,
+        "err-fn": 0,
+        "retry-fn": 0,
+        "slow-fn": 1,
+        "tiny-fn": 0,
+        "cold-fn": 0,
+        "rate-fn": 0,
+      },
+      function_queue_rejected_total: {
+        "ok-fn": 0,
+        "err-fn": 0,
+        "retry-fn": 0,
+        "slow-fn": 0,
+        "tiny-fn": 1,
+        "cold-fn": 0,
+        "rate-fn": 0,
+      },
+      sync_queue_rejected_total: {
+        "ok-fn": 0,
+        "err-fn": 0,
+        "retry-fn": 0,
+        "slow-fn": 0,
+        "tiny-fn": 1,
+        "cold-fn": 0,
+        "rate-fn": 0,
+      },
+      function_rate_limited_total: {
+        "ok-fn": 0,
+        "err-fn": 0,
+        "retry-fn": 0,
+        "slow-fn": 0,
+        "tiny-fn": 0,
+        "cold-fn": 0,
+        "rate-fn": 1,
+      },
+      sync_queue_timedout_total: {
+        "ok-fn": 0,
+        "err-fn": 0,
+        "retry-fn": 0,
+        "slow-fn": 0,
+        "tiny-fn": 0,
+        "cold-fn": 0,
+        "rate-fn": 0,
+      },
+      function_cold_start_total: {
+        "ok-fn": 0,
+        "err-fn": 0,
+        "retry-fn": 0,
+        "slow-fn": 0,
+        "tiny-fn": 0,
+        "cold-fn": 1,
+        "rate-fn": 0,
+      },
+      function_warm_start_total: {
+        "ok-fn": 4,
+        "err-fn": 1,
+        "retry-fn": 1,
+        "slow-fn": 0,
+        "tiny-fn": 3,
+        "cold-fn": 0,
+        "rate-fn": 1,
+      },
+      function_latency_ms_seconds_count: {
+        "ok-fn": 4,
+        "err-fn": 1,
+        "retry-fn": 1,
+        "slow-fn": 0,
+        "tiny-fn": 3,
+        "cold-fn": 1,
+        "rate-fn": 1,
+      },
+      function_queue_wait_ms_seconds_count: {
+        "ok-fn": 4,
+        "err-fn": 1,
+        "retry-fn": 1,
+        "slow-fn": 0,
+        "tiny-fn": 3,
+        "cold-fn": 1,
+        "rate-fn": 1,
+      },
+      function_e2e_latency_ms_seconds_count: {
+        "ok-fn": 4,
+        "err-fn": 1,
+        "retry-fn": 1,
+        "slow-fn": 0,
+        "tiny-fn": 3,
+        "cold-fn": 1,
+        "rate-fn": 1,
+      },
+      function_init_duration_ms_seconds_count: {
+        "ok-fn": 0,
+        "err-fn": 0,
+        "retry-fn": 0,
+        "slow-fn": 0,
+        "tiny-fn": 0,
+        "cold-fn": 1,
+        "rate-fn": 0,
+      },
+      function_inFlight: {
+        "ok-fn": 0,
+        "err-fn": 0,
+        "retry-fn": 0,
+        "slow-fn": 0,
+        "tiny-fn": 0,
+        "cold-fn": 0,
+        "rate-fn": 0,
+      },
+      function_queue_depth: {
+        "ok-fn": 0,
+        "err-fn": 0,
+        "retry-fn": 0,
+        "slow-fn": 0,
+        "tiny-fn": 0,
+        "cold-fn": 0,
+        "rate-fn": 0,
+      },
+      function_timeout_seconds: {
+        "ok-fn": 30,
+        "err-fn": 30,
+        "retry-fn": 30,
+        "slow-fn": 5,
+        "tiny-fn": 30,
+        "cold-fn": 30,
+        "rate-fn": 30,
+      },
+      function_queue_capacity: {
+        "ok-fn": 100,
+        "err-fn": 100,
+        "retry-fn": 100,
+        "slow-fn": 100,
+        "tiny-fn": 1,
+        "cold-fn": 100,
+        "rate-fn": 100,
+      },
     };
     const actual: Record<string, Record<string, number | undefined>> = {};
     for (const [name, perFunction] of Object.entries(expected)) {
@@ -165,14 +349,22 @@ describe("metrics after driven traffic", () => {
   test("HTTP requests are counted by route pattern, never by raw path", async () => {
     const m = await scrape();
     const invokeOk = series("http_server_requests_seconds_count", {
-      method: "POST", uri: "/v1/functions/{name}:invoke", status: "200", outcome: "SUCCESS",
+      method: "POST",
+      uri: "/v1/functions/{name}:invoke",
+      status: "200",
+      outcome: "SUCCESS",
     });
     const invoke429 = series("http_server_requests_seconds_count", {
-      method: "POST", uri: "/v1/functions/{name}:invoke", status: "429", outcome: "CLIENT_ERROR",
+      method: "POST",
+      uri: "/v1/functions/{name}:invoke",
+      status: "429",
+      outcome: "CLIENT_ERROR",
     });
     expect(m.get(invokeOk)).toBe(9);
     expect(m.get(invoke429)).toBe(2);
-    const uris = [...m.keys()].filter((k) => k.startsWith("http_server_requests")).map((k) => /uri="([^"]*)"/.exec(k)?.[1]);
+    const uris = [...m.keys()]
+      .filter((k) => k.startsWith("http_server_requests"))
+      .map((k) => /uri="([^"]*)"/.exec(k)?.[1]);
     expect(uris.filter((u) => u?.includes("-fn"))).toEqual([]);
   });
 

@@ -28,8 +28,14 @@ function startPod() {
       const { input } = (await request.json()) as { input: unknown };
       const h = request.headers;
       const attempt = h.get("x-dispatch-attempt");
-      calls.push({ attempt, traceId: h.get("x-trace-id"), traceparent: h.get("traceparent"), tracestate: h.get("tracestate") });
-      if (input === "flaky" && attempt === "1") return Response.json({ error: { code: "E", message: "first attempt fails" } }, { status: 500 });
+      calls.push({
+        attempt,
+        traceId: h.get("x-trace-id"),
+        traceparent: h.get("traceparent"),
+        tracestate: h.get("tracestate"),
+      });
+      if (input === "flaky" && attempt === "1")
+        return Response.json({ error: { code: "E", message: "first attempt fails" } }, { status: 500 });
       return Response.json("ok");
     },
   });
@@ -38,7 +44,8 @@ function startPod() {
 
 /** An OTLP/HTTP collector that keeps every span it is sent (JSON encoding). */
 function startCollector() {
-  const spans: { name: string; traceId: string; spanId: string; parentSpanId?: string; status?: { code?: number } }[] = [];
+  const spans: { name: string; traceId: string; spanId: string; parentSpanId?: string; status?: { code?: number } }[] =
+    [];
   const server = Bun.serve({
     port: 0,
     hostname: "127.0.0.1",
@@ -52,7 +59,11 @@ function startCollector() {
 }
 
 const flakyFn = (name: string, url: string) => ({
-  name, executionMode: "POOL", endpointUrl: url, maxRetries: 2, retryBackoff: { baseDelayMs: 0, maxDelayMs: 0, jitter: 0 },
+  name,
+  executionMode: "POOL",
+  endpointUrl: url,
+  maxRetries: 2,
+  retryBackoff: { baseDelayMs: 0, maxDelayMs: 0, jitter: 0 },
 });
 
 let pod: ReturnType<typeof startPod>;
@@ -81,9 +92,18 @@ describe("trace propagation (no exporter)", () => {
 
   test("with only traceparent, X-Trace-Id is its trace-id (sync and async)", async () => {
     pod.calls.length = 0;
-    await fetch(`${served.url}/v1/functions/fn:invoke`, jsonRequest("POST", { input: "flaky" }, { traceparent: TRACEPARENT }));
-    const { executionId } = await (await fetch(`${served.url}/v1/functions/fn:enqueue`, jsonRequest("POST", { input: 1 }, { traceparent: TRACEPARENT }))).json();
-    while ((await (await fetch(`${served.url}/v1/executions/${executionId}`)).json()).status !== "success") await Bun.sleep(5);
+    await fetch(
+      `${served.url}/v1/functions/fn:invoke`,
+      jsonRequest("POST", { input: "flaky" }, { traceparent: TRACEPARENT }),
+    );
+    const { executionId } = await (
+      await fetch(
+        `${served.url}/v1/functions/fn:enqueue`,
+        jsonRequest("POST", { input: 1 }, { traceparent: TRACEPARENT }),
+      )
+    ).json();
+    while ((await (await fetch(`${served.url}/v1/executions/${executionId}`)).json()).status !== "success")
+      await Bun.sleep(5);
     expect(pod.calls.map((c) => [c.attempt, c.traceId, c.traceparent])).toEqual([
       ["1", TRACE, TRACEPARENT],
       ["2", TRACE, TRACEPARENT],
@@ -112,7 +132,10 @@ describe("OTLP span export", () => {
     const tracing = createOtlpTracing({ endpoint: collector.url, serviceVersion: "test", scheduledDelayMillis: 20 });
     const cp = testControlPlane({}, { observer: tracing.observer });
     await cp.app.request("/v1/functions", jsonRequest("POST", flakyFn("traced", localPod.url)));
-    const res = await cp.app.request("/v1/functions/traced:invoke", jsonRequest("POST", { input: "flaky" }, { traceparent: TRACEPARENT, tracestate: "v=1" }));
+    const res = await cp.app.request(
+      "/v1/functions/traced:invoke",
+      jsonRequest("POST", { input: "flaky" }, { traceparent: TRACEPARENT, tracestate: "v=1" }),
+    );
     expect((await res.json()).status).toBe("success");
     await tracing.shutdown();
     collector.server.stop(true);
@@ -133,10 +156,16 @@ describe("OTLP span export", () => {
   test("without a caller trace a new trace starts, and the pod gets its traceparent and X-Trace-Id", async () => {
     const collector = startCollector();
     const localPod = startPod();
-    const tracing = createOtlpTracing({ endpoint: `${collector.url}/v1/traces`, serviceVersion: "test", scheduledDelayMillis: 20 });
+    const tracing = createOtlpTracing({
+      endpoint: `${collector.url}/v1/traces`,
+      serviceVersion: "test",
+      scheduledDelayMillis: 20,
+    });
     const cp = testControlPlane({}, { observer: tracing.observer });
     await cp.app.request("/v1/functions", jsonRequest("POST", flakyFn("fresh", localPod.url)));
-    const { executionId } = await (await cp.app.request("/v1/functions/fresh:enqueue", jsonRequest("POST", { input: 1 }))).json();
+    const { executionId } = await (
+      await cp.app.request("/v1/functions/fresh:enqueue", jsonRequest("POST", { input: 1 }))
+    ).json();
     while (cp.engine.execution(executionId)?.status !== "success") await Bun.sleep(5);
     await tracing.shutdown();
     collector.server.stop(true);
@@ -146,7 +175,12 @@ describe("OTLP span export", () => {
     const dispatch = collector.spans.find((s) => s.name === "dispatch fresh")!;
     expect(execution.parentSpanId ?? "").toBe("");
     expect(localPod.calls).toEqual([
-      { attempt: "1", traceId: execution.traceId, traceparent: `00-${execution.traceId}-${dispatch.spanId}-01`, tracestate: null },
+      {
+        attempt: "1",
+        traceId: execution.traceId,
+        traceparent: `00-${execution.traceId}-${dispatch.spanId}-01`,
+        tracestate: null,
+      },
     ]);
   });
 });

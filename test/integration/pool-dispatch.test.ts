@@ -36,12 +36,28 @@ describe("pod answers", () => {
     ["empty 2xx body → success null (SPEC §1.6)", { fake: "empty" }, { status: "success", output: null }],
     ["literal null → success null", { fake: "null" }, { status: "success", output: null }],
     ["text/plain → a string output", { fake: "text", text: "hello" }, { status: "success", output: "hello" }],
-    ["non-2xx → POOL_ERROR with the body", { fake: "status", status: 503, body: "pod says no" }, { status: "error", error: { code: "POOL_ERROR", message: "pod says no" } }],
-    ["non-2xx, empty body → POOL_ERROR with the status line", { fake: "status", status: 500, body: "" }, { status: "error", error: { code: "POOL_ERROR" } }],
+    [
+      "non-2xx → POOL_ERROR with the body",
+      { fake: "status", status: 503, body: "pod says no" },
+      { status: "error", error: { code: "POOL_ERROR", message: "pod says no" } },
+    ],
+    [
+      "non-2xx, empty body → POOL_ERROR with the status line",
+      { fake: "status", status: 500, body: "" },
+      { status: "error", error: { code: "POOL_ERROR" } },
+    ],
     ["garbage → POOL_ERROR", { fake: "garbage" }, { status: "error", error: { code: "POOL_ERROR" } }],
     ["connection closed → POOL_ERROR", { fake: "close" }, { status: "error", error: { code: "POOL_ERROR" } }],
-    ["hang → POOL_TIMEOUT after timeoutMs", { fake: "hang" }, { status: "error", error: { code: "POOL_TIMEOUT", message: "Pool request timed out after 300ms" } }],
-    ["over the response cap → POOL_ERROR", { fake: "big", bytes: 2 * 1024 * 1024 }, { status: "error", error: { code: "POOL_ERROR" } }],
+    [
+      "hang → POOL_TIMEOUT after timeoutMs",
+      { fake: "hang" },
+      { status: "error", error: { code: "POOL_TIMEOUT", message: "Pool request timed out after 300ms" } },
+    ],
+    [
+      "over the response cap → POOL_ERROR",
+      { fake: "big", bytes: 2 * 1024 * 1024 },
+      { status: "error", error: { code: "POOL_ERROR" } },
+    ],
   ])("%s", async (_, input, expected) => {
     const { status, body } = await invoke("once", input, { "x-timeout-ms": "5000" });
     expect(status).toBe(200);
@@ -82,7 +98,11 @@ describe("what the pod receives", () => {
 
   test("retries bump X-Dispatch-Attempt, keep the trace id and drop the idempotency key", async () => {
     pod.reset();
-    const { body } = await invoke("retry", { fake: "flaky", failTimes: 2 }, { "idempotency-key": "k-retry", "x-trace-id": "t-2" });
+    const { body } = await invoke(
+      "retry",
+      { fake: "flaky", failTimes: 2 },
+      { "idempotency-key": "k-retry", "x-trace-id": "t-2" },
+    );
     expect(body.status).toBe("success");
     const calls = pod.callsFor(body.executionId);
     expect(calls.map((c) => c.attempt)).toEqual([1, 2, 3]);
@@ -110,14 +130,21 @@ describe("sync timeouts against a slow pod", () => {
 
   test("a timeout while a retry waits still reports when the work started, and why it ended", async () => {
     const { body } = await invoke("slow-retry", { fake: "flaky", failTimes: 10 }, { "x-timeout-ms": "300" });
-    expect(body).toMatchObject({ status: "timeout", output: null, error: { code: "TIMEOUT", message: expect.stringContaining("wait") } });
+    expect(body).toMatchObject({
+      status: "timeout",
+      output: null,
+      error: { code: "TIMEOUT", message: expect.stringContaining("wait") },
+    });
     const view = await (await fetch(`${served.url}/v1/executions/${body.executionId}`)).json();
     expect(view).toMatchObject({ status: "timeout", error: { code: "TIMEOUT" } });
     expect(view.startedAt).toEqual(expect.any(String));
   });
 
   test("async work against a hanging pod ends POOL_TIMEOUT, never stuck", async () => {
-    const res = await fetch(`${served.url}/v1/functions/once:enqueue`, jsonRequest("POST", { input: { fake: "hang" } }));
+    const res = await fetch(
+      `${served.url}/v1/functions/once:enqueue`,
+      jsonRequest("POST", { input: { fake: "hang" } }),
+    );
     const { executionId } = await res.json();
     await Bun.sleep(450);
     const view = await (await fetch(`${served.url}/v1/executions/${executionId}`)).json();
@@ -134,7 +161,11 @@ describe("callbacks through HTTP", () => {
       await pod.waitForCalls(1);
       const cb = await fetch(
         `${served.url}/v1/internal/executions/${executionId}:complete`,
-        jsonRequest("POST", { success: false, error: { code: "HANDLER_ERROR", message: "from callback" } }, { "x-dispatch-attempt": "1" }),
+        jsonRequest(
+          "POST",
+          { success: false, error: { code: "HANDLER_ERROR", message: "from callback" } },
+          { "x-dispatch-attempt": "1" },
+        ),
       );
       expect(cb.status).toBe(204);
       await Bun.sleep(150);
@@ -148,13 +179,22 @@ describe("callbacks through HTTP", () => {
   });
 
   test("forged callbacks for a queued execution → 409 envelope; it still runs once and the slot comes back", async () => {
-    await fetch(`${served.url}/v1/functions`, jsonRequest("POST", { name: "single", executionMode: "POOL", endpointUrl: pod.url, concurrency: 1 }));
-    const enqueue = async (input: unknown) => (await (await fetch(`${served.url}/v1/functions/single:enqueue`, jsonRequest("POST", { input }))).json()).executionId as string;
-    const callBack = (id: string, body: unknown) => fetch(`${served.url}/v1/internal/executions/${id}:complete`, jsonRequest("POST", body));
+    await fetch(
+      `${served.url}/v1/functions`,
+      jsonRequest("POST", { name: "single", executionMode: "POOL", endpointUrl: pod.url, concurrency: 1 }),
+    );
+    const enqueue = async (input: unknown) =>
+      (await (await fetch(`${served.url}/v1/functions/single:enqueue`, jsonRequest("POST", { input }))).json())
+        .executionId as string;
+    const callBack = (id: string, body: unknown) =>
+      fetch(`${served.url}/v1/internal/executions/${id}:complete`, jsonRequest("POST", body));
     pod.reset();
     const first = await enqueue({ fake: "sleep", ms: 100 });
     const queued = await enqueue("queued");
-    for (const body of [{ success: true, output: "forged" }, { success: false, error: { code: "X", message: "forged" } }]) {
+    for (const body of [
+      { success: true, output: "forged" },
+      { success: false, error: { code: "X", message: "forged" } },
+    ]) {
       const res = await callBack(queued, body);
       expect(res.status).toBe(409);
       expect(await res.json()).toEqual({
@@ -171,4 +211,3 @@ describe("callbacks through HTTP", () => {
     pod.reset();
   });
 });
-

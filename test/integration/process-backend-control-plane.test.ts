@@ -24,8 +24,16 @@ const track = (name: string) => {
   for (const pid of deployer.replicaPids(name)) seen.add(pid);
 };
 
-async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  const response = await cp.app.request(path, { method, body: body === undefined ? undefined : JSON.stringify(body), headers: { "content-type": "application/json" } });
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const response = await cp.app.request(path, {
+    method,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: { "content-type": "application/json" },
+  });
   const text = await response.text();
   return { status: response.status, json: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
 }
@@ -37,7 +45,10 @@ beforeAll(async () => {
     `name: echo\ncommand: ["${BUN}", "${ECHO_POD}"]\nscalingConfig:\n  minReplicas: 2\n  maxReplicas: 4\n`,
   );
   // STDIO through the watchdog: `cat` hands the request it reads on stdin back as the output.
-  await writeFile(join(dir, "upper.json"), JSON.stringify({ name: "cat", runtimeMode: "STDIO", runtimeCommand: "cat", timeoutMs: 5000 }));
+  await writeFile(
+    join(dir, "upper.json"),
+    JSON.stringify({ name: "cat", runtimeMode: "STDIO", runtimeCommand: "cat", timeoutMs: 5000 }),
+  );
   const config = testConfig();
   deployer = createProcessDeployer(config, { output: log.write, timing: { stopGraceMs: 2000 } });
   cp = createControlPlane(config, { version: "test", deployer });
@@ -80,7 +91,9 @@ describe("process backend in the control plane", () => {
     const { status, json } = await call("POST", "/v1/functions/cat:invoke", { input: { greeting: "hi" } });
     expect(status).toBe(200);
     expect(json.output).toMatchObject({ input: { greeting: "hi" } });
-    expect(log.matching(/^\[fn\/cat#0\] nanofaas: started pid \d+ on port \d+: .*watchdog.* \(WATCHDOG_CMD=cat\)$/)).toHaveLength(1);
+    expect(
+      log.matching(/^\[fn\/cat#0\] nanofaas: started pid \d+ on port \d+: .*watchdog.* \(WATCHDOG_CMD=cat\)$/),
+    ).toHaveLength(1);
   });
 
   test("PUT replicas scales the processes", async () => {

@@ -17,14 +17,17 @@ async function abandon(how: "exit" | "throw"): Promise<{ groups: number[]; code:
 }
 
 describe("process backend exit hook", () => {
-  test.each(["exit", "throw"] as const)("kills every replica group when the control plane leaves by %s", async (how) => {
-    const { groups, code } = await abandon(how);
-    expect(code).toBe(how === "exit" ? 0 : 1);
-    expect(groups).toHaveLength(2);
-    const left = await survivors(groups);
-    // Clean up before asserting, so that a regression does not leak processes into other tests.
-    for (const pid of left) process.kill(pid, "SIGKILL");
-    expect(left).toEqual([]);
-    for (const pgid of groups) expect(runningInGroup(pgid)).toEqual([]);
-  });
+  test.each(["exit", "throw"] as const)(
+    "kills every replica group when the control plane leaves by %s",
+    async (how) => {
+      const { groups, code } = await abandon(how);
+      expect(code).toBe(how === "exit" ? 0 : 1);
+      expect(groups).toHaveLength(2);
+      const left = await survivors(groups);
+      // Clean up before asserting, so that a regression does not leak processes into other tests.
+      for (const pid of left) process.kill(pid, "SIGKILL");
+      expect(left).toEqual([]);
+      for (const pgid of groups) expect(runningInGroup(pgid)).toEqual([]);
+    },
+  );
 });

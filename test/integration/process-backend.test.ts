@@ -3,7 +3,15 @@
  * fixture) on loopback. Every test ends by proving that no process it caused is still running.
  */
 import { afterEach, describe, expect, test } from "bun:test";
-import { BUN, ECHO_POD, echoFunction, fn, invoke, LogSink, testConfig } from "../../src/deploy/process/fixtures/harness";
+import {
+  BUN,
+  ECHO_POD,
+  echoFunction,
+  fn,
+  invoke,
+  LogSink,
+  testConfig,
+} from "../../src/deploy/process/fixtures/harness";
 import { isRunning, runningInGroup, survivors } from "../../src/deploy/process/fixtures/processes";
 import { until } from "../support/until";
 import { createProcessDeployer, type ProcessDeployer } from "../../src/deploy/process/process-deployer";
@@ -30,7 +38,8 @@ function pids(name: string): number[] {
 }
 
 const readyCounts = (name: string) => events.filter(([n]) => n === name).map(([, ready]) => ready);
-const restartDelays = (name: string) => log.matching(new RegExp(`^\\[fn/${name}#0\\] .*restarting in`)).map((l) => Number(/in (\d+) ms/.exec(l)![1]));
+const restartDelays = (name: string) =>
+  log.matching(new RegExp(`^\\[fn/${name}#0\\] .*restarting in`)).map((l) => Number(/in (\d+) ms/.exec(l)![1]));
 
 afterEach(async () => {
   await deployer?.close();
@@ -52,7 +61,14 @@ describe("process backend", () => {
     const answeredBy: number[] = [];
     for (let i = 0; i < 6; i++) answeredBy.push((await invoke(d.pickEndpoint("pair")!, i)).pid);
     expect(answeredBy[0]).not.toBe(answeredBy[1]);
-    expect(answeredBy).toEqual([answeredBy[0]!, answeredBy[1]!, answeredBy[0]!, answeredBy[1]!, answeredBy[0]!, answeredBy[1]!]);
+    expect(answeredBy).toEqual([
+      answeredBy[0]!,
+      answeredBy[1]!,
+      answeredBy[0]!,
+      answeredBy[1]!,
+      answeredBy[0]!,
+      answeredBy[1]!,
+    ]);
     expect(new Set(answeredBy)).toEqual(new Set([a!, b!]));
   });
 
@@ -106,7 +122,9 @@ describe("process backend", () => {
     expect(pids("moody")).toEqual([first!]);
     await fetch(`${base}/health/500`, { method: "PUT" });
     await until(() => d.replicaStarts("moody")[0] === 2, "a restart", 3000);
-    expect(log.matching(/^\[fn\/moody#0\] nanofaas: unhealthy for \d+ ms \(GET \/health answered 500\); stopping it$/)).toHaveLength(1);
+    expect(
+      log.matching(/^\[fn\/moody#0\] nanofaas: unhealthy for \d+ ms \(GET \/health answered 500\); stopping it$/),
+    ).toHaveLength(1);
     await until(() => d.readyReplicas("moody") === 1, "the new process ready");
     expect(pids("moody")[0]).not.toBe(first);
     expect(readyCounts("moody")).toEqual([1, 0, 1, 0, 1]);
@@ -128,7 +146,11 @@ describe("process backend", () => {
     const d = start();
     // `sh` runs bun as a child (the trailing `exit` keeps sh from exec-ing it): two processes each,
     // plus the watcher subshell that kills the group if the control plane dies (replica-launch.ts).
-    const wrapped = fn({ name: "wrapped", command: ["sh", "-c", `'${BUN}' '${ECHO_POD}'; exit 0`], scalingConfig: { minReplicas: 2 } });
+    const wrapped = fn({
+      name: "wrapped",
+      command: ["sh", "-c", `'${BUN}' '${ECHO_POD}'; exit 0`],
+      scalingConfig: { minReplicas: 2 },
+    });
     await d.provision(wrapped);
     await until(() => d.readyReplicas("wrapped") === 2, "two ready");
     const groups = pids("wrapped");
@@ -142,7 +164,9 @@ describe("process backend", () => {
 
   test("when a wrapper dies, what it started dies too before the restart", async () => {
     const d = start();
-    await d.provision(fn({ name: "shell", command: ["sh", "-c", `'${BUN}' '${ECHO_POD}'; exit 0`], scalingConfig: { minReplicas: 1 } }));
+    await d.provision(
+      fn({ name: "shell", command: ["sh", "-c", `'${BUN}' '${ECHO_POD}'; exit 0`], scalingConfig: { minReplicas: 1 } }),
+    );
     await until(() => d.readyReplicas("shell") === 1, "ready");
     const [wrapper] = pids("shell");
     const others = runningInGroup(wrapper!).filter((pid) => pid !== wrapper); // the pod and the watcher
@@ -167,7 +191,9 @@ describe("process backend", () => {
 
   test("a command that exits at once is restarted with exponential backoff, not in a busy loop", async () => {
     const d = start();
-    await d.provision(fn({ name: "crashy", command: ["sh", "-c", "echo boom >&2; exit 3"], scalingConfig: { minReplicas: 1 } }));
+    await d.provision(
+      fn({ name: "crashy", command: ["sh", "-c", "echo boom >&2; exit 3"], scalingConfig: { minReplicas: 1 } }),
+    );
     pids("crashy");
     await until(() => restartDelays("crashy").length >= 4, "four restarts", 5000);
     pids("crashy");
@@ -176,7 +202,9 @@ describe("process backend", () => {
     expect(d.readyReplicas("crashy")).toBe(0);
     expect(events).toEqual([]);
     expect(log.matching(/^\[fn\/crashy#0\] boom$/).length).toBeGreaterThanOrEqual(4);
-    expect(log.lines).toContain("[fn/crashy#0] nanofaas: exited with code 3 before becoming ready; restarting in 100 ms");
+    expect(log.lines).toContain(
+      "[fn/crashy#0] nanofaas: exited with code 3 before becoming ready; restarting in 100 ms",
+    );
   });
 
   test("a command that never becomes healthy is never ready, is killed after the budget and says why", async () => {
@@ -199,13 +227,23 @@ describe("process backend", () => {
     pids("deaf");
     await until(() => log.matching(/deaf#0\] nanofaas: not ready/).length === 1, "the readiness failure", 3000);
     pids("deaf");
-    expect(log.matching(/^\[fn\/deaf#0\] nanofaas: not ready within 200 ms \(last probe: GET \/health failed: connection refused; does it listen on 127\.0\.0\.1:\$PORT \(\d+\)\?\); stopping it$/)).toHaveLength(1);
+    expect(
+      log.matching(
+        /^\[fn\/deaf#0\] nanofaas: not ready within 200 ms \(last probe: GET \/health failed: connection refused; does it listen on 127\.0\.0\.1:\$PORT \(\d+\)\?\); stopping it$/,
+      ),
+    ).toHaveLength(1);
   });
 
   test("a replica that ignores SIGTERM is SIGKILLed after the grace", async () => {
     const d = start({ stopGraceMs: 300 });
     // SIG_IGN survives exec, so both sh and its sleep ignore SIGTERM.
-    await d.provision(fn({ name: "stubborn", command: ["sh", "-c", "trap '' TERM; sleep 30; exit 0"], scalingConfig: { minReplicas: 1 } }));
+    await d.provision(
+      fn({
+        name: "stubborn",
+        command: ["sh", "-c", "trap '' TERM; sleep 30; exit 0"],
+        scalingConfig: { minReplicas: 1 },
+      }),
+    );
     const [pgid] = pids("stubborn");
     await until(() => runningInGroup(pgid!).length === 3, "sh, sleep and the parent watcher running");
     const started = performance.now();

@@ -19,7 +19,10 @@ function setup(over: Partial<Config> = {}) {
   deployer = createProcessDeployer(testConfig(over), { output: new LogSink().write });
   const cp = testControlPlane({}, { deployer });
   const register = async (spec: Record<string, unknown>) => {
-    const res = await cp.app.request("/v1/functions", jsonRequest("POST", { scalingConfig: { minReplicas: 0 }, ...spec }));
+    const res = await cp.app.request(
+      "/v1/functions",
+      jsonRequest("POST", { scalingConfig: { minReplicas: 0 }, ...spec }),
+    );
     return { status: res.status, body: await res.json() };
   };
   return { cp, register };
@@ -42,7 +45,11 @@ describe("only allowed commands run", () => {
     const dir = scratchDir();
     const marker = join(dir, "pwned.txt");
     const { cp, register } = setup();
-    const { status, body } = await register({ name: "pwn", command: ["sh", "-c", `id > ${marker}`], scalingConfig: { minReplicas: 1 } });
+    const { status, body } = await register({
+      name: "pwn",
+      command: ["sh", "-c", `id > ${marker}`],
+      scalingConfig: { minReplicas: 1 },
+    });
     expect(status).toBe(403);
     expect(body.error).toBe("FORBIDDEN");
     expect(body.details).toEqual(["command: 'sh' is not an allowed program (NANOFAAS_PROCESS_ALLOWED_COMMANDS)"]);
@@ -68,20 +75,29 @@ describe("only allowed commands run", () => {
     const { register } = setup();
     const { status, body } = await register({ name: "w", runtimeCommand: "sh -c 'id'" });
     expect(status).toBe(403);
-    expect(body.details).toEqual(["runtimeCommand: 'sh' is not an allowed program (NANOFAAS_PROCESS_ALLOWED_COMMANDS)"]);
+    expect(body.details).toEqual([
+      "runtimeCommand: 'sh' is not an allowed program (NANOFAAS_PROCESS_ALLOWED_COMMANDS)",
+    ]);
   });
 
   test("a program in NANOFAAS_PROCESS_ALLOWED_COMMANDS runs; env that changes what it loads does not", async () => {
     const { register } = setup({ processAllowedCommands: [BUN] });
     expect((await register({ name: "ok", command: [BUN, ECHO_POD] })).status).toBe(201);
-    const preload = await register({ name: "preload", command: [BUN, ECHO_POD], env: { BUN_OPTIONS: "--preload /tmp/x.ts" } });
+    const preload = await register({
+      name: "preload",
+      command: [BUN, ECHO_POD],
+      env: { BUN_OPTIONS: "--preload /tmp/x.ts" },
+    });
     expect(preload.status).toBe(403);
     expect(preload.body.details[0]).toStartWith("env.BUN_OPTIONS: ");
   });
 
   test("specs from NANOFAAS_FUNCTIONS_DIR run, and may be registered again exactly as declared", async () => {
     const dir = scratchDir();
-    writeFileSync(join(dir, "echo.yaml"), `name: echo\ncommand: ["${BUN}", "${ECHO_POD}"]\nscalingConfig:\n  minReplicas: 0\n`);
+    writeFileSync(
+      join(dir, "echo.yaml"),
+      `name: echo\ncommand: ["${BUN}", "${ECHO_POD}"]\nscalingConfig:\n  minReplicas: 0\n`,
+    );
     const { cp, register } = setup();
     await registerDeclarativeFunctions(cp.functions, dir, () => undefined);
     expect(cp.functions.get("echo")?.deploymentBackend).toBe("process");
@@ -97,7 +113,9 @@ describe("registrations that can never run are 400 naming the field (not 503)", 
     expect(status).toBe(400);
     expect(body.error).toBe("VALIDATION_ERROR");
     expect(body.details[0]).toStartWith("command: the process backend runs `command` or `runtimeCommand`");
-    expect(body.details[1]).toBe("executionMode: POOL, LOCAL would work (POOL with an http(s) endpointUrl; LOCAL echoes)");
+    expect(body.details[1]).toBe(
+      "executionMode: POOL, LOCAL would work (POOL with an http(s) endpointUrl; LOCAL echoes)",
+    );
   });
 
   test("an allowed command that does not exist → 400 naming command", async () => {
@@ -112,13 +130,17 @@ describe("registrations that can never run are 400 naming the field (not 503)", 
     const { register } = setup();
     const { status, body } = await register({ name: "job", executionMode: "REMOTE", image: "img:1" });
     expect(status).toBe(400);
-    expect(body.details[0]).toBe("executionMode: REMOTE needs the k8s deployment backend, which this control plane does not use");
+    expect(body.details[0]).toBe(
+      "executionMode: REMOTE needs the k8s deployment backend, which this control plane does not use",
+    );
   });
 
   test("DEPLOYMENT with no backend at all → 400 naming executionMode", async () => {
     const cp = testControlPlane();
     const res = await cp.app.request("/v1/functions", jsonRequest("POST", { name: "x" }));
     expect(res.status).toBe(400);
-    expect((await res.json()).details[0]).toStartWith("executionMode: No managed deployment provider available for function 'x'");
+    expect((await res.json()).details[0]).toStartWith(
+      "executionMode: No managed deployment provider available for function 'x'",
+    );
   });
 });

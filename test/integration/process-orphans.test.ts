@@ -46,7 +46,11 @@ async function startControlPlane(dir: string, replicas: number) {
       lines.push(...value.split("\n"));
     }
   })();
-  await until(() => lines.filter((l) => / nanofaas: ready after /.test(l)).length >= replicas, "replicas ready", 15_000);
+  await until(
+    () => lines.filter((l) => / nanofaas: ready after /.test(l)).length >= replicas,
+    "replicas ready",
+    15_000,
+  );
   const groups = lines.flatMap((l) => /nanofaas: started pid (\d+)/.exec(l)?.[1] ?? []).map(Number);
   cleanup.push(() => {
     for (const pgid of groups) for (const pid of runningInGroup(pgid)) process.kill(pid, "SIGKILL");
@@ -64,16 +68,19 @@ function functionsDir(replicas: number): string {
 }
 
 describe("replicas die with their control plane", () => {
-  test.each(["SIGKILL", "SIGHUP"] as const)("%s of the control plane: every replica group is gone within 2.5 s", async (signal) => {
-    const { child, groups } = await startControlPlane(functionsDir(2), 2);
-    expect(groups).toHaveLength(2);
-    for (const pgid of groups) expect(runningInGroup(pgid).length).toBeGreaterThan(0);
-    child.kill(signal);
-    await child.exited;
-    const died = performance.now();
-    expect(await survivors(groups, 2500)).toEqual([]);
-    console.log(`replicas gone ${Math.round(performance.now() - died)} ms after the control plane's ${signal}`);
-  });
+  test.each(["SIGKILL", "SIGHUP"] as const)(
+    "%s of the control plane: every replica group is gone within 2.5 s",
+    async (signal) => {
+      const { child, groups } = await startControlPlane(functionsDir(2), 2);
+      expect(groups).toHaveLength(2);
+      for (const pgid of groups) expect(runningInGroup(pgid).length).toBeGreaterThan(0);
+      child.kill(signal);
+      await child.exited;
+      const died = performance.now();
+      expect(await survivors(groups, 2500)).toEqual([]);
+      console.log(`replicas gone ${Math.round(performance.now() - died)} ms after the control plane's ${signal}`);
+    },
+  );
 
   test("a control plane started after a crash reaps the groups the dead one recorded", async () => {
     const dir = functionsDir(1);
@@ -87,7 +94,11 @@ describe("replicas die with their control plane", () => {
     await Bun.sleep(300);
     expect(runningInGroup(pgid!)).toEqual([pgid!]);
     const second = await startControlPlane(dir, 1);
-    expect(second.lines.some((l) => l.includes(`reaped 1 replica process group(s) left by a control plane that died: ${pgid}`))).toBe(true);
+    expect(
+      second.lines.some((l) =>
+        l.includes(`reaped 1 replica process group(s) left by a control plane that died: ${pgid}`),
+      ),
+    ).toBe(true);
     expect(await survivors([pgid!], 2000)).toEqual([]);
     expect(runningInGroup(second.groups[0]!).length).toBeGreaterThan(0); // its own replica is untouched
   });

@@ -33,6 +33,8 @@ test("NANOFAAS_SCALING_DEFAULTMIN/MAXREPLICAS fill an omitted scalingConfig, sho
   const cp = testControlPlane({ NANOFAAS_SCALING_DEFAULTMINREPLICAS: "2", NANOFAAS_SCALING_DEFAULTMAXREPLICAS: "7" });
   const spec = { name: "scaled", executionMode: "DEPLOYMENT", endpointUrl: "http://127.0.0.1:9/invoke" };
   expect((await cp.app.request("/v1/functions", jsonRequest("POST", spec))).status).toBe(201);
-  const body = (await (await cp.app.request("/v1/functions/scaled")).json()) as { scalingConfig: { minReplicas: number; maxReplicas: number } };
+  const body = (await (await cp.app.request("/v1/functions/scaled")).json()) as {
+    scalingConfig: { minReplicas: number; maxReplicas: number };
+  };
   expect([body.scalingConfig.minReplicas, body.scalingConfig.maxReplicas]).toEqual([2, 7]);
 });

@@ -21,15 +21,31 @@ describe("issue 15.7", () => {
 
   test("FunctionResponse: command [] and env {} always present, top-level nulls omitted, nested scalingConfig nulls kept", async () => {
     const cp = testControlPlane();
-    await cp.app.request("/v1/functions", jsonRequest("POST", { name: "plain", executionMode: "LOCAL", image: null, endpointUrl: null }));
+    await cp.app.request(
+      "/v1/functions",
+      jsonRequest("POST", { name: "plain", executionMode: "LOCAL", image: null, endpointUrl: null }),
+    );
     const plain = (await (await cp.app.request("/v1/functions/plain")).json()) as Record<string, unknown>;
     expect(plain.command).toEqual([]);
     expect(plain.env).toEqual({});
-    for (const absent of ["image", "endpointUrl", "deploymentBackend", "degradationReason", "runtimeCommand", "scalingConfig", "imagePullSecrets"]) {
+    for (const absent of [
+      "image",
+      "endpointUrl",
+      "deploymentBackend",
+      "degradationReason",
+      "runtimeCommand",
+      "scalingConfig",
+      "imagePullSecrets",
+    ]) {
       expect(plain).not.toHaveProperty(absent);
     }
-    await cp.app.request("/v1/functions", jsonRequest("POST", { name: "scaled", executionMode: "DEPLOYMENT", endpointUrl: "http://127.0.0.1:9/invoke" }));
-    const scaled = (await (await cp.app.request("/v1/functions/scaled")).json()) as { scalingConfig: { metrics: Record<string, unknown>[]; concurrencyControl: Record<string, unknown> } };
+    await cp.app.request(
+      "/v1/functions",
+      jsonRequest("POST", { name: "scaled", executionMode: "DEPLOYMENT", endpointUrl: "http://127.0.0.1:9/invoke" }),
+    );
+    const scaled = (await (await cp.app.request("/v1/functions/scaled")).json()) as {
+      scalingConfig: { metrics: Record<string, unknown>[]; concurrencyControl: Record<string, unknown> };
+    };
     expect(scaled.scalingConfig.metrics[0]).toEqual({ type: "queue_depth", target: "5", query: null });
     expect(scaled.scalingConfig.concurrencyControl).toMatchObject({ mode: "FIXED", targetInFlightPerPod: null });
   });
@@ -43,6 +59,9 @@ describe("issue 15.7", () => {
       body: new Uint8Array([1, 2, 3]),
     });
     expect(res.status).toBe(415);
-    expect(await res.json()).toEqual({ error: "UNSUPPORTED_MEDIA_TYPE", message: expect.stringContaining("application/json") });
+    expect(await res.json()).toEqual({
+      error: "UNSUPPORTED_MEDIA_TYPE",
+      message: expect.stringContaining("application/json"),
+    });
   });
 });

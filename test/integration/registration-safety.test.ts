@@ -5,7 +5,8 @@
 import { describe, expect, test } from "bun:test";
 import { jsonRequest, testControlPlane } from "../support/control-plane";
 
-const register = (cp: ReturnType<typeof testControlPlane>, spec: unknown) => cp.app.request("/v1/functions", jsonRequest("POST", spec));
+const register = (cp: ReturnType<typeof testControlPlane>, spec: unknown) =>
+  cp.app.request("/v1/functions", jsonRequest("POST", spec));
 
 describe("endpointUrl: http and https only", () => {
   test.each([
@@ -19,7 +20,10 @@ describe("endpointUrl: http and https only", () => {
     const res = await register(cp, { name: "leak", executionMode: "POOL", endpointUrl });
     expect(res.status).toBe(400);
     const body = await res.json();
-    expect(body).toMatchObject({ error: "VALIDATION_ERROR", details: ["endpointUrl: must be an absolute http:// or https:// URL"] });
+    expect(body).toMatchObject({
+      error: "VALIDATION_ERROR",
+      details: ["endpointUrl: must be an absolute http:// or https:// URL"],
+    });
     expect(cp.functions.list()).toEqual([]);
   });
 
@@ -35,7 +39,12 @@ describe("replica counts are bounded (NANOFAAS_MAX_REPLICAS)", () => {
     [{ maxReplicas: 51 }, ["scalingConfig.maxReplicas: must be <= 50 (NANOFAAS_MAX_REPLICAS)"]],
   ])("%p → 400 naming the field", async (scalingConfig, details) => {
     const cp = testControlPlane();
-    const res = await register(cp, { name: "many", executionMode: "POOL", endpointUrl: "http://127.0.0.1:9/", scalingConfig });
+    const res = await register(cp, {
+      name: "many",
+      executionMode: "POOL",
+      endpointUrl: "http://127.0.0.1:9/",
+      scalingConfig,
+    });
     expect(res.status).toBe(400);
     expect((await res.json()).details).toEqual(details);
   });
@@ -53,8 +62,22 @@ describe("replica counts are bounded (NANOFAAS_MAX_REPLICAS)", () => {
 
   test("the bound follows the setting", async () => {
     const cp = testControlPlane({ NANOFAAS_MAX_REPLICAS: "3", NANOFAAS_SCALING_DEFAULT_MAX_REPLICAS: "3" });
-    expect((await register(cp, { name: "four", executionMode: "POOL", endpointUrl: "http://127.0.0.1:9/", scalingConfig: { maxReplicas: 4 } })).status).toBe(400);
-    const res = await register(cp, { name: "dflt", executionMode: "POOL", endpointUrl: "http://127.0.0.1:9/", scalingConfig: { strategy: "INTERNAL" } });
+    expect(
+      (
+        await register(cp, {
+          name: "four",
+          executionMode: "POOL",
+          endpointUrl: "http://127.0.0.1:9/",
+          scalingConfig: { maxReplicas: 4 },
+        })
+      ).status,
+    ).toBe(400);
+    const res = await register(cp, {
+      name: "dflt",
+      executionMode: "POOL",
+      endpointUrl: "http://127.0.0.1:9/",
+      scalingConfig: { strategy: "INTERNAL" },
+    });
     expect(res.status).toBe(201);
   });
 
@@ -94,16 +117,22 @@ describe("the number of functions is bounded (NANOFAAS_MAX_FUNCTIONS)", () => {
 
   test("the default is 1000", async () => {
     const cp = testControlPlane();
-    for (let i = 0; i < 1000; i++) cp.functions.get(`f${i}`) ?? (await cp.functions.register({ name: `f${i}`, executionMode: "LOCAL" }));
+    for (let i = 0; i < 1000; i++)
+      cp.functions.get(`f${i}`) ?? (await cp.functions.register({ name: `f${i}`, executionMode: "LOCAL" }));
     expect((await register(cp, { name: "one-too-many", executionMode: "LOCAL" })).status).toBe(403);
   });
 });
 
 describe("retained inputs and outputs are bounded (NANOFAAS_MAX_RETAINED_BYTES)", () => {
   test("enqueue beyond the budget → 429 QUEUE_FULL, X-Queue-Reject-Reason memory; room again once swept", async () => {
-    const cp = testControlPlane({ NANOFAAS_MAX_RETAINED_BYTES: "10000", NANOFAAS_EXECUTION_STORE_TTL: "1ms", NANOFAAS_EXECUTION_STORE_CLEANUP_TTL: "1ms" });
+    const cp = testControlPlane({
+      NANOFAAS_MAX_RETAINED_BYTES: "10000",
+      NANOFAAS_EXECUTION_STORE_TTL: "1ms",
+      NANOFAAS_EXECUTION_STORE_CLEANUP_TTL: "1ms",
+    });
     await register(cp, { name: "echo", executionMode: "LOCAL" });
-    const enqueue = () => cp.app.request("/v1/functions/echo:enqueue", jsonRequest("POST", { input: "x".repeat(2000) }));
+    const enqueue = () =>
+      cp.app.request("/v1/functions/echo:enqueue", jsonRequest("POST", { input: "x".repeat(2000) }));
     const ids: string[] = [];
     for (let i = 0; i < 2; i++) {
       const res = await enqueue();

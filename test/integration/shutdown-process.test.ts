@@ -10,7 +10,6 @@ import { jsonRequest } from "../support/control-plane";
 import { startControlPlane as startProcess } from "../support/control-plane-process";
 import { until } from "../support/until";
 
-
 /** A pod that sleeps `input.ms` and counts the calls it is serving. */
 function startSlowPod() {
   const state = { received: 0, answered: 0 };
@@ -28,7 +27,6 @@ function startSlowPod() {
   });
   return { server, state, url: `http://127.0.0.1:${server.port}/invoke` };
 }
-
 
 /** The real control plane with debug logs (one line per execution event) for the drain to be read. */
 const startControlPlane = (env: Record<string, string>) =>
@@ -48,10 +46,25 @@ afterEach(() => {
 
 /** Registers a slow POOL function and fills its lanes: `sync` waiting callers, `async` enqueued. */
 async function fill(api: string, podUrl: string, sync: number, async: number, ms: number) {
-  const reg = await fetch(`${api}/v1/functions`, jsonRequest("POST", { name: "slow", executionMode: "POOL", endpointUrl: podUrl, concurrency: 2, queueSize: 50, maxRetries: 1, timeoutMs: 30_000 }));
+  const reg = await fetch(
+    `${api}/v1/functions`,
+    jsonRequest("POST", {
+      name: "slow",
+      executionMode: "POOL",
+      endpointUrl: podUrl,
+      concurrency: 2,
+      queueSize: 50,
+      maxRetries: 1,
+      timeoutMs: 30_000,
+    }),
+  );
   expect(reg.status).toBe(201);
   const callers = Array.from({ length: sync }, () =>
-    fetch(`${api}/v1/functions/slow:invoke`, jsonRequest("POST", { input: { ms } })).then(async (r) => ({ status: r.status, body: await r.json(), at: performance.now() })),
+    fetch(`${api}/v1/functions/slow:invoke`, jsonRequest("POST", { input: { ms } })).then(async (r) => ({
+      status: r.status,
+      body: await r.json(),
+      at: performance.now(),
+    })),
   );
   const enqueued: string[] = [];
   for (let i = 0; i < async; i++) {
@@ -66,7 +79,10 @@ describe("shutdown of the real process", () => {
   test("SIGTERM: readiness 503 first, new calls 503, every accepted execution finishes, sync callers answered, exit 0", async () => {
     const pod = startSlowPod();
     const cp = await startControlPlane({ NANOFAAS_SHUTDOWN_GRACE_MS: "15000" });
-    cleanup.push(() => cp.child.kill("SIGKILL"), () => pod.server.stop(true));
+    cleanup.push(
+      () => cp.child.kill("SIGKILL"),
+      () => pod.server.stop(true),
+    );
     expect((await fetch(`${cp.management}/readyz`)).status).toBe(200);
 
     const { callers, enqueued } = await fill(cp.api, pod.url, 6, 6, 250);
@@ -92,13 +108,17 @@ describe("shutdown of the real process", () => {
 
     expect(await cp.exited()).toBe(0);
     const succeeded = new Set(cp.lines.filter((l) => l.msg === "execution succeeded").map((l) => l.executionId));
-    const accepted = [...new Set(cp.lines.filter((l) => l.msg === "execution queued").map((l) => l.executionId as string))];
+    const accepted = [
+      ...new Set(cp.lines.filter((l) => l.msg === "execution queued").map((l) => l.executionId as string)),
+    ];
     expect(accepted).toHaveLength(12);
     expect(accepted.filter((id) => !succeeded.has(id))).toEqual([]);
     for (const id of enqueued) expect(succeeded.has(id)).toBe(true);
     expect(pod.state.answered).toBe(12);
 
-    const order = cp.lines.map((l) => l.msg).filter((m) => m === "draining" || m === "execution succeeded" || m === "stopped");
+    const order = cp.lines
+      .map((l) => l.msg)
+      .filter((m) => m === "draining" || m === "execution succeeded" || m === "stopped");
     expect(order[0]).not.toBe("stopped");
     expect(order.indexOf("draining")).toBeLessThan(order.lastIndexOf("execution succeeded"));
     expect(order.at(-1)).toBe("stopped");
@@ -108,14 +128,19 @@ describe("shutdown of the real process", () => {
   test("SIGINT, grace runs out: leftovers fail with code SHUTDOWN, sync callers still get an answer, exit 0", async () => {
     const pod = startSlowPod();
     const cp = await startControlPlane({ NANOFAAS_SHUTDOWN_GRACE_MS: "300" });
-    cleanup.push(() => cp.child.kill("SIGKILL"), () => pod.server.stop(true));
+    cleanup.push(
+      () => cp.child.kill("SIGKILL"),
+      () => pod.server.stop(true),
+    );
     const { callers, enqueued } = await fill(cp.api, pod.url, 3, 3, 5000);
     await until(() => pod.state.received >= 2, "the first dispatches", 8000);
     const signalledAt = performance.now();
     cp.child.kill("SIGINT");
 
     const answers = await Promise.all(callers);
-    expect(answers.map((a) => [a.status, a.body.status, a.body.error?.code])).toEqual(Array(3).fill([200, "error", "SHUTDOWN"]));
+    expect(answers.map((a) => [a.status, a.body.status, a.body.error?.code])).toEqual(
+      Array(3).fill([200, "error", "SHUTDOWN"]),
+    );
     expect(await cp.exited()).toBe(0);
     expect(performance.now() - signalledAt).toBeLessThan(4000);
 
@@ -127,7 +152,10 @@ describe("shutdown of the real process", () => {
   test("one Ctrl-C through npm → just (SIGINT, then SIGTERM 50 ms later) drains: running work finishes, exit 0", async () => {
     const pod = startSlowPod();
     const cp = await startControlPlane({ NANOFAAS_SHUTDOWN_GRACE_MS: "15000" });
-    cleanup.push(() => cp.child.kill("SIGKILL"), () => pod.server.stop(true));
+    cleanup.push(
+      () => cp.child.kill("SIGKILL"),
+      () => pod.server.stop(true),
+    );
     const { callers } = await fill(cp.api, pod.url, 2, 2, 600);
     await until(() => pod.state.received >= 2, "the first dispatches");
     cp.child.kill("SIGINT");
@@ -143,7 +171,10 @@ describe("shutdown of the real process", () => {
   test("drain delay: readiness 503 at once, invocations still admitted for the delay, then 503 SHUTTING_DOWN", async () => {
     const pod = startSlowPod();
     const cp = await startControlPlane({ NANOFAAS_SHUTDOWN_DRAIN_DELAY_MS: "1500" });
-    cleanup.push(() => cp.child.kill("SIGKILL"), () => pod.server.stop(true));
+    cleanup.push(
+      () => cp.child.kill("SIGKILL"),
+      () => pod.server.stop(true),
+    );
     await fill(cp.api, pod.url, 0, 0, 1);
     const signalledAt = performance.now();
     cp.child.kill("SIGTERM");
@@ -154,7 +185,9 @@ describe("shutdown of the real process", () => {
     expect(during.status).toBe(200);
     expect((await during.json()).status).toBe("success");
     await until(() => cp.lines.find((l) => l.msg === "draining"), "the end of the delay", 5000);
-    const after = await fetch(`${cp.api}/v1/functions/slow:invoke`, jsonRequest("POST", { input: { ms: 1 } })).catch(() => undefined);
+    const after = await fetch(`${cp.api}/v1/functions/slow:invoke`, jsonRequest("POST", { input: { ms: 1 } })).catch(
+      () => undefined,
+    );
     // Either refused in the envelope, or the listener is already closed: never admitted.
     if (after) expect(after.status).toBe(503);
     expect(performance.now() - signalledAt).toBeGreaterThanOrEqual(1400);

@@ -5,8 +5,14 @@
 import { loadConfig } from "../../src/config/config";
 import { type ControlPlane, type ControlPlaneOptions, createControlPlane } from "../../src/control-plane";
 
-export function testControlPlane(env: Record<string, string> = {}, options: Partial<ControlPlaneOptions> = {}): ControlPlane {
-  return createControlPlane(loadConfig({ NANOFAAS_DEPLOYMENT_BACKEND: "none", ...env }), { version: "test", ...options });
+export function testControlPlane(
+  env: Record<string, string> = {},
+  options: Partial<ControlPlaneOptions> = {},
+): ControlPlane {
+  return createControlPlane(loadConfig({ NANOFAAS_DEPLOYMENT_BACKEND: "none", ...env }), {
+    version: "test",
+    ...options,
+  });
 }
 
 export interface Served {

@@ -13,7 +13,11 @@ import type { RuntimeSettings } from "../../src/execution/runtime-settings";
 
 export const defaults = { timeoutMs: 30_000, concurrency: 4, queueSize: 100, maxRetries: 3 };
 
-export function setup(overrides: Partial<RuntimeSettings> = {}, replicas?: ReplicaEndpoints, deps: Partial<EngineDeps> = {}) {
+export function setup(
+  overrides: Partial<RuntimeSettings> = {},
+  replicas?: ReplicaEndpoints,
+  deps: Partial<EngineDeps> = {},
+) {
   const dispatcher = new ManualDispatcher();
   const settings: RuntimeSettings = {
     rateMaxPerSecond: 1_000_000,
@@ -37,7 +41,10 @@ export function setup(overrides: Partial<RuntimeSettings> = {}, replicas?: Repli
     ...deps,
   });
   const register = (spec: Record<string, unknown>) => {
-    const fn = resolveFunction(FunctionSpec.parse({ executionMode: "LOCAL", retryBackoff: { baseDelayMs: 0 }, ...spec }), defaults);
+    const fn = resolveFunction(
+      FunctionSpec.parse({ executionMode: "LOCAL", retryBackoff: { baseDelayMs: 0 }, ...spec }),
+      defaults,
+    );
     engine.onRegistered(fn);
     return fn;
   };

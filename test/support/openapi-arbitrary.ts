@@ -22,14 +22,21 @@ export function operations(doc: Doc): Operation[] {
     for (const [method, op] of Object.entries(item)) {
       if (!["get", "post", "put", "delete", "patch"].includes(method)) continue;
       const content = (op.requestBody as { content?: Record<string, { schema: Schema }> } | undefined)?.content;
-      ops.push({ method: method.toUpperCase(), path, params: (op.parameters as Schema[]) ?? [], bodySchema: content?.["application/json"]?.schema });
+      ops.push({
+        method: method.toUpperCase(),
+        path,
+        params: (op.parameters as Schema[]) ?? [],
+        bodySchema: content?.["application/json"]?.schema,
+      });
     }
   }
   return ops;
 }
 
 const resolve = (doc: Doc, schema: Schema): Schema =>
-  typeof schema.$ref === "string" ? resolve(doc, doc.components.schemas[schema.$ref.split("/").pop() as string] as Schema) : schema;
+  typeof schema.$ref === "string"
+    ? resolve(doc, doc.components.schemas[schema.$ref.split("/").pop() as string] as Schema)
+    : schema;
 
 const anyScalar = fc.oneof(fc.string({ maxLength: 20 }), fc.integer(), fc.double(), fc.boolean(), fc.constant(null));
 
@@ -37,7 +44,8 @@ function stringArb(schema: Schema): fc.Arbitrary<string> {
   if (typeof schema.pattern === "string" && !String(schema.pattern).includes("\\s*")) {
     return fc.stringMatching(new RegExp(schema.pattern)).map((s) => s.slice(0, Number(schema.maxLength ?? 1000)));
   }
-  if (schema.format === "uri") return fc.constantFrom("http://127.0.0.1:1/invoke", "https://example.invalid/x", "ftp://x", "not a url");
+  if (schema.format === "uri")
+    return fc.constantFrom("http://127.0.0.1:1/invoke", "https://example.invalid/x", "ftp://x", "not a url");
   return fc.string({ maxLength: 40 });
 }
 
@@ -45,8 +53,12 @@ function numberArb(schema: Schema, integer: boolean): fc.Arbitrary<number> {
   const min = typeof schema.minimum === "number" ? schema.minimum : undefined;
   const max = typeof schema.maximum === "number" ? schema.maximum : undefined;
   // Mostly in range (so valid requests get through), sometimes just outside or wild.
-  const inRange = integer ? fc.integer({ min: min ?? -1e6, max: max ?? 1e6 }) : fc.double({ min: min ?? -1e6, max: max ?? 1e6, noNaN: true });
-  const edges = [min, max, min === undefined ? undefined : min - 1, max === undefined ? undefined : max + 1].filter((n) => n !== undefined) as number[];
+  const inRange = integer
+    ? fc.integer({ min: min ?? -1e6, max: max ?? 1e6 })
+    : fc.double({ min: min ?? -1e6, max: max ?? 1e6, noNaN: true });
+  const edges = [min, max, min === undefined ? undefined : min - 1, max === undefined ? undefined : max + 1].filter(
+    (n) => n !== undefined,
+  ) as number[];
   return fc.oneof({ weight: 4, arbitrary: inRange }, fc.constantFrom(0, -1, 2 ** 53, 1.5, ...edges));
 }
 
@@ -54,7 +66,8 @@ function numberArb(schema: Schema, integer: boolean): fc.Arbitrary<number> {
 export function schemaValue(doc: Doc, raw: Schema, depth = 4): fc.Arbitrary<unknown> {
   const schema = resolve(doc, raw);
   if (Array.isArray(schema.allOf)) return schemaValue(doc, schema.allOf[0] as Schema, depth);
-  if (Array.isArray(schema.anyOf)) return fc.oneof(...(schema.anyOf as Schema[]).map((s) => schemaValue(doc, s, depth)));
+  if (Array.isArray(schema.anyOf))
+    return fc.oneof(...(schema.anyOf as Schema[]).map((s) => schemaValue(doc, s, depth)));
   if (Array.isArray(schema.enum)) return fc.constantFrom(...(schema.enum as unknown[]));
   const types = (Array.isArray(schema.type) ? schema.type : [schema.type ?? "any"]) as string[];
   return fc.oneof(...types.map((t) => valueOfType(doc, schema, t, depth)));
@@ -84,14 +97,16 @@ function objectOf(doc: Doc, schema: Schema, depth: number): fc.Arbitrary<unknown
 
 /** A valid-ish body with one fault: a required key dropped, a key given the wrong type, or an extra key. */
 export function mutatedOf(doc: Doc, schema: Schema): fc.Arbitrary<unknown> {
-  return fc.tuple(schemaValue(doc, schema), fc.nat(), anyScalar, fc.constantFrom("drop", "retype", "extra")).map(([value, pick, wrong, how]) => {
-    if (typeof value !== "object" || value === null || Array.isArray(value)) return wrong;
-    const copy: Record<string, unknown> = { ...value };
-    const keys = Object.keys(copy);
-    const key = keys.length > 0 ? (keys[pick % keys.length] as string) : "x";
-    if (how === "drop") delete copy[key];
-    else if (how === "retype") copy[key] = typeof copy[key] === "string" ? 42 : String(wrong);
-    else copy[`unexpected${pick % 7}`] = wrong;
-    return copy;
-  });
+  return fc
+    .tuple(schemaValue(doc, schema), fc.nat(), anyScalar, fc.constantFrom("drop", "retype", "extra"))
+    .map(([value, pick, wrong, how]) => {
+      if (typeof value !== "object" || value === null || Array.isArray(value)) return wrong;
+      const copy: Record<string, unknown> = { ...value };
+      const keys = Object.keys(copy);
+      const key = keys.length > 0 ? (keys[pick % keys.length] as string) : "x";
+      if (how === "drop") delete copy[key];
+      else if (how === "retype") copy[key] = typeof copy[key] === "string" ? 42 : String(wrong);
+      else copy[`unexpected${pick % 7}`] = wrong;
+      return copy;
+    });
 }

@@ -21,7 +21,10 @@ export async function runSteadyLoad(seconds: number, onProgress?: (statuses: Map
   const statuses = new Map<number, number>();
   const ticker = onProgress && setInterval(() => onProgress(statuses), 60_000);
   try {
-    for (const [name, concurrency] of [["slow", 1], ["quick", 4]] as const) {
+    for (const [name, concurrency] of [
+      ["slow", 1],
+      ["quick", 4],
+    ] as const) {
       const spec = { name, executionMode: "POOL", endpointUrl: `http://127.0.0.1:${pod.port}/${name}`, concurrency };
       const res = await fetch(`${served.url}/v1/functions`, jsonRequest("POST", spec));
       if (res.status !== 201) throw new Error(`registering ${name}: ${res.status} ${await res.text()}`);

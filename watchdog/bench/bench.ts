@@ -21,7 +21,11 @@ import { parseArgs } from "node:util";
 const ROOT = resolve(import.meta.dir, "../..");
 const { values } = parseArgs({
   args: process.argv.slice(2),
-  options: { requests: { type: "string", default: "2000" }, starts: { type: "string", default: "15" }, json: { type: "boolean" } },
+  options: {
+    requests: { type: "string", default: "2000" },
+    starts: { type: "string", default: "15" },
+    json: { type: "boolean" },
+  },
 });
 const REQUESTS = Number(values.requests);
 const STARTS = Number(values.starts);
@@ -140,7 +144,11 @@ async function sequential(n: number, once: () => Promise<void>): Promise<Stats> 
 
 function post(url: string): () => Promise<void> {
   return async () => {
-    const res = await fetch(url, { method: "POST", body: BODY, headers: { "Content-Type": "application/json", "X-Execution-Id": "bench" } });
+    const res = await fetch(url, {
+      method: "POST",
+      body: BODY,
+      headers: { "Content-Type": "application/json", "X-Execution-Id": "bench" },
+    });
     if (res.status !== 200) throw new Error(`${url}: ${res.status} ${await res.text()}`);
     await res.arrayBuffer();
   };
@@ -160,7 +168,12 @@ async function main(): Promise<void> {
     const hello = await compile(join(import.meta.dir, "hello_server.ts"), dir, "hello");
     // Not what `just build-watchdog` does today: measured to see whether it is worth adding.
     const bytecode = await compile("watchdog/src/main.ts", dir, "watchdog-bytecode", ["--bytecode"]);
-    const warmEnv = (mode: string, cmd: string) => (port: number) => ({ WARM: "true", WARM_PORT: String(port), EXECUTION_MODE: mode, WATCHDOG_CMD: cmd });
+    const warmEnv = (mode: string, cmd: string) => (port: number) => ({
+      WARM: "true",
+      WARM_PORT: String(port),
+      EXECUTION_MODE: mode,
+      WATCHDOG_CMD: cmd,
+    });
 
     const startupResults = await startups({
       helloWorld: { cmd: [hello], env: (port) => ({ PORT: String(port) }), path: "/" },
@@ -180,7 +193,10 @@ async function main(): Promise<void> {
     const httpPort = freePort();
     const http = start([watchdog], { ...warmEnv("HTTP", ECHO)(httpPort), LOG_LEVEL: "info" }, httpPort);
     await waitFor200(`http://127.0.0.1:${httpPort}/health`);
-    const ready = http.stderr.join("").split("\n").find((l) => l.includes("function runtime ready"));
+    const ready = http.stderr
+      .join("")
+      .split("\n")
+      .find((l) => l.includes("function runtime ready"));
     const childPort = (JSON.parse(ready!) as { port: number }).port;
     const httpDirect = await sequential(REQUESTS, post(`http://127.0.0.1:${childPort}/invoke`));
     const httpVia = await sequential(REQUESTS, post(`http://127.0.0.1:${httpPort}/invoke`));
@@ -193,8 +209,18 @@ async function main(): Promise<void> {
         watchdogStdioVsHelloWorld: startupResults.watchdogStdio.p50 / startupResults.helloWorld.p50,
         watchdogHttpAddedMs: startupResults.watchdogHttp.p50 - startupResults.childAlone.p50,
       },
-      stdioMs: { direct: stdioDirect, viaWatchdog: stdioVia, overheadP50: stdioVia.p50 - stdioDirect.p50, overheadP99: stdioVia.p99 - stdioDirect.p99 },
-      httpMs: { direct: httpDirect, viaWatchdog: httpVia, overheadP50: httpVia.p50 - httpDirect.p50, overheadP99: httpVia.p99 - httpDirect.p99 },
+      stdioMs: {
+        direct: stdioDirect,
+        viaWatchdog: stdioVia,
+        overheadP50: stdioVia.p50 - stdioDirect.p50,
+        overheadP99: stdioVia.p99 - stdioDirect.p99,
+      },
+      httpMs: {
+        direct: httpDirect,
+        viaWatchdog: httpVia,
+        overheadP50: httpVia.p50 - httpDirect.p50,
+        overheadP99: httpVia.p99 - httpDirect.p99,
+      },
     };
     if (values.json) console.log(JSON.stringify(report, null, 2));
     else printReport(report);
@@ -210,7 +236,8 @@ function printReport(r: {
   httpMs: { direct: Stats; viaWatchdog: Stats; overheadP50: number; overheadP99: number };
 }): void {
   const ms = (v: number) => `${v.toFixed(3)} ms`;
-  const row = (name: string, s: Stats) => `  ${name.padEnd(34)} p50 ${ms(s.p50).padStart(11)}  p90 ${ms(s.p90).padStart(11)}  p99 ${ms(s.p99).padStart(11)}  (n=${s.n})`;
+  const row = (name: string, s: Stats) =>
+    `  ${name.padEnd(34)} p50 ${ms(s.p50).padStart(11)}  p90 ${ms(s.p90).padStart(11)}  p99 ${ms(s.p99).padStart(11)}  (n=${s.n})`;
   console.log(`watchdog benchmark — bun ${Bun.version}, ${navigator.hardwareConcurrency} CPUs\n`);
   console.log("start-up: spawn → first 200");
   console.log(row("compiled hello-world Bun server", r.startupMs.helloWorld!));
@@ -218,7 +245,9 @@ function printReport(r: {
   console.log(row("watchdog --bytecode, warm STDIO", r.startupMs.watchdogStdioBytecode!));
   console.log(row("HTTP child alone (bun echo server)", r.startupMs.childAlone!));
   console.log(row("watchdog, warm HTTP (same child)", r.startupMs.watchdogHttp!));
-  console.log(`  → STDIO watchdog / hello-world: ${r.startupRatio.watchdogStdioVsHelloWorld.toFixed(2)}×; HTTP watchdog adds ${ms(r.startupRatio.watchdogHttpAddedMs)} to its child\n`);
+  console.log(
+    `  → STDIO watchdog / hello-world: ${r.startupRatio.watchdogStdioVsHelloWorld.toFixed(2)}×; HTTP watchdog adds ${ms(r.startupRatio.watchdogHttpAddedMs)} to its child\n`,
+  );
   console.log("warm STDIO invocation (function: cat)");
   console.log(row("spawn cat directly", r.stdioMs.direct));
   console.log(row("POST /invoke via watchdog", r.stdioMs.viaWatchdog));

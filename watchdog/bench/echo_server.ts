@@ -4,6 +4,8 @@ Bun.serve({
   hostname: "127.0.0.1",
   routes: {
     "/health": () => new Response('{"status":"ok"}'),
-    "/invoke": { POST: async (req) => new Response(await req.text(), { headers: { "Content-Type": "application/json" } }) },
+    "/invoke": {
+      POST: async (req) => new Response(await req.text(), { headers: { "Content-Type": "application/json" } }),
+    },
   },
 });

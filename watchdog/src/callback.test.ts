@@ -53,8 +53,14 @@ test("each try is bounded: a stalled control plane costs three timeouts, not for
 });
 
 test("the result body always carries success, output and error", () => {
-  expect(JSON.parse(resultJson({ ok: true, json: '{"a":1}' }))).toEqual({ success: true, output: { a: 1 }, error: null });
-  expect(JSON.parse(resultJson({ ok: false, error: { status: 504, code: "HANDLER_TIMEOUT", message: "late" } }))).toEqual({
+  expect(JSON.parse(resultJson({ ok: true, json: '{"a":1}' }))).toEqual({
+    success: true,
+    output: { a: 1 },
+    error: null,
+  });
+  expect(
+    JSON.parse(resultJson({ ok: false, error: { status: 504, code: "HANDLER_TIMEOUT", message: "late" } })),
+  ).toEqual({
     success: false,
     output: null,
     error: { code: "HANDLER_TIMEOUT", message: "late" },

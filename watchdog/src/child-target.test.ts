@@ -22,9 +22,12 @@ describe("child port: CHILD_PORT, then RUNTIME_URL, then the command's own --por
     expect(resolve(input)).toEqual({ target: expect.objectContaining({ childPort: port }), problems: [] });
   });
 
-  test.each([[["--port", "x"]], [["--port"]], [["--port", "70000"]], [["-b", "unix:/tmp/s"]]])("%p names no usable port", (args: string[]) => {
-    expect(commandPort(["server", ...args])).toBeUndefined();
-  });
+  test.each([[["--port", "x"]], [["--port"]], [["--port", "70000"]], [["-b", "unix:/tmp/s"]]])(
+    "%p names no usable port",
+    (args: string[]) => {
+      expect(commandPort(["server", ...args])).toBeUndefined();
+    },
+  );
 
   test("a non-http RUNTIME_URL / HEALTH_URL is a problem naming the variable", () => {
     expect(resolve({ runtimeUrl: "ftp://x/invoke", healthUrl: "nope" }).problems).toEqual([
@@ -36,10 +39,21 @@ describe("child port: CHILD_PORT, then RUNTIME_URL, then the command's own --por
 
 describe("childUrls", () => {
   test("defaults to the child's loopback port", () => {
-    expect(childUrls({}, 9000)).toEqual({ invoke: "http://127.0.0.1:9000/invoke", health: "http://127.0.0.1:9000/health" });
+    expect(childUrls({}, 9000)).toEqual({
+      invoke: "http://127.0.0.1:9000/invoke",
+      health: "http://127.0.0.1:9000/health",
+    });
   });
   test("RUNTIME_URL, with /invoke → /health for the probe unless HEALTH_URL says otherwise", () => {
-    expect(childUrls({ runtimeUrl: "http://127.0.0.1:8081/invoke" }, 8081)).toEqual({ invoke: "http://127.0.0.1:8081/invoke", health: "http://127.0.0.1:8081/health" });
-    expect(childUrls({ runtimeUrl: "http://127.0.0.1:8081/invoke", healthUrl: "http://127.0.0.1:8081/actuator/health" }, 8081).health).toBe("http://127.0.0.1:8081/actuator/health");
+    expect(childUrls({ runtimeUrl: "http://127.0.0.1:8081/invoke" }, 8081)).toEqual({
+      invoke: "http://127.0.0.1:8081/invoke",
+      health: "http://127.0.0.1:8081/health",
+    });
+    expect(
+      childUrls(
+        { runtimeUrl: "http://127.0.0.1:8081/invoke", healthUrl: "http://127.0.0.1:8081/actuator/health" },
+        8081,
+      ).health,
+    ).toBe("http://127.0.0.1:8081/actuator/health");
   });
 });

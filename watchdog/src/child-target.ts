@@ -33,7 +33,9 @@ export function resolveChildTarget(input: ChildTargetInput, problems: string[]):
   const childPort = input.childPort || fromUrl || fromCommand || 0;
   if (childPort !== 0 && childPort === input.ownPort) {
     const source = input.childPort ? "CHILD_PORT" : fromUrl ? "RUNTIME_URL" : "WATCHDOG_CMD";
-    problems.push(`${source} puts the function runtime on port ${childPort}, which is the port the watchdog itself listens on (WARM_PORT/PORT)`);
+    problems.push(
+      `${source} puts the function runtime on port ${childPort}, which is the port the watchdog itself listens on (WARM_PORT/PORT)`,
+    );
   }
   return { childPort, runtimeUrl, healthUrl };
 }
@@ -41,7 +43,11 @@ export function resolveChildTarget(input: ChildTargetInput, problems: string[]):
 /** The invoke and health URLs of a child listening on `port`. */
 export function childUrls(target: Omit<ChildTarget, "childPort">, port: number): { invoke: string; health: string } {
   const invoke = target.runtimeUrl ?? `http://127.0.0.1:${port}/invoke`;
-  const health = target.healthUrl ?? (target.runtimeUrl ? target.runtimeUrl.replace(/\/invoke(?=$|[?#])/, "/health") : `http://127.0.0.1:${port}/health`);
+  const health =
+    target.healthUrl ??
+    (target.runtimeUrl
+      ? target.runtimeUrl.replace(/\/invoke(?=$|[?#])/, "/health")
+      : `http://127.0.0.1:${port}/health`);
   return { invoke, health };
 }
 
@@ -49,7 +55,9 @@ export function childUrls(target: Omit<ChildTarget, "childPort">, port: number):
 export function commandPort(argv: readonly string[]): number | undefined {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const [flag, inline] = arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+    const [flag, inline] = arg.includes("=")
+      ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
+      : [arg, undefined];
     const value = inline ?? argv[i + 1];
     if (value === undefined) continue;
     if (flag === "--port") return validPort(value);

@@ -78,7 +78,7 @@ describe("loadConfig", () => {
     ["CHILD_PORT", "-5", 'CHILD_PORT="-5" is invalid'],
     ["DISPATCH_ATTEMPT", "0", 'DISPATCH_ATTEMPT="0" is invalid'],
     ["LOG_LEVEL", "loud", 'LOG_LEVEL="loud" is invalid'],
-    ["WATCHDOG_CMD", "python3 'unterminated", "WATCHDOG_CMD=\"python3 'unterminated\" is invalid"],
+    ["WATCHDOG_CMD", "python3 'unterminated", 'WATCHDOG_CMD="python3 \'unterminated" is invalid'],
   ])("%s=%p is a start-up error naming the variable", (name, value, message) => {
     const found = problems({ ...CMD, [name]: value });
     expect(found).toHaveLength(1);
@@ -100,7 +100,9 @@ describe("loadConfig", () => {
   });
 
   test("CHILD_PORT cannot be the warm watchdog's own port (one-shot has no port of its own)", () => {
-    expect(problems({ ...CMD, WARM: "true", WARM_PORT: "9000", CHILD_PORT: "9000" })[0]).toContain("CHILD_PORT puts the function runtime on port 9000");
+    expect(problems({ ...CMD, WARM: "true", WARM_PORT: "9000", CHILD_PORT: "9000" })[0]).toContain(
+      "CHILD_PORT puts the function runtime on port 9000",
+    );
     expect(problems({ ...CMD, WARM_PORT: "9000", CHILD_PORT: "9000" })).toEqual([]);
   });
 

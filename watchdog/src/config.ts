@@ -84,9 +84,17 @@ export function loadConfig(env: Env): Config {
   const command = parseCommand(read("WATCHDOG_CMD"), problems);
   // PORT is only read when WARM_PORT is absent, so a stray PORT cannot fail a WARM_PORT setup.
   const port =
-    read("WARM_PORT") !== undefined ? int("WARM_PORT", DEFAULT_POD_PORT, 0, 65535) : int("PORT", DEFAULT_POD_PORT, 0, 65535);
+    read("WARM_PORT") !== undefined
+      ? int("WARM_PORT", DEFAULT_POD_PORT, 0, 65535)
+      : int("PORT", DEFAULT_POD_PORT, 0, 65535);
   const target = resolveChildTarget(
-    { childPort: int("CHILD_PORT", 0, 0, 65535), runtimeUrl: read("RUNTIME_URL"), healthUrl: read("HEALTH_URL"), command, ownPort: warm ? port : 0 },
+    {
+      childPort: int("CHILD_PORT", 0, 0, 65535),
+      runtimeUrl: read("RUNTIME_URL"),
+      healthUrl: read("HEALTH_URL"),
+      command,
+      ownPort: warm ? port : 0,
+    },
     problems,
   );
   const logLevel = parseLogLevel(read("LOG_LEVEL"), problems);

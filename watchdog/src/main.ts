@@ -140,6 +140,8 @@ async function exit(code: number): Promise<never> {
 }
 
 main(process.argv.slice(2), process.env).then(exit, (error) => {
-  writeStderr(`${JSON.stringify({ time: new Date().toISOString(), level: "error", msg: `fatal: ${describe(error)}` })}\n`);
+  writeStderr(
+    `${JSON.stringify({ time: new Date().toISOString(), level: "error", msg: `fatal: ${describe(error)}` })}\n`,
+  );
   return exit(1);
 });

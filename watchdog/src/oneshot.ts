@@ -45,8 +45,16 @@ export async function runOneShot(deps: OneShotDeps): Promise<number> {
  * callback as FUNCTION_ERROR, as the reference did: otherwise the execution hangs until its timeout.
  * Returns the delivery's exit code when it failed, else `exitCode`.
  */
-export async function reportUnrunnable(deps: Omit<OneShotDeps, "runner">, message: string, exitCode: number): Promise<number> {
-  const code = await report(deps, { ok: false, error: podError(PodErrorCode.functionError, message) }, Promise.resolve());
+export async function reportUnrunnable(
+  deps: Omit<OneShotDeps, "runner">,
+  message: string,
+  exitCode: number,
+): Promise<number> {
+  const code = await report(
+    deps,
+    { ok: false, error: podError(PodErrorCode.functionError, message) },
+    Promise.resolve(),
+  );
   return code === ExitCode.callbackFailed ? code : exitCode;
 }
 
@@ -82,7 +90,10 @@ async function report(deps: Omit<OneShotDeps, "runner">, outcome: Outcome, stopp
 async function invokeOnce(deps: OneShotDeps): Promise<Outcome> {
   const { config, runner } = deps;
   if (config.invocationPayload === undefined) {
-    return { ok: false, error: podError(PodErrorCode.invalidRequest, "INVOCATION_PAYLOAD is required in one-shot mode") };
+    return {
+      ok: false,
+      error: podError(PodErrorCode.invalidRequest, "INVOCATION_PAYLOAD is required in one-shot mode"),
+    };
   }
   const inv = readInvocation(new TextEncoder().encode(asRequest(config.invocationPayload)), NO_HEADERS, config);
   if (isInvocationError(inv)) return { ok: false, error: inv };

@@ -29,7 +29,11 @@ export interface HeaderSource {
 // W3C Trace Context §3.2: version-traceid-parentid-flags, lowercase hex, all-zero ids invalid.
 const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
 
-export function readInvocation(body: Uint8Array<ArrayBuffer>, headers: HeaderSource, defaults: IdentityDefaults): Invocation | InvocationError {
+export function readInvocation(
+  body: Uint8Array<ArrayBuffer>,
+  headers: HeaderSource,
+  defaults: IdentityDefaults,
+): Invocation | InvocationError {
   const problem = checkBody(body);
   if (problem) return problem;
   const traceparent = validTraceparent(headers.get(Header.traceparent));
@@ -63,7 +67,10 @@ function checkBody(body: Uint8Array): InvocationError | undefined {
     return podError(PodErrorCode.invalidJson, "Request body must be valid JSON");
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    return podError(PodErrorCode.invalidRequest, 'Request body must be a JSON object: {"input": ..., "metadata": {...}}');
+    return podError(
+      PodErrorCode.invalidRequest,
+      'Request body must be a JSON object: {"input": ..., "metadata": {...}}',
+    );
   }
   if (!isStringMap((parsed as { metadata?: unknown }).metadata)) {
     return podError(PodErrorCode.invalidRequest, "Invocation metadata must be a string map");

@@ -75,7 +75,10 @@ export function createWarmApp(deps: WarmAppDeps): WarmApp {
       }
       if (!limiter.tryAcquire()) {
         metrics.rejected("saturated");
-        const error = podError(PodErrorCode.saturated, `MAX_INFLIGHT=${config.maxInflight} invocations are already running`);
+        const error = podError(
+          PodErrorCode.saturated,
+          `MAX_INFLIGHT=${config.maxInflight} invocations are already running`,
+        );
         return errorResponse(error, { [Header.retryAfter]: "1" });
       }
       let settled: Promise<void> | undefined;
@@ -125,10 +128,17 @@ function respond(deps: WarmAppDeps, outcome: Outcome, inv: Invocation): Response
     });
     return errorResponse(outcome.error, ids);
   }
-  if (deps.log.enabled("debug")) deps.log.debug("invocation succeeded", { executionId: inv.executionId, traceId: inv.traceId });
-  return new Response(outcome.json, { status: 200, headers: { "Content-Type": JSON_TYPE, ...ids, ...deps.coldStart.take() } });
+  if (deps.log.enabled("debug"))
+    deps.log.debug("invocation succeeded", { executionId: inv.executionId, traceId: inv.traceId });
+  return new Response(outcome.json, {
+    status: 200,
+    headers: { "Content-Type": JSON_TYPE, ...ids, ...deps.coldStart.take() },
+  });
 }
 
 function errorResponse(error: InvocationError, headers: Record<string, string> = {}): Response {
-  return new Response(errorBodyText(error), { status: error.status, headers: { "Content-Type": JSON_TYPE, ...headers } });
+  return new Response(errorBodyText(error), {
+    status: error.status,
+    headers: { "Content-Type": JSON_TYPE, ...headers },
+  });
 }

@@ -139,7 +139,10 @@ async function drain(deps: WarmDeps, pod: Pod, signal: ShutdownSignal): Promise<
   const { config, log, stop } = deps;
   pod.app.startDrain();
   if (config.drainDelayMs > 0) {
-    log.info("draining: /health is 503; still admitting while endpoints update", { signal, drainDelayMs: config.drainDelayMs });
+    log.info("draining: /health is 503; still admitting while endpoints update", {
+      signal,
+      drainDelayMs: config.drainDelayMs,
+    });
     await settleWithin(aborted(stop.signal), config.drainDelayMs);
   }
   pod.app.stopAdmitting();

@@ -18,7 +18,10 @@ test("the bundle pulls in no package and nothing from src/ but contracts and lib
 
   const output = await result.outputs[0]!.text();
   for (const name of FORBIDDEN) {
-    expect({ name, imported: output.includes(`"${name}"`) || output.includes(`"${name}/`) }).toEqual({ name, imported: false });
+    expect({ name, imported: output.includes(`"${name}"`) || output.includes(`"${name}/`) }).toEqual({
+      name,
+      imported: false,
+    });
   }
   // A guard on the guard: the output check would see an import if there were one.
   expect(output).toContain(`import("bun:ffi")`);

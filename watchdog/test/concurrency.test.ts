@@ -32,7 +32,10 @@ describe("MAX_INFLIGHT", () => {
       error: { code: "SATURATED", message: "MAX_INFLIGHT=2 invocations are already running" },
     });
     expect((await fetch(`${w.url}/health`)).status).toBe(200);
-    const inflight = metricValue(await (await fetch(`${w.url}/metrics`)).text(), 'watchdog_invocations_in_flight{function="unknown"}');
+    const inflight = metricValue(
+      await (await fetch(`${w.url}/metrics`)).text(),
+      'watchdog_invocations_in_flight{function="unknown"}',
+    );
     expect(inflight).toBe(2);
     for (const res of await Promise.all(first)) expect(res.status).toBe(200);
     expect((await w.invoke({ scenario: "echo" })).status).toBe(200);

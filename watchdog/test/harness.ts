@@ -53,11 +53,14 @@ export function watchdogBinary(): Promise<string> {
     if (!existsSync(out)) {
       mkdirSync(dir, { recursive: true });
       const partial = `${out}.${process.pid}.partial`;
-      const build = Bun.spawn([process.execPath, "build", ...BUILD_FLAGS, join(ROOT, "watchdog/src/main.ts"), "--outfile", partial], {
-        cwd: ROOT,
-        stdout: "pipe",
-        stderr: "pipe",
-      });
+      const build = Bun.spawn(
+        [process.execPath, "build", ...BUILD_FLAGS, join(ROOT, "watchdog/src/main.ts"), "--outfile", partial],
+        {
+          cwd: ROOT,
+          stdout: "pipe",
+          stderr: "pipe",
+        },
+      );
       if ((await build.exited) !== 0) throw new Error(`build failed: ${await new Response(build.stderr).text()}`);
       renameSync(partial, out);
     }
@@ -152,7 +155,10 @@ export async function startWarm(env: Record<string, string>, wrap: string[] = []
         if (hit) return done(() => resolvePromise(hit));
         if (proc.exitCode !== null) done(() => reject(new Error(`watchdog exited: ${JSON.stringify(logs)}`)));
       };
-      const timer = setTimeout(() => done(() => reject(new Error(`no matching log line: ${JSON.stringify(logs)}`))), timeoutMs);
+      const timer = setTimeout(
+        () => done(() => reject(new Error(`no matching log line: ${JSON.stringify(logs)}`))),
+        timeoutMs,
+      );
       const done = (fn: () => void) => {
         clearTimeout(timer);
         listeners.delete(check);

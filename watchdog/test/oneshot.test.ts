@@ -59,7 +59,11 @@ describe("one-shot, every mode", () => {
       CALLBACK_URL: cp.base,
     });
     expect(run.code).toBe(0);
-    expect(cp.calls[0]!.body).toEqual({ success: true, output: { input: { scenario: "echo" }, metadata: { source: "job" } }, error: null });
+    expect(cp.calls[0]!.body).toEqual({
+      success: true,
+      output: { input: { scenario: "echo" }, metadata: { source: "job" } },
+      error: null,
+    });
     expect(cp.calls[0]!.headers["x-dispatch-attempt"]).toBe("1");
     expect(cp.calls[0]!.headers["x-trace-id"]).toBeUndefined();
   });
@@ -74,7 +78,11 @@ describe("one-shot, every mode", () => {
       CALLBACK_URL: cp.base,
     });
     expect(run.code).toBe(0);
-    expect(cp.calls[0]!.body).toEqual({ success: true, output: { input: [1, 2], metadata: { source: "job" } }, error: null });
+    expect(cp.calls[0]!.body).toEqual({
+      success: true,
+      output: { input: [1, 2], metadata: { source: "job" } },
+      error: null,
+    });
   });
 
   test("HTTP: the child server is started, invoked with the execution id, and stopped", async () => {
@@ -88,7 +96,10 @@ describe("one-shot, every mode", () => {
       TRACE_ID: "trace-4",
     });
     expect(run.code).toBe(0);
-    const body = cp.calls[0]!.body as { success: boolean; output: { pid: number; headers: Record<string, string>; env: object } };
+    const body = cp.calls[0]!.body as {
+      success: boolean;
+      output: { pid: number; headers: Record<string, string>; env: object };
+    };
     expect(body.success).toBe(true);
     expect(body.output.headers).toMatchObject({ "x-execution-id": "exec-4", "x-trace-id": "trace-4" });
     expect(body.output.env).toMatchObject({ CALLBACK_URL: null });
@@ -191,7 +202,12 @@ describe("one-shot failures", () => {
 
   test("a missing INVOCATION_PAYLOAD is reported as INVALID_REQUEST", async () => {
     const cp = callbackServer();
-    const run = await runOnce({ EXECUTION_MODE: "STDIO", WATCHDOG_CMD: PY_HANDLER, EXECUTION_ID: "exec-9", CALLBACK_URL: cp.base });
+    const run = await runOnce({
+      EXECUTION_MODE: "STDIO",
+      WATCHDOG_CMD: PY_HANDLER,
+      EXECUTION_ID: "exec-9",
+      CALLBACK_URL: cp.base,
+    });
     expect(run.code).toBe(1);
     expect(cp.calls[0]!.body).toEqual({
       success: false,
@@ -201,7 +217,11 @@ describe("one-shot failures", () => {
   });
 
   test("without CALLBACK_URL the result is printed on stdout", async () => {
-    const run = await runOnce({ EXECUTION_MODE: "STDIO", WATCHDOG_CMD: PY_HANDLER, INVOCATION_PAYLOAD: payload({ scenario: "empty" }) });
+    const run = await runOnce({
+      EXECUTION_MODE: "STDIO",
+      WATCHDOG_CMD: PY_HANDLER,
+      INVOCATION_PAYLOAD: payload({ scenario: "empty" }),
+    });
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({ success: true, output: null, error: null });
   });

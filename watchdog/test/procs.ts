@@ -19,7 +19,8 @@ export function isGone(pid: number): boolean {
 export async function expectGone(pids: number[], withinMs = 2000): Promise<void> {
   const deadline = Date.now() + withinMs;
   while (Date.now() < deadline && !pids.every(isGone)) await Bun.sleep(20);
-  for (const pid of pids) expect({ pid, gone: isGone(pid), state: procState(pid) }).toEqual({ pid, gone: true, state: "gone" });
+  for (const pid of pids)
+    expect({ pid, gone: isGone(pid), state: procState(pid) }).toEqual({ pid, gone: true, state: "gone" });
 }
 
 /** `R`, `S`, `Z` (zombie) ... from /proc, or "gone". */
@@ -56,7 +57,11 @@ export function descendantsOf(pid: number): number[] {
   for (const tid of tasks) {
     let children: number[] = [];
     try {
-      children = readFileSync(`/proc/${pid}/task/${tid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+      children = readFileSync(`/proc/${pid}/task/${tid}/children`, "utf8")
+        .trim()
+        .split(/\s+/)
+        .filter(Boolean)
+        .map(Number);
     } catch {
       // thread gone meanwhile
     }

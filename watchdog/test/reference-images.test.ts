@@ -5,7 +5,16 @@
  * one-shot run whose WATCHDOG_CMD does not exist still calls back; INVOCATION_PAYLOAD=null works.
  */
 import { afterEach, describe, expect, test } from "bun:test";
-import { callbackServers, HTTP_SERVER, PY_HANDLER, runOnce, setupWatchdogTests, startWarm, stopWatchdog, type Watchdog } from "./harness.ts";
+import {
+  callbackServers,
+  HTTP_SERVER,
+  PY_HANDLER,
+  runOnce,
+  setupWatchdogTests,
+  startWarm,
+  stopWatchdog,
+  type Watchdog,
+} from "./harness.ts";
 
 setupWatchdogTests();
 const callbackServer = callbackServers();
@@ -42,7 +51,11 @@ describe("HTTP child of a reference image", () => {
 
   test("HEALTH_URL defaults to RUNTIME_URL with /invoke replaced by /health", async () => {
     const port = freePort();
-    warm = await startWarm({ EXECUTION_MODE: "HTTP", WATCHDOG_CMD: `${HTTP_SERVER} --port ${port}`, RUNTIME_URL: `http://127.0.0.1:${port}/invoke` });
+    warm = await startWarm({
+      EXECUTION_MODE: "HTTP",
+      WATCHDOG_CMD: `${HTTP_SERVER} --port ${port}`,
+      RUNTIME_URL: `http://127.0.0.1:${port}/invoke`,
+    });
     await warm.waitHealthy(5000);
     expect((await warm.invoke({ scenario: "echo" })).status).toBe(200);
   });
@@ -55,7 +68,13 @@ describe("HTTP child of a reference image", () => {
   });
 
   test("RUNTIME_URL on the watchdog's own port is a start-up error naming it", async () => {
-    const run = await runOnce({ WARM: "true", WARM_PORT: "8089", EXECUTION_MODE: "HTTP", WATCHDOG_CMD: HTTP_SERVER, RUNTIME_URL: "http://127.0.0.1:8089/invoke" });
+    const run = await runOnce({
+      WARM: "true",
+      WARM_PORT: "8089",
+      EXECUTION_MODE: "HTTP",
+      WATCHDOG_CMD: HTTP_SERVER,
+      RUNTIME_URL: "http://127.0.0.1:8089/invoke",
+    });
     expect(run.code).toBe(2);
     expect(run.logs).toContain("RUNTIME_URL puts the function runtime on port 8089");
   });
@@ -74,12 +93,22 @@ describe("one-shot runs of a reference Job", () => {
     expect(run.code).toBe(2);
     expect(cp.calls).toHaveLength(1);
     expect(cp.calls[0]!.path).toBe("/v1/internal/executions/exec-missing:complete");
-    expect(cp.calls[0]!.body).toMatchObject({ success: false, output: null, error: { code: "FUNCTION_ERROR", message: expect.stringContaining("/nonexistent/runtime") } });
+    expect(cp.calls[0]!.body).toMatchObject({
+      success: false,
+      output: null,
+      error: { code: "FUNCTION_ERROR", message: expect.stringContaining("/nonexistent/runtime") },
+    });
   });
 
   test("INVOCATION_PAYLOAD=null runs the function with input null", async () => {
     const cp = callbackServer();
-    const run = await runOnce({ EXECUTION_MODE: "STDIO", WATCHDOG_CMD: PY_HANDLER, INVOCATION_PAYLOAD: "null", EXECUTION_ID: "exec-null", CALLBACK_URL: cp.base });
+    const run = await runOnce({
+      EXECUTION_MODE: "STDIO",
+      WATCHDOG_CMD: PY_HANDLER,
+      INVOCATION_PAYLOAD: "null",
+      EXECUTION_ID: "exec-null",
+      CALLBACK_URL: cp.base,
+    });
     expect(run.code).toBe(0);
     // The echo scenario answers with the request it read: {"input": null}.
     expect(cp.calls[0]!.body).toMatchObject({ success: true, output: { input: null }, error: null });

@@ -22,25 +22,30 @@ import {
 setupWatchdogTests();
 
 describe("warm drain", () => {
-  test.each(["SIGTERM", "SIGINT"] as const)("%s: in-flight work finishes, new work is refused, exit 0", async (signal) => {
-    const w = await startWarm({ EXECUTION_MODE: "STDIO", WATCHDOG_CMD: PY_HANDLER });
-    await w.waitHealthy();
-    const inflight = w.invoke({ scenario: "slow", ms: 600 });
-    await Bun.sleep(200);
-    w.signal(signal);
-    await w.waitFor((l) => l.msg === "draining");
-    const health = await fetch(`${w.url}/health`);
-    expect(health.status).toBe(503);
-    expect(await health.json()).toEqual({ status: "draining" });
-    const refused = await w.invoke({ scenario: "echo" });
-    expect(refused.status).toBe(503);
-    expect(await refused.json()).toEqual({ error: { code: "UNAVAILABLE", message: "The watchdog is shutting down" } });
-    const res = await inflight;
-    expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ slept: 600 });
-    expect(await w.exited).toBe(0);
-    expect(isGone(w.pid)).toBe(true);
-  });
+  test.each(["SIGTERM", "SIGINT"] as const)(
+    "%s: in-flight work finishes, new work is refused, exit 0",
+    async (signal) => {
+      const w = await startWarm({ EXECUTION_MODE: "STDIO", WATCHDOG_CMD: PY_HANDLER });
+      await w.waitHealthy();
+      const inflight = w.invoke({ scenario: "slow", ms: 600 });
+      await Bun.sleep(200);
+      w.signal(signal);
+      await w.waitFor((l) => l.msg === "draining");
+      const health = await fetch(`${w.url}/health`);
+      expect(health.status).toBe(503);
+      expect(await health.json()).toEqual({ status: "draining" });
+      const refused = await w.invoke({ scenario: "echo" });
+      expect(refused.status).toBe(503);
+      expect(await refused.json()).toEqual({
+        error: { code: "UNAVAILABLE", message: "The watchdog is shutting down" },
+      });
+      const res = await inflight;
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ slept: 600 });
+      expect(await w.exited).toBe(0);
+      expect(isGone(w.pid)).toBe(true);
+    },
+  );
 
   test("DRAIN_DELAY_MS: /health is 503 at once, new work is still served for the delay, then refused", async () => {
     const w = await startWarm({ EXECUTION_MODE: "STDIO", WATCHDOG_CMD: PY_HANDLER, DRAIN_DELAY_MS: "1200" });

@@ -45,7 +45,12 @@ describe("invalid configuration", () => {
     ["KILL_GRACE_MS", "later"],
     ["MAX_OUTPUT_BYTES", "lots"],
   ])("%s=%s: exit 2 naming the variable, nothing run", async (name, value) => {
-    const run = await runOnce({ EXECUTION_MODE: "STDIO", WATCHDOG_CMD: PY_HANDLER, INVOCATION_PAYLOAD: "{}", [name]: value });
+    const run = await runOnce({
+      EXECUTION_MODE: "STDIO",
+      WATCHDOG_CMD: PY_HANDLER,
+      INVOCATION_PAYLOAD: "{}",
+      [name]: value,
+    });
     expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
     const line = JSON.parse(run.logs.trim()) as { level: string; msg: string };
@@ -54,14 +59,23 @@ describe("invalid configuration", () => {
   });
 
   test("a WATCHDOG_CMD that does not exist is exit 2", async () => {
-    const run = await runOnce({ EXECUTION_MODE: "STDIO", WATCHDOG_CMD: "/nonexistent/fn --flag", INVOCATION_PAYLOAD: "{}" });
+    const run = await runOnce({
+      EXECUTION_MODE: "STDIO",
+      WATCHDOG_CMD: "/nonexistent/fn --flag",
+      INVOCATION_PAYLOAD: "{}",
+    });
     expect(run.code).toBe(2);
     expect(run.logs).toContain('WATCHDOG_CMD: \\"/nonexistent/fn\\" is not an executable file or a command on PATH');
   });
 
   test("a warm watchdog whose port is taken exits 1", async () => {
     const blocker = Bun.serve({ port: 0, hostname: "0.0.0.0", fetch: () => new Response() });
-    const run = await runOnce({ WARM: "true", WARM_PORT: String(blocker.port), EXECUTION_MODE: "STDIO", WATCHDOG_CMD: PY_HANDLER });
+    const run = await runOnce({
+      WARM: "true",
+      WARM_PORT: String(blocker.port),
+      EXECUTION_MODE: "STDIO",
+      WATCHDOG_CMD: PY_HANDLER,
+    });
     await blocker.stop(true);
     expect(run.code).toBe(1);
     expect(run.logs).toContain("fatal");

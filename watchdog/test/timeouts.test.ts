@@ -4,7 +4,18 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { expectGone, isGone, procState, PY_HANDLER, readPids, startWarm, stopWatchdog, tempDir, type Watchdog, setupWatchdogTests } from "./harness.ts";
+import {
+  expectGone,
+  isGone,
+  procState,
+  PY_HANDLER,
+  readPids,
+  startWarm,
+  stopWatchdog,
+  tempDir,
+  type Watchdog,
+  setupWatchdogTests,
+} from "./harness.ts";
 
 setupWatchdogTests();
 

@@ -15,7 +15,12 @@ let tmp: string;
 beforeAll(async () => {
   tmp = await tempDir();
   // TMPDIR points the per-invocation directories somewhere this test can watch.
-  py = await startWarm({ EXECUTION_MODE: "FILE", WATCHDOG_CMD: `${PY_HANDLER} file`, MAX_OUTPUT_BYTES: "10000", TMPDIR: tmp });
+  py = await startWarm({
+    EXECUTION_MODE: "FILE",
+    WATCHDOG_CMD: `${PY_HANDLER} file`,
+    MAX_OUTPUT_BYTES: "10000",
+    TMPDIR: tmp,
+  });
   await py.waitHealthy();
 });
 
@@ -66,7 +71,12 @@ describe("warm FILE", () => {
     ["non-zero exit", "FUNCTION_ERROR", { scenario: "exit", code: 3 }, /exited with code 3: something went wrong/],
     ["crash", "FUNCTION_ERROR", { scenario: "crash" }, /killed by SIGSEGV/],
     ["non-JSON output file", "INVALID_OUTPUT", { scenario: "invalid" }, /output file is not a single JSON value/],
-    ["output file over MAX_OUTPUT_BYTES", "OUTPUT_TOO_LARGE", { scenario: "big", bytes: 20_000 }, /MAX_OUTPUT_BYTES=10000/],
+    [
+      "output file over MAX_OUTPUT_BYTES",
+      "OUTPUT_TOO_LARGE",
+      { scenario: "big", bytes: 20_000 },
+      /MAX_OUTPUT_BYTES=10000/,
+    ],
   ])("%s → 500 %s", async (_name, code, input, message) => {
     const res = await py.invoke(input);
     expect(res.status).toBe(500);

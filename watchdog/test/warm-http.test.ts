@@ -4,7 +4,16 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { expectGone, HTTP_SERVER, metricValue, startWarm, stopWatchdog, tempDir, type Watchdog, setupWatchdogTests } from "./harness.ts";
+import {
+  expectGone,
+  HTTP_SERVER,
+  metricValue,
+  startWarm,
+  stopWatchdog,
+  tempDir,
+  type Watchdog,
+  setupWatchdogTests,
+} from "./harness.ts";
 
 setupWatchdogTests();
 
@@ -87,7 +96,12 @@ describe("warm HTTP", () => {
     ["a plain-text 500", "FUNCTION_ERROR", { scenario: "plain_error" }, /answered HTTP 500: boom/],
     ["non-JSON 200", "INVALID_OUTPUT", { scenario: "invalid" }, /response body is not a single JSON value/],
     ["a body over MAX_OUTPUT_BYTES", "OUTPUT_TOO_LARGE", { scenario: "big", bytes: 20_000 }, /MAX_OUTPUT_BYTES=10000/],
-    ["a chunked body over MAX_OUTPUT_BYTES", "OUTPUT_TOO_LARGE", { scenario: "chunked_big", bytes: 20_000 }, /MAX_OUTPUT_BYTES/],
+    [
+      "a chunked body over MAX_OUTPUT_BYTES",
+      "OUTPUT_TOO_LARGE",
+      { scenario: "chunked_big", bytes: 20_000 },
+      /MAX_OUTPUT_BYTES/,
+    ],
   ])("%s → 500 %s", async (_name, code, input, message) => {
     const res = await w.invoke(input);
     expect(res.status).toBe(500);
@@ -102,7 +116,9 @@ describe("warm HTTP", () => {
     const res = await w.invoke({ scenario: "hang" });
     expect(res.status).toBe(504);
     expect(performance.now() - started).toBeLessThan(1500);
-    expect(await res.json()).toEqual({ error: { code: "HANDLER_TIMEOUT", message: "Function exceeded TIMEOUT_MS=700" } });
+    expect(await res.json()).toEqual({
+      error: { code: "HANDLER_TIMEOUT", message: "Function exceeded TIMEOUT_MS=700" },
+    });
     await Bun.sleep(300);
     const after = (await (await w.invoke({ scenario: "pid" })).json()) as { pid: number };
     expect(after.pid).toBe(pid);

@@ -4,7 +4,17 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { expectGone, metricValue, PY_HANDLER, readPids, startWarm, stopWatchdog, tempDir, type Watchdog, setupWatchdogTests } from "./harness.ts";
+import {
+  expectGone,
+  metricValue,
+  PY_HANDLER,
+  readPids,
+  startWarm,
+  stopWatchdog,
+  tempDir,
+  type Watchdog,
+  setupWatchdogTests,
+} from "./harness.ts";
 
 setupWatchdogTests();
 
@@ -46,7 +56,11 @@ describe("warm STDIO", () => {
   test("the child gets the whole request on stdin and its JSON stdout is the raw 200 body", async () => {
     // A 20-digit integer survives only if nobody re-serialises the JSON through a double.
     const body = '{"input": {"scenario": "echo", "n": 12345678901234567890}, "metadata": {"k": "v"}}';
-    const res = await fetch(`${w.url}/invoke`, { method: "POST", body, headers: { "Content-Type": "application/json" } });
+    const res = await fetch(`${w.url}/invoke`, {
+      method: "POST",
+      body,
+      headers: { "Content-Type": "application/json" },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("Content-Type")).toBe("application/json");
     expect(await res.text()).toBe(body);
@@ -98,7 +112,12 @@ describe("warm STDIO", () => {
   test.each([
     ["non-zero exit", "FUNCTION_ERROR", { scenario: "exit", code: 42 }, /exited with code 42: something went wrong/],
     ["crash", "FUNCTION_ERROR", { scenario: "crash" }, /killed by SIGSEGV/],
-    ["non-JSON stdout", "INVALID_OUTPUT", { scenario: "invalid" }, /stdout is not a single JSON value.*this is not json/],
+    [
+      "non-JSON stdout",
+      "INVALID_OUTPUT",
+      { scenario: "invalid" },
+      /stdout is not a single JSON value.*this is not json/,
+    ],
     ["two JSON documents", "INVALID_OUTPUT", { scenario: "multi" }, /not a single JSON value/],
     ["stdout over MAX_OUTPUT_BYTES", "OUTPUT_TOO_LARGE", { scenario: "big", bytes: 20_000 }, /MAX_OUTPUT_BYTES=10000/],
   ])("%s → 500 %s", async (_name, code, input, message) => {
@@ -124,7 +143,11 @@ describe("warm STDIO", () => {
     ["not an object", "[1,2]", "INVALID_REQUEST"],
     ["metadata not a string map", JSON.stringify({ input: 1, metadata: { a: 1 } }), "INVALID_REQUEST"],
   ])("bad request (%s: %s) → 400 %s", async (_name, body, code) => {
-    const res = await fetch(`${w.url}/invoke`, { method: "POST", body, headers: { "Content-Type": "application/json" } });
+    const res = await fetch(`${w.url}/invoke`, {
+      method: "POST",
+      body,
+      headers: { "Content-Type": "application/json" },
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe(code);
   });
@@ -147,8 +170,12 @@ describe("warm STDIO", () => {
     const res = await fetch(`${w.url}/metrics`);
     expect(res.headers.get("Content-Type")).toContain("text/plain; version=0.0.4");
     const text = await res.text();
-    expect(metricValue(text, 'watchdog_invocations_total{function="echo",mode="STDIO",success="true"}')).toBe(okBefore + 1);
-    expect(metricValue(text, 'watchdog_invocations_total{function="echo",mode="STDIO",success="false"}')).toBeGreaterThan(0);
+    expect(metricValue(text, 'watchdog_invocations_total{function="echo",mode="STDIO",success="true"}')).toBe(
+      okBefore + 1,
+    );
+    expect(
+      metricValue(text, 'watchdog_invocations_total{function="echo",mode="STDIO",success="false"}'),
+    ).toBeGreaterThan(0);
     expect(metricValue(text, 'watchdog_invocations_in_flight{function="echo"}')).toBe(0);
     expect(metricValue(text, 'watchdog_rejected_total{function="echo",reason="bad_request"}')).toBe(3);
     expect(text).toContain('watchdog_invocation_duration_seconds_bucket{function="echo",mode="STDIO",le="0.005"}');

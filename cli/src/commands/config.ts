@@ -69,8 +69,16 @@ export function registerConfigCommands(program: Command, session: Session): void
     .description("list contexts (* marks the current one)")
     .action(async () => {
       const file = await loadConfigFile(path());
-      const rows = Object.entries(file.contexts).map(([name, c]) => ({ name, current: name === file.currentContext, ...c }));
-      const asTable = () => table(["CURRENT", "NAME", "ENDPOINT", "NAMESPACE"], rows.map((r) => [r.current ? "*" : " ", r.name, r.endpoint, r.namespace]));
+      const rows = Object.entries(file.contexts).map(([name, c]) => ({
+        name,
+        current: name === file.currentContext,
+        ...c,
+      }));
+      const asTable = () =>
+        table(
+          ["CURRENT", "NAME", "ENDPOINT", "NAMESPACE"],
+          rows.map((r) => [r.current ? "*" : " ", r.name, r.endpoint, r.namespace]),
+        );
       session.io.out(await render(session.format() ?? "table", rows, asTable));
     });
 
@@ -80,7 +88,12 @@ export function registerConfigCommands(program: Command, session: Session): void
     .action(async () => {
       const resolved = await resolveEndpoint(session.flags(), session.io.env);
       const file = await loadConfigFile(path());
-      const value = { context: session.flags().context ?? session.io.env.NANOFAAS_CONTEXT ?? file.currentContext ?? null, ...resolved };
-      session.io.out(await render(session.format() ?? "table", value, () => `${resolved.endpoint} (from ${resolved.source})\n`));
+      const value = {
+        context: session.flags().context ?? session.io.env.NANOFAAS_CONTEXT ?? file.currentContext ?? null,
+        ...resolved,
+      };
+      session.io.out(
+        await render(session.format() ?? "table", value, () => `${resolved.endpoint} (from ${resolved.source})\n`),
+      );
     });
 }

@@ -31,18 +31,30 @@ export function registerExecCommands(program: Command, session: Session): void {
       const timeout = duration(flags.timeout, "--timeout");
       const api = await session.api();
       const format = session.format() ?? "table";
-      const status = flags.watch ? await watch(session, api, id, format, interval, timeout) : await fetchStatus(api, id);
+      const status = flags.watch
+        ? await watch(session, api, id, format, interval, timeout)
+        : await fetchStatus(api, id);
       if (!flags.watch) session.io.out(await line(format, status, true, false));
       failIfUnsuccessful(status);
     });
 }
 
 async function fetchStatus(api: Api, executionId: string): Promise<ExecutionStatus> {
-  const { data } = await expectOk(api, api.client.GET("/v1/executions/{executionId}", { params: { path: { executionId } } }));
+  const { data } = await expectOk(
+    api,
+    api.client.GET("/v1/executions/{executionId}", { params: { path: { executionId } } }),
+  );
   return data;
 }
 
-async function watch(session: Session, api: Api, id: string, format: Format, intervalMs: number, timeoutMs: number): Promise<ExecutionStatus> {
+async function watch(
+  session: Session,
+  api: Api,
+  id: string,
+  format: Format,
+  intervalMs: number,
+  timeoutMs: number,
+): Promise<ExecutionStatus> {
   const deadline = Date.now() + timeoutMs;
   let previous: string | undefined;
   for (let first = true; ; first = false) {
@@ -51,7 +63,10 @@ async function watch(session: Session, api: Api, id: string, format: Format, int
     previous = status.status;
     if (isTerminal(status.status)) return status;
     if (Date.now() + intervalMs > deadline) {
-      throw new CliError(ExitCode.WATCH_TIMEOUT, `execution ${id} is still ${status.status} after ${timeoutMs} ms (--timeout)`);
+      throw new CliError(
+        ExitCode.WATCH_TIMEOUT,
+        `execution ${id} is still ${status.status} after ${timeoutMs} ms (--timeout)`,
+      );
     }
     await session.io.sleep(intervalMs);
   }
@@ -62,12 +77,18 @@ async function line(format: Format, s: ExecutionStatus, withHeader: boolean, str
   if (format === "json") return streaming ? `${JSON.stringify(s)}\n` : `${JSON.stringify(s, null, 2)}\n`;
   if (format === "yaml") return streaming ? `---\n${await toYaml(s)}` : toYaml(s);
   const result = s.error ? `${s.error.code}: ${s.error.message}` : s.output;
-  const text = table(HEADERS, [[s.executionId, s.status, s.startedAt, s.finishedAt, s.coldStart ? "yes" : "no", result]], 60, WIDTHS);
+  const text = table(
+    HEADERS,
+    [[s.executionId, s.status, s.startedAt, s.finishedAt, s.coldStart ? "yes" : "no", result]],
+    60,
+    WIDTHS,
+  );
   return withHeader ? text : text.slice(text.indexOf("\n") + 1);
 }
 
 export function duration(text: string, flag: string): number {
   const ms = parseDurationMs(text);
-  if (ms === undefined || ms <= 0) throw usageError(`${flag}: '${text}' is not a duration (examples: 500ms, 2s, 5m, PT1S)`);
+  if (ms === undefined || ms <= 0)
+    throw usageError(`${flag}: '${text}' is not a duration (examples: 500ms, 2s, 5m, PT1S)`);
   return ms;
 }

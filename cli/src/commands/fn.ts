@@ -58,7 +58,9 @@ export function registerFnCommands(program: Command, session: Session): Command 
     });
 
   fn.command("apply")
-    .description("create a function from a spec file, or re-create it when the spec changed (there is no in-place update)")
+    .description(
+      "create a function from a spec file, or re-create it when the spec changed (there is no in-place update)",
+    )
     .requiredOption("-f, --file <spec>", "function spec (YAML or JSON)")
     .option("--force", "delete and re-create even when the registered function matches")
     .action(async (options: { file: string; force?: boolean }) => {
@@ -118,5 +120,8 @@ function functionsTable(functions: FunctionResponse[]): string {
     f.timeoutMs,
     f.image ?? f.endpointUrl,
   ]);
-  return table(["NAME", "MODE", "STATE", "READY", "BACKEND", "CONCURRENCY", "QUEUE", "TIMEOUT_MS", "IMAGE/ENDPOINT"], rows);
+  return table(
+    ["NAME", "MODE", "STATE", "READY", "BACKEND", "CONCURRENCY", "QUEUE", "TIMEOUT_MS", "IMAGE/ENDPOINT"],
+    rows,
+  );
 }

@@ -33,11 +33,14 @@ export function registerInitCommand(program: Command, session: Session): void {
       // Stricter than the server (which also takes `WordStats`): the name becomes an image tag.
       const { DNS_LABEL } = await import("../../../src/domain/object-name");
       if (name.length > 63 || !DNS_LABEL.test(name)) {
-        throw usageError(`invalid name '${name}': lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters`);
+        throw usageError(
+          `invalid name '${name}': lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters`,
+        );
       }
       const { cwd } = session.io;
       const dir = resolve(cwd, flags.dir ?? name);
-      if (existsSync(dir) && (await readdir(dir)).length > 0) throw usageError(`${dir} already exists and is not empty`);
+      if (existsSync(dir) && (await readdir(dir)).length > 0)
+        throw usageError(`${dir} already exists and is not empty`);
       const runtimes = findRuntimes(runtime, dir, session.io, flags.runtimes);
       const files = scaffold({ name, runtime, runtimesPath: pathFrom(dir, runtimes) });
       for (const [file, content] of Object.entries(files)) {
@@ -48,7 +51,9 @@ export function registerInitCommand(program: Command, session: Session): void {
       const shown = rel === "" ? "." : rel.startsWith("..") ? dir : rel;
       const value = { name, runtime, directory: dir, files: Object.keys(files).sort() };
       const tools = hintCommands(session.io, dirname(runtimes));
-      session.io.out(await render(session.format() ?? "table", value, () => nextSteps(name, shown, value.files, tools)));
+      session.io.out(
+        await render(session.format() ?? "table", value, () => nextSteps(name, shown, value.files, tools)),
+      );
     });
 }
 
@@ -56,7 +61,8 @@ function findRuntimes(runtime: Runtime, dir: string, { cwd, execPath }: Io, flag
   const valid = (candidate: string) => existsSync(join(candidate, ENTRY[runtime]));
   if (flag) {
     const given = resolve(cwd, flag);
-    if (!valid(given)) throw usageError(`--runtimes ${flag}: no ${ENTRY[runtime]} there (pass nanofaas's runtimes/ directory)`);
+    if (!valid(given))
+      throw usageError(`--runtimes ${flag}: no ${ENTRY[runtime]} there (pass nanofaas's runtimes/ directory)`);
     return given;
   }
   // Last, the checkout this CLI comes from: its sources (import.meta.dir; inside Bun's virtual file
@@ -65,7 +71,9 @@ function findRuntimes(runtime: Runtime, dir: string, { cwd, execPath }: Io, flag
   const candidates = [...ancestors(dir), ...ancestors(cwd), ...own].map((d) => join(d, "runtimes"));
   const found = candidates.find(valid);
   if (!found) {
-    throw usageError(`cannot find nanofaas's runtimes/${ENTRY[runtime]}: run init inside a nanofaas checkout or pass --runtimes <checkout>/runtimes`);
+    throw usageError(
+      `cannot find nanofaas's runtimes/${ENTRY[runtime]}: run init inside a nanofaas checkout or pass --runtimes <checkout>/runtimes`,
+    );
   }
   return found;
 }

@@ -52,17 +52,21 @@ export function registerInvokeCommands(program: Command, session: Session): void
       failIfUnsuccessful(data);
     });
 
-  withDataOptions(program.command("enqueue <name>").description("queue an invocation; prints its execution id"))
-    .action(async (name: string, flags: InvokeFlags) => {
+  withDataOptions(program.command("enqueue <name>").description("queue an invocation; prints its execution id")).action(
+    async (name: string, flags: InvokeFlags) => {
       const input = await readInput(flags, session.io);
       const api = await session.api();
       const { data } = await expectOk(
         api,
-        api.client.POST("/v1/functions/{name}:enqueue", { params: { path: { name }, header: headers(flags) }, body: { input } }),
+        api.client.POST("/v1/functions/{name}:enqueue", {
+          params: { path: { name }, header: headers(flags) },
+          body: { input },
+        }),
       );
       const format = session.format();
       session.io.out(format ? await render(format, data, () => responseTable(data)) : `${data.executionId}\n`);
-    });
+    },
+  );
 }
 
 /**
@@ -85,10 +89,17 @@ export function positiveInt(text: string, flag: string): number {
 }
 
 /** Exit 1 for an `error` or `timeout` outcome; the reason goes to stderr via CliError. */
-export function failIfUnsuccessful(result: { executionId: string; status: string; error?: { code: string; message: string } | null }): void {
+export function failIfUnsuccessful(result: {
+  executionId: string;
+  status: string;
+  error?: { code: string; message: string } | null;
+}): void {
   if (result.status !== "error" && result.status !== "timeout") return;
   const reason = result.error ? `${result.error.code}: ${result.error.message}` : result.status;
-  throw new CliError(ExitCode.FUNCTION_FAILED, `execution ${result.executionId} ended with ${result.status} (${reason})`);
+  throw new CliError(
+    ExitCode.FUNCTION_FAILED,
+    `execution ${result.executionId} ended with ${result.status} (${reason})`,
+  );
 }
 
 function responseTable(r: InvocationResponse): string {

@@ -28,12 +28,23 @@ export function registerScaleCommand(fn: Command, session: Session): void {
     .option("--interval <duration>", "with --wait: time between checks", "500ms")
     .action(async (name: string, flags: ScaleFlags) => {
       const replicas = replicaCount(flags.replicas);
-      const wait = flags.wait ? { timeoutMs: duration(flags.timeout, "--timeout"), intervalMs: duration(flags.interval, "--interval") } : undefined;
+      const wait = flags.wait
+        ? { timeoutMs: duration(flags.timeout, "--timeout"), intervalMs: duration(flags.interval, "--interval") }
+        : undefined;
       const api = await session.api();
-      const { data } = await expectOk(api, api.client.PUT("/v1/functions/{name}/replicas", { params: { path: { name } }, body: { replicas } }));
+      const { data } = await expectOk(
+        api,
+        api.client.PUT("/v1/functions/{name}/replicas", { params: { path: { name } }, body: { replicas } }),
+      );
       if (wait) await waitForReady(session, api, name, replicas, wait);
       const plural = data.replicas === 1 ? "replica" : "replicas";
-      session.io.out(await render(session.format() ?? "table", data, () => `function/${data.function} scaled to ${data.replicas} ${plural}\n`));
+      session.io.out(
+        await render(
+          session.format() ?? "table",
+          data,
+          () => `function/${data.function} scaled to ${data.replicas} ${plural}\n`,
+        ),
+      );
     });
 }
 
@@ -42,14 +53,23 @@ function replicaCount(text: string): number {
   return Number(text);
 }
 
-async function waitForReady(session: Session, api: Api, name: string, wanted: number, { timeoutMs, intervalMs }: { timeoutMs: number; intervalMs: number }): Promise<void> {
+async function waitForReady(
+  session: Session,
+  api: Api,
+  name: string,
+  wanted: number,
+  { timeoutMs, intervalMs }: { timeoutMs: number; intervalMs: number },
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let shown: string | undefined;
   for (;;) {
     const { data } = await expectOk(api, api.client.GET("/v1/functions/{name}", { params: { path: { name } } }));
     const ready = data.status?.ready;
     if (ready === undefined) {
-      throw new CliError(ExitCode.UNAVAILABLE, `scaled, but the server reports no replica status for function/${name}, so --wait cannot tell when it is ready (a server older than this CLI?)`);
+      throw new CliError(
+        ExitCode.UNAVAILABLE,
+        `scaled, but the server reports no replica status for function/${name}, so --wait cannot tell when it is ready (a server older than this CLI?)`,
+      );
     }
     const desired = data.status?.desired;
     const progress = `function/${name}: ${ready}/${wanted} replicas ready${desired !== undefined && desired !== wanted ? ` (the backend now wants ${desired}: the autoscaler?)` : ""}`;

@@ -44,10 +44,15 @@ export function registerVersionCommand(program: Command, session: Session): void
 
 async function serverVersion(api: Api): Promise<string> {
   const response = await getRaw(api, "/openapi.json", SERVER_TIMEOUT_MS);
-  const document = response.ok ? ((await response.json().catch(() => undefined)) as { info?: { version?: unknown } } | undefined) : undefined;
+  const document = response.ok
+    ? ((await response.json().catch(() => undefined)) as { info?: { version?: unknown } } | undefined)
+    : undefined;
   const version = document?.info?.version;
   if (typeof version !== "string") {
-    throw new CliError(ExitCode.UNAVAILABLE, `${api.endpoint} answered GET /openapi.json with ${response.status} but no version: is it nanofaas?`);
+    throw new CliError(
+      ExitCode.UNAVAILABLE,
+      `${api.endpoint} answered GET /openapi.json with ${response.status} but no version: is it nanofaas?`,
+    );
   }
   return version;
 }

@@ -16,7 +16,10 @@ test("a command added to the tree completes with no change to the scripts", () =
   const cook = nodes.find((n) => n.path === "fn cook")!;
   expect(cook.options.map((o) => o.flags.join(","))).toEqual(["--heat", "-o,--output", "-h,--help"]);
   expect(cook.options[0]).toMatchObject({ takesValue: true, choices: ["low", "high"] });
-  expect(nodes.find((n) => n.path === "fn")!.commands.map((c) => [c.name, ...c.aliases])).toEqual([["list", "ls"], ["cook"]]);
+  expect(nodes.find((n) => n.path === "fn")!.commands.map((c) => [c.name, ...c.aliases])).toEqual([
+    ["list", "ls"],
+    ["cook"],
+  ]);
   expect(nodes.find((n) => n.path === "fn list")!.spellings).toEqual(["fn list", "fn ls"]);
   expect(valuedFlags(nodes)).toEqual(["--heat", "--output", "-o"]);
   const script = bashScript(nodes);

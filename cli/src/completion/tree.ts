@@ -52,7 +52,11 @@ export function completionTree(program: Command): CompletionNode[] {
     });
     for (const child of command.commands) {
       const names = [child.name(), ...child.aliases()];
-      visit(child, [...path, child.name()], spellings.flatMap((s) => names.map((n) => [...s, n])));
+      visit(
+        child,
+        [...path, child.name()],
+        spellings.flatMap((s) => names.map((n) => [...s, n])),
+      );
     }
   };
   visit(program, [], [[]]);
@@ -62,7 +66,12 @@ export function completionTree(program: Command): CompletionNode[] {
 function toOption(option: Option): CompletionOption {
   const flags = [option.short, option.long].filter((f): f is string => typeof f === "string");
   const choices = option.argChoices ?? VALUE_CHOICES[option.long ?? ""];
-  return { flags, description: option.description, takesValue: option.required || option.optional, ...(choices ? { choices } : {}) };
+  return {
+    flags,
+    description: option.description,
+    takesValue: option.required || option.optional,
+    ...(choices ? { choices } : {}),
+  };
 }
 
 /** Every flag that consumes the next word, across the tree (the scripts skip those words). */

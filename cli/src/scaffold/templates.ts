@@ -148,7 +148,8 @@ invoke:
 }
 
 function payloads(): Files {
-  const file = (description: string, input: unknown, expected: unknown) => `${JSON.stringify({ description, input, expected }, null, 2)}\n`;
+  const file = (description: string, input: unknown, expected: unknown) =>
+    `${JSON.stringify({ description, input, expected }, null, 2)}\n`;
   return {
     "payloads/happy-path.json": file("Greets by name", { name: "Ada" }, { message: "Hello, Ada!" }),
     "payloads/missing-name.json": file("Without a name it greets the world", {}, { message: "Hello, world!" }),
@@ -156,7 +157,10 @@ function payloads(): Files {
 }
 
 function spec({ name, runtime, runtimesPath }: ScaffoldInput): string {
-  const command = runtime === "ts" ? ["bun", `${runtimesPath}/bun/src/main.ts`, "./handler.ts"] : ["python3", `${runtimesPath}/python/run.py`, "./handler.py"];
+  const command =
+    runtime === "ts"
+      ? ["bun", `${runtimesPath}/bun/src/main.ts`, "./handler.ts"]
+      : ["python3", `${runtimesPath}/python/run.py`, "./handler.py"];
   return `# ${name}: nanofaas function spec. Register it (or apply a change) with:
 #   nanofaas fn apply -f function.yaml
 name: ${name}

@@ -8,7 +8,9 @@
  */
 import type { Handler, Json } from "../../../runtimes/bun/src/sdk.ts";
 
-export type Transformed = { groupBy: string; operation: string; groups: Record<string, number | string> } | { error: string };
+export type Transformed =
+  | { groupBy: string; operation: string; groups: Record<string, number | string> }
+  | { error: string };
 
 type JsonObject = { [key: string]: Json };
 
@@ -52,9 +54,11 @@ export function jsonTransform(input: unknown): Transformed {
   if (!isObject(input)) return { error: "Input must be a JSON object" };
   const { data, groupBy, valueField } = input;
   const operation = input.operation ?? "count";
-  if (!Array.isArray(data) || typeof groupBy !== "string") return { error: "Fields 'data' (array) and 'groupBy' (string) are required" };
+  if (!Array.isArray(data) || typeof groupBy !== "string")
+    return { error: "Fields 'data' (array) and 'groupBy' (string) are required" };
   if (typeof operation !== "string") return { error: "Field 'operation' must be a string" };
-  if (operation !== "count" && typeof valueField !== "string") return { error: `Field 'valueField' is required for operation: ${operation}` };
+  if (operation !== "count" && typeof valueField !== "string")
+    return { error: `Field 'valueField' is required for operation: ${operation}` };
   const byKey = new Map<string, JsonObject[]>();
   for (const item of data) {
     const record = isObject(item) ? item : {};

@@ -8,8 +8,19 @@ import type { Handler } from "../../../runtimes/bun/src/sdk.ts";
 export type Roman = { roman: string } | { error: string };
 
 const TABLE: [number, string][] = [
-  [1000, "M"], [900, "CM"], [500, "D"], [400, "CD"], [100, "C"], [90, "XC"],
-  [50, "L"], [40, "XL"], [10, "X"], [9, "IX"], [5, "V"], [4, "IV"], [1, "I"],
+  [1000, "M"],
+  [900, "CM"],
+  [500, "D"],
+  [400, "CD"],
+  [100, "C"],
+  [90, "XC"],
+  [50, "L"],
+  [40, "XL"],
+  [10, "X"],
+  [9, "IX"],
+  [5, "V"],
+  [4, "IV"],
+  [1, "I"],
 ];
 
 export function toRoman(n: number): string {
@@ -25,7 +36,8 @@ export function toRoman(n: number): string {
 }
 
 export function romanNumeral(input: unknown): Roman {
-  if (typeof input !== "object" || input === null || Array.isArray(input)) return { error: "Input must be a JSON object" };
+  if (typeof input !== "object" || input === null || Array.isArray(input))
+    return { error: "Input must be a JSON object" };
   if (!Object.hasOwn(input, "number")) return { error: "missing required field: number" };
   const value = (input as { number: unknown }).number;
   if (typeof value !== "number" || !Number.isFinite(value)) return { error: "field 'number' must be an integer" };

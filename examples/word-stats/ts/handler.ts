@@ -40,7 +40,12 @@ function topNOf(value: unknown): number {
 }
 
 export function wordStats(input: unknown): WordStats {
-  const fields = typeof input === "string" ? { text: input } : typeof input === "object" && input !== null && !Array.isArray(input) ? (input as Record<string, unknown>) : {};
+  const fields =
+    typeof input === "string"
+      ? { text: input }
+      : typeof input === "object" && input !== null && !Array.isArray(input)
+        ? (input as Record<string, unknown>)
+        : {};
   const { text } = fields;
   if (typeof text !== "string" || BLANK.test(text)) return { error: "Field 'text' is required and must be non-empty" };
   const words = text.toLowerCase().match(WORD) ?? [];
@@ -55,7 +60,12 @@ export function wordStats(input: unknown): WordStats {
     .sort(([a, ca], [b, cb]) => cb - ca || compareCodePoints(a, b))
     .slice(0, topNOf(fields.topN))
     .map(([word, count]) => ({ word, count }));
-  return { wordCount: words.length, uniqueWords: counts.size, topWords, averageWordLength: averageHalfUp(chars, words.length) };
+  return {
+    wordCount: words.length,
+    uniqueWords: counts.size,
+    topWords,
+    averageWordLength: averageHalfUp(chars, words.length),
+  };
 }
 
 const handler: Handler<unknown, WordStats> = ({ input }) => wordStats(input);

@@ -48,7 +48,11 @@ export async function buildBinary(options: BuildOptions): Promise<void> {
     const args = ["build", ...target, entry, "--outfile", resolve(options.outfile)];
     if (options.minify !== false) args.push("--minify");
     const proc = Bun.spawn([process.execPath, ...args], { stdout: "pipe", stderr: "pipe" });
-    const [code, stdout, stderr] = await Promise.all([proc.exited, new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
+    const [code, stdout, stderr] = await Promise.all([
+      proc.exited,
+      new Response(proc.stdout).text(),
+      new Response(proc.stderr).text(),
+    ]);
     if (code !== 0) throw new Error(`bun ${args.join(" ")} failed (${code}):\n${stdout}${stderr}`);
   } finally {
     await rm(dir, { recursive: true, force: true });

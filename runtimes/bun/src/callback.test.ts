@@ -22,7 +22,12 @@ function harness(steps: Step[]) {
   return { sender, requests, sleeps, failures };
 }
 
-const target: CallbackTarget = { base: "http://cp/v1/internal/executions/", executionId: "e/1", traceId: "t1", attempt: "3" };
+const target: CallbackTarget = {
+  base: "http://cp/v1/internal/executions/",
+  executionId: "e/1",
+  traceId: "t1",
+  attempt: "3",
+};
 
 describe("callback delivery", () => {
   test("posts the body to {base}/{encoded id}:complete with trace and attempt headers", async () => {
@@ -33,7 +38,11 @@ describe("callback delivery", () => {
     expect(h.requests[0]!.url).toBe("http://cp/v1/internal/executions/e%2F1:complete");
     expect(h.requests[0]!.init.method).toBe("POST");
     expect(h.requests[0]!.init.body).toBe('{"success":true,"output":1,"error":null}');
-    expect(h.requests[0]!.init.headers).toEqual({ "Content-Type": "application/json", "X-Trace-Id": "t1", "X-Dispatch-Attempt": "3" });
+    expect(h.requests[0]!.init.headers).toEqual({
+      "Content-Type": "application/json",
+      "X-Trace-Id": "t1",
+      "X-Dispatch-Attempt": "3",
+    });
     expect(h.failures).toEqual([]);
   });
 
@@ -100,7 +109,11 @@ describe("callback delivery", () => {
 
 describe("callbackBody", () => {
   test("wraps an already-serialised success output without re-encoding it", () => {
-    expect(JSON.parse(callbackBody({ ok: true, body: '{"a":[1]}' }))).toEqual({ success: true, output: { a: [1] }, error: null });
+    expect(JSON.parse(callbackBody({ ok: true, body: '{"a":[1]}' }))).toEqual({
+      success: true,
+      output: { a: [1] },
+      error: null,
+    });
   });
 
   test("reports a failure with a null output", () => {

@@ -45,7 +45,12 @@ export function createCallbackSender(deps: CallbackDeps): CallbackSender {
     let problem = "";
     for (let attempt = 1; attempt <= CALLBACK_MAX_TRIES; attempt++) {
       try {
-        const res = await deps.fetch(url, { method: "POST", headers, body, signal: AbortSignal.timeout(perTryTimeoutMs) });
+        const res = await deps.fetch(url, {
+          method: "POST",
+          headers,
+          body,
+          signal: AbortSignal.timeout(perTryTimeoutMs),
+        });
         await res.body?.cancel();
         if (res.ok) return;
         problem = `HTTP ${res.status}`;
@@ -72,7 +77,9 @@ export function createCallbackSender(deps: CallbackDeps): CallbackSender {
 }
 
 /** The callback document for an outcome, built from the already-serialised output. */
-export function callbackBody(outcome: { ok: true; body: string } | { ok: false; error: { code: string; message: string } }) {
+export function callbackBody(
+  outcome: { ok: true; body: string } | { ok: false; error: { code: string; message: string } },
+) {
   return outcome.ok
     ? `{"success":true,"output":${outcome.body},"error":null}`
     : JSON.stringify({ success: false, output: null, error: outcome.error });

@@ -4,7 +4,8 @@ import { createLogger } from "./logger.ts";
 import { type Context, FunctionError, type Handler } from "./sdk.ts";
 
 const ctx = { executionId: "e1", traceId: null, logger: createLogger(() => {}, {}), isColdStart: false };
-const run = (handler: Handler, timeoutMs = 1000) => runWithDeadline(handler, { input: null, metadata: {} }, ctx, timeoutMs);
+const run = (handler: Handler, timeoutMs = 1000) =>
+  runWithDeadline(handler, { input: null, metadata: {} }, ctx, timeoutMs);
 
 describe("runWithDeadline", () => {
   test.each([
@@ -54,12 +55,18 @@ describe("runWithDeadline", () => {
 
 describe("errorInfoOf", () => {
   test("recognises a FunctionError from another copy of the SDK by its brand", () => {
-    const foreign = Object.assign(new Error("from a bundle"), { code: "FOREIGN", [Symbol.for("nanofaas.FunctionError")]: true });
+    const foreign = Object.assign(new Error("from a bundle"), {
+      code: "FOREIGN",
+      [Symbol.for("nanofaas.FunctionError")]: true,
+    });
     expect(errorInfoOf(foreign)).toEqual({ code: "FOREIGN", message: "from a bundle" });
   });
 
   test("an Error's own code property (e.g. ENOENT) does not leak out as the error code", () => {
-    expect(errorInfoOf(Object.assign(new Error("no file"), { code: "ENOENT" }))).toEqual({ code: "HANDLER_ERROR", message: "no file" });
+    expect(errorInfoOf(Object.assign(new Error("no file"), { code: "ENOENT" }))).toEqual({
+      code: "HANDLER_ERROR",
+      message: "no file",
+    });
   });
 
   test.each([

@@ -9,8 +9,7 @@ import { type Context, type Handler, type InvocationInput, isFunctionError } fro
 
 export type Outcome =
   /** `body` is the handler's value serialised once, reused for the response and the callback. */
-  | { ok: true; body: string }
-  | { ok: false; status: number; error: ErrorInfo };
+  { ok: true; body: string } | { ok: false; status: number; error: ErrorInfo };
 
 const TIMED_OUT = Symbol("timed out");
 

@@ -31,7 +31,10 @@ describe("handlerOf", () => {
     expect(await handler(req, ctx)).toBe("default");
   });
 
-  test.each([[{}], [{ default: 42 }], [{ handle: "x" }], [null]])("a module without either is refused, naming both styles: %p", (module) => {
-    expect(() => handlerOf(module, "bad.ts")).toThrow("named export handle(ctx, req)");
-  });
+  test.each([[{}], [{ default: 42 }], [{ handle: "x" }], [null]])(
+    "a module without either is refused, naming both styles: %p",
+    (module) => {
+      expect(() => handlerOf(module, "bad.ts")).toThrow("named export handle(ctx, req)");
+    },
+  );
 });

@@ -52,12 +52,23 @@ describe("parseInvocation", () => {
     );
     expect(result).toEqual({
       ok: true,
-      invocation: { executionId: "h1", traceId: "env-trace", attempt: "2", callbackBase: "http://hdr/cb", input: 1, metadata: {} },
+      invocation: {
+        executionId: "h1",
+        traceId: "env-trace",
+        attempt: "2",
+        callbackBase: "http://hdr/cb",
+        input: 1,
+        metadata: {},
+      },
     });
   });
 
   test("falls back to EXECUTION_ID and CALLBACK_URL", async () => {
-    const result = await parseInvocation(post({ "X-Execution-Id": "  " }), { executionId: "env", traceId: null, callbackUrl: "http://env/cb" });
+    const result = await parseInvocation(post({ "X-Execution-Id": "  " }), {
+      executionId: "env",
+      traceId: null,
+      callbackUrl: "http://env/cb",
+    });
     expect(result.ok && result.invocation.executionId).toBe("env");
     expect(result.ok && result.invocation.callbackBase).toBe("http://env/cb");
   });

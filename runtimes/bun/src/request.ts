@@ -44,7 +44,9 @@ export function traceIdOf(headers: Headers, fallback: string | null): string | n
 }
 
 /** Body rules shared with the Python runtime: object (or empty) body, string-map metadata. */
-export function parseBody(text: string): { ok: true; input: Json; metadata: Record<string, string> } | { ok: false; error: ErrorInfo } {
+export function parseBody(
+  text: string,
+): { ok: true; input: Json; metadata: Record<string, string> } | { ok: false; error: ErrorInfo } {
   // Only JSON whitespace counts as "no body", so both runtimes agree on what is empty.
   if (/^[ \t\r\n]*$/.test(text)) return { ok: true, input: null, metadata: {} };
   let body: unknown;
@@ -61,7 +63,10 @@ export function parseBody(text: string): { ok: true; input: Json; metadata: Reco
   }
   const { input, metadata } = body as { input?: Json; metadata?: unknown };
   if (!isStringMap(metadata)) {
-    return { ok: false, error: { code: PodErrorCode.invalidRequest, message: "Invocation metadata must be a string map" } };
+    return {
+      ok: false,
+      error: { code: PodErrorCode.invalidRequest, message: "Invocation metadata must be a string map" },
+    };
   }
   return { ok: true, input: input === undefined ? null : input, metadata: metadata ?? {} };
 }

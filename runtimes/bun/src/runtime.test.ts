@@ -18,7 +18,13 @@ function setup(handler: Handler, env: Record<string, string> = {}) {
     sleep: async () => {},
   });
   const invoke = (body: unknown, headers: Record<string, string> = { "X-Execution-Id": "e1" }) =>
-    runtime.handle(new Request("http://pod/invoke", { method: "POST", headers, body: typeof body === "string" ? body : JSON.stringify(body) }));
+    runtime.handle(
+      new Request("http://pod/invoke", {
+        method: "POST",
+        headers,
+        body: typeof body === "string" ? body : JSON.stringify(body),
+      }),
+    );
   return { runtime, invoke, lines, callbacks };
 }
 
@@ -56,7 +62,9 @@ describe("runtime", () => {
   test("ctx.logger stamps lines with the invocation's ids", async () => {
     const { invoke, lines } = setup(async (_req, ctx) => ctx.logger.info("inside", { n: 1 }), { FUNCTION_NAME: "fn" });
     await invoke({ input: 1 }, { "X-Execution-Id": "e9", "X-Trace-Id": "t9" });
-    expect(lines.map((l) => JSON.parse(l))).toContainEqual(expect.objectContaining({ message: "inside", n: 1, executionId: "e9", traceId: "t9", function: "fn" }));
+    expect(lines.map((l) => JSON.parse(l))).toContainEqual(
+      expect.objectContaining({ message: "inside", n: 1, executionId: "e9", traceId: "t9", function: "fn" }),
+    );
   });
 
   test("metrics count successes, failures and timeouts", async () => {
@@ -84,7 +92,14 @@ describe("runtime", () => {
     expect((await invoke({ input: 1 }, {})).status).toBe(400);
     await runtime.flushCallbacks();
     expect(callbacks).toEqual([
-      { url: "http://cp/cb/e1:complete", body: { success: false, output: null, error: { code: "INVALID_JSON", message: "Request body must be valid JSON" } } },
+      {
+        url: "http://cp/cb/e1:complete",
+        body: {
+          success: false,
+          output: null,
+          error: { code: "INVALID_JSON", message: "Request body must be valid JSON" },
+        },
+      },
     ]);
   });
 

@@ -71,7 +71,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     const isColdStart = coldStart.startInvocation();
     metrics.invocationStarted();
     const started = performance.now();
-    const outcome = await runWithDeadline(handler, { input, metadata }, { executionId, traceId, logger, isColdStart }, settings.timeoutMs);
+    const outcome = await runWithDeadline(
+      handler,
+      { input, metadata },
+      { executionId, traceId, logger, isColdStart },
+      settings.timeoutMs,
+    );
     metrics.invocationFinished(outcome.ok, (performance.now() - started) / 1000);
     if (callbackBase) callbacks.send({ base: callbackBase, executionId, traceId, attempt }, callbackBody(outcome));
     if (!outcome.ok) {
@@ -92,7 +97,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       return Response.json({ status: draining ? "draining" : "ok" }, { status: draining ? 503 : 200 });
     }
     if (path === "/metrics" && request.method === "GET") {
-      return new Response(metrics.render(), { headers: { "Content-Type": "text/plain; version=0.0.4; charset=utf-8" } });
+      return new Response(metrics.render(), {
+        headers: { "Content-Type": "text/plain; version=0.0.4; charset=utf-8" },
+      });
     }
     return errorResponse(404, { code: PodErrorCode.notFound, message: "Endpoint not found" });
   }

@@ -64,7 +64,11 @@ export function serveHandler(handler: Handler, options: ServeOptions): void {
   listen(runtime, settings.port).then(
     (listening) => {
       server = listening;
-      log.info("listening", { port: listening.port, timeoutMs: settings.timeoutMs, initDurationMs: Math.round(options.initDurationMs) });
+      log.info("listening", {
+        port: listening.port,
+        timeoutMs: settings.timeoutMs,
+        initDurationMs: Math.round(options.initDurationMs),
+      });
     },
     (error) => fail("cannot listen", error, write),
   );

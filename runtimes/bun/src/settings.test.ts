@@ -3,7 +3,14 @@ import { loadSettings, SettingsError } from "./settings.ts";
 
 describe("loadSettings", () => {
   test("defaults: port 8080, 30 s timeout, no fallbacks", () => {
-    expect(loadSettings({})).toEqual({ port: 8080, timeoutMs: 30_000, executionId: null, traceId: null, callbackUrl: null, functionName: null });
+    expect(loadSettings({})).toEqual({
+      port: 8080,
+      timeoutMs: 30_000,
+      executionId: null,
+      traceId: null,
+      callbackUrl: null,
+      functionName: null,
+    });
   });
 
   test("reads every variable, trimming blanks to absent", () => {

@@ -16,7 +16,11 @@ const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json(?:\s*;|$)/i;
  * `routeExists` is consulted only when the gate is about to reject, so an unknown route or a wrong
  * method still gets its 404/405 rather than a 415, at no cost on the happy path.
  */
-export function jsonBody(maxBytes: number, maxJsonDepth: number, routeExists: (method: string, request: Request) => boolean): MiddlewareHandler {
+export function jsonBody(
+  maxBytes: number,
+  maxJsonDepth: number,
+  routeExists: (method: string, request: Request) => boolean,
+): MiddlewareHandler {
   const limit = bodyLimit({
     maxSize: maxBytes,
     onError: () =>
@@ -27,7 +31,10 @@ export function jsonBody(maxBytes: number, maxJsonDepth: number, routeExists: (m
     if (!type || !JSON_TYPE.test(type)) {
       if (!routeExists(c.req.method, c.req.raw)) return next();
       return errorResponse(
-        new NanofaasError("UNSUPPORTED_MEDIA_TYPE", `Content-Type must be application/json, got ${type ? `'${type}'` : "none"}`),
+        new NanofaasError(
+          "UNSUPPORTED_MEDIA_TYPE",
+          `Content-Type must be application/json, got ${type ? `'${type}'` : "none"}`,
+        ),
       );
     }
     return limit(c, async () => {

@@ -13,8 +13,14 @@ import { errors, json } from "../openapi-helpers";
 
 const tags = ["admin"];
 const INT32_MAX = 2_147_483_647;
-const int32 = z.number().int().min(-INT32_MAX - 1).max(INT32_MAX);
-const isoDuration = z.string().meta({ description: "ISO-8601 duration, e.g. PT2S, PT0.5S, PT1M30S (case-insensitive)" });
+const int32 = z
+  .number()
+  .int()
+  .min(-INT32_MAX - 1)
+  .max(INT32_MAX);
+const isoDuration = z
+  .string()
+  .meta({ description: "ISO-8601 duration, e.g. PT2S, PT0.5S, PT1M30S (case-insensitive)" });
 
 const Snapshot = z
   .object({
@@ -63,7 +69,10 @@ const ValidationErrors = z.object({ errors: z.array(z.string()) }).meta({ id: "R
 
 const body = { required: true, content: { "application/json": { schema: Patch } } } as const;
 const invalid = {
-  400: json(AdminError, "Missing expectedRevision (PATCH) or unparseable duration; a wrongly typed field is a VALIDATION_ERROR envelope"),
+  400: json(
+    AdminError,
+    "Missing expectedRevision (PATCH) or unparseable duration; a wrongly typed field is a VALIDATION_ERROR envelope",
+  ),
   422: json(ValidationErrors, "The effective configuration is invalid"),
 };
 
@@ -81,7 +90,11 @@ const validateConfig = createRoute({
   tags,
   summary: "Check a patch without applying it",
   request: { body },
-  responses: { 200: json(z.object({ valid: z.literal(true) }), "The patched configuration would be valid"), ...invalid, ...errors(413, 415) },
+  responses: {
+    200: json(z.object({ valid: z.literal(true) }), "The patched configuration would be valid"),
+    ...invalid,
+    ...errors(413, 415),
+  },
 });
 
 const patchConfig = createRoute({

@@ -26,7 +26,11 @@ describe("a function response's status (SPEC-platform §8)", () => {
     const desired = new Map([["dep", 2]]);
     const cp = testControlPlane({}, { deployer: fakeDeployer(ready, desired) });
     const created = await cp.app.request("/v1/functions", jsonRequest("POST", { name: "dep", image: "x/dep:1" }));
-    expect(((await created.json()) as { status: unknown }).status).toEqual({ state: "Progressing", ready: 0, desired: 2 });
+    expect(((await created.json()) as { status: unknown }).status).toEqual({
+      state: "Progressing",
+      ready: 0,
+      desired: 2,
+    });
     ready.set("dep", 2);
     expect(await statusOf(cp, "dep")).toEqual({ state: "Ready", ready: 2, desired: 2 });
     await cp.app.request("/v1/functions/dep/replicas", jsonRequest("PUT", { replicas: 0 }));

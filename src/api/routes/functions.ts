@@ -74,7 +74,8 @@ function replaceHint(conflict: NanofaasError, name: string): NanofaasError {
 
 /** `replicas`: the deployment backend's counts, for each response's `status`. */
 export function registerFunctionRoutes(app: OpenAPIHono, functions: FunctionService, replicas?: ReplicaView): void {
-  const respond = (fn: ResolvedFunction) => ({ ...toFunctionResponse(fn), status: functionStatus(fn, replicas) }) as never;
+  const respond = (fn: ResolvedFunction) =>
+    ({ ...toFunctionResponse(fn), status: functionStatus(fn, replicas) }) as never;
   app.openapi(listFunctions, (c) => c.json(functions.list().map(respond) as never, 200));
 
   app.openapi(registerFunction, async (c) => {

@@ -104,7 +104,10 @@ function parseAttempt(raw: string | undefined): number | undefined {
 }
 
 /** The callback body with `output` kept as the runtime's text (checked by the body gate and the route schema first). */
-async function callbackResult(c: Context, valid: { success: boolean; error?: { code: string; message: string } | null }) {
+async function callbackResult(
+  c: Context,
+  valid: { success: boolean; error?: { code: string; message: string } | null },
+) {
   const output = rawMember(await c.req.text(), (await c.req.json()) as object, "output");
   return { success: valid.success, error: valid.error, output };
 }
@@ -113,13 +116,21 @@ export function registerInvocationRoutes(app: OpenAPIHono, invoker: Invoker, max
   app.openapi(invoke, async (c) => {
     const request = parseInvokeBody(await c.req.text(), maxJsonDepth);
     waitBeyondIdleTimeout(c.env, c.req.raw);
-    const outcome = await invoker.invoke(c.req.valid("param").name, request, readInvokeOptions(c.req.raw.headers, "invoke"));
+    const outcome = await invoker.invoke(
+      c.req.valid("param").name,
+      request,
+      readInvokeOptions(c.req.raw.headers, "invoke"),
+    );
     return jsonResponse(outcomeJson(outcome), 200, { [Header.executionId]: outcome.executionId }) as never;
   });
 
   app.openapi(enqueue, async (c) => {
     const request = parseInvokeBody(await c.req.text(), maxJsonDepth);
-    const outcome = invoker.enqueue(c.req.valid("param").name, request, readInvokeOptions(c.req.raw.headers, "enqueue"));
+    const outcome = invoker.enqueue(
+      c.req.valid("param").name,
+      request,
+      readInvokeOptions(c.req.raw.headers, "enqueue"),
+    );
     return jsonResponse(outcomeJson(outcome), 202) as never;
   });
 

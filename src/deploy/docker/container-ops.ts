@@ -29,7 +29,12 @@ export async function outputTail(engine: EngineClient, id: string, lines: number
 }
 
 /** Stops (SIGTERM, grace, SIGKILL) and removes a container; failures are reported, not thrown. */
-export async function discardContainer(engine: EngineClient, id: string, graceMs: number, report: (message: string) => void): Promise<void> {
+export async function discardContainer(
+  engine: EngineClient,
+  id: string,
+  graceMs: number,
+  report: (message: string) => void,
+): Promise<void> {
   try {
     await engine.stopContainer(id, Math.ceil(graceMs / 1000));
   } catch (error) {

@@ -3,10 +3,21 @@ import type { NanofaasError } from "../../domain/errors";
 import type { FunctionSpec } from "../../domain/function-spec";
 import { resolveFunction } from "../../domain/resolved-function";
 import type { ContainerInspect } from "./engine-client";
-import { containerBaseUrl, containerEnv, containerName, containerSpec, parseCpu, parseMemory, type Placement } from "./container-spec";
+import {
+  containerBaseUrl,
+  containerEnv,
+  containerName,
+  containerSpec,
+  parseCpu,
+  parseMemory,
+  type Placement,
+} from "./container-spec";
 
 const fn = (spec: Partial<FunctionSpec> = {}) =>
-  resolveFunction({ name: "fx", image: "img:1", ...spec }, { timeoutMs: 7000, concurrency: 1, queueSize: 1, maxRetries: 1 });
+  resolveFunction(
+    { name: "fx", image: "img:1", ...spec },
+    { timeoutMs: 7000, concurrency: 1, queueSize: 1, maxRetries: 1 },
+  );
 const HOST: Placement = { kind: "host", hostIp: "127.0.0.1", callbackUrl: "http://host.docker.internal:8080/cb" };
 const NET: Placement = { kind: "network", network: "nf", callbackUrl: "http://172.18.0.2:8080/cb" };
 
@@ -31,7 +42,16 @@ describe("container spec", () => {
 
   test("env: the Kubernetes order, the port pinned to 8080, reserved names dropped from the function's env", () => {
     const env = containerEnv(fn({ env: { A: "1", WARM: "false", CALLBACK_URL: "x", WARM_PORT: "1" } }), "http://cb");
-    expect(env).toEqual(["FUNCTION_NAME=fx", "WARM=true", "TIMEOUT_MS=7000", "EXECUTION_MODE=HTTP", "CALLBACK_URL=http://cb", "PORT=8080", "WARM_PORT=8080", "A=1"]);
+    expect(env).toEqual([
+      "FUNCTION_NAME=fx",
+      "WARM=true",
+      "TIMEOUT_MS=7000",
+      "EXECUTION_MODE=HTTP",
+      "CALLBACK_URL=http://cb",
+      "PORT=8080",
+      "WARM_PORT=8080",
+      "A=1",
+    ]);
   });
 
   test("host placement publishes 8080 on a daemon-chosen loopback port and maps host.docker.internal", () => {
@@ -80,7 +100,9 @@ describe("container spec", () => {
   test.each(["lots", "1ki", "-1Mi", ""])("memory %p is a validation error", (quantity) => {
     expect(details(() => parseMemory(quantity))).toEqual({
       code: "VALIDATION_ERROR",
-      details: [`resources.memory: '${quantity}' is not a quantity the docker backend understands (e.g. 256Mi, 1Gi or 500M)`],
+      details: [
+        `resources.memory: '${quantity}' is not a quantity the docker backend understands (e.g. 256Mi, 1Gi or 500M)`,
+      ],
     });
   });
 
@@ -92,8 +114,12 @@ describe("container spec", () => {
     const ports = { "8080/tcp": [{ HostIp: "127.0.0.1", HostPort: "32771" }] };
     expect(containerBaseUrl(inspect({ Ports: ports }), HOST)).toBe("http://127.0.0.1:32771");
     expect(containerBaseUrl(inspect({ Ports: {} }), HOST)).toBeUndefined();
-    expect(containerBaseUrl(inspect({ Networks: { nf: { IPAddress: "172.18.0.5" } } }), NET)).toBe("http://172.18.0.5:8080");
-    expect(containerBaseUrl(inspect({ Networks: { nf: { IPAddress: "fd00::5" } } }), NET)).toBe("http://[fd00::5]:8080");
+    expect(containerBaseUrl(inspect({ Networks: { nf: { IPAddress: "172.18.0.5" } } }), NET)).toBe(
+      "http://172.18.0.5:8080",
+    );
+    expect(containerBaseUrl(inspect({ Networks: { nf: { IPAddress: "fd00::5" } } }), NET)).toBe(
+      "http://[fd00::5]:8080",
+    );
     expect(containerBaseUrl(inspect({ Networks: { other: { IPAddress: "10.0.0.1" } } }), NET)).toBeUndefined();
   });
 });

@@ -15,7 +15,16 @@ export const CONTAINER_PORT = 8080;
 const PORT_KEY = `${CONTAINER_PORT}/tcp`;
 
 /** Names the platform sets; a function's `env` cannot override them (reference §6.2). */
-export const RESERVED_ENV = ["FUNCTION_NAME", "WARM", "TIMEOUT_MS", "EXECUTION_MODE", "WATCHDOG_CMD", "CALLBACK_URL", "PORT", "WARM_PORT"];
+export const RESERVED_ENV = [
+  "FUNCTION_NAME",
+  "WARM",
+  "TIMEOUT_MS",
+  "EXECUTION_MODE",
+  "WATCHDOG_CMD",
+  "CALLBACK_URL",
+  "PORT",
+  "WARM_PORT",
+];
 
 /** Labels on every container we create; `function` and `app` match the Kubernetes objects. */
 export const LABEL_APP = "app";
@@ -52,8 +61,20 @@ export function containerEnv(fn: ResolvedFunction, callbackUrl: string): string[
 }
 
 const MEMORY_UNITS: Record<string, number> = {
-  "": 1, k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+  "": 1,
+  k: 1e3,
+  K: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
 };
 
 /** A Kubernetes memory quantity (`256Mi`, `1G`, `1048576`) in bytes. */

@@ -44,7 +44,11 @@ async function invoke(endpoint: string): Promise<string> {
   return ((await response.json()) as { container: string }).container;
 }
 
-const codeOf = (promise: Promise<unknown>) => promise.then(() => "resolved", (error: NanofaasError) => error.code);
+const codeOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => "resolved",
+    (error: NanofaasError) => error.code,
+  );
 
 afterEach(async () => {
   await deployer?.close();
@@ -72,14 +76,32 @@ describe("docker backend (fake engine)", () => {
 
   test("the container gets the platform env, the function's env minus reserved names, labels and limits", async () => {
     const { engine, deployer } = await start({}, { NANOFAAS_CALLBACK_URL: "http://cp:8080/v1/internal/executions" });
-    await deployer.provision(fn("conf", { env: { GREETING: "hi", PORT: "9999" }, runtimeMode: "STDIO", runtimeCommand: "/bin/f", resources: { memory: "64Mi", cpu: "500m" } }));
+    await deployer.provision(
+      fn("conf", {
+        env: { GREETING: "hi", PORT: "9999" },
+        runtimeMode: "STDIO",
+        runtimeCommand: "/bin/f",
+        resources: { memory: "64Mi", cpu: "500m" },
+      }),
+    );
     const body = engine.byName("nanofaas-conf-r0")!.body;
     expect(body.Env).toEqual([
-      "FUNCTION_NAME=conf", "WARM=true", "TIMEOUT_MS=5000", "EXECUTION_MODE=STDIO", "WATCHDOG_CMD=/bin/f",
-      "CALLBACK_URL=http://cp:8080/v1/internal/executions", "PORT=8080", "WARM_PORT=8080", "GREETING=hi",
+      "FUNCTION_NAME=conf",
+      "WARM=true",
+      "TIMEOUT_MS=5000",
+      "EXECUTION_MODE=STDIO",
+      "WATCHDOG_CMD=/bin/f",
+      "CALLBACK_URL=http://cp:8080/v1/internal/executions",
+      "PORT=8080",
+      "WARM_PORT=8080",
+      "GREETING=hi",
     ]);
     expect(body.Labels).toEqual({ app: "nanofaas", function: "conf", "nanofaas.replica": "0" });
-    expect(body.HostConfig).toMatchObject({ Memory: 64 * 2 ** 20, NanoCpus: 500_000_000, RestartPolicy: { Name: "no" } });
+    expect(body.HostConfig).toMatchObject({
+      Memory: 64 * 2 ** 20,
+      NanoCpus: 500_000_000,
+      RestartPolicy: { Name: "no" },
+    });
   });
 
   test("setReplicas scales up, then down by removing the newest containers", async () => {
@@ -159,7 +181,13 @@ describe("docker backend (fake engine)", () => {
 
   test("a leftover container with the replica's name is removed before the create", async () => {
     const { engine, deployer } = await start();
-    engine.containers.set("f".repeat(64), { id: "f".repeat(64), name: "nanofaas-reborn-r0", body: { Image: IMAGE, Env: [], Labels: {}, HostConfig: {} }, running: false, exitCode: 0 });
+    engine.containers.set("f".repeat(64), {
+      id: "f".repeat(64),
+      name: "nanofaas-reborn-r0",
+      body: { Image: IMAGE, Env: [], Labels: {}, HostConfig: {} },
+      running: false,
+      exitCode: 0,
+    });
     await deployer.provision(fn("reborn"));
     expect(engine.find("f".repeat(64))).toBeUndefined();
     expect(engine.byName("nanofaas-reborn-r0")).toBeDefined();
@@ -175,7 +203,10 @@ describe("docker backend (fake engine)", () => {
 
   test("no image, or resources Docker cannot express, are refused before anything is created", async () => {
     const { engine, deployer } = await start();
-    const imageless = resolveFunction({ name: "cmd", command: ["./run"] }, { timeoutMs: 1, concurrency: 1, queueSize: 1, maxRetries: 1 });
+    const imageless = resolveFunction(
+      { name: "cmd", command: ["./run"] },
+      { timeoutMs: 1, concurrency: 1, queueSize: 1, maxRetries: 1 },
+    );
     expect(deployer.unsupportedReason!(imageless)?.reason).toContain("has none");
     expect(deployer.unsupportedReason!(fn("ok"))).toBeUndefined();
     expect(await codeOf(deployer.provision(fn("greedy", { resources: { memory: "lots" } })))).toBe("VALIDATION_ERROR");

@@ -54,9 +54,15 @@ const DEFAULT_TIMING: Omit<ReplicaTiming, "readinessTimeoutMs"> = {
 /** Docker failures as API errors: unreachable daemon → 503, a refusal → 502 with its message. */
 function backendError(error: unknown): unknown {
   if (error instanceof NanofaasError) return error;
-  if (error instanceof DockerUnreachableError) return new NanofaasError("BACKEND_UNAVAILABLE", error.message, { cause: error });
-  if (error instanceof DockerApiError) return new NanofaasError("BACKEND_ERROR", `docker: ${error.message}`, { cause: error });
-  return new NanofaasError("BACKEND_ERROR", `docker backend: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  if (error instanceof DockerUnreachableError)
+    return new NanofaasError("BACKEND_UNAVAILABLE", error.message, { cause: error });
+  if (error instanceof DockerApiError)
+    return new NanofaasError("BACKEND_ERROR", `docker: ${error.message}`, { cause: error });
+  return new NanofaasError(
+    "BACKEND_ERROR",
+    `docker backend: ${error instanceof Error ? error.message : String(error)}`,
+    { cause: error },
+  );
 }
 
 export function createDockerDeployer(config: Config, options: DockerDeployerOptions = {}): DockerDeployer {
@@ -72,7 +78,12 @@ export function createDockerDeployer(config: Config, options: DockerDeployerOpti
 
   /** Detected once; a failure (daemon down) is retried by the next provision. */
   function ensurePlacement(): Promise<Placement> {
-    placing ??= detectPlacement({ engine, self: options.self ?? realSelfFacts(), serverPort: config.serverPort, callbackUrl: config.callbackUrl })
+    placing ??= detectPlacement({
+      engine,
+      self: options.self ?? realSelfFacts(),
+      serverPort: config.serverPort,
+      callbackUrl: config.callbackUrl,
+    })
       .then((found) => {
         placement = found;
         output(`[docker] nanofaas: using ${engine.socketPath}: ${describePlacement(found)}`);
@@ -102,7 +113,8 @@ export function createDockerDeployer(config: Config, options: DockerDeployerOpti
             if (id) byContainer.get(id)?.died(id);
           }
         } catch (error) {
-          if (!closing.signal.aborted) output(`[docker] nanofaas: event stream failed (${(error as Error).message}); reconnecting`);
+          if (!closing.signal.aborted)
+            output(`[docker] nanofaas: event stream failed (${(error as Error).message}); reconnecting`);
         }
         await sleep(1000, closing.signal);
       }
@@ -111,7 +123,10 @@ export function createDockerDeployer(config: Config, options: DockerDeployerOpti
 
   function unsupportedReason(fn: ResolvedFunction): Unsupported | undefined {
     if (fn.image?.trim()) return undefined;
-    return { field: "image", reason: `the docker backend runs the function's \`image\`; function '${fn.name}' has none (a \`command\` alone needs the process backend)` };
+    return {
+      field: "image",
+      reason: `the docker backend runs the function's \`image\`; function '${fn.name}' has none (a \`command\` alone needs the process backend)`,
+    };
   }
 
   return {
@@ -134,7 +149,15 @@ export function createDockerDeployer(config: Config, options: DockerDeployerOpti
           fn.name,
           (index, onReadyChange) =>
             new ContainerReplica({
-              name: fn.name, index, image: fn.image!, spec: spec(index), placement: where, engine, timing, emit: output, onReadyChange,
+              name: fn.name,
+              index,
+              image: fn.image!,
+              spec: spec(index),
+              placement: where,
+              engine,
+              timing,
+              emit: output,
+              onReadyChange,
               track: (id, replica) => (replica ? byContainer.set(id, replica) : byContainer.delete(id)),
             }),
         );

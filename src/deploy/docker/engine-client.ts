@@ -79,7 +79,9 @@ export function splitImage(image: string): { fromImage: string; tag?: string } {
   if (image.includes("@")) return { fromImage: image };
   const slash = image.lastIndexOf("/");
   const colon = image.lastIndexOf(":");
-  return colon > slash ? { fromImage: image.slice(0, colon), tag: image.slice(colon + 1) } : { fromImage: image, tag: "latest" };
+  return colon > slash
+    ? { fromImage: image.slice(0, colon), tag: image.slice(colon + 1) }
+    : { fromImage: image, tag: "latest" };
 }
 
 /**
@@ -100,7 +102,11 @@ export function demuxLogs(bytes: Uint8Array): string[] {
 }
 
 export function createEngineClient(socketPath: string): EngineClient {
-  async function call(method: string, path: string, init: { body?: object; signal?: AbortSignal } = {}): Promise<Response> {
+  async function call(
+    method: string,
+    path: string,
+    init: { body?: object; signal?: AbortSignal } = {},
+  ): Promise<Response> {
     let response: Response;
     try {
       response = await fetch(`http://docker${path}`, {
@@ -164,7 +170,11 @@ export function createEngineClient(socketPath: string): EngineClient {
       const op = `stop container ${id.slice(0, 12)}`;
       // The daemon waits up to the grace itself, so the call may last that long.
       const signal = AbortSignal.timeout(CALL_TIMEOUT_MS + graceSeconds * 1000);
-      await expect(await call("POST", `/containers/${enc(id)}/stop?t=${graceSeconds}`, { signal }), op, [204, 304, 404]);
+      await expect(
+        await call("POST", `/containers/${enc(id)}/stop?t=${graceSeconds}`, { signal }),
+        op,
+        [204, 304, 404],
+      );
     },
 
     async removeContainer(id) {
@@ -188,7 +198,11 @@ export function createEngineClient(socketPath: string): EngineClient {
       const { fromImage, tag } = splitImage(image);
       const query = `fromImage=${enc(fromImage)}${tag ? `&tag=${enc(tag)}` : ""}`;
       // A pull streams progress lines for as long as it takes; only the daemon bounds it.
-      const text = await expect(await call("POST", `/images/create?${query}`, { signal: new AbortController().signal }), op, [200]);
+      const text = await expect(
+        await call("POST", `/images/create?${query}`, { signal: new AbortController().signal }),
+        op,
+        [200],
+      );
       // Failures after the 200 arrive as a progress line carrying "error".
       for (const line of text.split("\n")) {
         if (!line.trim()) continue;

@@ -4,8 +4,17 @@ import { detectPlacement } from "./placement";
 
 /** An engine that knows one container (the control plane's own) under the given names. */
 function engineKnowing(names: string[], self?: Partial<ContainerInspect>): EngineClient {
-  const container = { Id: "abc", Name: "/cp", State: { Running: true, Status: "running", ExitCode: 0 }, HostConfig: {}, NetworkSettings: {}, ...self };
-  return { inspectContainer: async (name: string) => (names.includes(name) ? container : undefined) } as unknown as EngineClient;
+  const container = {
+    Id: "abc",
+    Name: "/cp",
+    State: { Running: true, Status: "running", ExitCode: 0 },
+    HostConfig: {},
+    NetworkSettings: {},
+    ...self,
+  };
+  return {
+    inspectContainer: async (name: string) => (names.includes(name) ? container : undefined),
+  } as unknown as EngineClient;
 }
 
 const detect = (engine: EngineClient, callbackUrl?: string) =>
@@ -25,16 +34,26 @@ describe("placement", () => {
       HostConfig: { NetworkMode: "nf" },
       NetworkSettings: { Networks: { bridge: { IPAddress: "172.17.0.3" }, nf: { IPAddress: "172.18.0.2" } } },
     });
-    expect(await detect(engine)).toEqual({ kind: "network", network: "nf", callbackUrl: "http://172.18.0.2:8080/v1/internal/executions" });
+    expect(await detect(engine)).toEqual({
+      kind: "network",
+      network: "nf",
+      callbackUrl: "http://172.18.0.2:8080/v1/internal/executions",
+    });
   });
 
   test("the default bridge works too (by address; it has no DNS)", async () => {
-    const engine = engineKnowing(["0123abcd"], { HostConfig: { NetworkMode: "default" }, NetworkSettings: { Networks: { bridge: { IPAddress: "172.17.0.3" } } } });
+    const engine = engineKnowing(["0123abcd"], {
+      HostConfig: { NetworkMode: "default" },
+      NetworkSettings: { Networks: { bridge: { IPAddress: "172.17.0.3" } } },
+    });
     expect(await detect(engine)).toMatchObject({ kind: "network", network: "bridge" });
   });
 
   test("a container on the host's network is treated as the host", async () => {
-    const engine = engineKnowing(["0123abcd"], { HostConfig: { NetworkMode: "host" }, NetworkSettings: { Networks: { host: { IPAddress: "" } } } });
+    const engine = engineKnowing(["0123abcd"], {
+      HostConfig: { NetworkMode: "host" },
+      NetworkSettings: { Networks: { host: { IPAddress: "" } } },
+    });
     expect(await detect(engine)).toMatchObject({ kind: "host" });
   });
 

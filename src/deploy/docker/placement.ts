@@ -69,7 +69,11 @@ export async function detectPlacement(input: PlacementInput): Promise<Placement>
   if (network) {
     const [name, ip] = network;
     const host = ip.includes(":") ? `[${ip}]` : ip;
-    return { kind: "network", network: name, callbackUrl: input.callbackUrl ?? `http://${host}:${input.serverPort}${CALLBACK_PATH}` };
+    return {
+      kind: "network",
+      network: name,
+      callbackUrl: input.callbackUrl ?? `http://${host}:${input.serverPort}${CALLBACK_PATH}`,
+    };
   }
   return {
     kind: "host",

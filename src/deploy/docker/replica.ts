@@ -80,7 +80,8 @@ export class ContainerReplica extends SupervisedReplica {
     try {
       id = await engine.createContainer(name, spec);
     } catch (error) {
-      if (!(error instanceof DockerApiError && error.status === 404 && /no such image/i.test(error.message))) throw error;
+      if (!(error instanceof DockerApiError && error.status === 404 && /no such image/i.test(error.message)))
+        throw error;
       this.log(`image ${image} is not on this Docker host; pulling it`);
       await engine.pullImage(image);
       id = await engine.createContainer(name, spec);
@@ -144,7 +145,10 @@ export class ContainerReplica extends SupervisedReplica {
     try {
       if (!run.baseUrl) {
         const exit = await this.exitReason(run.id);
-        return { reason: exit ? `${exit} right after starting` : "Docker reports no address for the container", stable: false };
+        return {
+          reason: exit ? `${exit} right after starting` : "Docker reports no address for the container",
+          stable: false,
+        };
       }
       let readySince: number | undefined;
       let problem = await this.waitUntilHealthy(run.baseUrl, run, controller.signal);
@@ -192,7 +196,12 @@ export class ContainerReplica extends SupervisedReplica {
   private async watchHealth(baseUrl: string, containerId: string, signal: AbortSignal): Promise<string | undefined> {
     const { healthIntervalMs, readinessTimeoutMs } = this.ctx.timing;
     let failingSince: number | undefined;
-    for await (const result of probeHealthEvery(baseUrl, healthIntervalMs, Math.min(1000, readinessTimeoutMs), signal)) {
+    for await (const result of probeHealthEvery(
+      baseUrl,
+      healthIntervalMs,
+      Math.min(1000, readinessTimeoutMs),
+      signal,
+    )) {
       if (result.ok) {
         if (failingSince !== undefined) this.log("healthy again");
         failingSince = undefined;

@@ -89,14 +89,19 @@ export function createKubernetesDeployer(options: KubernetesDeployerOptions): Ku
     synced: readiness.synced,
 
     unsupportedReason(fn: ResolvedFunction) {
-      if (!fn.image) return { field: "image", reason: `Function '${fn.name}' has no image: the k8s backend runs container images` };
+      if (!fn.image)
+        return { field: "image", reason: `Function '${fn.name}' has no image: the k8s backend runs container images` };
       return undefined;
     },
 
     async provision(fn) {
-      await resources.apply("Deployment", buildDeployment(fn, { namespace, imagePullPolicy, callbackUrl: options.callbackUrl }));
+      await resources.apply(
+        "Deployment",
+        buildDeployment(fn, { namespace, imagePullPolicy, callbackUrl: options.callbackUrl }),
+      );
       await resources.apply("Service", buildService(fn, namespace));
-      if (deploymentScaling(fn)?.strategy === "HPA") await resources.apply("HorizontalPodAutoscaler", buildHpa(fn, namespace));
+      if (deploymentScaling(fn)?.strategy === "HPA")
+        await resources.apply("HorizontalPodAutoscaler", buildHpa(fn, namespace));
       // Another strategy now: an HPA from an earlier registration would fight us, so it goes.
       else await resources.deleteIfPresent("HorizontalPodAutoscaler", objectName(fn.name));
       endpoints.delete(fn.name);

@@ -13,7 +13,14 @@ export interface EnvVar {
   value: string;
 }
 
-export const DEPLOYMENT_RESERVED_ENV = ["FUNCTION_NAME", "WARM", "TIMEOUT_MS", "EXECUTION_MODE", "WATCHDOG_CMD", "CALLBACK_URL"] as const;
+export const DEPLOYMENT_RESERVED_ENV = [
+  "FUNCTION_NAME",
+  "WARM",
+  "TIMEOUT_MS",
+  "EXECUTION_MODE",
+  "WATCHDOG_CMD",
+  "CALLBACK_URL",
+] as const;
 export const JOB_RESERVED_ENV = [
   ...DEPLOYMENT_RESERVED_ENV,
   "EXECUTION_ID",

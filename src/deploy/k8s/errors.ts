@@ -21,7 +21,10 @@ export interface K8sOperation {
 
 /** A non-2xx answer to one of our raw requests (the readiness watch). */
 export class K8sStatusError extends Error {
-  constructor(readonly code: number, readonly body: unknown) {
+  constructor(
+    readonly code: number,
+    readonly body: unknown,
+  ) {
     super(`HTTP ${code}`);
     this.name = "K8sStatusError";
   }
@@ -61,11 +64,22 @@ export function toBackendError(error: unknown, op: K8sOperation): NanofaasError 
     case undefined: {
       // Not an API answer: a bug in our code, or the API server could not be reached.
       const transport = error instanceof TypeError || (error as { name?: string })?.name === "TimeoutError";
-      if (!transport) return new NanofaasError("BACKEND_ERROR", `Kubernetes '${op.verb}' of ${what} failed: ${apiMessage}`, { cause: error });
-      return new NanofaasError("BACKEND_UNAVAILABLE", `Kubernetes API server unreachable ('${op.verb}' of ${what}): ${apiMessage}`, { retryAfterSeconds: 1, cause: error });
+      if (!transport)
+        return new NanofaasError("BACKEND_ERROR", `Kubernetes '${op.verb}' of ${what} failed: ${apiMessage}`, {
+          cause: error,
+        });
+      return new NanofaasError(
+        "BACKEND_UNAVAILABLE",
+        `Kubernetes API server unreachable ('${op.verb}' of ${what}): ${apiMessage}`,
+        { retryAfterSeconds: 1, cause: error },
+      );
     }
     case 401:
-      return new NanofaasError("BACKEND_ERROR", `Kubernetes rejected the control plane's credentials on '${op.verb}' of ${what}: check its ServiceAccount token or kubeconfig`, { details, cause: error });
+      return new NanofaasError(
+        "BACKEND_ERROR",
+        `Kubernetes rejected the control plane's credentials on '${op.verb}' of ${what}: check its ServiceAccount token or kubeconfig`,
+        { details, cause: error },
+      );
     case 403:
       return new NanofaasError(
         "BACKEND_FORBIDDEN",
@@ -82,6 +96,10 @@ export function toBackendError(error: unknown, op: K8sOperation): NanofaasError 
     case 404:
       return new NanofaasError("BACKEND_ERROR", `${what} does not exist`, { details, cause: error });
     default:
-      return new NanofaasError("BACKEND_ERROR", `Kubernetes answered ${code} to '${op.verb}' of ${what}: ${apiMessage}`, { details, cause: error });
+      return new NanofaasError(
+        "BACKEND_ERROR",
+        `Kubernetes answered ${code} to '${op.verb}' of ${what}: ${apiMessage}`,
+        { details, cause: error },
+      );
   }
 }

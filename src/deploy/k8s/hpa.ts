@@ -35,7 +35,10 @@ export function hpaMetric(metric: ResolvedScalingMetric, fnName: string) {
   switch (metric.type) {
     case "cpu":
     case "memory":
-      return { type: "Resource", resource: { name: metric.type, target: { type: "Utilization", averageUtilization: target } } };
+      return {
+        type: "Resource",
+        resource: { name: metric.type, target: { type: "Utilization", averageUtilization: target } },
+      };
     case "queue_depth":
     case "in_flight":
     case "rps":

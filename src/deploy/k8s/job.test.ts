@@ -4,10 +4,22 @@ import type { JobRequest } from "../deployer";
 import { buildJob, jobName } from "./job";
 
 const defaults = { timeoutMs: 30_000, concurrency: 4, queueSize: 100, maxRetries: 3 };
-const options = { namespace: "fns", imagePullPolicy: "Always" as const, startupAllowanceMs: 60_000, ttlSecondsAfterFinished: 600 };
+const options = {
+  namespace: "fns",
+  imagePullPolicy: "Always" as const,
+  startupAllowanceMs: 60_000,
+  ttlSecondsAfterFinished: 600,
+};
 const request = (overrides: Partial<JobRequest> = {}): JobRequest => ({
   fn: resolveFunction(
-    { name: "resize", image: "example/resize:2", executionMode: "REMOTE", timeoutMs: 4500, runtimeCommand: "convert", env: { MODE: "fast", EXECUTION_ID: "forged", WARM: "true" } },
+    {
+      name: "resize",
+      image: "example/resize:2",
+      executionMode: "REMOTE",
+      timeoutMs: 4500,
+      runtimeCommand: "convert",
+      env: { MODE: "fast", EXECUTION_ID: "forged", WARM: "true" },
+    },
     defaults,
   ),
   executionId: "0b5c2a8e-9d1f-4c55-8a0e-3f2d3c4b5a69",
@@ -40,7 +52,11 @@ describe("buildJob", () => {
     const job = buildJob(request(), options);
     expect(job.spec).toMatchObject({ backoffLimit: 0, activeDeadlineSeconds: 65, ttlSecondsAfterFinished: 600 });
     expect(job.spec.template.spec).toMatchObject({ restartPolicy: "Never", automountServiceAccountToken: false });
-    expect(job.spec.template.spec.containers[0]).toMatchObject({ name: "function", image: "example/resize:2", imagePullPolicy: "Always" });
+    expect(job.spec.template.spec.containers[0]).toMatchObject({
+      name: "function",
+      image: "example/resize:2",
+      imagePullPolicy: "Always",
+    });
     expect(job.spec.template.spec.containers[0]).not.toHaveProperty("ports");
   });
 

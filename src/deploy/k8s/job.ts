@@ -37,7 +37,10 @@ export function jobName(functionName: string, executionId: string, attempt: numb
 
 export function buildJob(job: JobRequest, options: JobOptions) {
   const { fn } = job;
-  const labels: Record<string, string> = { ...functionLabels(fn.name, "job"), "nanofaas.io/attempt": String(job.attempt) };
+  const labels: Record<string, string> = {
+    ...functionLabels(fn.name, "job"),
+    "nanofaas.io/attempt": String(job.attempt),
+  };
   if (isLabelValue(job.executionId)) labels["nanofaas.io/execution-id"] = job.executionId;
   const resources = containerResources(fn.resources);
   const secrets = pullSecrets(fn);

@@ -25,14 +25,23 @@ export interface ReadinessOptions {
 }
 
 interface DeploymentLike {
-  metadata?: { name?: string; resourceVersion?: string; deletionTimestamp?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  metadata?: {
+    name?: string;
+    resourceVersion?: string;
+    deletionTimestamp?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
   spec?: { replicas?: number };
   status?: { readyReplicas?: number };
 }
 
 // The annotation holds names a label cannot (`Trailing_`); objects of older versions have only the label.
 const functionName = (d: DeploymentLike) =>
-  d.metadata?.annotations?.[FUNCTION_NAME_ANNOTATION] ?? d.metadata?.labels?.[FUNCTION_LABEL] ?? d.metadata?.name?.replace(/^fn-/, "") ?? "";
+  d.metadata?.annotations?.[FUNCTION_NAME_ANNOTATION] ??
+  d.metadata?.labels?.[FUNCTION_LABEL] ??
+  d.metadata?.name?.replace(/^fn-/, "") ??
+  "";
 // A Deployment being deleted takes no new work even while its pods still pass readiness.
 const readyOf = (d: DeploymentLike) => (d.metadata?.deletionTimestamp ? 0 : (d.status?.readyReplicas ?? 0));
 
@@ -94,7 +103,12 @@ export class DeploymentReadiness {
           continue;
         }
         backoffMs = Math.min(this.options.maxBackoffMs ?? 30_000, Math.max(1000, backoffMs * 2));
-        const op = { verb: this.phase, kind: "Deployment", resource: "deployments.apps", namespace: this.options.namespace };
+        const op = {
+          verb: this.phase,
+          kind: "Deployment",
+          resource: "deployments.apps",
+          namespace: this.options.namespace,
+        };
         this.options.log("k8s_watch_error", { error: toBackendError(error, op).message, retryInMs: backoffMs });
         await abortableSleep(backoffMs, this.abort.signal);
       }
@@ -179,9 +193,13 @@ async function* jsonLines(body: ReadableStream<Uint8Array>): AsyncGenerator<stri
 function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
+    signal.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }

@@ -36,7 +36,10 @@ export class KubeResources {
   private readonly batch: BatchV1Api;
   private readonly kinds: Record<WorkloadKind, KindOps>;
 
-  constructor(transport: KubeTransport, readonly namespace: string) {
+  constructor(
+    transport: KubeTransport,
+    readonly namespace: string,
+  ) {
     this.apps = transport.api(AppsV1Api);
     this.batch = transport.api(BatchV1Api);
     const core = transport.api(CoreV1Api);
@@ -59,7 +62,8 @@ export class KubeResources {
       },
       HorizontalPodAutoscaler: {
         resource: "horizontalpodautoscalers.autoscaling",
-        create: (body) => hpa.createNamespacedHorizontalPodAutoscaler({ namespace, body: body as V2HorizontalPodAutoscaler }),
+        create: (body) =>
+          hpa.createNamespacedHorizontalPodAutoscaler({ namespace, body: body as V2HorizontalPodAutoscaler }),
         patch: (name, body) => hpa.patchNamespacedHorizontalPodAutoscaler({ name, namespace, body }, MERGE_PATCH),
         remove: (name) => hpa.deleteNamespacedHorizontalPodAutoscaler({ name, ...background }),
       },
@@ -101,7 +105,10 @@ export class KubeResources {
   /** Sets `spec.replicas` through the scale subresource (what `kubectl scale` and HPAs use). */
   async scaleDeployment(name: string, replicas: number): Promise<void> {
     try {
-      await this.apps.patchNamespacedDeploymentScale({ name, namespace: this.namespace, body: { spec: { replicas } } }, MERGE_PATCH);
+      await this.apps.patchNamespacedDeploymentScale(
+        { name, namespace: this.namespace, body: { spec: { replicas } } },
+        MERGE_PATCH,
+      );
     } catch (error) {
       throw toBackendError(error, this.op("patch", "Deployment", "deployments.apps/scale", name));
     }
@@ -112,7 +119,8 @@ export class KubeResources {
     try {
       await this.batch.createNamespacedJob({ namespace: this.namespace, body: body as V1Job });
     } catch (error) {
-      if (statusCode(error) !== 409) throw toBackendError(error, this.op("create", "Job", "jobs.batch", body.metadata.name));
+      if (statusCode(error) !== 409)
+        throw toBackendError(error, this.op("create", "Job", "jobs.batch", body.metadata.name));
     }
   }
 }

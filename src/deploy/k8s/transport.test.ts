@@ -65,12 +65,18 @@ let url: string;
 const seen: { authorization?: string; clientCertificate: boolean }[] = [];
 
 beforeAll(async () => {
-  server = https.createServer({ key: SERVER_KEY, cert: SERVER_CERT, ca: CA, requestCert: true, rejectUnauthorized: false }, (req, res) => {
-    // `authorized` is true only when a client certificate signed by CA was presented.
-    seen.push({ authorization: req.headers.authorization, clientCertificate: (req.socket as TLSSocket).authorized === true });
-    res.writeHead(200, { "Content-Type": "application/json" });
-    res.end(JSON.stringify({ apiVersion: "v1", kind: "ServiceList", metadata: { resourceVersion: "7" }, items: [] }));
-  });
+  server = https.createServer(
+    { key: SERVER_KEY, cert: SERVER_CERT, ca: CA, requestCert: true, rejectUnauthorized: false },
+    (req, res) => {
+      // `authorized` is true only when a client certificate signed by CA was presented.
+      seen.push({
+        authorization: req.headers.authorization,
+        clientCertificate: (req.socket as TLSSocket).authorized === true,
+      });
+      res.writeHead(200, { "Content-Type": "application/json" });
+      res.end(JSON.stringify({ apiVersion: "v1", kind: "ServiceList", metadata: { resourceVersion: "7" }, items: [] }));
+    },
+  );
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -89,7 +95,8 @@ function kubeConfig(cluster: object, user: object): KubeConfig {
   });
   return kc;
 }
-const listServices = (kc: KubeConfig) => new KubeTransport(kc).api(CoreV1Api).listNamespacedService({ namespace: "fns" });
+const listServices = (kc: KubeConfig) =>
+  new KubeTransport(kc).api(CoreV1Api).listNamespacedService({ namespace: "fns" });
 
 describe("KubeTransport over TLS", () => {
   test("trusts the kubeconfig's CA (caData) and sends the bearer token", async () => {
@@ -101,7 +108,9 @@ describe("KubeTransport over TLS", () => {
   test("trusts a CA file, as mounted in a pod (raw GETs too, for the watch)", async () => {
     const caFile = join(tmpdir(), `nanofaas-test-ca-${process.pid}.crt`);
     writeFileSync(caFile, CA);
-    const response = await new KubeTransport(kubeConfig({ caFile }, { token: "t" })).get("/api/v1/namespaces/fns/services");
+    const response = await new KubeTransport(kubeConfig({ caFile }, { token: "t" })).get(
+      "/api/v1/namespaces/fns/services",
+    );
     expect(response.status).toBe(200);
     expect(seen.at(-1)?.authorization).toBe("Bearer t");
   });
@@ -122,6 +131,15 @@ describe("KubeTransport over TLS", () => {
 });
 
 test("tlsOptionsFor maps kubeconfig fields to Bun's fetch options", () => {
-  const kc = kubeConfig({ caData: b64("CA"), skipTLSVerify: true, tlsServerName: "kubernetes" }, { certData: b64("CERT"), keyData: b64("KEY") });
-  expect(tlsOptionsFor(kc)).toEqual({ ca: "CA", cert: "CERT", key: "KEY", rejectUnauthorized: false, serverName: "kubernetes" });
+  const kc = kubeConfig(
+    { caData: b64("CA"), skipTLSVerify: true, tlsServerName: "kubernetes" },
+    { certData: b64("CERT"), keyData: b64("KEY") },
+  );
+  expect(tlsOptionsFor(kc)).toEqual({
+    ca: "CA",
+    cert: "CERT",
+    key: "KEY",
+    rejectUnauthorized: false,
+    serverName: "kubernetes",
+  });
 });

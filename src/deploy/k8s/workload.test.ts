@@ -8,8 +8,13 @@ import type { FunctionSpec } from "../../domain/function-spec";
 import { buildDeployment, buildService } from "./workload";
 
 const defaults = { timeoutMs: 30_000, concurrency: 4, queueSize: 100, maxRetries: 3 };
-const fn = (spec: Partial<FunctionSpec>) => resolveFunction({ name: "word-stats", image: "example/word-stats:1", ...spec }, defaults);
-const options = { namespace: "fns", imagePullPolicy: "IfNotPresent" as const, callbackUrl: "http://control-plane.nanofaas.svc.cluster.local:8080/v1/internal/executions" };
+const fn = (spec: Partial<FunctionSpec>) =>
+  resolveFunction({ name: "word-stats", image: "example/word-stats:1", ...spec }, defaults);
+const options = {
+  namespace: "fns",
+  imagePullPolicy: "IfNotPresent" as const,
+  callbackUrl: "http://control-plane.nanofaas.svc.cluster.local:8080/v1/internal/executions",
+};
 
 const labels = {
   app: "nanofaas",
@@ -38,7 +43,12 @@ describe("buildDeployment", () => {
     expect(buildDeployment(fn(spec), options)).toEqual({
       apiVersion: "apps/v1",
       kind: "Deployment",
-      metadata: { name: "fn-word-stats", namespace: "fns", labels, annotations: { "nanofaas.io/function-name": "word-stats" } },
+      metadata: {
+        name: "fn-word-stats",
+        namespace: "fns",
+        labels,
+        annotations: { "nanofaas.io/function-name": "word-stats" },
+      },
       spec: {
         replicas: 0,
         selector: { matchLabels: { function: "word-stats" } },
@@ -46,7 +56,12 @@ describe("buildDeployment", () => {
           metadata: { labels, annotations: prometheus },
           spec: {
             automountServiceAccountToken: false,
-            securityContext: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, seccompProfile: { type: "RuntimeDefault" } },
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: 65532,
+              runAsGroup: 65532,
+              seccompProfile: { type: "RuntimeDefault" },
+            },
             imagePullSecrets: [{ name: "regcred" }, { name: "other" }],
             restartPolicy: "Always",
             containers: [

@@ -6,7 +6,14 @@
 import type { ResolvedFunction } from "../../domain/resolved-function";
 import { initialReplicas } from "../../domain/function-scaling";
 import { containerResources, deploymentEnv, pullSecrets } from "./env";
-import { FUNCTION_NAME_ANNOTATION, FUNCTION_PORT, functionLabels, objectName, PROMETHEUS_ANNOTATIONS, selectorLabels } from "./labels";
+import {
+  FUNCTION_NAME_ANNOTATION,
+  FUNCTION_PORT,
+  functionLabels,
+  objectName,
+  PROMETHEUS_ANNOTATIONS,
+  selectorLabels,
+} from "./labels";
 import { containerSecurityContext, podSecurityContext, TMP_MOUNT, TMP_VOLUME } from "./security";
 
 export type ImagePullPolicy = "Always" | "IfNotPresent" | "Never";
@@ -43,7 +50,12 @@ export function buildDeployment(fn: ResolvedFunction, options: WorkloadOptions) 
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
-    metadata: { name, namespace: options.namespace, labels: functionLabels(fn.name), annotations: { [FUNCTION_NAME_ANNOTATION]: fn.name } },
+    metadata: {
+      name,
+      namespace: options.namespace,
+      labels: functionLabels(fn.name),
+      annotations: { [FUNCTION_NAME_ANNOTATION]: fn.name },
+    },
     spec: {
       replicas: initialReplicas(fn),
       selector: { matchLabels: selectorLabels(fn.name) },

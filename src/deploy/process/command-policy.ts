@@ -19,7 +19,8 @@ export const ALLOWED_COMMANDS_SETTING = "NANOFAAS_PROCESS_ALLOWED_COMMANDS";
  * Variables that make an allowed program load or run something else. A denylist cannot be
  * complete; it closes the well-known doors, and operators who need more declare the function.
  */
-const LOADER_ENV = /^(LD_.*|DYLD_.*|PATH|NODE_OPTIONS|NODE_PATH|BUN_OPTIONS|BUN_.*PRELOAD.*|PYTHON(PATH|HOME|STARTUP|INSPECT|USERBASE)|PERL5(OPT|LIB)|RUBY(OPT|LIB)|JAVA_TOOL_OPTIONS|_JAVA_OPTIONS|JDK_JAVA_OPTIONS|BASH_ENV|ENV|SHELLOPTS|BASHOPTS|PS4|IFS|GCONV_PATH)$/;
+const LOADER_ENV =
+  /^(LD_.*|DYLD_.*|PATH|NODE_OPTIONS|NODE_PATH|BUN_OPTIONS|BUN_.*PRELOAD.*|PYTHON(PATH|HOME|STARTUP|INSPECT|USERBASE)|PERL5(OPT|LIB)|RUBY(OPT|LIB)|JAVA_TOOL_OPTIONS|_JAVA_OPTIONS|JDK_JAVA_OPTIONS|BASH_ENV|ENV|SHELLOPTS|BASHOPTS|PS4|IFS|GCONV_PATH)$/;
 
 export interface CommandPolicy {
   /** Remembers a spec an operator declared: it (and an identical later registration) may run. */
@@ -43,7 +44,10 @@ export function createCommandPolicy(allowedPrograms: readonly string[]): Command
       }
       const loader = Object.keys(fn.env).find((key) => LOADER_ENV.test(key));
       if (loader !== undefined) {
-        return forbidden(fn, `env.${loader}: changes what the program loads; not accepted through the API (declare the function in NANOFAAS_FUNCTIONS_DIR)`);
+        return forbidden(
+          fn,
+          `env.${loader}: changes what the program loads; not accepted through the API (declare the function in NANOFAAS_FUNCTIONS_DIR)`,
+        );
       }
       return undefined;
     },

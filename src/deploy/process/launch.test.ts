@@ -32,7 +32,9 @@ describe("unsupportedReason", () => {
   });
 
   test("refuses a program that is not on PATH", () => {
-    expect(unsupportedReason(fn({ command: ["nodejs-9"] }), host())?.reason).toBe("function 'word-stats': command 'nodejs-9' was not found on PATH");
+    expect(unsupportedReason(fn({ command: ["nodejs-9"] }), host())?.reason).toBe(
+      "function 'word-stats': command 'nodejs-9' was not found on PATH",
+    );
   });
 
   test("refuses a relative program that does not exist without revealing the working directory", () => {
@@ -48,17 +50,31 @@ describe("unsupportedReason", () => {
 
 describe("watchdogArgv", () => {
   test.each([
-    ["NANOFAAS_WATCHDOG_PATH first, relative to cwd", { watchdogPath: "bin/watchdog" }, host(), ["/srv/app/bin/watchdog"]],
+    [
+      "NANOFAAS_WATCHDOG_PATH first, relative to cwd",
+      { watchdogPath: "bin/watchdog" },
+      host(),
+      ["/srv/app/bin/watchdog"],
+    ],
     ["then the checkout's dist/watchdog", {}, host(), ["/repo/dist/watchdog"]],
-    ["then its source run by the current bun", {}, host({ exists: () => false }), ["/opt/bun/bin/bun", "/repo/watchdog/src/main.ts"]],
-    ["a compiled control plane looks beside itself", {}, host({ repoRoot: undefined, bunExecutable: undefined }), ["/usr/local/bin/watchdog"]],
+    [
+      "then its source run by the current bun",
+      {},
+      host({ exists: () => false }),
+      ["/opt/bun/bin/bun", "/repo/watchdog/src/main.ts"],
+    ],
+    [
+      "a compiled control plane looks beside itself",
+      {},
+      host({ repoRoot: undefined, bunExecutable: undefined }),
+      ["/usr/local/bin/watchdog"],
+    ],
   ])("%s", (_, config, facts, argv) => {
     expect(watchdogArgv(config, facts, "/usr/local/bin/nanofaas")).toEqual(argv);
   });
 });
 
 describe("launchPlan", () => {
-
   test("runs `command`, with a relative program made absolute against cwd", () => {
     const plan = launchPlan(fn({ command: ["./pod.sh", "--fast"] }), {}, host(), {});
     expect(plan.argv).toEqual(["/srv/app/pod.sh", "--fast"]);
@@ -66,10 +82,15 @@ describe("launchPlan", () => {
   });
 
   test("`bun` missing from PATH means the Bun running the control plane", () => {
-    expect(launchPlan(fn({ command: ["bun", "pod.ts"] }), {}, host({ which: () => null }), {}).argv).toEqual(["/opt/bun/bin/bun", "pod.ts"]);
+    expect(launchPlan(fn({ command: ["bun", "pod.ts"] }), {}, host({ which: () => null }), {}).argv).toEqual([
+      "/opt/bun/bin/bun",
+      "pod.ts",
+    ]);
     expect(launchPlan(fn({ command: ["bun", "pod.ts"] }), {}, host(), {}).argv).toEqual(["bun", "pod.ts"]);
     expect(unsupportedReason(fn({ command: ["bun"] }), host({ which: () => null }))).toBeUndefined();
-    expect(unsupportedReason(fn({ command: ["bun"] }), host({ which: () => null, bunExecutable: undefined }))?.reason).toContain("not found on PATH");
+    expect(
+      unsupportedReason(fn({ command: ["bun"] }), host({ which: () => null, bunExecutable: undefined }))?.reason,
+    ).toContain("not found on PATH");
   });
 
   test("runs the watchdog with WATCHDOG_CMD when only runtimeCommand is given", () => {
@@ -97,10 +118,22 @@ describe("launchPlan", () => {
   });
 
   test("neither the function nor the inherited env can override the platform's variables", () => {
-    const reserved = { FUNCTION_NAME: "x", WARM: "false", PORT: "1", WARM_PORT: "2", WATCHDOG_CMD: "rm -rf /", CALLBACK_URL: "http://evil" };
+    const reserved = {
+      FUNCTION_NAME: "x",
+      WARM: "false",
+      PORT: "1",
+      WARM_PORT: "2",
+      WATCHDOG_CMD: "rm -rf /",
+      CALLBACK_URL: "http://evil",
+    };
     const plan = launchPlan(fn({ command: ["bun"], env: reserved }), {}, host(), reserved);
     // CALLBACK_URL included: warm replicas answer over HTTP and must not send duplicate callbacks.
-    expect(plan.env).toEqual({ FUNCTION_NAME: "word-stats", WARM: "true", TIMEOUT_MS: "30000", EXECUTION_MODE: "HTTP" });
+    expect(plan.env).toEqual({
+      FUNCTION_NAME: "word-stats",
+      WARM: "true",
+      TIMEOUT_MS: "30000",
+      EXECUTION_MODE: "HTTP",
+    });
   });
 });
 
@@ -114,5 +147,4 @@ describe("addresses", () => {
   ])("connectHost(%p) = %p", (bind, expected) => {
     expect(connectHost(bind)).toBe(expected);
   });
-
 });

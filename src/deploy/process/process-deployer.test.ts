@@ -23,7 +23,10 @@ afterEach(async () => {
 });
 
 const codeOf = async (promise: Promise<unknown>) => {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   return error instanceof NanofaasError ? error.code : error;
 };
 
@@ -31,7 +34,9 @@ describe("createProcessDeployer", () => {
   test("is the 'process' backend and explains why it cannot run an image-only function", () => {
     const d = make();
     expect(d.id).toBe("process");
-    expect(d.unsupportedReason?.(fn({ name: "img", image: "nginx" }))?.reason).toContain("needs the docker or k8s backend");
+    expect(d.unsupportedReason?.(fn({ name: "img", image: "nginx" }))?.reason).toContain(
+      "needs the docker or k8s backend",
+    );
     expect(d.unsupportedReason?.(echoFunction("ok", 1))).toBeUndefined();
   });
 
@@ -58,7 +63,9 @@ describe("createProcessDeployer", () => {
 
   test("the pod gets the function's env and the platform's variables", async () => {
     const d = make();
-    await d.provision(echoFunction("envy", 1, { env: { GREETING: "hello", FUNCTION_NAME: "spoofed" }, timeoutMs: 777 }));
+    await d.provision(
+      echoFunction("envy", 1, { env: { GREETING: "hello", FUNCTION_NAME: "spoofed" }, timeoutMs: 777 }),
+    );
     spawned.push(...d.replicaPids("envy"));
     await until(() => d.readyReplicas("envy") === 1, "ready");
     const endpoint = d.pickEndpoint("envy")!;

@@ -64,7 +64,10 @@ export function createProcessDeployer(config: Config, options: ProcessDeployerOp
   const ports = new PortAllocator(config.processBindHost);
   const ledger = new GroupLedger(config.processStateDir ?? defaultStateDir(config.serverPort));
   const reaped = ledger.reapLeftovers();
-  if (reaped.length > 0) output(`[nanofaas] reaped ${reaped.length} replica process group(s) left by a control plane that died: ${reaped.join(", ")}`);
+  if (reaped.length > 0)
+    output(
+      `[nanofaas] reaped ${reaped.length} replica process group(s) left by a control plane that died: ${reaped.join(", ")}`,
+    );
   const reaper = new GroupReaper(ledger);
   const spawner = new SpawnGuard(reaper, output, options.spawn);
   const functions = new ReplicaSets<Replica>("process", output);
@@ -90,7 +93,19 @@ export function createProcessDeployer(config: Config, options: ProcessDeployerOp
       await functions.remove(fn.name);
       const plan = launchPlan(fn, config, host, baseEnv);
       const set = functions.create(fn.name, (index, onReadyChange) => {
-        const ctx: ReplicaContext = { name: fn.name, index, plan, cwd: host.cwd, host: replicaHost, ports, reaper, spawner, timing, emit: output, onReadyChange };
+        const ctx: ReplicaContext = {
+          name: fn.name,
+          index,
+          plan,
+          cwd: host.cwd,
+          host: replicaHost,
+          ports,
+          reaper,
+          spawner,
+          timing,
+          emit: output,
+          onReadyChange,
+        };
         return new Replica(ctx);
       });
       await set.scaleTo(Math.max(0, fn.scalingConfig?.minReplicas ?? 1));

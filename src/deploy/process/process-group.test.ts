@@ -4,7 +4,10 @@ import { GroupReaper, signalGroup } from "./process-group";
 
 /** A shell that starts a background child, like a wrapper script: two processes, one group. */
 function spawnWrapper() {
-  const proc = Bun.spawn(["sh", "-c", "sleep 30 & sleep 30; true"], { detached: true, stdio: ["ignore", "ignore", "ignore"] });
+  const proc = Bun.spawn(["sh", "-c", "sleep 30 & sleep 30; true"], {
+    detached: true,
+    stdio: ["ignore", "ignore", "ignore"],
+  });
   return proc;
 }
 

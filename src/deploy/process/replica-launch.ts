@@ -14,7 +14,8 @@
  * `exec 3<&0` first: a non-interactive shell gives background jobs /dev/null as stdin unless they
  * redirect it themselves. `kill -KILL 0` signals the subshell's own group: the replica's.
  */
-const WATCH_PARENT = 'exec 3<&0; ( while read -r _; do :; done; kill -KILL 0 ) <&3 >/dev/null 2>&1 & exec "$@" </dev/null 3<&-';
+const WATCH_PARENT =
+  'exec 3<&0; ( while read -r _; do :; done; kill -KILL 0 ) <&3 >/dev/null 2>&1 & exec "$@" </dev/null 3<&-';
 
 /** The argv that runs `argv` as a replica that dies with the control plane (stdin must be a pipe). */
 export function watchedArgv(argv: readonly string[]): string[] {

@@ -88,7 +88,14 @@ export class Replica extends SupervisedReplica {
     const env = { ...plan.env, PORT: String(port), WARM_PORT: String(port) };
     // detached: setsid, so the replica leads its own process group (see process-group.ts); stdin
     // is the pipe whose end-of-file kills the group when the control plane dies (replica-launch.ts).
-    return this.ctx.spawner.spawn(watchedArgv(plan.argv), { cwd, env, stdin: "pipe", stdout: "pipe", stderr: "pipe", detached: true });
+    return this.ctx.spawner.spawn(watchedArgv(plan.argv), {
+      cwd,
+      env,
+      stdin: "pipe",
+      stdout: "pipe",
+      stderr: "pipe",
+      detached: true,
+    });
   }
 
   private async runOnce(): Promise<RunOutcome> {
@@ -126,7 +133,9 @@ export class Replica extends SupervisedReplica {
     this.ctx.reaper.add(proc.pid);
     this.baseUrl = `http://${this.ctx.host}:${port}`;
     const watchdogCmd = plan.env.WATCHDOG_CMD;
-    this.log(`started pid ${proc.pid} on port ${port}: ${plan.argv.join(" ")}${watchdogCmd ? ` (WATCHDOG_CMD=${watchdogCmd})` : ""}`);
+    this.log(
+      `started pid ${proc.pid} on port ${port}: ${plan.argv.join(" ")}${watchdogCmd ? ` (WATCHDOG_CMD=${watchdogCmd})` : ""}`,
+    );
     // Aborted when the process exits or the replica stops: ends probing at once.
     const controller = new AbortController();
     const abort = () => controller.abort();
@@ -142,7 +151,10 @@ export class Replica extends SupervisedReplica {
       baseUrl: this.baseUrl,
       startedAt: performance.now(),
       exited,
-      output: Promise.all([forwardLines(proc.stdout, this.prefix, this.ctx.emit), forwardLines(proc.stderr, this.prefix, this.ctx.emit)]),
+      output: Promise.all([
+        forwardLines(proc.stdout, this.prefix, this.ctx.emit),
+        forwardLines(proc.stderr, this.prefix, this.ctx.emit),
+      ]),
       signal: controller.signal,
       detach: () => this.stopSignal.signal.removeEventListener("abort", abort),
     };
@@ -208,7 +220,12 @@ export class Replica extends SupervisedReplica {
     const { healthIntervalMs, readinessTimeoutMs } = this.ctx.timing;
     let failures = 0;
     let failingSince = 0;
-    for await (const result of probeHealthEvery(baseUrl, healthIntervalMs, Math.min(1000, readinessTimeoutMs), signal)) {
+    for await (const result of probeHealthEvery(
+      baseUrl,
+      healthIntervalMs,
+      Math.min(1000, readinessTimeoutMs),
+      signal,
+    )) {
       if (result.ok) {
         if (failures >= UNHEALTHY_AFTER_FAILURES) this.log("healthy again");
         failures = 0;

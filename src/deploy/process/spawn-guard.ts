@@ -34,7 +34,9 @@ export class SpawnGuard {
   /** Spawns, or throws an Error saying why not (the cap, EAGAIN, a missing program…). */
   spawn(argv: string[], options: SpawnOptions.OptionsObject<"pipe", "pipe", "pipe">): ReplicaProcess {
     if (this.reaper.size >= this.cap) {
-      throw new Error(`the host's process limit was reached earlier; this backend now runs at most ${this.cap} replica processes`);
+      throw new Error(
+        `the host's process limit was reached earlier; this backend now runs at most ${this.cap} replica processes`,
+      );
     }
     try {
       return this.spawnFn(argv, options);

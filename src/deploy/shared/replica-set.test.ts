@@ -23,9 +23,16 @@ class FakeReplica {
 
 test("a replica that cannot start leaves the set with every replica added after it, then the failure is thrown", async () => {
   const stops: number[] = [];
-  const set = new ReplicaSet("f", (index) => new FakeReplica(index, index === 2, stops), () => {});
+  const set = new ReplicaSet(
+    "f",
+    (index) => new FakeReplica(index, index === 2, stops),
+    () => {},
+  );
   await set.scaleTo(1);
-  const failure = await set.scaleTo(4).then(() => undefined, (error: Error) => error.message);
+  const failure = await set.scaleTo(4).then(
+    () => undefined,
+    (error: Error) => error.message,
+  );
   expect(failure).toBe("replica 2 refused");
   expect(set.replicas.map((replica) => replica.index)).toEqual([0, 1]);
   expect(stops).toEqual([3, 2]);

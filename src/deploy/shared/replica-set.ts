@@ -51,7 +51,8 @@ export class ReplicaSet<R extends ManagedReplica> {
    * failure is rethrown once they are stopped.
    */
   async scaleTo(count: number): Promise<void> {
-    const { keep, failure } = this.replicas.length < count ? await this.grow(count) : { keep: count, failure: undefined };
+    const { keep, failure } =
+      this.replicas.length < count ? await this.grow(count) : { keep: count, failure: undefined };
     const surplus = this.replicas.splice(keep).reverse();
     // stop() marks the replica unready and signals it before its first await, so the newest
     // replica is signalled first; then all of them wind down in parallel.

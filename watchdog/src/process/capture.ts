@@ -18,7 +18,11 @@ export interface Tail {
 }
 
 /** Forwards every chunk to `sink` and remembers the last `keep` bytes. */
-export function forwardWithTail(stream: ReadableStream<Uint8Array>, sink: (chunk: Uint8Array) => void, keep: number): Tail {
+export function forwardWithTail(
+  stream: ReadableStream<Uint8Array>,
+  sink: (chunk: Uint8Array) => void,
+  keep: number,
+): Tail {
   let tail: Uint8Array = new Uint8Array(0);
   const done = (async () => {
     const reader = stream.getReader();

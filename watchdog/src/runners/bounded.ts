@@ -37,7 +37,10 @@ export function spawnOrFail(deps: RunnerDeps, options: SpawnOptions): Child | Ou
   try {
     return deps.children.spawn(argv, options);
   } catch (error) {
-    return { ok: false, error: podError(PodErrorCode.spawnError, `Cannot start ${JSON.stringify(argv[0])}: ${describe(error)}`) };
+    return {
+      ok: false,
+      error: podError(PodErrorCode.spawnError, `Cannot start ${JSON.stringify(argv[0])}: ${describe(error)}`),
+    };
   }
 }
 

@@ -44,10 +44,16 @@ export function createHttpRunner(deps: RunnerDeps, options: HttpRunnerOptions): 
       try {
         ready = await child.start();
       } catch (error) {
-        throw new RunnerStartError(PodErrorCode.spawnError, `Cannot start ${JSON.stringify(deps.config.command[0])}: ${describe(error)}`);
+        throw new RunnerStartError(
+          PodErrorCode.spawnError,
+          `Cannot start ${JSON.stringify(deps.config.command[0])}: ${describe(error)}`,
+        );
       }
       if (!ready && !options.supervise) {
-        throw new RunnerStartError(PodErrorCode.startupError, `Function runtime not ready after ${deps.config.readyTimeoutMs} ms (READY_TIMEOUT_MS) or exited during start-up`);
+        throw new RunnerStartError(
+          PodErrorCode.startupError,
+          `Function runtime not ready after ${deps.config.readyTimeoutMs} ms (READY_TIMEOUT_MS) or exited during start-up`,
+        );
       }
     },
     state: () => child.state(),
@@ -56,7 +62,11 @@ export function createHttpRunner(deps: RunnerDeps, options: HttpRunnerOptions): 
   };
 }
 
-async function proxy(deps: RunnerDeps, httpChild: ReturnType<typeof createHttpChild>, inv: Invocation): Promise<Outcome> {
+async function proxy(
+  deps: RunnerDeps,
+  httpChild: ReturnType<typeof createHttpChild>,
+  inv: Invocation,
+): Promise<Outcome> {
   const target = httpChild.ready();
   if (!target) {
     return { ok: false, error: podError(PodErrorCode.unavailable, `Function runtime is ${httpChild.state()}`) };
@@ -85,10 +95,16 @@ async function proxy(deps: RunnerDeps, httpChild: ReturnType<typeof createHttpCh
   } catch (error) {
     if (timedOut) {
       httpChild.checkHealth();
-      return { ok: false, error: podError(PodErrorCode.handlerTimeout, `Function exceeded TIMEOUT_MS=${config.timeoutMs}`) };
+      return {
+        ok: false,
+        error: podError(PodErrorCode.handlerTimeout, `Function exceeded TIMEOUT_MS=${config.timeoutMs}`),
+      };
     }
     if (stopSignal.aborted) {
-      return { ok: false, error: podError(PodErrorCode.unavailable, "Invocation aborted: the watchdog is shutting down") };
+      return {
+        ok: false,
+        error: podError(PodErrorCode.unavailable, "Invocation aborted: the watchdog is shutting down"),
+      };
     }
     const crashed = await settleWithin(target.child.exited, CRASH_SETTLE_MS);
     const message = crashed
@@ -141,6 +157,9 @@ function childFailure(status: number, bytes: Uint8Array): Outcome {
   const preview = text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS)}…` : text;
   return {
     ok: false,
-    error: podError(PodErrorCode.functionError, `Function runtime answered HTTP ${status}${preview ? `: ${preview}` : ""}`),
+    error: podError(
+      PodErrorCode.functionError,
+      `Function runtime answered HTTP ${status}${preview ? `: ${preview}` : ""}`,
+    ),
   };
 }

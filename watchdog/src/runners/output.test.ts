@@ -5,7 +5,7 @@ const bytes = (text: string) => new TextEncoder().encode(text);
 
 test.each([
   ['{"a":1}', '{"a":1}'],
-  ['  [1, 2]\n', "[1, 2]"],
+  ["  [1, 2]\n", "[1, 2]"],
   ['"text"', '"text"'],
   ["12345678901234567890", "12345678901234567890"],
   ["", "null"],

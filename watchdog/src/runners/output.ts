@@ -30,7 +30,10 @@ export function outcomeFromOutput(bytes: Uint8Array, source: string): Outcome {
     const reason = clip(error instanceof Error ? error.message : String(error), REASON_CHARS);
     return {
       ok: false,
-      error: podError(PodErrorCode.invalidOutput, `${source} is not a single JSON value (${reason}): ${clip(json, PREVIEW_CHARS)}`),
+      error: podError(
+        PodErrorCode.invalidOutput,
+        `${source} is not a single JSON value (${reason}): ${clip(json, PREVIEW_CHARS)}`,
+      ),
     };
   }
   return { ok: true, json };

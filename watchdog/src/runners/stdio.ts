@@ -45,7 +45,10 @@ async function runStdio(deps: RunnerDeps, inv: Invocation): Promise<Outcome> {
   if (raced.kind !== "done") return unfinished(deps, child, raced.kind);
   const result = raced.value;
   if (result.overflow) {
-    return { ...outputTooLarge("stdout", config.maxOutputBytes), settled: deps.children.terminate(child, config.killGraceMs) };
+    return {
+      ...outputTooLarge("stdout", config.maxOutputBytes),
+      settled: deps.children.terminate(child, config.killGraceMs),
+    };
   }
   if (result.exit.code !== 0) {
     await settleWithin(stderr.done, STDERR_SETTLE_MS);

@@ -1,0 +1,156 @@
+/**
+ * @module
+ * The durable side of the control plane (issue 17, SPEC-platform §1). The engine and the registry
+ * keep their working set in memory (the hot path never reads a disk); this contract is what they
+ * write through to, and what start-up reads back. Three implementations: `memory` (opt-in, nothing
+ * survives), `sqlite` (the default, bun:sqlite in WAL mode) and `postgres` (shared, for HA).
+ *
+ * Rules every implementation keeps:
+ * - Methods returning a Promise resolve only once the write is durable (committed); they reject
+ *   with `StoreUnavailableError` when it cannot be (database down, disk full, read-only file).
+ * - `executions.accept` is called concurrently by many `:enqueue` requests; implementations
+ *   group-commit the calls that arrive while a commit is in flight into one transaction.
+ * - `executions.record` is write-behind: it never blocks, batches, and a failed batch is retried
+ *   (the sync path must never wait on a disk write).
+ * - Rows are plain JSON-able data; no engine object crosses this edge.
+ * - Lists are newest first with an opaque cursor (`decodeCursor` failures → `InvalidCursorError`).
+ */
+import type { ErrorInfo } from "../contracts/pod";
+import type { ExecutionState } from "../contracts/invocation";
+
+export type StoreKind = "memory" | "sqlite" | "postgres";
+
+/** A registered function as stored: its spec as the client gave it, plus bookkeeping. */
+export interface FunctionRow {
+  name: string;
+  /** The registration body (FunctionSpec JSON), re-resolved at start-up. */
+  spec: unknown;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** One execution as stored; `input`/`output` are raw JSON text (byte-exact, as the engine keeps it). */
+export interface ExecutionRow {
+  id: string;
+  function: string;
+  lane: "sync" | "async";
+  status: ExecutionState;
+  /** Attempts started so far (1 before the first dispatch). */
+  attempts: number;
+  input: string;
+  metadata: Record<string, string> | null;
+  idempotencyKey: string | null;
+  trace: { traceId?: string; traceparent?: string; tracestate?: string };
+  output: string | null;
+  error: ErrorInfo | null;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  coldStart: boolean;
+  initDurationMs: number | null;
+  /** Set when this execution replays a DLQ entry or is a child of another. */
+  parentExecutionId: string | null;
+  rootExecutionId: string | null;
+}
+
+export interface ExecutionQuery {
+  function?: string;
+  status?: ExecutionState;
+  /** Epoch ms, inclusive, on createdAt. */
+  since?: number;
+  until?: number;
+  limit: number;
+  cursor?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** A dead-lettered async execution (SPEC-platform §1). */
+export interface DeadLetterRow {
+  id: string;
+  function: string;
+  executionId: string;
+  input: string;
+  metadata: Record<string, string> | null;
+  error: ErrorInfo | null;
+  attempts: number;
+  failedAt: number;
+  replayedAs: string | null;
+}
+
+export interface DeadLetterQuery {
+  function?: string;
+  limit: number;
+  cursor?: string;
+}
+
+export interface FunctionRows {
+  loadAll(): Promise<FunctionRow[]>;
+  put(row: FunctionRow): Promise<void>;
+  delete(name: string): Promise<void>;
+}
+
+export interface ExecutionRows {
+  /** Durable before `:enqueue` answers 202 (group-committed). */
+  accept(row: ExecutionRow): Promise<void>;
+  /** Write-behind upsert of a row's latest state (sync executions, state changes of async ones). */
+  record(row: ExecutionRow): void;
+  /** Resolves once every `record` call made before it is durable (tests, drain, list queries). */
+  flush(): Promise<void>;
+  get(id: string): Promise<ExecutionRow | undefined>;
+  list(query: ExecutionQuery): Promise<Page<ExecutionRow>>;
+  /** Everything not terminal: what start-up must re-queue (async) or end (sync). */
+  loadUnfinished(): Promise<ExecutionRow[]>;
+  /** Deletes terminal rows finished before `finishedBefore`; returns how many. */
+  sweep(finishedBefore: number): Promise<number>;
+}
+
+export interface IdempotencyRows {
+  /** Keys whose expiry is after `now` (start-up reload). */
+  loadLive(now: number): Promise<{ function: string; key: string; executionId: string; expiresAt: number }[]>;
+  /** Write-behind, like `executions.record`. */
+  publish(fn: string, key: string, executionId: string, expiresAt: number): void;
+  forgetFunction(fn: string): Promise<void>;
+  sweep(now: number): Promise<void>;
+}
+
+export interface DeadLetterRows {
+  add(row: DeadLetterRow): Promise<void>;
+  get(id: string): Promise<DeadLetterRow | undefined>;
+  list(query: DeadLetterQuery): Promise<Page<DeadLetterRow>>;
+  markReplayed(id: string, executionId: string): Promise<void>;
+  delete(id: string): Promise<boolean>;
+  /** Deletes every entry (of one function when given); returns how many. */
+  purge(fn?: string): Promise<number>;
+  /** Per-function sizes for the DLQ gauge. */
+  sizes(): Promise<Map<string, number>>;
+  sweep(failedBefore: number): Promise<number>;
+}
+
+export interface StateStore {
+  readonly kind: StoreKind;
+  readonly functions: FunctionRows;
+  readonly executions: ExecutionRows;
+  readonly idempotency: IdempotencyRows;
+  readonly dlq: DeadLetterRows;
+  /** False while the database cannot be reached or written (readiness answers 503 meanwhile). */
+  healthy(): boolean;
+  /** Flushes write-behind batches and closes connections. */
+  close(): Promise<void>;
+}
+
+/** The store cannot persist right now; the API answers 503 `STORE_UNAVAILABLE`. */
+export class StoreUnavailableError extends Error {
+  readonly code = "STORE_UNAVAILABLE";
+}
+
+/** A list cursor this store did not issue; the API answers 400 `BAD_REQUEST`. */
+export class InvalidCursorError extends Error {
+  readonly code = "BAD_REQUEST";
+}
+
+/** The database's schema is newer than this build knows; start-up refuses to continue. */
+export class SchemaTooNewError extends Error {}
