@@ -130,12 +130,81 @@ export interface DeadLetterRows {
   sweep(failedBefore: number): Promise<number>;
 }
 
+/**
+ * An API key as stored (issue 18, SPEC-platform §2). Only the SHA-256 of the secret is kept; the
+ * prefix (the secret's first characters) names the key in lists and logs.
+ */
+export interface ApiKeyRow {
+  id: string;
+  name: string;
+  /** Public, e.g. `nfk_3kQ9x2`: identifies the key without revealing it. */
+  prefix: string;
+  /** Lower-case hex SHA-256 of the whole secret. */
+  keySha256: string;
+  scopes: string[];
+  tenant: string;
+  createdAt: number;
+  /** Epoch ms; null = never. */
+  expiresAt: number | null;
+}
+
+export interface ApiKeyRows {
+  loadAll(): Promise<ApiKeyRow[]>;
+  /** Durable before `POST /v1/apikeys` answers 201. */
+  put(row: ApiKeyRow): Promise<void>;
+  /** Revocation: the row is gone; false when there was none. */
+  delete(id: string): Promise<boolean>;
+}
+
+/** One audit event (SPEC-platform §2): a mutating call or a denied one. */
+export interface AuditRow {
+  /** Unique and increasing with `time` within one store (the list's tie-breaker). */
+  id: string;
+  time: number;
+  /** `apikey:<prefix>`, `oidc:<subject>`, `anonymous` or `callback`. Never a secret. */
+  actor: string;
+  tenant: string;
+  /** `<object>.<verb>`: `function.create`, `apikey.revoke`, `auth.denied`, … */
+  action: string;
+  target: string | null;
+  /** `success`, `failure` (the call was answered 4xx/5xx) or `denied` (401/403/429 by auth). */
+  outcome: string;
+  status: number;
+  requestId: string;
+  source: string;
+}
+
+export interface AuditQuery {
+  /** Epoch ms, inclusive. */
+  since?: number;
+  actor?: string;
+  action?: string;
+  tenant?: string;
+  limit: number;
+  cursor?: string;
+}
+
+export interface AuditRows {
+  /** Write-behind, like `executions.record`: the request never waits on it. */
+  append(row: AuditRow): void;
+  /** Resolves once every `append` made before it is durable. */
+  flush(): Promise<void>;
+  /** Newest first. */
+  list(query: AuditQuery): Promise<Page<AuditRow>>;
+  /** Deletes events older than `before`; returns how many (retention). */
+  sweep(before: number): Promise<number>;
+}
+
 export interface StateStore {
   readonly kind: StoreKind;
   readonly functions: FunctionRows;
   readonly executions: ExecutionRows;
   readonly idempotency: IdempotencyRows;
   readonly dlq: DeadLetterRows;
+  /** API keys (issue 18). */
+  readonly apikeys: ApiKeyRows;
+  /** The audit log (issue 18). */
+  readonly audit: AuditRows;
   /** False while the database cannot be reached or written (readiness answers 503 meanwhile). */
   healthy(): boolean;
   /** Flushes write-behind batches and closes connections. */
