@@ -77,11 +77,6 @@ export const SETTINGS = {
     duration().prefault("30m"),
     "age after which a non-terminal execution is dropped",
   ),
-  connectTimeoutMs: s(
-    ["NANOFAAS_HTTP_CLIENT_CONNECT_TIMEOUT_MS", "NANOFAAS_HTTPCLIENT_CONNECTTIMEOUTMS"],
-    int(1, 600_000).default(5000),
-    "pod connect timeout",
-  ),
   maxResponseBytes: s(
     ["NANOFAAS_HTTP_CLIENT_MAX_IN_MEMORY_SIZE_MB", "NANOFAAS_HTTPCLIENT_MAXINMEMORYSIZEMB"],
     int(1, 1024)

@@ -25,6 +25,10 @@ const INERT: readonly InertSetting[] = [
     why: "pod read timeout, which the reference replaced on every call by the function's timeoutMs; timeoutMs (or X-Timeout-Ms) is the only read timeout here",
   },
   {
+    key: "nanofaas.http-client.connect-timeout-ms",
+    why: "pod connect timeout; a pod that cannot be reached fails its attempt within the function's timeoutMs (POOL_TIMEOUT; a refused connection at once, as POOL_ERROR)",
+  },
+  {
     key: "nanofaas.sync-queue.max-concurrency",
     why: "set by the reference's Helm values but read by no reference code; sync dispatch is bounded by each function's concurrency",
   },
