@@ -22,6 +22,7 @@ export function entry(id: string, fn: string, failedAt: number, extra: Partial<D
     attempts: 3,
     failedAt,
     replayedAs: null,
+    rootExecutionId: null,
     ...extra,
   };
 }
@@ -41,8 +42,9 @@ export function deadLetterRowsContract(name: string, open: () => Promise<DeadLet
       await rows.add(row);
       expect(await rows.get("d1")).toEqual(row);
       expect(await rows.get("missing")).toBeUndefined();
-      await rows.add(entry("d2", "f", 1001, { metadata: null, error: null }));
-      expect(await rows.get("d2")).toEqual(entry("d2", "f", 1001, { metadata: null, error: null }));
+      const bare = entry("d2", "f", 1001, { metadata: null, error: null, rootExecutionId: "root-1" });
+      await rows.add(bare);
+      expect(await rows.get("d2")).toEqual(bare);
     });
 
     test("lists are newest first, filtered by function, paged by cursor without gaps or repeats", async () => {

@@ -79,6 +79,8 @@ export interface DeadLetterRow {
   attempts: number;
   failedAt: number;
   replayedAs: string | null;
+  /** The first execution of the replay chain when the dead execution was itself a replay, else null. */
+  rootExecutionId: string | null;
 }
 
 export interface DeadLetterQuery {
