@@ -91,259 +91,162 @@ afterAll(async () => {
   pod.stop(true);
 });
 
-describe("metrics after driven traffic", () => {
-  test("every counter, histogram count and gauge has the exact value the traffic implies", async () => {
-    for (let i = 0; i < 3; i++) expect((await (await invoke("ok-fn", { do: "ok" })).json()).status).toBe("success");
-    const queued = await (await enqueue("ok-fn", { do: "ok" })).json();
-    expect((await (await invoke("err-fn", { do: "fail" })).json()).status).toBe("error");
-    expect((await (await invoke("retry-fn", { do: "flaky" })).json()).status).toBe("success");
-    const slow = await invoke("slow-fn", { do: "sleep", ms: 300 }, { "X-Timeout-Ms": "50" });
-    expect((await slow.json()).status).toBe("timeout");
-    expect((await (await invoke("cold-fn", { do: "cold", initMs: 250 })).json()).status).toBe("success");
+/** The functions of the traffic, in the column order of the expectation tables below. */
+const FUNCTIONS = ["ok-fn", "err-fn", "retry-fn", "slow-fn", "tiny-fn", "cold-fn", "rate-fn"] as const;
 
-    // Rejections: one slot, lanes of one item each.
-    expect((await enqueue("tiny-fn", { do: "sleep", ms: 150 })).status).toBe(202); // dispatched
-    expect((await enqueue("tiny-fn", { do: "sleep", ms: 150 })).status).toBe(202); // async lane: 1
-    const asyncFull = await enqueue("tiny-fn", { do: "ok" });
-    expect([asyncFull.status, asyncFull.headers.get("x-queue-reject-reason")]).toEqual([429, "depth"]);
-    const waiting = invoke("tiny-fn", { do: "sleep", ms: 150 }); // sync lane: 1
-    await until(async () => (await value("function_sync_queue_depth", { function: "tiny-fn" })) === 1, "sync lane");
-    const syncFull = await invoke("tiny-fn", { do: "ok" });
-    expect([syncFull.status, syncFull.headers.get("x-queue-reject-reason")]).toEqual([429, "depth"]);
-    const busy = await scrape();
+/** `{metric: [one value per FUNCTIONS column]}` against the scrape, as one comparison per table. */
+function expectPerFunction(m: Map<string, number>, table: Record<string, number[]>): void {
+  const row = (name: string) => FUNCTIONS.map((fn) => m.get(series(name, { function: fn })));
+  const actual = Object.fromEntries(Object.keys(table).map((name) => [name, row(name)]));
+  expect(actual).toEqual(table);
+}
+
+interface Traffic {
+  /** Response statuses and reject reasons, so a test can check the traffic did what the counts assume. */
+  outcomes: Record<string, unknown>;
+  /** Scraped while tiny-fn's one slot was busy and both its lanes held one item. */
+  busy: Map<string, number>;
+  /** Scraped once every call had finished. */
+  settled: Map<string, number>;
+}
+
+/** Drives every kind of traffic once: success, error, retry, caller timeout, rejections, cold start. */
+async function driveTraffic(): Promise<Traffic> {
+  const outcomes: Record<string, unknown> = {};
+  const status = async (response: Promise<Response>) => ((await (await response).json()) as { status: string }).status;
+  const ok: string[] = [];
+  for (let i = 0; i < 3; i++) ok.push(await status(invoke("ok-fn", { do: "ok" })));
+  outcomes.ok = ok;
+  const queued = await (await enqueue("ok-fn", { do: "ok" })).json();
+  outcomes.err = await status(invoke("err-fn", { do: "fail" }));
+  outcomes.retry = await status(invoke("retry-fn", { do: "flaky" }));
+  outcomes.slow = await status(invoke("slow-fn", { do: "sleep", ms: 300 }, { "X-Timeout-Ms": "50" }));
+  outcomes.cold = await status(invoke("cold-fn", { do: "cold", initMs: 250 }));
+
+  // Rejections: one slot, lanes of one item each.
+  const reject = (r: Response) => [r.status, r.headers.get("x-queue-reject-reason")];
+  outcomes.tinyDispatched = (await enqueue("tiny-fn", { do: "sleep", ms: 150 })).status;
+  outcomes.tinyAsyncLane = (await enqueue("tiny-fn", { do: "sleep", ms: 150 })).status;
+  outcomes.asyncFull = reject(await enqueue("tiny-fn", { do: "ok" }));
+  const waiting = invoke("tiny-fn", { do: "sleep", ms: 150 }); // sync lane: 1
+  await until(async () => (await value("function_sync_queue_depth", { function: "tiny-fn" })) === 1, "sync lane");
+  outcomes.syncFull = reject(await invoke("tiny-fn", { do: "ok" }));
+  const busy = await scrape();
+
+  // Rate limit of 1/s in a fixed epoch-second window: stay clear of the boundary.
+  if (Date.now() % 1000 > 800) await Bun.sleep(1000 - (Date.now() % 1000) + 10);
+  outcomes.rateFirst = (await invoke("rate-fn", { do: "ok" })).status;
+  outcomes.rateLimited = reject(await invoke("rate-fn", { do: "ok" }));
+
+  outcomes.tinyWaiting = await status(waiting);
+  await until(async () => (await value("function_success_total", { function: "tiny-fn" })) === 3, "tiny-fn drained");
+  await until(
+    async () => (await status(fetch(`${served.url}/v1/executions/${queued.executionId}`))) === "success",
+    "async",
+  );
+  await until(async () => (await value("function_inFlight", { function: "slow-fn" })) === 0, "slow-fn late result");
+  return { outcomes, busy, settled: await scrape() };
+}
+
+describe("metrics after driven traffic", () => {
+  let traffic: Traffic;
+  beforeAll(async () => {
+    traffic = await driveTraffic();
+  });
+
+  test("the traffic did what the counts below assume", () => {
+    expect(traffic.outcomes).toEqual({
+      ok: ["success", "success", "success"],
+      err: "error",
+      retry: "success",
+      slow: "timeout",
+      cold: "success",
+      tinyDispatched: 202,
+      tinyAsyncLane: 202,
+      asyncFull: [429, "depth"],
+      syncFull: [429, "depth"],
+      rateFirst: 200,
+      rateLimited: [429, "rate"],
+      tinyWaiting: "success",
+    });
+  });
+
+  test("while a slot is busy, the in-flight and depth gauges show it", () => {
+    const { busy } = traffic;
     expect(busy.get(series("function_inFlight", { function: "tiny-fn" }))).toBe(1);
     expect(busy.get(series("function_queue_depth", { function: "tiny-fn" }))).toBe(1);
     expect(busy.get(series("sync_queue_depth", { function: "tiny-fn" }))).toBe(1);
     expect(total(busy, "sync_queue_depth")).toBe(1);
     expect(busy.get(series("function_effective_concurrency", { function: "tiny-fn" }))).toBe(1);
+  });
 
-    // Rate limit of 1/s in a fixed epoch-second window: stay clear of the boundary.
-    if (Date.now() % 1000 > 800) await Bun.sleep(1000 - (Date.now() % 1000) + 10);
-    expect((await invoke("rate-fn", { do: "ok" })).status).toBe(200);
-    const limited = await invoke("rate-fn", { do: "ok" });
-    expect([limited.status, limited.headers.get("x-queue-reject-reason")]).toEqual([429, "rate"]);
+  test("admissions, dispatches and outcomes are counted per function", () => {
+    expectPerFunction(traffic.settled, {
+      // columns: ok err retry slow tiny cold rate
+      function_enqueue_total: [1, 0, 1, 0, 2, 0, 0],
+      sync_queue_admitted_total: [3, 1, 1, 1, 1, 1, 1],
+      function_dispatch_total: [4, 1, 2, 1, 3, 1, 1],
+      function_success_total: [4, 0, 1, 0, 3, 1, 1],
+      function_error_total: [0, 1, 0, 0, 0, 0, 0],
+      function_retry_total: [0, 0, 1, 0, 0, 0, 0],
+      function_timeout_total: [0, 0, 0, 1, 0, 0, 0],
+    });
+  });
 
-    expect((await (await waiting).json()).status).toBe("success");
-    await until(async () => (await value("function_success_total", { function: "tiny-fn" })) === 3, "tiny-fn drained");
-    await until(
-      async () =>
-        (await (await fetch(`${served.url}/v1/executions/${queued.executionId}`)).json()).status === "success",
-      "async",
-    );
-    await until(async () => (await value("function_inFlight", { function: "slow-fn" })) === 0, "slow-fn late result");
+  test("rejections are counted by kind: queue full, rate limited, never a queue timeout here", () => {
+    expectPerFunction(traffic.settled, {
+      // columns: ok err retry slow tiny cold rate
+      function_queue_rejected_total: [0, 0, 0, 0, 1, 0, 0],
+      sync_queue_rejected_total: [0, 0, 0, 0, 1, 0, 0],
+      function_rate_limited_total: [0, 0, 0, 0, 0, 0, 1],
+      sync_queue_timedout_total: [0, 0, 0, 0, 0, 0, 0],
+    });
+  });
 
-    const m = await scrape();
-    const expected: Record<string, Record<string, number>> = {
-      //                           ok  err retry slow tiny cold rate
-      function_enqueue_total: {
-        "ok-fn": 1,
-        "err-fn": 0,
-        "retry-fn": 1,
-        "slow-fn": 0,
-        "tiny-fn": 2,
-        "cold-fn": 0,
-        "rate-fn": 0,
-      },
-      sync_queue_admitted_total: {
-        "ok-fn": 3,
-        "err-fn": 1,
-        "retry-fn": 1,
-        "slow-fn": 1,
-        "tiny-fn": 1,
-        "cold-fn": 1,
-        "rate-fn": 1,
-      },
-      function_dispatch_total: {
-        "ok-fn": 4,
-        "err-fn": 1,
-        "retry-fn": 2,
-        "slow-fn": 1,
-        "tiny-fn": 3,
-        "cold-fn": 1,
-        "rate-fn": 1,
-      },
-      function_success_total: {
-        "ok-fn": 4,
-        "err-fn": 0,
-        "retry-fn": 1,
-        "slow-fn": 0,
-        "tiny-fn": 3,
-        "cold-fn": 1,
-        "rate-fn": 1,
-      },
-      function_error_total: {
-        "ok-fn": 0,
-        "err-fn": 1,
-        "retry-fn": 0,
-        "slow-fn": 0,
-        "tiny-fn": 0,
-        "cold-fn": 0,
-        "rate-fn": 0,
-      },
-      function_retry_total: {
-        "ok-fn": 0,
-        "err-fn": 0,
-        "retry-fn": 1,
-        "slow-fn": 0,
-        "tiny-fn": 0,
-        "cold-fn": 0,
-        "rate-fn": 0,
-      },
-      function_timeout_total: {
-        "ok-fn": 0,
-        "err-fn": 0,
-        "retry-fn": 0,
-        "slow-fn": 1,
-        "tiny-fn": 0,
-        "cold-fn": 0,
-        "rate-fn": 0,
-      },
-      function_queue_rejected_total: {
-        "ok-fn": 0,
-        "err-fn": 0,
-        "retry-fn": 0,
-        "slow-fn": 0,
-        "tiny-fn": 1,
-        "cold-fn": 0,
-        "rate-fn": 0,
-      },
-      sync_queue_rejected_total: {
-        "ok-fn": 0,
-        "err-fn": 0,
-        "retry-fn": 0,
-        "slow-fn": 0,
-        "tiny-fn": 1,
-        "cold-fn": 0,
-        "rate-fn": 0,
-      },
-      function_rate_limited_total: {
-        "ok-fn": 0,
-        "err-fn": 0,
-        "retry-fn": 0,
-        "slow-fn": 0,
-        "tiny-fn": 0,
-        "cold-fn": 0,
-        "rate-fn": 1,
-      },
-      sync_queue_timedout_total: {
-        "ok-fn": 0,
-        "err-fn": 0,
-        "retry-fn": 0,
-        "slow-fn": 0,
-        "tiny-fn": 0,
-        "cold-fn": 0,
-        "rate-fn": 0,
-      },
-      function_cold_start_total: {
-        "ok-fn": 0,
-        "err-fn": 0,
-        "retry-fn": 0,
-        "slow-fn": 0,
-        "tiny-fn": 0,
-        "cold-fn": 1,
-        "rate-fn": 0,
-      },
-      function_warm_start_total: {
-        "ok-fn": 4,
-        "err-fn": 1,
-        "retry-fn": 1,
-        "slow-fn": 0,
-        "tiny-fn": 3,
-        "cold-fn": 0,
-        "rate-fn": 1,
-      },
-      function_latency_ms_seconds_count: {
-        "ok-fn": 4,
-        "err-fn": 1,
-        "retry-fn": 1,
-        "slow-fn": 0,
-        "tiny-fn": 3,
-        "cold-fn": 1,
-        "rate-fn": 1,
-      },
-      function_queue_wait_ms_seconds_count: {
-        "ok-fn": 4,
-        "err-fn": 1,
-        "retry-fn": 1,
-        "slow-fn": 0,
-        "tiny-fn": 3,
-        "cold-fn": 1,
-        "rate-fn": 1,
-      },
-      function_e2e_latency_ms_seconds_count: {
-        "ok-fn": 4,
-        "err-fn": 1,
-        "retry-fn": 1,
-        "slow-fn": 0,
-        "tiny-fn": 3,
-        "cold-fn": 1,
-        "rate-fn": 1,
-      },
-      function_init_duration_ms_seconds_count: {
-        "ok-fn": 0,
-        "err-fn": 0,
-        "retry-fn": 0,
-        "slow-fn": 0,
-        "tiny-fn": 0,
-        "cold-fn": 1,
-        "rate-fn": 0,
-      },
-      function_inFlight: {
-        "ok-fn": 0,
-        "err-fn": 0,
-        "retry-fn": 0,
-        "slow-fn": 0,
-        "tiny-fn": 0,
-        "cold-fn": 0,
-        "rate-fn": 0,
-      },
-      function_queue_depth: {
-        "ok-fn": 0,
-        "err-fn": 0,
-        "retry-fn": 0,
-        "slow-fn": 0,
-        "tiny-fn": 0,
-        "cold-fn": 0,
-        "rate-fn": 0,
-      },
-      function_timeout_seconds: {
-        "ok-fn": 30,
-        "err-fn": 30,
-        "retry-fn": 30,
-        "slow-fn": 5,
-        "tiny-fn": 30,
-        "cold-fn": 30,
-        "rate-fn": 30,
-      },
-      function_queue_capacity: {
-        "ok-fn": 100,
-        "err-fn": 100,
-        "retry-fn": 100,
-        "slow-fn": 100,
-        "tiny-fn": 1,
-        "cold-fn": 100,
-        "rate-fn": 100,
-      },
-    };
-    const actual: Record<string, Record<string, number | undefined>> = {};
-    for (const [name, perFunction] of Object.entries(expected)) {
-      actual[name] = {};
-      for (const fn of Object.keys(perFunction)) actual[name][fn] = m.get(series(name, { function: fn }));
-    }
-    expect(actual).toEqual(expected);
-
+  test("cold and warm starts are counted, and the init duration is a histogram in seconds", () => {
+    const m = traffic.settled;
+    expectPerFunction(m, {
+      // columns: ok err retry slow tiny cold rate
+      function_cold_start_total: [0, 0, 0, 0, 0, 1, 0],
+      function_warm_start_total: [4, 1, 1, 0, 3, 0, 1],
+      function_init_duration_ms_seconds_count: [0, 0, 0, 0, 0, 1, 0],
+    });
     expect(m.get(series("function_init_duration_ms_seconds_sum", { function: "cold-fn" }))).toBe(0.25);
     expect(m.get(series("function_init_duration_ms_seconds_bucket", { function: "cold-fn", le: "0.1" }))).toBe(0);
     expect(m.get(series("function_init_duration_ms_seconds_bucket", { function: "cold-fn", le: "0.25" }))).toBe(1);
     expect(m.get(series("function_init_duration_ms_seconds_bucket", { function: "cold-fn", le: "+Inf" }))).toBe(1);
+  });
+
+  test("latency, queue-wait and end-to-end histograms count every finished attempt, in seconds", () => {
+    const m = traffic.settled;
+    expectPerFunction(m, {
+      // columns: ok err retry slow tiny cold rate
+      function_latency_ms_seconds_count: [4, 1, 1, 0, 3, 1, 1],
+      function_queue_wait_ms_seconds_count: [4, 1, 1, 0, 3, 1, 1],
+      function_e2e_latency_ms_seconds_count: [4, 1, 1, 0, 3, 1, 1],
+    });
     // The tiny-fn sync call waited behind a 150 ms attempt: its queue wait is in seconds, not ms.
     const tinyWait = m.get(series("function_queue_wait_ms_seconds_sum", { function: "tiny-fn" }))!;
     expect(tinyWait).toBeGreaterThan(0.1);
     expect(tinyWait).toBeLessThan(2);
+  });
+
+  test("the sync-queue wait series add up to the sync-lane dispatches; the depth is back to zero", () => {
+    const m = traffic.settled;
     // Sync-lane dispatches: ok 3, err 1, retry 2 (the retry goes back to its lane), slow 1, tiny 1, cold 1, rate 1.
     expect(total(m, "sync_queue_wait_seconds_count")).toBe(10);
     expect(m.get(series("sync_queue_wait_seconds_count", { function: "ok-fn" }))).toBeGreaterThan(0);
     expect(total(m, "sync_queue_depth")).toBe(0);
+  });
+
+  test("once idle, the in-flight and depth gauges are zero; timeout and capacity come from the spec", () => {
+    expectPerFunction(traffic.settled, {
+      // columns: ok err retry slow tiny cold rate
+      function_inFlight: [0, 0, 0, 0, 0, 0, 0],
+      function_queue_depth: [0, 0, 0, 0, 0, 0, 0],
+      function_timeout_seconds: [30, 30, 30, 5, 30, 30, 30],
+      function_queue_capacity: [100, 100, 100, 100, 1, 100, 100],
+    });
   });
 
   test("HTTP requests are counted by route pattern, never by raw path", async () => {
