@@ -78,7 +78,8 @@ export function httpError(response: Response, body: unknown): CliError {
   return new CliError(exitCodeForStatus(response.status), `${code}: ${message}${suffix}`, details);
 }
 
-function networkReason(error: unknown): string {
+/** A network failure in a few words ("connection refused", "timed out"). */
+export function networkReason(error: unknown): string {
   const e = error as { code?: string; name?: string; message?: string };
   switch (e.code) {
     case "ECONNREFUSED":

@@ -9,6 +9,7 @@ import { VERSION } from "../../src/lib/version";
 import { connect } from "./api";
 import { registerCompletionCommand } from "./commands/completion";
 import { registerConfigCommands } from "./commands/config";
+import { registerContractCommand } from "./commands/contract";
 import { registerExecCommands } from "./commands/exec";
 import { registerFnCommands } from "./commands/fn";
 import { registerInitCommand } from "./commands/init";
@@ -54,6 +55,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   registerExecCommands(program, session);
   registerInitCommand(program, session);
   registerConfigCommands(program, session);
+  registerContractCommand(program, session);
   registerVersionCommand(program, session);
   registerCompletionCommand(program, session);
 

@@ -37,11 +37,17 @@ export async function call(baseUrl: string, path: string, init: RequestInit = {}
 export function invoke(
   baseUrl: string,
   input: unknown,
-  options: { headers?: Record<string, string>; rawBody?: string; executionId?: string | null } = {},
+  options: {
+    headers?: Record<string, string>;
+    rawBody?: string;
+    executionId?: string | null;
+    /** Aborts the request (the CLI's per-case deadline). */
+    signal?: AbortSignal;
+  } = {},
 ): Promise<PodReply> {
   const headers: Record<string, string> = { "Content-Type": "application/json", ...options.headers };
   const executionId = options.executionId === undefined ? newExecutionId() : options.executionId;
   if (executionId !== null) headers[Header.executionId] = executionId;
   const body = options.rawBody ?? JSON.stringify({ input });
-  return call(baseUrl, "/invoke", { method: "POST", headers, body });
+  return call(baseUrl, "/invoke", { method: "POST", headers, body, signal: options.signal });
 }

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Header } from "../../src/contracts/headers.ts";
 import { PodErrorCode } from "../../src/contracts/pod.ts";
 import { call, invoke, newExecutionId } from "./client.ts";
-import { type FakeControlPlane, startFakeControlPlane } from "./fake-control-plane.ts";
+import { contractCases } from "./cases.ts";
+import { FLAKY_RECEIVER, type FakeControlPlane, startFakeControlPlane } from "./fake-control-plane.ts";
 import { POD_HOOK_TIMEOUT_MS } from "./process-pod.ts";
 import type { ContractPod, SuiteContext } from "./suite.ts";
 
@@ -27,72 +28,21 @@ async function waitUntilInFlight(baseUrl: string, timeoutMs = 5000): Promise<voi
 export function registerCallbackTests(ctx: SuiteContext): void {
   if (ctx.options.callbacks === false) return;
   describe("callbacks", () => {
-    let cp: FakeControlPlane;
-    // The first callback for an id containing "flaky" fails with 503; "slow" ids answer late.
+    let receiver: FakeControlPlane;
     beforeAll(() => {
-      cp = startFakeControlPlane({ status: (path, n) => (path.includes("flaky") && n === 1 ? 503 : 204) });
+      receiver = startFakeControlPlane(FLAKY_RECEIVER);
     });
-    afterAll(() => cp.stop());
-    const headersFor = (attempt: string) => ({
-      [Header.callbackUrl]: cp.url,
-      [Header.dispatchAttempt]: attempt,
-      [Header.traceId]: "trace-cb",
-    });
-
-    test("a success is posted to {base}/{id}:complete with the attempt and trace headers", async () => {
-      const id = newExecutionId("cb-ok");
-      const reply = await invoke(
-        ctx.pod().baseUrl,
-        { op: "echo", value: { n: 1 } },
-        { executionId: id, headers: headersFor("2") },
+    afterAll(() => receiver.stop());
+    for (const contractCase of contractCases(ctx.options).filter((c) => c.group === "callbacks")) {
+      test(contractCase.name, () =>
+        contractCase.run({
+          baseUrl: ctx.pod().baseUrl,
+          options: ctx.options,
+          receiver,
+          startReceiver: startFakeControlPlane,
+        }),
       );
-      expect(reply.status).toBe(200);
-      const [callback] = await cp.waitFor(`/${id}:complete`);
-      expect(callback?.path).toBe(`/v1/internal/executions/${id}:complete`);
-      expect(callback?.body).toEqual({ success: true, output: { n: 1 }, error: null });
-      expect(callback?.headers.get(Header.dispatchAttempt)).toBe("2");
-      expect(callback?.headers.get(Header.traceId)).toBe("trace-cb");
-    });
-
-    test("a failure is posted with success false and the error", async () => {
-      const id = newExecutionId("cb-fail");
-      await invoke(
-        ctx.pod().baseUrl,
-        { op: "fail", code: "NOPE", message: "no" },
-        { executionId: id, headers: headersFor("1") },
-      );
-      const [callback] = await cp.waitFor(`/${id}:complete`);
-      const code = ctx.options.handlerErrorCode ?? "NOPE";
-      expect(callback?.body).toEqual({ success: false, output: null, error: { code, message: expect.any(String) } });
-    });
-
-    test("a callback answered with 503 is tried again", async () => {
-      const id = newExecutionId("cb-flaky");
-      await invoke(ctx.pod().baseUrl, { op: "echo", value: 3 }, { executionId: id, headers: headersFor("1") });
-      const calls = await cp.waitFor(`/${id}:complete`, 2);
-      expect(calls.map((c) => c.body)).toEqual([
-        { success: true, output: 3, error: null },
-        { success: true, output: 3, error: null },
-      ]);
-      expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(90);
-    });
-
-    test("the response does not wait for the callback", async () => {
-      const slow = startFakeControlPlane({ delayMs: 1500 });
-      try {
-        const id = newExecutionId("cb-slow");
-        const reply = await invoke(
-          ctx.pod().baseUrl,
-          { op: "echo", value: 4 },
-          { executionId: id, headers: { [Header.callbackUrl]: slow.url } },
-        );
-        expect(reply.status).toBe(200);
-        await slow.waitFor(`/${id}:complete`);
-        expect(reply.ms).toBeLessThan(1000);
-      } finally {
-        await slow.stop();
-      }
-    });
+    }
   });
 }
 
