@@ -13,6 +13,8 @@ import { classifyForeign, springEnvNames } from "./reference-variables";
 
 export const DEPLOYMENT_BACKENDS = ["k8s", "docker", "process", "none"] as const;
 export type DeploymentBackendId = (typeof DEPLOYMENT_BACKENDS)[number];
+/** NANOFAAS_STORE values (src/store/create-store.ts). */
+export const STORE_KINDS = ["sqlite", "postgres", "memory"] as const;
 export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
 
 interface Setting {
@@ -271,6 +273,30 @@ export const SETTINGS = {
     duration(100, 600_000).prefault("20000"),
     "how long a new replica may take to answer /health",
   ),
+  // Durable state (issue 17, SPEC-platform §1, docs/persistence.md).
+  store: s(
+    "NANOFAAS_STORE",
+    z.enum(STORE_KINDS).default("sqlite"),
+    "sqlite | postgres | memory: where functions, executions and idempotency keys are kept (memory: nothing survives a restart)",
+  ),
+  dataDir: s(
+    "NANOFAAS_DATA_DIR",
+    z.string().default("./.nanofaas"),
+    "directory of the SQLite database nanofaas.db (created when missing)",
+  ),
+  databaseUrl: s(
+    "NANOFAAS_DATABASE_URL",
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "expected a postgres:// or postgresql:// URL")
+      .optional(),
+    "PostgreSQL connection URL; required when NANOFAAS_STORE=postgres",
+  ),
+  sqliteSynchronous: s(
+    "NANOFAAS_SQLITE_SYNCHRONOUS",
+    z.enum(["full", "normal"]).default("full"),
+    "full: a 202-accepted :enqueue survives power loss (one fsync per group commit); normal: survives a killed process, not power loss",
+  ),
   configStrict: s(
     "NANOFAAS_CONFIG_STRICT",
     bool().default(false),
@@ -361,6 +387,9 @@ function crossFieldProblems(c: Config): string[] {
     problems.push(
       `NANOFAAS_SCALING_DEFAULT_MAX_REPLICAS: must be <= NANOFAAS_MAX_REPLICAS (${c.scalingDefaultMaxReplicas} > ${c.maxReplicas})`,
     );
+  }
+  if (c.store === "postgres" && c.databaseUrl === undefined) {
+    problems.push("NANOFAAS_DATABASE_URL: required when NANOFAAS_STORE=postgres");
   }
   if (c.concurrencyLowLoadThreshold > c.concurrencyHighLoadThreshold) {
     problems.push(

@@ -33,6 +33,8 @@ export function spawnControlPlane(env: Record<string, string> = {}) {
       HOME: process.env.HOME ?? "/tmp",
       NANOFAAS_DEPLOYMENT_BACKEND: "none",
       NANOFAAS_BIND_HOST: "127.0.0.1",
+      // Nothing on disk unless a test asks for a store (crash tests pass NANOFAAS_STORE and a temp data dir).
+      NANOFAAS_STORE: "memory",
       SERVER_PORT: "0",
       MANAGEMENT_SERVER_PORT: "0",
       ...env,

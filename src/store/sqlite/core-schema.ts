@@ -1,0 +1,55 @@
+/**
+ * @module
+ * The core area of the SQLite schema: functions, executions and idempotency keys (migrations.ts
+ * says how steps are added). Times are epoch milliseconds; JSON columns are text.
+ */
+import type { MigrationArea } from "./migrations";
+
+export const CORE_SCHEMA: MigrationArea = {
+  area: "core",
+  steps: [
+    {
+      version: 1,
+      sql: `
+CREATE TABLE functions (
+  name TEXT PRIMARY KEY,
+  spec TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE executions (
+  id TEXT PRIMARY KEY,
+  function TEXT NOT NULL,
+  lane TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  input TEXT NOT NULL,
+  metadata TEXT,
+  idempotency_key TEXT,
+  trace TEXT NOT NULL,
+  output TEXT,
+  error TEXT,
+  created_at INTEGER NOT NULL,
+  started_at INTEGER,
+  finished_at INTEGER,
+  cold_start INTEGER NOT NULL,
+  init_duration_ms INTEGER,
+  parent_execution_id TEXT,
+  root_execution_id TEXT
+);
+CREATE INDEX executions_unfinished ON executions (status) WHERE status IN ('queued', 'running');
+CREATE INDEX executions_finished ON executions (finished_at) WHERE finished_at IS NOT NULL;
+CREATE INDEX executions_newest ON executions (created_at DESC, id DESC);
+CREATE INDEX executions_function_newest ON executions (function, created_at DESC, id DESC);
+CREATE TABLE idempotency_keys (
+  function TEXT NOT NULL,
+  key TEXT NOT NULL,
+  execution_id TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (function, key)
+);
+CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at);
+`,
+    },
+  ],
+};

@@ -1,0 +1,104 @@
+/**
+ * @module
+ * The SQLite state store (the default): one `nanofaas.db` file through bun:sqlite in WAL mode.
+ * bun:sqlite is synchronous, so a commit runs on the event loop; what keeps the hot path fast is
+ * that commits are few — `accept` calls of one turn share one transaction (group commit) and
+ * write-behind rows are coalesced per execution and committed every ~20 ms (write-batcher.ts).
+ *
+ * `synchronous`: FULL (default) makes each commit survive power loss (one fsync of the WAL per
+ * group commit); NORMAL survives a killed process (SIGKILL, OOM) but may lose the last commits on
+ * power loss or a kernel crash, in exchange for fewer fsyncs. docs/persistence.md.
+ */
+import { Database } from "bun:sqlite";
+import type { ExecutionRow, StateStore } from "../state-store";
+import { asUnavailable, WriteBatcher } from "../write-batcher";
+import { createSqliteApiKeyRows } from "./apikeys";
+import { createSqliteAuditRows } from "./audit";
+import {
+  type BehindRow,
+  type GuardedWrite,
+  prepareBatchCommit,
+  sqliteExecutionRows,
+  sqliteFunctionRows,
+  sqliteIdempotencyRows,
+} from "./core-rows";
+import { createSqliteDeadLetterRows } from "./dlq";
+import { migrate } from "./migrations";
+
+export type SqliteSynchronous = "full" | "normal";
+
+export interface SqliteStoreOptions {
+  /** File path, or ":memory:" (tests). */
+  path: string;
+  synchronous?: SqliteSynchronous;
+  /** How long a write waits for another connection's lock (ms). */
+  busyTimeoutMs?: number;
+  /** Write-behind delay (ms); default 20. */
+  behindDelayMs?: number;
+  /** Told when the store stops or starts being able to write (logged by main.ts). */
+  onHealthChange?(healthy: boolean, error?: unknown): void;
+}
+
+/** Opens (and migrates) the database; throws the raw error for the caller to explain (create-store.ts). */
+export function openSqliteDatabase(options: SqliteStoreOptions): Database {
+  const db = new Database(options.path, { create: true, strict: true });
+  try {
+    db.run(`PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    db.run("PRAGMA journal_mode = WAL");
+    db.run(`PRAGMA synchronous = ${options.synchronous === "normal" ? "NORMAL" : "FULL"}`);
+    migrate(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return db;
+}
+
+export function createSqliteStore(options: SqliteStoreOptions): StateStore {
+  return sqliteStoreOn(openSqliteDatabase(options), options);
+}
+
+/** The StateStore over an open, migrated database (tests pass one they prepared). */
+export function sqliteStoreOn(
+  db: Database,
+  options: Pick<SqliteStoreOptions, "behindDelayMs" | "onHealthChange"> = {},
+): StateStore {
+  let healthy = true;
+  const setHealth = (ok: boolean, error?: unknown) => {
+    if (ok === healthy) return;
+    healthy = ok;
+    options.onHealthChange?.(ok, error);
+  };
+  const write: GuardedWrite = (action) => {
+    try {
+      const result = action();
+      setHealth(true);
+      return Promise.resolve(result);
+    } catch (error) {
+      setHealth(false, error);
+      return Promise.reject(asUnavailable(error));
+    }
+  };
+  const batch = prepareBatchCommit(db);
+  const batcher = new WriteBatcher<ExecutionRow, BehindRow>({
+    commit: batch.commit,
+    behindDelayMs: options.behindDelayMs,
+    onHealth: setHealth,
+  });
+  return {
+    kind: "sqlite",
+    functions: sqliteFunctionRows(db, write),
+    executions: sqliteExecutionRows(db, batcher, write),
+    idempotency: sqliteIdempotencyRows(db, batcher, write),
+    dlq: createSqliteDeadLetterRows(db),
+    apikeys: createSqliteApiKeyRows(db),
+    audit: createSqliteAuditRows(db),
+    healthy: () => healthy,
+    close: async () => {
+      await batcher.close();
+      for (const statement of batch.statements) statement.finalize();
+      // Closing the last connection checkpoints the WAL into the file and removes it.
+      db.close();
+    },
+  };
+}
