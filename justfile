@@ -30,11 +30,17 @@ test *ARGS:
     {{ if ARGS == "" { "just test-python" } else { "" } }}
 
 # tests that need system tools — promtool (Debian: prometheus), kubectl (kubernetes-client), wrk,
-# nginx-light: installs the missing ones first (apt-get; root or passwordless sudo), then runs every
-# *.tools.ts file (bun test does not pick those up by itself)
+# nginx-light, the PostgreSQL server (postgresql): installs the missing ones first (apt-get; root or
+# passwordless sudo), then runs every *.tools.ts file (bun test does not pick those up by itself)
 test-tools *ARGS: bench-tools
-    scripts/ensure-tools.sh promtool=prometheus kubectl=kubernetes-client >/dev/null
+    scripts/ensure-tools.sh promtool=prometheus kubectl=kubernetes-client '/usr/lib/postgresql/*/bin/initdb=postgresql' >/dev/null
     bun test --timeout 60000 $(find . -name '*.tools.ts' -not -path './node_modules/*' | sort) {{ARGS}}
+
+# the PostgreSQL store against a real server (part of test-tools): installs Debian's postgresql when
+# missing; each test file runs initdb in a temp dir and starts its own server on a free loopback port
+test-postgres *ARGS:
+    scripts/ensure-tools.sh '/usr/lib/postgresql/*/bin/initdb=postgresql' >/dev/null
+    bun test --timeout 60000 $(find ./src -name '*.tools.ts' -path '*postgres*' | sort) {{ARGS}}
 
 # the contract suite and the examples' payload tables against the compiled runtimes (Go, Java);
 # part of test-tools; installs golang-go / openjdk-17-jdk-headless from Debian when missing

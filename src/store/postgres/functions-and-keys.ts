@@ -1,0 +1,126 @@
+/**
+ * @module
+ * The small sub-stores on PostgreSQL: registered functions (durable puts), idempotency keys
+ * (write-behind publishes; a deleted function's queued keys are dropped before they are written)
+ * and API keys (durable puts, so `POST /v1/apikeys` answers only once the key would survive).
+ */
+import type { ApiKeyRows, FunctionRows, IdempotencyRows } from "../state-store";
+import type { Database } from "./database";
+import { WriteBehind, type WriteBehindOptions } from "./write-behind";
+
+export function postgresFunctions(db: Database): FunctionRows {
+  return {
+    loadAll: async () => {
+      const rows = await db.query((sql) => sql`SELECT * FROM functions ORDER BY created_at, name`);
+      return rows.map((r: { name: string; spec: unknown; created_at: string; updated_at: string }) => ({
+        name: r.name,
+        spec: r.spec,
+        createdAt: Number(r.created_at),
+        updatedAt: Number(r.updated_at),
+      }));
+    },
+    put: async (row) => {
+      const values = { name: row.name, spec: row.spec, created_at: row.createdAt, updated_at: row.updatedAt };
+      await db.query(
+        (sql) => sql`INSERT INTO functions ${sql(values)} ON CONFLICT (name) DO UPDATE SET
+          spec = EXCLUDED.spec, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at`,
+      );
+    },
+    delete: async (name) => {
+      await db.query((sql) => sql`DELETE FROM functions WHERE name = ${name}`);
+    },
+  };
+}
+
+interface KeyRow {
+  function: string;
+  key: string;
+  execution_id: string;
+  expires_at: number;
+}
+
+/** The write-behind key of one idempotency key: function and key joined by a NUL (in neither). */
+const keyOf = (fn: string, key: string) => `${fn}\u0000${key}`;
+
+export function postgresIdempotency(
+  db: Database,
+  writeBehind: WriteBehindOptions,
+): IdempotencyRows & { flush(): Promise<void> } {
+  const publishes = new WriteBehind<KeyRow>(
+    (rows) =>
+      db.query(async (sql) => {
+        await sql`INSERT INTO idempotency_keys ${sql(rows)} ON CONFLICT (function, key) DO UPDATE SET
+          execution_id = EXCLUDED.execution_id, expires_at = EXCLUDED.expires_at`;
+      }),
+    writeBehind,
+  );
+  return {
+    loadLive: async (now) => {
+      const rows = await db.query((sql) => sql`SELECT * FROM idempotency_keys WHERE expires_at > ${now}`);
+      return rows.map((r: KeyRow) => ({
+        function: r.function,
+        key: r.key,
+        executionId: r.execution_id,
+        expiresAt: Number(r.expires_at),
+      }));
+    },
+    publish: (fn, key, executionId, expiresAt) =>
+      publishes.push(keyOf(fn, key), { function: fn, key, execution_id: executionId, expires_at: expiresAt }),
+    forgetFunction: async (fn) => {
+      publishes.discard((key) => key.startsWith(`${fn}\u0000`));
+      await publishes.flush().catch(() => {}); // a batch in flight may hold this function's keys
+      await db.query((sql) => sql`DELETE FROM idempotency_keys WHERE function = ${fn}`);
+    },
+    sweep: async (now) => {
+      await db.query((sql) => sql`DELETE FROM idempotency_keys WHERE expires_at <= ${now}`);
+    },
+    flush: () => publishes.flush(),
+  };
+}
+
+export function postgresApiKeys(db: Database): ApiKeyRows {
+  return {
+    loadAll: async () => {
+      const rows = await db.query((sql) => sql`SELECT * FROM api_keys ORDER BY created_at, id`);
+      return rows.map(
+        (r: {
+          id: string;
+          name: string;
+          prefix: string;
+          key_sha256: string;
+          scopes: string[];
+          tenant: string;
+          created_at: string;
+          expires_at: string | null;
+        }) => ({
+          id: r.id,
+          name: r.name,
+          prefix: r.prefix,
+          keySha256: r.key_sha256,
+          scopes: r.scopes,
+          tenant: r.tenant,
+          createdAt: Number(r.created_at),
+          expiresAt: r.expires_at === null ? null : Number(r.expires_at),
+        }),
+      );
+    },
+    put: async (row) => {
+      const values = {
+        id: row.id,
+        name: row.name,
+        prefix: row.prefix,
+        key_sha256: row.keySha256,
+        scopes: row.scopes,
+        tenant: row.tenant,
+        created_at: row.createdAt,
+        expires_at: row.expiresAt,
+      };
+      await db.query(
+        (sql) => sql`INSERT INTO api_keys ${sql(values)} ON CONFLICT (id) DO UPDATE SET
+          name = EXCLUDED.name, prefix = EXCLUDED.prefix, key_sha256 = EXCLUDED.key_sha256,
+          scopes = EXCLUDED.scopes, tenant = EXCLUDED.tenant, expires_at = EXCLUDED.expires_at`,
+      );
+    },
+    delete: (id) => db.query(async (sql) => (await sql`DELETE FROM api_keys WHERE id = ${id}`).count > 0),
+  };
+}

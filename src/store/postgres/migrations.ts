@@ -1,0 +1,53 @@
+/**
+ * @module
+ * Versioned schema migrations, run at start-up in ONE transaction under a transaction-scoped
+ * advisory lock: several control planes starting at once against the same database take turns, and
+ * the second finds the work done. `nanofaas_schema` holds one row per applied version. A database
+ * whose newest version is above what this build knows was migrated by a newer control plane: start-up
+ * refuses it (`SchemaTooNewError`) rather than writing rows that build does not expect.
+ * Migrations are append-only: a released one is never edited, a change is a new version.
+ */
+import { SchemaTooNewError } from "../state-store";
+import type { Database } from "./database";
+import { SCHEMA_V1 } from "./schema-v1";
+
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, description: "functions, executions, idempotency keys, DLQ, API keys, audit", sql: SCHEMA_V1 },
+];
+
+/** Any constant of our own: the key of the advisory lock migrations hold (pg_advisory_xact_lock). */
+export const MIGRATION_LOCK_KEY = 0x6e66_6173; // "nfas"
+
+/** Applies what is missing; returns the versions applied now (empty when already current). */
+export async function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
+  const known = Math.max(0, ...migrations.map((m) => m.version));
+  return db.query((sql) =>
+    sql.begin(async (tx) => {
+      await tx`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`;
+      await tx.unsafe(
+        "CREATE TABLE IF NOT EXISTS nanofaas_schema (version integer PRIMARY KEY, description text NOT NULL, applied_at bigint NOT NULL)",
+      );
+      const [{ current }] = await tx`SELECT COALESCE(MAX(version), 0)::int AS current FROM nanofaas_schema`;
+      if (current > known) {
+        throw new SchemaTooNewError(
+          `the PostgreSQL schema is at version ${current}, newer than this control plane knows (${known}): ` +
+            "it was migrated by a newer nanofaas; run that version (or restore a backup taken before the upgrade)",
+        );
+      }
+      const applied: number[] = [];
+      for (const migration of migrations.filter((m) => m.version > current)) {
+        await tx.unsafe(migration.sql);
+        await tx`INSERT INTO nanofaas_schema (version, description, applied_at)
+                 VALUES (${migration.version}, ${migration.description}, ${Date.now()})`;
+        applied.push(migration.version);
+      }
+      return applied;
+    }),
+  );
+}

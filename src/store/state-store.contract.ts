@@ -1,0 +1,266 @@
+/**
+ * @module
+ * The behaviour every StateStore keeps (state-store.ts), written once and run against each
+ * implementation: `describeStateStoreContract("sqlite", factory)` in that store's own test file.
+ * Lists and the DLQ have their own suites (execution-list.contract.ts, dead-letter-rows.contract.ts).
+ * `create` gives a fresh, empty store per test; `reopen`, when the store is durable, opens the same
+ * data again after `close()` (what a restart does). Write-behind rows are read back only after
+ * `flush()` (or `close()` + `reopen`), as the contract promises, never after a sleep.
+ */
+import { afterEach, describe, expect, test } from "bun:test";
+import { type ExecutionRow, InvalidCursorError, type StateStore } from "./state-store";
+
+export interface StoreFactory {
+  create(): Promise<StateStore>;
+  /** The same data, opened again after `closed.close()`; absent for `memory`. */
+  reopen?(closed: StateStore): Promise<StateStore>;
+}
+
+export function execution(id: string, overrides: Partial<ExecutionRow> = {}): ExecutionRow {
+  return {
+    id,
+    function: "echo",
+    lane: "async",
+    status: "queued",
+    attempts: 1,
+    input: '{"n": 1, "s":"é"}',
+    metadata: { source: "test" },
+    idempotencyKey: null,
+    trace: { traceId: "t1" },
+    output: null,
+    error: null,
+    createdAt: 1_000,
+    startedAt: null,
+    finishedAt: null,
+    coldStart: false,
+    initDurationMs: null,
+    parentExecutionId: null,
+    rootExecutionId: null,
+    ...overrides,
+  };
+}
+
+/** Pages through `list` until the end, checking no page is longer than `limit`. */
+async function collectPages<T>(
+  list: (cursor?: string) => Promise<{ items: T[]; nextCursor: string | null }>,
+  limit: number,
+): Promise<T[]> {
+  const all: T[] = [];
+  let cursor: string | undefined;
+  for (let pages = 0; pages < 1000; pages++) {
+    const page = await list(cursor);
+    expect(page.items.length).toBeLessThanOrEqual(limit);
+    all.push(...page.items);
+    if (page.nextCursor === null) return all;
+    cursor = page.nextCursor;
+  }
+  throw new Error("list never ended");
+}
+
+const GARBAGE_CURSORS = [
+  "garbage!",
+  "",
+  "eyJ4IjoxfQ",
+  Buffer.from("[1]").toString("base64url"),
+  "%%%",
+  "a".repeat(300),
+];
+
+export function describeStateStoreContract(name: string, factory: StoreFactory) {
+  describe(`StateStore contract: ${name}`, () => {
+    const open: StateStore[] = [];
+    const fresh = async () => {
+      const store = await factory.create();
+      open.push(store);
+      return store;
+    };
+    afterEach(async () => {
+      await Promise.allSettled(open.splice(0).map((store) => store.close()));
+    });
+
+    test("functions: put, update, load and delete", async () => {
+      const store = await fresh();
+      expect(store.healthy()).toBe(true);
+      await store.functions.put({ name: "a", spec: { image: "x", env: { K: "v" } }, createdAt: 1, updatedAt: 1 });
+      await store.functions.put({ name: "b", spec: { image: "y" }, createdAt: 2, updatedAt: 2 });
+      await store.functions.put({ name: "a", spec: { image: "x2" }, createdAt: 1, updatedAt: 3 });
+      const all = await store.functions.loadAll();
+      expect(all.sort((p, q) => p.name.localeCompare(q.name))).toEqual([
+        { name: "a", spec: { image: "x2" }, createdAt: 1, updatedAt: 3 },
+        { name: "b", spec: { image: "y" }, createdAt: 2, updatedAt: 2 },
+      ]);
+      await store.functions.delete("a");
+      await store.functions.delete("missing");
+      expect((await store.functions.loadAll()).map((f) => f.name)).toEqual(["b"]);
+    });
+
+    test("executions: accept is durable and exact; concurrent accepts all land", async () => {
+      const store = await fresh();
+      const row = execution("e1", { metadata: null, trace: {}, input: '{"a":[1,2,{"b":null}]}\n' });
+      await store.executions.accept(row);
+      expect(await store.executions.get("e1")).toEqual(row);
+      expect(await store.executions.get("nope")).toBeUndefined();
+      const many = Array.from({ length: 500 }, (_, i) => execution(`c${i}`, { createdAt: 2_000 + i }));
+      await Promise.all(many.map((r) => store.executions.accept(r)));
+      const page = await store.executions.list({ limit: 1000 });
+      expect(page.items.length).toBe(501);
+    });
+
+    test("executions: record is write-behind, the latest state wins, accept never overwrites it", async () => {
+      const store = await fresh();
+      const queued = execution("r1");
+      await store.executions.accept(queued);
+      expect(store.executions.record({ ...queued, status: "running", startedAt: 1_100 })).toBeUndefined();
+      const done = {
+        ...queued,
+        status: "success" as const,
+        startedAt: 1_100,
+        finishedAt: 1_200,
+        output: '{"ok":true}',
+        coldStart: true,
+        initDurationMs: 12.5,
+      };
+      store.executions.record(done);
+      store.executions.record(execution("sync1", { lane: "sync", status: "running" }));
+      await store.executions.flush();
+      expect(await store.executions.get("r1")).toEqual(done);
+      await store.executions.accept(queued); // a late accept of the same id keeps the newer state
+      expect((await store.executions.get("r1"))?.status).toBe("success");
+      expect((await store.executions.get("sync1"))?.lane).toBe("sync");
+    });
+
+    test("executions: loadUnfinished and the retention sweep", async () => {
+      const store = await fresh();
+      await store.executions.accept(execution("q", { status: "queued" }));
+      await store.executions.accept(execution("run", { status: "running", startedAt: 1_001 }));
+      await store.executions.accept(execution("old", { status: "success", finishedAt: 5_000 }));
+      await store.executions.accept(execution("new", { status: "timeout", finishedAt: 9_000 }));
+      expect((await store.executions.loadUnfinished()).map((r) => r.id).sort()).toEqual(["q", "run"]);
+      expect(await store.executions.sweep(9_000)).toBe(1);
+      expect(await store.executions.get("old")).toBeUndefined();
+      expect((await store.executions.list({ limit: 10 })).items.map((r) => r.id).sort()).toEqual(["new", "q", "run"]);
+    });
+
+    test("idempotency: publish is write-behind; live keys load; forget and sweep delete", async () => {
+      const store = await fresh();
+      store.idempotency.publish("f", "k1", "e1", 10_000);
+      store.idempotency.publish("f", "k2", "e2", 20_000);
+      store.idempotency.publish("g", "k1", "e3", 20_000);
+      store.idempotency.publish("f", "k2", "e4", 30_000); // republished: the latest wins
+      const live = async (now: number) =>
+        (await store.idempotency.loadLive(now)).sort((a, b) => (a.function + a.key).localeCompare(b.function + b.key));
+      await store.idempotency.forgetFunction("nobody"); // also a point by which earlier publishes are written
+      await expectEventually(async () => (await live(0)).length === 3);
+      expect(await live(15_000)).toEqual([
+        { function: "f", key: "k2", executionId: "e4", expiresAt: 30_000 },
+        { function: "g", key: "k1", executionId: "e3", expiresAt: 20_000 },
+      ]);
+      await store.idempotency.forgetFunction("f");
+      expect((await live(0)).map((k) => k.function)).toEqual(["g"]);
+      store.idempotency.publish("h", "k", "e5", 25_000);
+      await expectEventually(async () => (await live(0)).length === 2);
+      await store.idempotency.sweep(20_000);
+      expect(await live(0)).toEqual([{ function: "h", key: "k", executionId: "e5", expiresAt: 25_000 }]);
+    });
+
+    test("apikeys: put, replace, load, delete", async () => {
+      const store = await fresh();
+      const key = {
+        id: "k1",
+        name: "ci",
+        prefix: "nfk_abc123",
+        keySha256: "a".repeat(64),
+        scopes: ["functions:read", "invoke"],
+        tenant: "default",
+        createdAt: 5,
+        expiresAt: null,
+      };
+      await store.apikeys.put(key);
+      await store.apikeys.put({ ...key, id: "k2", keySha256: "b".repeat(64), expiresAt: 99 });
+      await store.apikeys.put({ ...key, name: "ci-renamed" });
+      const all = (await store.apikeys.loadAll()).sort((a, b) => a.id.localeCompare(b.id));
+      expect(all).toEqual([
+        { ...key, name: "ci-renamed" },
+        { ...key, id: "k2", keySha256: "b".repeat(64), expiresAt: 99 },
+      ]);
+      expect(await store.apikeys.delete("k1")).toBe(true);
+      expect(await store.apikeys.delete("k1")).toBe(false);
+      expect((await store.apikeys.loadAll()).map((k) => k.id)).toEqual(["k2"]);
+    });
+
+    test("audit: append is write-behind; list newest first, filtered, with cursor; sweep", async () => {
+      const store = await fresh();
+      for (let i = 0; i < 10; i++) {
+        store.audit.append({
+          id: `a${String(i).padStart(2, "0")}`,
+          time: 1_000 + i,
+          actor: i % 2 ? "apikey:nfk_1" : "anonymous",
+          tenant: "default",
+          action: i < 5 ? "function.create" : "auth.denied",
+          target: i < 5 ? `fn${i}` : null,
+          outcome: i < 5 ? "success" : "denied",
+          status: i < 5 ? 201 : 401,
+          requestId: `r${i}`,
+          source: "127.0.0.1",
+        });
+      }
+      await store.audit.flush();
+      const all = await collectPages((cursor) => store.audit.list({ limit: 3, cursor }), 3);
+      expect(all.map((a) => a.id)).toEqual(["a09", "a08", "a07", "a06", "a05", "a04", "a03", "a02", "a01", "a00"]);
+      expect(all[9]).toMatchObject({ target: "fn0", status: 201, requestId: "r0", source: "127.0.0.1" });
+      const denied = await store.audit.list({ limit: 10, action: "auth.denied", actor: "apikey:nfk_1", since: 1_006 });
+      expect(denied.items.map((a) => a.id)).toEqual(["a09", "a07"]);
+      for (const cursor of GARBAGE_CURSORS) {
+        await expect(store.audit.list({ limit: 5, cursor })).rejects.toBeInstanceOf(InvalidCursorError);
+      }
+      expect(await store.audit.sweep(1_005)).toBe(5);
+      expect((await store.audit.list({ limit: 10, tenant: "default" })).items.length).toBe(5);
+    });
+
+    if (factory.reopen) {
+      const reopen = factory.reopen.bind(factory);
+      test("everything written survives close and reopen (write-behind rows included)", async () => {
+        const store = await fresh();
+        await store.functions.put({ name: "f", spec: { image: "x" }, createdAt: 1, updatedAt: 1 });
+        await store.executions.accept(execution("acc"));
+        store.executions.record(execution("rec", { lane: "sync", status: "success", finishedAt: 2_000 }));
+        store.idempotency.publish("f", "key", "acc", Number.MAX_SAFE_INTEGER);
+        store.audit.append({
+          id: "a1",
+          time: 1,
+          actor: "anonymous",
+          tenant: "default",
+          action: "function.create",
+          target: "f",
+          outcome: "success",
+          status: 201,
+          requestId: "r",
+          source: "local",
+        });
+        await store.dlq.add({
+          ...{ id: "d", function: "f", executionId: "acc", input: "{}", metadata: null, error: null },
+          ...{ attempts: 1, failedAt: 5, replayedAs: null, rootExecutionId: null },
+        });
+        await store.close();
+        const again = await reopen(store);
+        open.push(again);
+        expect((await again.functions.loadAll()).map((f) => f.name)).toEqual(["f"]);
+        expect(await again.executions.get("acc")).toEqual(execution("acc"));
+        expect((await again.executions.get("rec"))?.status).toBe("success");
+        expect((await again.executions.loadUnfinished()).map((r) => r.id)).toEqual(["acc"]);
+        expect((await again.idempotency.loadLive(0)).map((k) => k.executionId)).toEqual(["acc"]);
+        expect((await again.audit.list({ limit: 5 })).items.map((a) => a.id)).toEqual(["a1"]);
+        expect((await again.dlq.get("d"))?.executionId).toBe("acc");
+      });
+    }
+  });
+}
+
+/** Polls `probe` (write-behind rows without a flush of their own land soon, not at a known time). */
+async function expectEventually(probe: () => Promise<boolean>, timeoutMs = 5_000) {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await probe())) {
+    if (performance.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await Bun.sleep(5);
+  }
+}
