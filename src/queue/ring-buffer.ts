@@ -8,7 +8,8 @@
  * indices wrap with a compare-and-subtract (no modulo, no power-of-two rounding, so `push` fails
  * exactly at the given capacity and no memory is wasted on a lane of 1 000 000).
  *
- * Pure: no I/O, no timers, no project knowledge.
+ * Pure: no I/O, no timers, no project knowledge. The API is what the lanes use, nothing more: a
+ * method only tests would call is a method to keep correct for nobody.
  */
 export class RingBuffer<T> {
   readonly #slots: (T | undefined)[];
@@ -62,46 +63,6 @@ export class RingBuffer<T> {
     return item;
   }
 
-  /** The head without removing it, or undefined when empty. */
-  peek(): T | undefined {
-    return this.#size === 0 ? undefined : this.#slots[this.#head];
-  }
-
-  /** Empties the buffer, releasing every occupied slot. Keeps the storage. */
-  clear(): void {
-    for (let i = 0; i < this.#size; i++) this.#slots[this.#index(i)] = undefined;
-    this.#head = 0;
-    this.#size = 0;
-  }
-
-  /**
-   * Removes every item for which `predicate` returns true, keeping the others in FIFO order.
-   * O(n), in place, no allocation: survivors are slid towards the head and freed slots cleared.
-   * If `predicate` throws, the items not yet examined are kept and the buffer stays consistent.
-   * `predicate` must not modify this buffer. Returns the number of items removed.
-   */
-  removeWhere(predicate: (item: T) => boolean): number {
-    const size = this.#size;
-    let kept = 0;
-    let read = 0;
-    try {
-      for (; read < size; read++) {
-        const item = this.#slots[this.#index(read)] as T;
-        if (predicate(item)) continue;
-        if (kept !== read) this.#slots[this.#index(kept)] = item;
-        kept++;
-      }
-    } finally {
-      // Normally a no-op (read === size); after a throw, keeps the unexamined tail (read included).
-      for (; read < size; read++, kept++) {
-        if (kept !== read) this.#slots[this.#index(kept)] = this.#slots[this.#index(read)];
-      }
-      for (let i = kept; i < size; i++) this.#slots[this.#index(i)] = undefined;
-      this.#size = kept;
-    }
-    return size - kept;
-  }
-
   /**
    * Removes the first item that is `===` to `item`; returns whether one was found. O(n) search,
    * then in place it closes the gap from the nearer end (the head side moves forward one slot, or
@@ -125,13 +86,6 @@ export class RingBuffer<T> {
     return false;
   }
 
-  /** Removes every item and returns them in FIFO order (used when a function is deleted). */
-  drain(): T[] {
-    const out = new Array<T>(this.#size);
-    for (let i = 0; i < out.length; i++) out[i] = this.shift() as T;
-    return out;
-  }
-
   /**
    * Removes the items present at the call, in FIFO order, handing each to `fn` after it has left
    * the buffer (so `fn` may push: what it pushes stays queued). Returns how many were drained.
@@ -140,23 +94,6 @@ export class RingBuffer<T> {
     const count = this.#size;
     for (let i = 0; i < count; i++) fn(this.shift() as T);
     return count;
-  }
-
-  /** Visits the items in FIFO order. The buffer must not be modified during the visit. */
-  forEach(fn: (item: T, position: number) => void): void {
-    for (let i = 0; i < this.#size; i++) fn(this.#slots[this.#index(i)] as T, i);
-  }
-
-  /** A copy of the items in FIFO order. */
-  toArray(): T[] {
-    const out = new Array<T>(this.#size);
-    for (let i = 0; i < out.length; i++) out[i] = this.#slots[this.#index(i)] as T;
-    return out;
-  }
-
-  /** Iterates in FIFO order. The buffer must not be modified during the iteration. */
-  *[Symbol.iterator](): IterableIterator<T> {
-    for (let i = 0; i < this.#size; i++) yield this.#slots[this.#index(i)] as T;
   }
 
   /** Slot of the item at FIFO position `offset` (0 = head); requires 0 ≤ offset ≤ capacity. */
