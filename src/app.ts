@@ -12,10 +12,13 @@ import { validationError } from "./api/validation-wording";
 import { type AllowedMethods, allowedMethodsFor } from "./api/method-not-allowed";
 import { jsonBody } from "./api/middleware/json-body";
 import type { ReplicaView } from "./api/routes/function-status";
+import { registerDlqRoutes } from "./api/routes/dlq";
+import { type ExecutionHistory, registerExecutionListRoutes } from "./api/routes/executions";
 import { registerFunctionRoutes } from "./api/routes/functions";
 import { registerInvocationRoutes } from "./api/routes/invocations";
 import { registerModuleRoutes } from "./api/routes/modules";
 import { NanofaasError } from "./domain/errors";
+import type { DeadLetterQueue } from "./dlq/dead-letter-queue";
 import type { Invoker } from "./execution/invoker";
 import type { FunctionService } from "./registry/function-service";
 
@@ -24,6 +27,10 @@ export interface AppDeps {
   /** The deployment backend's replica counts, for the `status` of function responses. */
   replicas?: ReplicaView;
   invoker: Invoker;
+  /** The dead-letter queue (`/v1/dlq…` routes); absent, those routes do not exist. */
+  deadLetters?: DeadLetterQueue;
+  /** Execution history (`GET /v1/executions`), read from the state store; absent, the route does not exist. */
+  executionHistory?: ExecutionHistory;
   version: string;
   maxBodyBytes: number;
   /** NANOFAAS_MAX_JSON_DEPTH: deepest nesting accepted in a request body. */
@@ -62,13 +69,18 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   // Named: the invoke fast path declares the edge hooks it replaces (FAST_PATH_EDGE_HOOKS).
   app.use("/v1/*", async function jsonBodyGate(c, next) {
     const method = c.req.method;
-    if (method === "POST" || method === "PUT" || method === "PATCH") return gate(c, next);
+    // `:replay` takes no body: a bare POST must not be refused for lacking a JSON Content-Type.
+    if ((method === "POST" && !c.req.path.endsWith("/~replay")) || method === "PUT" || method === "PATCH") {
+      return gate(c, next);
+    }
     await next();
   });
 
   registerFunctionRoutes(app, deps.functions, deps.replicas);
   registerInvocationRoutes(app, deps.invoker, deps.maxJsonDepth);
   registerModuleRoutes(app);
+  if (deps.deadLetters) registerDlqRoutes(app, deps.deadLetters);
+  if (deps.executionHistory) registerExecutionListRoutes(app, deps.executionHistory);
   for (const extend of deps.extensions ?? []) extend(app);
 
   const document = () =>

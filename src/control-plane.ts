@@ -15,8 +15,12 @@ import type { Deployer } from "./deploy/deployer";
 import type { Dispatcher } from "./dispatch/dispatcher";
 import { createLocalDispatcher } from "./dispatch/local-dispatcher";
 import { createPoolDispatcher } from "./dispatch/pool-dispatcher";
+import { DeadLetterQueue } from "./dlq/dead-letter-queue";
+import { createDlqMetrics } from "./dlq/dlq-metrics";
 import { InvocationEngine } from "./execution/engine";
 import type { EngineObserver } from "./execution/engine-observer";
+import { recordHistory } from "./execution/execution-row";
+import type { InvocationOutcome } from "./execution/invoker";
 import { createInMemoryExecutionStore } from "./execution/execution-store";
 import { createInMemoryIdempotencyStore } from "./execution/idempotency-store";
 import { RetainedBytes } from "./execution/retained-bytes";
@@ -30,6 +34,8 @@ import type { ControlPlaneMetrics } from "./observability/metrics";
 import { createTelemetry } from "./observability/telemetry";
 import { createInMemoryFunctionRegistry } from "./registry/function-registry";
 import { createFunctionService, type FunctionService } from "./registry/function-service";
+import { createMemoryDeadLetterRows } from "./store/memory/dlq";
+import type { DeadLetterRows, ExecutionRows } from "./store/state-store";
 
 export interface ControlPlaneOptions {
   version: string;
@@ -42,6 +48,10 @@ export interface ControlPlaneOptions {
   /** Structured logger; silent when omitted (tests). */
   logger?: Logger;
   extensions?: ((app: OpenAPIHono) => void)[];
+  /** Where dead letters are kept (the state store's `dlq`); in memory when omitted. */
+  deadLetterRows?: DeadLetterRows;
+  /** Where `GET /v1/executions` reads (the state store's `executions`); the engine's records when omitted. */
+  executionHistory?: Pick<ExecutionRows, "list">;
 }
 
 export interface ControlPlane {
@@ -51,6 +61,7 @@ export interface ControlPlane {
   management: Hono;
   engine: InvocationEngine;
   functions: FunctionService;
+  deadLetters: DeadLetterQueue;
   health: HealthState;
   settings: RuntimeSettings;
   metricsRegistry: Registry;
@@ -95,7 +106,25 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
       initDurationMs: null,
     }),
   };
+  const dlqRows = options.deadLetterRows ?? createMemoryDeadLetterRows();
+  const deadLetters: DeadLetterQueue = new DeadLetterQueue({
+    rows: dlqRows,
+    // Replays go through the engine built below (the DLQ observes it, so it is created first).
+    invoker: {
+      enqueue: (name, request, invokeOptions): InvocationOutcome => engine.enqueue(name, request, invokeOptions),
+    },
+    metrics: createDlqMetrics(metricsRegistry, () => dlqRows.sizes()),
+    logger,
+  });
   const retained = new RetainedBytes(config.maxRetainedBytes, config.syncQueueRetryAfterSeconds);
+  const executions = createInMemoryExecutionStore(
+    {
+      ttlMs: config.executionTtlMs,
+      cleanupTtlMs: config.executionCleanupTtlMs,
+      maxLifetimeMs: config.executionMaxLifetimeMs,
+    },
+    (record) => retained.release(record),
+  );
   const engine = new InvocationEngine({
     settings,
     syncMaxDepth: config.syncQueueMaxDepth,
@@ -112,18 +141,11 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
       ready: (name) => deployer.readyReplicas(name) > 0,
       pick: (name) => deployer.pickEndpoint(name),
     },
-    store: createInMemoryExecutionStore(
-      {
-        ttlMs: config.executionTtlMs,
-        cleanupTtlMs: config.executionCleanupTtlMs,
-        maxLifetimeMs: config.executionMaxLifetimeMs,
-      },
-      (record) => retained.release(record),
-    ),
+    store: executions,
     idempotency: createInMemoryIdempotencyStore(),
     retained,
     // The budget first: it must charge an output before anything else looks at the record.
-    observer: combineObservers(retained.observer, telemetry.observer),
+    observer: combineObservers(retained.observer, telemetry.observer, deadLetters.observer),
     reportError: (error, what) => logger.error({ err: error }, `${what} failed`),
   });
   deployer?.onReadyChange((name) => engine.wakeFunction(name));
@@ -158,6 +180,8 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
       desired: (name) => deployer.desiredReplicas?.(name),
     },
     invoker: engine,
+    deadLetters,
+    executionHistory: options.executionHistory ?? recordHistory(executions),
     version: options.version,
     maxBodyBytes: config.maxBodyBytes,
     maxJsonDepth: config.maxJsonDepth,
@@ -186,6 +210,7 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     management,
     engine,
     functions,
+    deadLetters,
     health,
     settings,
     metricsRegistry,

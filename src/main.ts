@@ -131,6 +131,7 @@ async function main(): Promise<void> {
   if (config.functionsDir) await registerFunctionsFromDisk(cp, config.functionsDir, logger, backend === "process");
   cp.health.phase = "ready";
   const janitor = setInterval(() => cp.engine.sweep(), janitorIntervalMs(config));
+  const stopDlqSweep = cp.deadLetters.startSweeping(config.dlqRetentionMs);
   const scaling = autoscaler && setInterval(() => void autoscaler.tick(cp.engine), config.scalingPollIntervalMs);
 
   const shutdown = createShutdown({
@@ -148,6 +149,7 @@ async function main(): Promise<void> {
     const first = !shutdown.started;
     clearInterval(janitor);
     clearInterval(scaling);
+    stopDlqSweep();
     await shutdown.begin(signal); // a second signal cuts the grace short
     if (!first) return;
     // Every execution is terminal: stop listening and let in-flight responses go out.

@@ -714,6 +714,384 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/dlq": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List dead-lettered executions, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only this function */
+                    function?: string;
+                    /** @description Items per page (default 50, at most 500) */
+                    limit?: number;
+                    /** @description The `nextCursor` of the previous page, as given (opaque) */
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One page of entries */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeadLetterPage"];
+                    };
+                };
+                /** @description Invalid request (VALIDATION_ERROR lists every offending field; BAD_REQUEST for malformed JSON) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Unavailable (no deployment backend, or shutting down) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dlq/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a dead-letter entry */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The entry */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeadLetter"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Unavailable (no deployment backend, or shutting down) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a dead-letter entry */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Unavailable (no deployment backend, or shutting down) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dlq/{id}:replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replay an entry as a new async execution
+         * @description Enqueues the entry's input and metadata again for the same function; the new execution's parentExecutionId is the failed one. 404 when the entry or its function no longer exists (the message says which); 409 CONFLICT when the entry was already replayed (replayedAs names the execution).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Queued */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DlqReplay"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Rejected by a rate limit or a queue; see Retry-After and X-Queue-Reject-Reason */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After": string;
+                        "X-Queue-Reject-Reason": "rate" | "depth" | "est_wait" | "timeout" | "memory";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Unavailable (no deployment backend, or shutting down) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dlq:purge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Delete every entry, or every entry of one function */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["DlqPurgeRequest"];
+                };
+            };
+            responses: {
+                /** @description How many entries were deleted */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DlqPurged"];
+                    };
+                };
+                /** @description Invalid request (VALIDATION_ERROR lists every offending field; BAD_REQUEST for malformed JSON) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Request body over the configured limit */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Request body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Unavailable (no deployment backend, or shutting down) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/executions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List executions, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only this function */
+                    function?: string;
+                    /** @description Only executions in this state */
+                    status?: "queued" | "running" | "success" | "error" | "timeout";
+                    /** @description Created at or after this time (ISO-8601) */
+                    since?: string;
+                    /** @description Created at or before this time (ISO-8601) */
+                    until?: string;
+                    /** @description Items per page (default 50, at most 500) */
+                    limit?: number;
+                    /** @description The `nextCursor` of the previous page, as given (opaque) */
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One page of executions */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ExecutionPage"];
+                    };
+                };
+                /** @description Invalid request (VALIDATION_ERROR lists every offending field; BAD_REQUEST for malformed JSON) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Unavailable (no deployment backend, or shutting down) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/runtime-config": {
         parameters: {
             query?: never;
@@ -1084,6 +1462,16 @@ export interface components {
             error: components["schemas"]["ErrorInfo"];
             coldStart: boolean;
             initDurationMs: number | null;
+            /** @description The function invoked */
+            function: string;
+            /** @description Attempts started so far (1 before the first dispatch) */
+            attempts: number;
+            /** @description When the invocation was accepted (ISO-8601 UTC) */
+            createdAt: string;
+            /** @description The execution this one replays (a DLQ replay), else null */
+            parentExecutionId: string | null;
+            /** @description The first execution of a replay chain, else null */
+            rootExecutionId: string | null;
         };
         InvocationResult: {
             /** @default false */
@@ -1096,6 +1484,51 @@ export interface components {
             module: "build-metadata";
             /** @enum {string} */
             status: "enabled";
+        };
+        DeadLetterPage: {
+            items: components["schemas"]["DeadLetter"][];
+            /** @description Pass as ?cursor= for the next page; null on the last */
+            nextCursor: string | null;
+        };
+        DeadLetter: {
+            id: string;
+            function: string;
+            /** @description The execution that failed */
+            executionId: string;
+            /** @description Its input, byte for byte as it was sent */
+            input: unknown;
+            metadata?: {
+                [key: string]: string;
+            } | null;
+            /** @description The last attempt's error */
+            error: {
+                code: string;
+                message: string;
+            } | null;
+            attempts: number;
+            /** @description When it failed for the last time (ISO-8601 UTC) */
+            failedAt: string;
+            /** @description The execution a replay started, else null */
+            replayedAs?: string | null;
+        };
+        /** @description The new execution (status `queued`) */
+        DlqReplay: {
+            executionId: string;
+            status: components["schemas"]["ExecutionState"];
+        };
+        DlqPurged: {
+            purged: number;
+        };
+        DlqPurgeRequest: {
+            /** @description Only this function's entries; all when absent */
+            function?: string;
+            /** @enum {boolean} */
+            confirm: true;
+        };
+        ExecutionPage: {
+            items: components["schemas"]["ExecutionStatus"][];
+            /** @description Pass as ?cursor= for the next page; null on the last */
+            nextCursor: string | null;
         };
         RuntimeConfigSnapshot: {
             revision: number;

@@ -14,13 +14,15 @@ export function outcomeJson(outcome: InvocationOutcome): string {
   return `{"executionId":${JSON.stringify(outcome.executionId)},"status":"${outcome.status}","output":${jsonText(outcome.output)},"error":${JSON.stringify(outcome.error)}}`;
 }
 
-/** The eight keys of `GET /v1/executions/{id}`. */
+/** `GET /v1/executions/{id}`: the reference's eight keys, then function, attempts, createdAt and the lineage. */
 export function viewJson(view: ExecutionView): string {
   return (
     `{"executionId":${JSON.stringify(view.executionId)},"status":"${view.status}",` +
     `"startedAt":${JSON.stringify(view.startedAt)},"finishedAt":${JSON.stringify(view.finishedAt)},` +
     `"output":${jsonText(view.output)},"error":${JSON.stringify(view.error)},` +
-    `"coldStart":${view.coldStart},"initDurationMs":${JSON.stringify(view.initDurationMs)}}`
+    `"coldStart":${view.coldStart},"initDurationMs":${JSON.stringify(view.initDurationMs)},` +
+    `"function":${JSON.stringify(view.function)},"attempts":${view.attempts},"createdAt":"${view.createdAt}",` +
+    `"parentExecutionId":${JSON.stringify(view.parentExecutionId)},"rootExecutionId":${JSON.stringify(view.rootExecutionId)}}`
   );
 }
 

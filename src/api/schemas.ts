@@ -59,6 +59,14 @@ export const ExecutionStatus = z
     error: ErrorInfo.nullable(),
     coldStart: z.boolean(),
     initDurationMs: z.int().nullable(),
+    function: z.string().meta({ description: "The function invoked" }),
+    attempts: z.int().meta({ description: "Attempts started so far (1 before the first dispatch)" }),
+    createdAt: z.string().meta({ description: "When the invocation was accepted (ISO-8601 UTC)" }),
+    parentExecutionId: z
+      .string()
+      .nullable()
+      .meta({ description: "The execution this one replays (a DLQ replay), else null" }),
+    rootExecutionId: z.string().nullable().meta({ description: "The first execution of a replay chain, else null" }),
   })
   .meta({ id: "ExecutionStatus" });
 

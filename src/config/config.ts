@@ -79,6 +79,11 @@ export const SETTINGS = {
     duration().prefault("30m"),
     "age after which a non-terminal execution is dropped",
   ),
+  dlqRetentionMs: s(
+    "NANOFAAS_DLQ_RETENTION",
+    duration().prefault("7d"),
+    "how long dead-letter queue entries are kept (docs/persistence.md)",
+  ),
   maxResponseBytes: s(
     ["NANOFAAS_HTTP_CLIENT_MAX_IN_MEMORY_SIZE_MB", "NANOFAAS_HTTPCLIENT_MAXINMEMORYSIZEMB"],
     int(1, 1024)

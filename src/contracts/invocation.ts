@@ -10,8 +10,11 @@ export type ExecutionState = (typeof EXECUTION_STATES)[number];
 /** Longest timeout a function or a caller (X-Timeout-Ms) may ask for: 15 minutes. */
 export const MAX_TIMEOUT_MS = 900_000;
 
-/** Google-style custom verbs of `POST /v1/functions/{name}:verb` and `…/executions/{id}:complete`. */
-export const CUSTOM_VERBS = ["invoke", "enqueue", "complete"] as const;
+/**
+ * Google-style custom verbs: `POST /v1/functions/{name}:invoke|enqueue`, `…/executions/{id}:complete`,
+ * `/v1/dlq/{id}:replay` and `/v1/dlq:purge`.
+ */
+export const CUSTOM_VERBS = ["invoke", "enqueue", "complete", "replay", "purge"] as const;
 export type CustomVerb = (typeof CUSTOM_VERBS)[number];
 /** The verbs that start an invocation. */
 export const INVOKE_VERBS = ["invoke", "enqueue"] as const satisfies readonly CustomVerb[];

@@ -259,7 +259,8 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
       throw error;
     }
     const trace = { traceId: options.traceId, traceparent: options.traceparent, tracestate: options.tracestate };
-    const record = new ExecutionRecord(this.newId(), queue.fn, request, lane, trace, options.idempotencyKey, now);
+    const { idempotencyKey, lineage } = options;
+    const record = new ExecutionRecord(this.newId(), queue.fn, request, lane, trace, idempotencyKey, now, lineage);
     try {
       this.deps.retained?.admit(record);
     } catch (error) {

@@ -9,7 +9,7 @@ import type { Payload } from "../domain/payload";
 import type { ErrorInfo, InvocationRequest, Json } from "../contracts/pod";
 import { jsonText } from "../lib/raw-json";
 import type { ResolvedFunction } from "../domain/resolved-function";
-import type { ExecutionState, ExecutionView, InvocationOutcome } from "./invoker";
+import type { ExecutionState, ExecutionView, InvocationOutcome, Lineage } from "./invoker";
 
 export type Lane = "sync" | "async";
 
@@ -72,6 +72,8 @@ export class ExecutionRecord {
     /** Sent to the pod on the first attempt only (reference §3.5). */
     readonly idempotencyKey: string | undefined,
     readonly createdAt: number,
+    /** Set on a DLQ replay: the execution it replays, and the first of that chain. */
+    readonly lineage: Lineage | null = null,
   ) {
     this._enqueuedAt = createdAt;
   }
@@ -290,6 +292,11 @@ export class ExecutionRecord {
       error: this.error,
       coldStart: this.coldStart,
       initDurationMs: this.initDurationMs,
+      function: this.fn.name,
+      attempts: this.attempt,
+      createdAt: new Date(this.createdAt).toISOString(),
+      parentExecutionId: this.lineage?.parentExecutionId ?? null,
+      rootExecutionId: this.lineage?.rootExecutionId ?? null,
     };
   }
 }

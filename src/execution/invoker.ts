@@ -16,6 +16,14 @@ export interface InvokeOptions {
   tracestate?: string;
   /** How long a sync caller waits (X-Timeout-Ms); defaults to the function's timeoutMs. */
   timeoutMs?: number;
+  /** The execution this one replays or continues (a DLQ replay); recorded, never sent to the pod. */
+  lineage?: Lineage;
+}
+
+/** Links an execution to the one it replays (`parentExecutionId`) and the first of the chain. */
+export interface Lineage {
+  parentExecutionId: string;
+  rootExecutionId: string;
 }
 
 /** Body of `:invoke` and `:enqueue` responses. */
@@ -26,7 +34,10 @@ export interface InvocationOutcome {
   error: ErrorInfo | null;
 }
 
-/** Body of `GET /v1/executions/{id}` (all eight keys always present). */
+/**
+ * Body of `GET /v1/executions/{id}`: the reference's eight keys first (always present), then ours
+ * (SPEC-platform §1: function, attempts, createdAt, and the lineage, null when none).
+ */
 export interface ExecutionView {
   executionId: string;
   status: ExecutionState;
@@ -36,6 +47,11 @@ export interface ExecutionView {
   error: ErrorInfo | null;
   coldStart: boolean;
   initDurationMs: number | null;
+  function: string;
+  attempts: number;
+  createdAt: string;
+  parentExecutionId: string | null;
+  rootExecutionId: string | null;
 }
 
 export interface Invoker {

@@ -27,8 +27,13 @@ export interface CreateStoreOptions {
   onHealthChange?(healthy: boolean, error?: unknown): void;
 }
 
-/** The PostgreSQL store's module, typed without loading it (it is imported only when chosen). */
-type PostgresModule = typeof import("./postgres/create-postgres-store");
+/** What `src/store/postgres/create-postgres-store.ts` exports (written by the PostgreSQL work). */
+interface PostgresModule {
+  createPostgresStore(options: {
+    url: string;
+    onHealthChange?(healthy: boolean, error?: unknown): void;
+  }): Promise<StateStore>;
+}
 
 type StoreConfig = Pick<Config, "store" | "dataDir" | "databaseUrl" | "sqliteSynchronous">;
 
@@ -105,10 +110,5 @@ async function openPostgres(config: StoreConfig, options: CreateStoreOptions): P
       },
     );
   }
-  try {
-    return await module.createPostgresStore(url, { onHealthChange: options.onHealthChange });
-  } catch (error) {
-    // unreachable after the start-up retries, refused credentials, a schema newer than this build
-    throw new StoreStartupError(`NANOFAAS_STORE=postgres: ${(error as Error).message}`, { cause: error });
-  }
+  return module.createPostgresStore({ url, onHealthChange: options.onHealthChange });
 }

@@ -45,7 +45,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["lib", "contracts"],
   ["domain", "config", "store"],
   ["queue", "scheduler", "dispatch", "execution", "deploy", "scaling"],
-  ["registry", "observability", "admin"],
+  ["registry", "observability", "admin", "dlq"],
   ["api"],
   ["app.ts", "control-plane.ts", "openapi-document.ts", "main.ts"],
 ];

@@ -59,7 +59,6 @@ export class Database {
     readonly target: string,
     private readonly logger: Logger,
     private readonly backoff: BackoffOptions = DEFAULT_BACKOFF,
-    private readonly onHealthChange: (healthy: boolean, error?: unknown) => void = () => {},
   ) {}
 
   get closed(): boolean {
@@ -88,11 +87,8 @@ export class Database {
   }
 
   private markDown(cause: Error) {
-    if (this.#healthy) {
-      this.#healthy = false;
-      this.logger.warn({ err: cause.message, database: this.target }, "store: database unreachable");
-      this.onHealthChange(false, cause);
-    }
+    if (this.#healthy) this.logger.warn({ err: cause.message, database: this.target }, "store: database unreachable");
+    this.#healthy = false;
     if (!this.#probing) void this.probe();
   }
 
@@ -106,7 +102,6 @@ export class Database {
         await this.sql`SELECT 1`;
         this.#healthy = true;
         this.logger.info({ database: this.target }, "store: database reachable again");
-        this.onHealthChange(true);
         break;
       } catch {
         pause = Math.min(pause * 2, this.backoff.maxMs);
@@ -125,15 +120,12 @@ export class Database {
  * Opens the pool and waits for the database to answer, retrying with backoff for up to
  * `timeoutMs` (a database that starts after the control plane, e.g. in the same compose file).
  */
-export interface ConnectOptions {
-  logger: Logger;
-  timeoutMs: number;
-  backoff: BackoffOptions;
-  onHealthChange?: (healthy: boolean, error?: unknown) => void;
-}
-
-export async function connect(url: string, options: ConnectOptions): Promise<Database> {
-  const { logger, timeoutMs, backoff } = options;
+export async function connect(
+  url: string,
+  logger: Logger,
+  timeoutMs: number,
+  backoff: BackoffOptions = DEFAULT_BACKOFF,
+): Promise<Database> {
   const target = redactUrl(url);
   const sql = new SQL(url, { max: 10, connectionTimeout: 5, idleTimeout: 60 });
   const deadline = performance.now() + timeoutMs;
@@ -141,7 +133,7 @@ export async function connect(url: string, options: ConnectOptions): Promise<Dat
   for (let attempt = 1; ; attempt++) {
     try {
       await sql`SELECT 1`;
-      return new Database(sql, target, logger, backoff, options.onHealthChange);
+      return new Database(sql, target, logger, backoff);
     } catch (error) {
       const message = (error as Error).message;
       if (!isUnavailable(error) || performance.now() + pause > deadline) {

@@ -3,7 +3,7 @@
  * The core area of the SQLite schema: functions, executions and idempotency keys (migrations.ts
  * says how steps are added). Times are epoch milliseconds; JSON columns are text.
  */
-import type { MigrationArea } from "./migrations";
+import type { MigrationArea } from "./migration-area";
 
 export const CORE_SCHEMA: MigrationArea = {
   area: "core",

@@ -1,11 +1,27 @@
 /**
  * @module
- * `executions.list` for SQLite (GET /v1/executions). Owned by the DLQ + history work (issue 17);
- * until it lands, listing answers with a clear error instead of a wrong page.
+ * `executions.list` for SQLite (GET /v1/executions): newest first on (created_at, id), filtered by
+ * function, status and an inclusive created_at window.
  */
 import type { Database } from "bun:sqlite";
+import { decodeCursor, pageOf } from "../cursor";
 import type { ExecutionQuery, ExecutionRow, Page } from "../state-store";
+import { EXECUTION_COLUMNS, type ExecutionColumns, executionFromColumns } from "./execution-codec";
+import { type Filter, newestFirstPage } from "./list-sql";
 
-export function listSqliteExecutions(_db: Database, _query: ExecutionQuery): Page<ExecutionRow> {
-  throw new Error("executions.list is not implemented for the SQLite store yet");
+export function listSqliteExecutions(db: Database, query: ExecutionQuery): Page<ExecutionRow> {
+  const filters: Filter[] = [];
+  if (query.function !== undefined) filters.push(["function = ?", query.function]);
+  if (query.status !== undefined) filters.push(["status = ?", query.status]);
+  if (query.since !== undefined) filters.push(["created_at >= ?", query.since]);
+  if (query.until !== undefined) filters.push(["created_at <= ?", query.until]);
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+  const rows = newestFirstPage<ExecutionColumns>(db, {
+    select: `SELECT ${EXECUTION_COLUMNS} FROM executions`,
+    time: "created_at",
+    filters,
+    after,
+    limit: query.limit,
+  }).map(executionFromColumns);
+  return pageOf(rows, query.limit, (row) => ({ at: row.createdAt, id: row.id }));
 }

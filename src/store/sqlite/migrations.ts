@@ -15,20 +15,13 @@
 import type { Database } from "bun:sqlite";
 import { SchemaTooNewError } from "../state-store";
 import { CORE_SCHEMA } from "./core-schema";
+import { DLQ_SCHEMA } from "./dlq-schema";
+import type { MigrationArea } from "./migration-area";
 
-export interface MigrationStep {
-  /** 1, 2, 3 … within the area, no gaps. */
-  version: number;
-  sql: string;
-}
-
-export interface MigrationArea {
-  area: string;
-  steps: readonly MigrationStep[];
-}
+export type { MigrationArea, MigrationStep } from "./migration-area";
 
 /** Every area this build knows, in the order their first steps should run. */
-export const AREAS: readonly MigrationArea[] = [CORE_SCHEMA];
+export const AREAS: readonly MigrationArea[] = [CORE_SCHEMA, DLQ_SCHEMA];
 
 /** Brings `db` up to date; returns how many steps ran. Throws SchemaTooNewError for a newer database. */
 export function migrate(db: Database, areas: readonly MigrationArea[] = AREAS): number {

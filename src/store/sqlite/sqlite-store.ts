@@ -90,7 +90,7 @@ export function sqliteStoreOn(
     functions: sqliteFunctionRows(db, write),
     executions: sqliteExecutionRows(db, batcher, write),
     idempotency: sqliteIdempotencyRows(db, batcher, write),
-    dlq: createSqliteDeadLetterRows(db),
+    dlq: createSqliteDeadLetterRows(db, write),
     apikeys: createSqliteApiKeyRows(db),
     audit: createSqliteAuditRows(db),
     healthy: () => healthy,

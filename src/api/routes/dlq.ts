@@ -1,0 +1,145 @@
+/**
+ * @module
+ * The dead-letter queue's API (issue 17, SPEC-platform §1): list, get, delete, `:replay` (a new
+ * async execution linked to the original) and `:purge` (one function or all, only with
+ * `"confirm": true`). `:replay`/`:purge` are custom verbs like `:invoke` (see custom-verbs.ts).
+ */
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { z } from "zod";
+import { notFound, validation } from "../../domain/errors";
+import type { DeadLetterQueue } from "../../dlq/dead-letter-queue";
+import type { DeadLetterRow } from "../../store/state-store";
+import { internalPath } from "../custom-verbs";
+import { jsonResponse } from "../invoke-output";
+import { CursorParam, LimitParam, listing, pageJson, pageOf, readLimit } from "../list-query";
+import { errors, json } from "../openapi-helpers";
+import { ErrorInfo, ExecutionState } from "../schemas";
+
+const tags = ["dlq"];
+const IdParam = z.object({ id: z.string().meta({ param: { name: "id", in: "path" } }) });
+
+const DeadLetter = z
+  .object({
+    id: z.string(),
+    function: z.string(),
+    executionId: z.string().meta({ description: "The execution that failed" }),
+    input: z.unknown().meta({ description: "Its input, byte for byte as it was sent" }),
+    metadata: z.record(z.string(), z.string()).nullable(),
+    error: ErrorInfo.nullable().meta({ description: "The last attempt's error" }),
+    attempts: z.int(),
+    failedAt: z.string().meta({ description: "When it failed for the last time (ISO-8601 UTC)" }),
+    replayedAs: z.string().nullable().meta({ description: "The execution a replay started, else null" }),
+  })
+  .meta({ id: "DeadLetter", required: ["id", "function", "executionId", "input", "error", "attempts", "failedAt"] });
+
+const Replayed = z
+  .object({ executionId: z.string(), status: ExecutionState })
+  .meta({ id: "DlqReplay", description: "The new execution (status `queued`)" });
+
+const PurgeRequest = z
+  .object({
+    function: z.string().optional().meta({ description: "Only this function's entries; all when absent" }),
+    confirm: z.literal(true, { error: "must be true (a purge cannot be undone)" }),
+  })
+  .meta({ id: "DlqPurgeRequest" });
+
+const listDlq = createRoute({
+  method: "get",
+  path: "/v1/dlq",
+  tags,
+  summary: "List dead-lettered executions, newest first",
+  request: {
+    query: z.object({
+      function: z
+        .string()
+        .optional()
+        .meta({ param: { name: "function", in: "query" }, description: "Only this function" }),
+      limit: LimitParam,
+      cursor: CursorParam,
+    }),
+  },
+  responses: { 200: json(pageOf(DeadLetter, "DeadLetterPage"), "One page of entries"), ...errors(400, 503) },
+});
+
+const getDlq = createRoute({
+  method: "get",
+  path: "/v1/dlq/{id}",
+  tags,
+  summary: "Get a dead-letter entry",
+  request: { params: IdParam },
+  responses: { 200: json(DeadLetter, "The entry"), ...errors(404, 503) },
+});
+
+const deleteDlq = createRoute({
+  method: "delete",
+  path: "/v1/dlq/{id}",
+  tags,
+  summary: "Delete a dead-letter entry",
+  request: { params: IdParam },
+  responses: { 204: { description: "Deleted" }, ...errors(404, 503) },
+});
+
+const replayDlq = createRoute({
+  method: "post",
+  path: internalPath("/v1/dlq/{id}:replay"),
+  tags,
+  summary: "Replay an entry as a new async execution",
+  description:
+    "Enqueues the entry's input and metadata again for the same function; the new execution's parentExecutionId is the failed one. 404 when the entry or its function no longer exists (the message says which); 409 CONFLICT when the entry was already replayed (replayedAs names the execution).",
+  request: { params: IdParam },
+  responses: { 202: json(Replayed, "Queued"), ...errors(404, 409, 429, 503) },
+});
+
+const purgeDlq = createRoute({
+  method: "post",
+  path: internalPath("/v1/dlq:purge"),
+  tags,
+  summary: "Delete every entry, or every entry of one function",
+  request: { body: { required: true, content: { "application/json": { schema: PurgeRequest } } } },
+  responses: {
+    200: json(z.object({ purged: z.int() }).meta({ id: "DlqPurged" }), "How many entries were deleted"),
+    ...errors(400, 413, 415, 503),
+  },
+});
+
+/** An entry as JSON; `input` is the stored JSON text spliced in, so it leaves byte for byte as it came in. */
+export function deadLetterJson(row: DeadLetterRow): string {
+  const text = JSON.stringify;
+  return (
+    `{"id":${text(row.id)},"function":${text(row.function)},"executionId":${text(row.executionId)},` +
+    `"input":${row.input},"metadata":${text(row.metadata)},"error":${text(row.error)},"attempts":${row.attempts},` +
+    `"failedAt":"${new Date(row.failedAt).toISOString()}","replayedAs":${text(row.replayedAs)}}`
+  );
+}
+
+export function registerDlqRoutes(app: OpenAPIHono, dlq: DeadLetterQueue): void {
+  app.openapi(listDlq, async (c) => {
+    const q = c.req.valid("query");
+    const page = await listing(() => dlq.list({ function: q.function, limit: readLimit(q.limit), cursor: q.cursor }));
+    return jsonResponse(pageJson(page.items.map(deadLetterJson), page.nextCursor), 200) as never;
+  });
+
+  app.openapi(getDlq, async (c) => {
+    const { id } = c.req.valid("param");
+    const row = await dlq.get(id);
+    if (!row) throw notFound(`DLQ entry '${id}'`);
+    return jsonResponse(deadLetterJson(row), 200) as never;
+  });
+
+  app.openapi(deleteDlq, async (c) => {
+    const { id } = c.req.valid("param");
+    if (!(await dlq.delete(id))) throw notFound(`DLQ entry '${id}'`);
+    return c.body(null, 204);
+  });
+
+  app.openapi(replayDlq, async (c) => {
+    const outcome = await dlq.replay(c.req.valid("param").id);
+    return c.json({ executionId: outcome.executionId, status: outcome.status }, 202);
+  });
+
+  app.openapi(purgeDlq, async (c) => {
+    const body = c.req.valid("json");
+    if (body.function === "") throw validation("function must not be empty", ["function: must not be empty"]);
+    return c.json({ purged: await dlq.purge(body.function) }, 200);
+  });
+}

@@ -1,0 +1,95 @@
+/**
+ * @module
+ * `GET /v1/executions`: execution history (issue 17, SPEC-platform §1), newest first, filtered by
+ * function, status and a createdAt window, paged by cursor. Items are the execution view of
+ * `GET /v1/executions/{id}`, read from the state store (so they survive a restart).
+ */
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { z } from "zod";
+import { EXECUTION_STATES } from "../../contracts/invocation";
+import type { ExecutionView } from "../../execution/invoker";
+import { RawJson } from "../../lib/raw-json";
+import type { ExecutionRow, ExecutionRows } from "../../store/state-store";
+import { jsonResponse, viewJson } from "../invoke-output";
+import {
+  CursorParam,
+  LimitParam,
+  listing,
+  pageJson,
+  pageOf,
+  parseTimestamp,
+  readLimit,
+  TimestampParam,
+} from "../list-query";
+import { errors, json } from "../openapi-helpers";
+import { ExecutionStatus } from "../schemas";
+
+/** Where history is read from: the state store's executions. */
+export type ExecutionHistory = Pick<ExecutionRows, "list">;
+
+const ListQuery = z.object({
+  function: z
+    .string()
+    .optional()
+    .meta({ param: { name: "function", in: "query" }, description: "Only this function" }),
+  status: z
+    .enum(EXECUTION_STATES)
+    .optional()
+    .meta({ param: { name: "status", in: "query" }, description: "Only executions in this state" }),
+  since: TimestampParam("since", "Created at or after this time (ISO-8601)"),
+  until: TimestampParam("until", "Created at or before this time (ISO-8601)"),
+  limit: LimitParam,
+  cursor: CursorParam,
+});
+
+const listExecutions = createRoute({
+  method: "get",
+  path: "/v1/executions",
+  tags: ["executions"],
+  summary: "List executions, newest first",
+  request: { query: ListQuery },
+  responses: { 200: json(pageOf(ExecutionStatus, "ExecutionPage"), "One page of executions"), ...errors(400, 503) },
+});
+
+/** A stored row as the execution view (`output` is the stored JSON text, spliced back byte for byte). */
+export function viewOfRow(row: ExecutionRow): ExecutionView {
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  return {
+    executionId: row.id,
+    status: row.status,
+    startedAt: iso(row.startedAt),
+    finishedAt: iso(row.finishedAt),
+    output: row.output === null ? null : new RawJson(row.output),
+    error: row.error,
+    coldStart: row.coldStart,
+    initDurationMs: row.initDurationMs,
+    function: row.function,
+    attempts: row.attempts,
+    createdAt: new Date(row.createdAt).toISOString(),
+    parentExecutionId: row.parentExecutionId,
+    rootExecutionId: row.rootExecutionId,
+  };
+}
+
+export function registerExecutionListRoutes(app: OpenAPIHono, history: ExecutionHistory): void {
+  app.openapi(listExecutions, async (c) => {
+    const q = c.req.valid("query");
+    const page = await listing(() =>
+      history.list({
+        function: q.function,
+        status: q.status,
+        since: q.since === undefined ? undefined : parseTimestamp(q.since),
+        until: q.until === undefined ? undefined : parseTimestamp(q.until),
+        limit: readLimit(q.limit),
+        cursor: q.cursor,
+      }),
+    );
+    return jsonResponse(
+      pageJson(
+        page.items.map((row) => viewJson(viewOfRow(row))),
+        page.nextCursor,
+      ),
+      200,
+    ) as never;
+  });
+}
