@@ -32,6 +32,19 @@ describe("OpenAPI document", () => {
     expect(ops.filter((op) => op.includes("~"))).toEqual([]);
   });
 
+  // Generators (openapi-generator, docs/clients.md) name their methods after operationIds, and
+  // the Python client's drift test pins the operations it covers by them.
+  test("every operation has a unique camelCase operationId", async () => {
+    const doc = (await openApiDocument(testControlPlane().app)) as Doc;
+    const ids = Object.values(doc.paths).flatMap((item) =>
+      Object.entries(item)
+        .filter(([k]) => ["get", "post", "put", "delete", "patch"].includes(k))
+        .map(([, op]) => (op as { operationId?: string }).operationId ?? "(none)"),
+    );
+    expect(ids.filter((id) => !/^[a-z][A-Za-z]+$/.test(id))).toEqual([]);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
   test("contains every operation of the reference's API document (test/fixtures/reference-api.json)", async () => {
     const ours = new Set(operations((await buildOpenApiDocument()) as Doc));
     const missing = operations(await referenceFacts()).filter((op) => !ours.has(op));

@@ -79,6 +79,7 @@ const invalid = {
 const getConfig = createRoute({
   method: "get",
   path: "/v1/admin/runtime-config",
+  operationId: "getRuntimeConfig",
   tags,
   summary: "Current runtime configuration",
   responses: { 200: json(Snapshot, "Snapshot with its revision") },
@@ -87,6 +88,7 @@ const getConfig = createRoute({
 const validateConfig = createRoute({
   method: "post",
   path: "/v1/admin/runtime-config/validate",
+  operationId: "validateRuntimeConfig",
   tags,
   summary: "Check a patch without applying it",
   request: { body },
@@ -100,6 +102,7 @@ const validateConfig = createRoute({
 const patchConfig = createRoute({
   method: "patch",
   path: "/v1/admin/runtime-config",
+  operationId: "patchRuntimeConfig",
   tags,
   summary: "Change the runtime configuration",
   description: "Takes effect on the next request. Fails with 409 unless expectedRevision is the current revision.",

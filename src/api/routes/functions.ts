@@ -18,6 +18,7 @@ const tags = ["functions"];
 const listFunctions = createRoute({
   method: "get",
   path: "/v1/functions",
+  operationId: "listFunctions",
   tags,
   summary: "List functions",
   responses: { 200: json(z.array(FunctionResponse), "Registered functions, sorted by name") },
@@ -26,6 +27,7 @@ const listFunctions = createRoute({
 const registerFunction = createRoute({
   method: "post",
   path: "/v1/functions",
+  operationId: "registerFunction",
   tags,
   summary: "Register a function",
   request: { body: { required: true, content: { "application/json": { schema: FunctionSpec } } } },
@@ -38,6 +40,7 @@ const registerFunction = createRoute({
 const getFunction = createRoute({
   method: "get",
   path: "/v1/functions/{name}",
+  operationId: "getFunction",
   tags,
   summary: "Get a function",
   request: { params: NameParam },
@@ -47,6 +50,7 @@ const getFunction = createRoute({
 const deleteFunction = createRoute({
   method: "delete",
   path: "/v1/functions/{name}",
+  operationId: "deleteFunction",
   tags,
   summary: "Delete a function",
   description: "Queued executions fail with FUNCTION_REMOVED; running ones finish.",
@@ -57,6 +61,7 @@ const deleteFunction = createRoute({
 const setReplicas = createRoute({
   method: "put",
   path: "/v1/functions/{name}/replicas",
+  operationId: "setFunctionReplicas",
   tags,
   summary: "Scale a DEPLOYMENT function",
   request: { params: NameParam, body: { required: true, content: { "application/json": { schema: ReplicaRequest } } } },

@@ -50,6 +50,7 @@ const body = { required: true, content: { "application/json": { schema: Invocati
 const invoke = createRoute({
   method: "post",
   path: internalPath("/v1/functions/{name}:invoke"),
+  operationId: "invokeFunction",
   tags,
   summary: "Invoke a function and wait for its result",
   description: "Answers 200 for success, error and timeout outcomes alike; the outcome is in `status`.",
@@ -66,6 +67,7 @@ const invoke = createRoute({
 const enqueue = createRoute({
   method: "post",
   path: internalPath("/v1/functions/{name}:enqueue"),
+  operationId: "enqueueInvocation",
   tags,
   summary: "Queue an invocation",
   request: { params: NameParam, headers: InvokeHeaders, body },
@@ -75,6 +77,7 @@ const enqueue = createRoute({
 const getExecution = createRoute({
   method: "get",
   path: "/v1/executions/{executionId}",
+  operationId: "getExecution",
   tags,
   summary: "Get an execution",
   request: { params: IdParam },
@@ -84,6 +87,7 @@ const getExecution = createRoute({
 const complete = createRoute({
   method: "post",
   path: internalPath("/v1/internal/executions/{executionId}:complete"),
+  operationId: "completeExecution",
   tags: ["internal"],
   summary: "Runtime callback: report an attempt's result",
   description:

@@ -16,6 +16,7 @@ const BuildMetadata = z
 const buildMetadata = createRoute({
   method: "get",
   path: "/modules/build-metadata",
+  operationId: "getBuildMetadata",
   tags: ["modules"],
   summary: "The reference's build-metadata module probe",
   responses: { 200: json(BuildMetadata, "Always enabled: every module of the reference is built in") },
