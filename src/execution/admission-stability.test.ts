@@ -6,7 +6,6 @@
  * estimate now divides by the function's own service time (service-time-window.ts).
  */
 import { describe, expect, test } from "bun:test";
-import { settle } from "../../test/fakes/manual-dispatcher";
 import { setup } from "../../test/support/engine";
 
 /** A deterministic pseudo-random sequence (LCG), so the "noisy" load is the same on every run. */
@@ -33,7 +32,7 @@ function simulated(serviceMs: (fn: string) => number) {
       for (const entry of [...harness.dispatcher.pending]) {
         if (finishAt.get(entry)! <= time) harness.dispatcher.succeed(entry);
       }
-      await settle();
+      await harness.settle();
     }
     time = to;
   };

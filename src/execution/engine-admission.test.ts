@@ -1,5 +1,4 @@
 import { describe, expect, test } from "bun:test";
-import { settle } from "../../test/fakes/manual-dispatcher";
 import { setup, syncError } from "../../test/support/engine";
 
 describe("admission", () => {
@@ -52,7 +51,7 @@ describe("admission", () => {
 
 describe("idempotency", () => {
   test(":invoke replays a terminal execution without dispatching again", async () => {
-    const { engine, dispatcher, register } = setup();
+    const { engine, dispatcher, register, settle } = setup();
     register({ name: "f" });
     const first = engine.invoke("f", { input: 1 }, { idempotencyKey: "k" });
     await settle();
@@ -64,7 +63,7 @@ describe("idempotency", () => {
   });
 
   test(":enqueue replays say queued with the original id, even when finished", async () => {
-    const { engine, dispatcher, register } = setup();
+    const { engine, dispatcher, register, settle } = setup();
     register({ name: "f" });
     const first = engine.enqueue("f", { input: 1 }, { idempotencyKey: "k" });
     await settle();

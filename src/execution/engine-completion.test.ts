@@ -1,10 +1,9 @@
 import { describe, expect, test } from "bun:test";
-import { settle } from "../../test/fakes/manual-dispatcher";
 import { setup, syncError } from "../../test/support/engine";
 
 describe("retries", () => {
   test("maxRetries is the total number of attempts; the last error ends the execution", async () => {
-    const { engine, dispatcher, register } = setup();
+    const { engine, dispatcher, register, settle } = setup();
     register({ name: "f", maxRetries: 3 });
     const { executionId } = engine.enqueue("f", { input: 1 }, {});
     for (let i = 0; i < 3; i++) {
@@ -21,7 +20,7 @@ describe("retries", () => {
   });
 
   test.each([0, 1])("maxRetries %d means a single attempt", async (maxRetries) => {
-    const { engine, dispatcher, register } = setup();
+    const { engine, dispatcher, register, settle } = setup();
     register({ name: "f", maxRetries });
     const { executionId } = engine.enqueue("f", { input: 1 }, {});
     await settle();
@@ -32,7 +31,7 @@ describe("retries", () => {
   });
 
   test("a retry waits its backoff delay", async () => {
-    const { engine, dispatcher, register } = setup();
+    const { engine, dispatcher, register, settle } = setup();
     register({ name: "f", maxRetries: 2, retryBackoff: { baseDelayMs: 40, jitter: 0 } });
     engine.enqueue("f", { input: 1 }, {});
     await settle();
@@ -45,7 +44,7 @@ describe("retries", () => {
   });
 
   test("a retry that finds its lane full ends with the last error", async () => {
-    const { engine, dispatcher, register } = setup();
+    const { engine, dispatcher, register, settle } = setup();
     register({ name: "f", concurrency: 1, queueSize: 1, maxRetries: 3 });
     const first = engine.enqueue("f", { input: 1 }, {});
     await settle();
@@ -58,7 +57,7 @@ describe("retries", () => {
 
 describe("callbacks", () => {
   test("REMOTE: the callback completes the attempt and releases the slot once", async () => {
-    const { engine, dispatcher, register } = setup();
+    const { engine, dispatcher, register, settle } = setup();
     register({ name: "f", concurrency: 1, executionMode: "REMOTE", image: "img" });
     const { executionId } = engine.enqueue("f", { input: 1 }, {});
     await settle();
@@ -71,7 +70,7 @@ describe("callbacks", () => {
   });
 
   test("POOL/DEPLOYMENT: a callback while the HTTP attempt is in flight is ignored; the response decides", async () => {
-    const { engine, dispatcher, register } = setup();
+    const { engine, dispatcher, register, settle } = setup();
     register({ name: "f", executionMode: "POOL", endpointUrl: "http://127.0.0.1:9/invoke" });
     const { executionId } = engine.enqueue("f", { input: 1 }, {});
     await settle();
@@ -83,7 +82,7 @@ describe("callbacks", () => {
   });
 
   test("a callback for a stale attempt is ignored", async () => {
-    const { engine, dispatcher, register } = setup();
+    const { engine, dispatcher, register, settle } = setup();
     register({ name: "f", maxRetries: 3 });
     const { executionId } = engine.enqueue("f", { input: 1 }, {});
     await settle();
@@ -97,7 +96,7 @@ describe("callbacks", () => {
   });
 
   test("a failure callback without an error object still records an error", async () => {
-    const { engine, register } = setup();
+    const { engine, register, settle } = setup();
     register({ name: "f", maxRetries: 1, executionMode: "REMOTE", image: "img" });
     const { executionId } = engine.enqueue("f", { input: 1 }, {});
     await settle();
@@ -119,7 +118,7 @@ describe("callbacks", () => {
       });
       const running = ctx.engine.enqueue("f", { input: 1 }, {});
       const queued = ctx.engine.enqueue("f", { input: 2 }, {});
-      await settle();
+      await ctx.settle();
       expect(ctx.engine.execution(queued.executionId)!.status).toBe("queued");
       return { ...ctx, running, queued };
     };
@@ -130,7 +129,7 @@ describe("callbacks", () => {
     };
 
     test("a success callback does not complete a queued execution; it runs once, later", async () => {
-      const { engine, dispatcher, queued } = await queuedBehindOne();
+      const { engine, dispatcher, queued, settle } = await queuedBehindOne();
       const message = conflictOf(() =>
         engine.complete(queued.executionId, { success: true, output: "forged" }, undefined),
       );
@@ -147,7 +146,7 @@ describe("callbacks", () => {
     });
 
     test("an error callback does not requeue a queued execution: dispatched once, no slot leaked", async () => {
-      const { engine, dispatcher, queued } = await queuedBehindOne();
+      const { engine, dispatcher, queued, settle } = await queuedBehindOne();
       conflictOf(() =>
         engine.complete(queued.executionId, { success: false, error: { code: "X", message: "forged" } }, undefined),
       );
@@ -167,7 +166,7 @@ describe("callbacks", () => {
     });
 
     test("an attempt above the current one is refused; the running attempt is untouched", async () => {
-      const { engine, dispatcher, running } = await queuedBehindOne({ executionMode: "REMOTE", image: "img" });
+      const { engine, dispatcher, running, settle } = await queuedBehindOne({ executionMode: "REMOTE", image: "img" });
       conflictOf(() => engine.complete(running.executionId, { success: true, output: "future" }, 2));
       expect(engine.execution(running.executionId)!.status).toBe("running");
       dispatcher.succeed(dispatcher.pending[0], "real");
@@ -192,7 +191,7 @@ describe("callbacks", () => {
   });
 
   test("duplicate callbacks: the first decides, later ones are ignored and change nothing", async () => {
-    const { engine, dispatcher, register } = setup();
+    const { engine, dispatcher, register, settle } = setup();
     register({ name: "f", concurrency: 1, maxRetries: 3, executionMode: "REMOTE", image: "img" });
     const { executionId } = engine.enqueue("f", { input: 1 }, {});
     await settle();
@@ -213,7 +212,7 @@ describe("callbacks", () => {
 
 describe("function removal", () => {
   test("queued executions fail with FUNCTION_REMOVED; running ones finish", async () => {
-    const { engine, dispatcher, register } = setup();
+    const { engine, dispatcher, register, settle } = setup();
     const fn = register({ name: "f", concurrency: 1 });
     const running = engine.enqueue("f", { input: 1 }, {});
     const queued = engine.enqueue("f", { input: 2 }, {});
@@ -231,7 +230,7 @@ describe("function removal", () => {
 
 describe("shutdown helpers", () => {
   test("failPending ends every non-terminal execution", async () => {
-    const { engine, register } = setup();
+    const { engine, register, settle } = setup();
     register({ name: "f", concurrency: 1 });
     engine.enqueue("f", { input: 1 }, {});
     engine.enqueue("f", { input: 2 }, {});

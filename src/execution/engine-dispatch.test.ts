@@ -1,5 +1,4 @@
 import { describe, expect, test } from "bun:test";
-import { settle } from "../../test/fakes/manual-dispatcher";
 import { background, rejectionOf, setup } from "../../test/support/engine";
 
 describe("dispatch", () => {
@@ -13,7 +12,7 @@ describe("dispatch", () => {
   });
 
   test("concurrency caps in-flight attempts; a release dispatches the next one", async () => {
-    const { engine, dispatcher, register } = setup();
+    const { engine, dispatcher, register, settle } = setup();
     register({ name: "f", concurrency: 2 });
     for (let i = 0; i < 5; i++) engine.enqueue("f", { input: i }, {});
     await settle();
@@ -26,7 +25,7 @@ describe("dispatch", () => {
   });
 
   test("sync is preferred 3:1 but async is never starved", async () => {
-    const { engine, dispatcher, register } = setup();
+    const { engine, dispatcher, register, settle } = setup();
     register({ name: "f", concurrency: 1 });
     engine.enqueue("f", { input: "blocker" }, {});
     await settle();
@@ -42,7 +41,7 @@ describe("dispatch", () => {
   });
 
   test("functions are served round-robin", async () => {
-    const { engine, dispatcher, register } = setup();
+    const { engine, dispatcher, register, settle } = setup();
     for (const name of ["a", "b", "c"]) register({ name, concurrency: 10 });
     for (let i = 0; i < 3; i++) for (const name of ["a", "b", "c"]) engine.enqueue(name, { input: i }, {});
     await settle();
@@ -52,7 +51,7 @@ describe("dispatch", () => {
 
 describe("sync invoke", () => {
   test("success → status success with the output", async () => {
-    const { engine, dispatcher, register } = setup();
+    const { engine, dispatcher, register, settle } = setup();
     register({ name: "f" });
     const outcome = engine.invoke("f", { input: 1 }, {});
     await settle();
@@ -61,7 +60,7 @@ describe("sync invoke", () => {
   });
 
   test("a caller timeout while queued removes the work: never dispatched (SPEC §1.7)", async () => {
-    const { engine, dispatcher, register } = setup();
+    const { engine, dispatcher, register, settle } = setup();
     register({ name: "f", concurrency: 1 });
     background(engine.invoke("f", { input: "running" }, {}));
     const waiting = engine.invoke("f", { input: "queued" }, { timeoutMs: 20 });
@@ -73,7 +72,7 @@ describe("sync invoke", () => {
   });
 
   test("a caller timeout while running: timeout now, slot held until the pod answers, late result discarded", async () => {
-    const { engine, dispatcher, register } = setup();
+    const { engine, dispatcher, register, settle } = setup();
     register({ name: "f", concurrency: 1 });
     const outcome = await engine.invoke("f", { input: 1 }, { timeoutMs: 20 });
     expect(outcome.status).toBe("timeout");
@@ -85,7 +84,7 @@ describe("sync invoke", () => {
   });
 
   test("lane full → 429 QUEUE_FULL, reason depth, Retry-After from settings", async () => {
-    const { engine, register } = setup();
+    const { engine, register, settle } = setup();
     register({ name: "f", concurrency: 1, queueSize: 2 });
     background(engine.invoke("f", { input: "running" }, {}));
     await settle();
@@ -97,7 +96,7 @@ describe("sync invoke", () => {
 
   test("estimated wait above the limit → 429 est_wait", async () => {
     let time = 0;
-    const { engine, dispatcher, register } = setup({ syncQueueMaxEstimatedWaitMs: 100 }, undefined, {
+    const { engine, dispatcher, register, settle } = setup({ syncQueueMaxEstimatedWaitMs: 100 }, undefined, {
       now: () => time,
     });
     register({ name: "f", concurrency: 1 });
@@ -125,7 +124,7 @@ describe("sync invoke", () => {
   });
 
   test("no history → admitted while the lane is not full (never an infinite estimate)", async () => {
-    const { engine, register } = setup({ syncQueueMaxEstimatedWaitMs: 1 });
+    const { engine, register, settle } = setup({ syncQueueMaxEstimatedWaitMs: 1 });
     register({ name: "f", concurrency: 1, queueSize: 5 });
     const calls = [engine.invoke("f", { input: "running" }, { timeoutMs: 30 })];
     await settle();
@@ -135,7 +134,7 @@ describe("sync invoke", () => {
   });
 
   test("waiting longer than the max queue wait → 429 QUEUE_TIMEOUT, reason timeout, never dispatched", async () => {
-    const { engine, dispatcher, register } = setup({ syncQueueMaxQueueWaitMs: 20 });
+    const { engine, dispatcher, register, settle } = setup({ syncQueueMaxQueueWaitMs: 20 });
     register({ name: "f", concurrency: 1 });
     background(engine.invoke("f", { input: "running" }, {}));
     const error = await rejectionOf(engine.invoke("f", { input: "queued" }, {}));
@@ -147,7 +146,7 @@ describe("sync invoke", () => {
 
   test("a cold start is not a full queue: no 429 timeout while the function has no ready replica", async () => {
     let ready = false;
-    const { engine, dispatcher, register } = setup(
+    const { engine, dispatcher, register, settle } = setup(
       { syncQueueMaxQueueWaitMs: 20 },
       { ready: () => ready, pick: () => "http://pod/invoke" },
     );
@@ -163,7 +162,7 @@ describe("sync invoke", () => {
   });
 
   test("with the sync queue disabled, sync calls wait in the async lane", async () => {
-    const { engine, dispatcher, register } = setup({ syncQueueEnabled: false });
+    const { engine, dispatcher, register, settle } = setup({ syncQueueEnabled: false });
     register({ name: "f" });
     const outcome = engine.invoke("f", { input: 1 }, {});
     expect(engine.queueStats().get("f")!.async.size).toBe(1);

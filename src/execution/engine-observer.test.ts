@@ -1,5 +1,4 @@
 import { describe, expect, test } from "bun:test";
-import { settle } from "../../test/fakes/manual-dispatcher";
 import { setup } from "../../test/support/engine";
 import { type EngineObserver, guardObserver, OBSERVER_HOOKS } from "./engine-observer";
 
@@ -19,7 +18,7 @@ const throwingObserver = (): EngineObserver =>
 describe("observer hooks that throw", () => {
   test("executions still dispatch, finish and release their slot; each error is reported with its hook", async () => {
     const reported: string[] = [];
-    const { engine, dispatcher, register } = setup({}, undefined, {
+    const { engine, dispatcher, register, settle } = setup({}, undefined, {
       observer: throwingObserver(),
       reportError: (error, what) => reported.push(`${what}: ${(error as Error).message}`),
     });
@@ -42,7 +41,7 @@ describe("observer hooks that throw", () => {
   });
 
   test("a throwing onRejected does not turn a rejection into another error", async () => {
-    const { engine, register } = setup({}, undefined, { observer: throwingObserver(), reportError: () => {} });
+    const { engine, register, settle } = setup({}, undefined, { observer: throwingObserver(), reportError: () => {} });
     register({ name: "f", concurrency: 1, queueSize: 1 });
     engine.enqueue("f", { input: 1 }, {});
     await settle(); // running: holds the only slot

@@ -1,6 +1,5 @@
 import { describe, expect, test } from "bun:test";
 import type { Dispatcher } from "../dispatch/dispatcher";
-import { settle } from "../../test/fakes/manual-dispatcher";
 import { setup } from "../../test/support/engine";
 
 /** Every mode sent to `dispatcher`. */
@@ -43,7 +42,7 @@ describe("a dispatcher that breaks its never-reject contract", () => {
 
 describe("slots", () => {
   test("each attempt takes one slot and gives it back once, across retries and late results", async () => {
-    const { engine, dispatcher, register } = setup();
+    const { engine, dispatcher, register, settle } = setup();
     register({ name: "f", concurrency: 2, maxRetries: 2 });
     const stats = () => engine.queueStats().get("f")!;
     const { executionId } = engine.enqueue("f", { input: 1 }, {});

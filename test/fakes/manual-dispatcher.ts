@@ -1,6 +1,8 @@
 /**
  * A Dispatcher whose attempts the test finishes by hand: every dispatch is recorded as pending
  * until the test calls `succeed`, `fail` or `finishAll`. Lets engine tests control timing exactly.
+ * `applied()` waits until the engine has taken in every result handed back, so tests wait on that
+ * fact instead of counting microtask rounds.
  */
 import type { Json } from "../../src/contracts/pod";
 import type { AttemptResult, Dispatcher, DispatchTask } from "../../src/dispatch/dispatcher";
@@ -16,9 +18,11 @@ export interface PendingAttempt {
 export class ManualDispatcher implements Dispatcher {
   readonly pending: PendingAttempt[] = [];
   readonly dispatched: PendingAttempt[] = [];
+  /** One per result handed back: settles after the engine's own reaction to that result has run. */
+  private readonly handedBack: Promise<unknown>[] = [];
 
   dispatch(task: DispatchTask): Promise<AttemptResult> {
-    return new Promise((resolve) => {
+    const result = new Promise<AttemptResult>((resolve) => {
       const entry = {
         task,
         executionId: task.record.id,
@@ -28,11 +32,19 @@ export class ManualDispatcher implements Dispatcher {
           const i = this.pending.indexOf(entry);
           if (i >= 0) this.pending.splice(i, 1);
           resolve(r);
+          // Registered after the engine's `.then` on the same promise, so it runs after it.
+          this.handedBack.push(result.then(noop));
         },
       };
       this.pending.push(entry);
       this.dispatched.push(entry);
     });
+    return result;
+  }
+
+  /** Resolves once the engine has applied every result handed back so far. */
+  async applied(): Promise<void> {
+    while (this.handedBack.length > 0) await Promise.all(this.handedBack.splice(0));
   }
 
   succeed(entry: PendingAttempt | undefined, output: Json = "ok"): void {
@@ -48,7 +60,4 @@ export class ManualDispatcher implements Dispatcher {
   }
 }
 
-/** Lets queued microtasks and promise callbacks run. */
-export const settle = async (rounds = 5) => {
-  for (let i = 0; i < rounds; i++) await Promise.resolve();
-};
+const noop = () => undefined;

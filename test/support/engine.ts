@@ -48,7 +48,15 @@ export function setup(
     engine.onRegistered(fn);
     return fn;
   };
-  return { engine, dispatcher, settings, register };
+  /**
+   * Lets the engine catch up, without counting microtask rounds: every attempt result handed back
+   * is applied, then the scheduler drains (dispatching whatever can go now).
+   */
+  const settle = async () => {
+    await dispatcher.applied();
+    engine.scheduler.drain();
+  };
+  return { engine, dispatcher, settings, register, settle };
 }
 
 /** Starts a sync call nobody awaits; its eventual rejection (e.g. a queue timeout) is expected. */
