@@ -5,7 +5,6 @@
 import { describe, expect, test } from "bun:test";
 import { Registry } from "prom-client";
 import pino from "pino";
-import { settle } from "../../test/fakes/manual-dispatcher";
 import { setup } from "../../test/support/engine";
 import { createMemoryDeadLetterRows } from "../store/memory/dlq";
 import { type DeadLetterRows, StoreUnavailableError } from "../store/state-store";
@@ -30,7 +29,7 @@ function withDlq(rows: DeadLetterRows = createMemoryDeadLetterRows(), now = () =
 
 describe("what becomes a dead letter", () => {
   test("an async execution whose retry finds its lane full is dead-lettered with the last error", async () => {
-    const { engine, dispatcher, register, dlq } = withDlq();
+    const { engine, dispatcher, register, dlq, settle } = withDlq();
     register({ name: "f", concurrency: 1, queueSize: 1, maxRetries: 3 });
     const first = engine.enqueue("f", { input: 1 }, {});
     await settle();
@@ -45,7 +44,7 @@ describe("what becomes a dead letter", () => {
   });
 
   test("removed functions and shutdown are not dead letters", async () => {
-    const { engine, register, dlq } = withDlq();
+    const { engine, register, dlq, settle } = withDlq();
     const fn = register({ name: "f", maxRetries: 1 });
     engine.enqueue("f", { input: 1 }, {});
     engine.onRemoved(fn);
@@ -64,7 +63,7 @@ describe("when the store cannot persist", () => {
     rows.add = async () => {
       throw new StoreUnavailableError("disk full");
     };
-    const { engine, dispatcher, register, dlq, registry, lines } = withDlq(rows);
+    const { engine, dispatcher, register, dlq, registry, lines, settle } = withDlq(rows);
     register({ name: "f", maxRetries: 1 });
     const { executionId } = engine.enqueue("f", { input: 1 }, {});
     await settle();
