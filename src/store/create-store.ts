@@ -27,13 +27,8 @@ export interface CreateStoreOptions {
   onHealthChange?(healthy: boolean, error?: unknown): void;
 }
 
-/** What `src/store/postgres/create-postgres-store.ts` exports (written by the PostgreSQL work). */
-interface PostgresModule {
-  createPostgresStore(options: {
-    url: string;
-    onHealthChange?(healthy: boolean, error?: unknown): void;
-  }): Promise<StateStore>;
-}
+/** The PostgreSQL store's module, typed without loading it (it is imported only when chosen). */
+type PostgresModule = typeof import("./postgres/create-postgres-store");
 
 type StoreConfig = Pick<Config, "store" | "dataDir" | "databaseUrl" | "sqliteSynchronous">;
 
@@ -110,5 +105,10 @@ async function openPostgres(config: StoreConfig, options: CreateStoreOptions): P
       },
     );
   }
-  return module.createPostgresStore({ url, onHealthChange: options.onHealthChange });
+  try {
+    return await module.createPostgresStore(url, { onHealthChange: options.onHealthChange });
+  } catch (error) {
+    // unreachable after the start-up retries, refused credentials, a schema newer than this build
+    throw new StoreStartupError(`NANOFAAS_STORE=postgres: ${(error as Error).message}`, { cause: error });
+  }
 }

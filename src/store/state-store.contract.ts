@@ -2,7 +2,9 @@
  * @module
  * The behaviour every StateStore keeps (state-store.ts), written once and run against each
  * implementation: `describeStateStoreContract("sqlite", factory)` in that store's own test file.
- * Lists and the DLQ have their own suites (execution-list.contract.ts, dead-letter-rows.contract.ts).
+ * It covers what the narrower suites do not: the late-accept rule, API keys, the audit log and a
+ * restart of every sub-store at once. Core rows, lists and the DLQ have their own suites
+ * (core-rows.contract.ts, execution-list.contract.ts, dead-letter-rows.contract.ts).
  * `create` gives a fresh, empty store per test; `reopen`, when the store is durable, opens the same
  * data again after `close()` (what a restart does). Write-behind rows are read back only after
  * `flush()` (or `close()` + `reopen`), as the contract promises, never after a sleep.
@@ -78,35 +80,7 @@ export function describeStateStoreContract(name: string, factory: StoreFactory) 
       await Promise.allSettled(open.splice(0).map((store) => store.close()));
     });
 
-    test("functions: put, update, load and delete", async () => {
-      const store = await fresh();
-      expect(store.healthy()).toBe(true);
-      await store.functions.put({ name: "a", spec: { image: "x", env: { K: "v" } }, createdAt: 1, updatedAt: 1 });
-      await store.functions.put({ name: "b", spec: { image: "y" }, createdAt: 2, updatedAt: 2 });
-      await store.functions.put({ name: "a", spec: { image: "x2" }, createdAt: 1, updatedAt: 3 });
-      const all = await store.functions.loadAll();
-      expect(all.sort((p, q) => p.name.localeCompare(q.name))).toEqual([
-        { name: "a", spec: { image: "x2" }, createdAt: 1, updatedAt: 3 },
-        { name: "b", spec: { image: "y" }, createdAt: 2, updatedAt: 2 },
-      ]);
-      await store.functions.delete("a");
-      await store.functions.delete("missing");
-      expect((await store.functions.loadAll()).map((f) => f.name)).toEqual(["b"]);
-    });
-
-    test("executions: accept is durable and exact; concurrent accepts all land", async () => {
-      const store = await fresh();
-      const row = execution("e1", { metadata: null, trace: {}, input: '{"a":[1,2,{"b":null}]}\n' });
-      await store.executions.accept(row);
-      expect(await store.executions.get("e1")).toEqual(row);
-      expect(await store.executions.get("nope")).toBeUndefined();
-      const many = Array.from({ length: 500 }, (_, i) => execution(`c${i}`, { createdAt: 2_000 + i }));
-      await Promise.all(many.map((r) => store.executions.accept(r)));
-      const page = await store.executions.list({ limit: 1000 });
-      expect(page.items.length).toBe(501);
-    });
-
-    test("executions: record is write-behind, the latest state wins, accept never overwrites it", async () => {
+    test("executions: a late accept never overwrites a newer recorded state", async () => {
       const store = await fresh();
       const queued = execution("r1");
       await store.executions.accept(queued);
@@ -127,40 +101,6 @@ export function describeStateStoreContract(name: string, factory: StoreFactory) 
       await store.executions.accept(queued); // a late accept of the same id keeps the newer state
       expect((await store.executions.get("r1"))?.status).toBe("success");
       expect((await store.executions.get("sync1"))?.lane).toBe("sync");
-    });
-
-    test("executions: loadUnfinished and the retention sweep", async () => {
-      const store = await fresh();
-      await store.executions.accept(execution("q", { status: "queued" }));
-      await store.executions.accept(execution("run", { status: "running", startedAt: 1_001 }));
-      await store.executions.accept(execution("old", { status: "success", finishedAt: 5_000 }));
-      await store.executions.accept(execution("new", { status: "timeout", finishedAt: 9_000 }));
-      expect((await store.executions.loadUnfinished()).map((r) => r.id).sort()).toEqual(["q", "run"]);
-      expect(await store.executions.sweep(9_000)).toBe(1);
-      expect(await store.executions.get("old")).toBeUndefined();
-      expect((await store.executions.list({ limit: 10 })).items.map((r) => r.id).sort()).toEqual(["new", "q", "run"]);
-    });
-
-    test("idempotency: publish is write-behind; live keys load; forget and sweep delete", async () => {
-      const store = await fresh();
-      store.idempotency.publish("f", "k1", "e1", 10_000);
-      store.idempotency.publish("f", "k2", "e2", 20_000);
-      store.idempotency.publish("g", "k1", "e3", 20_000);
-      store.idempotency.publish("f", "k2", "e4", 30_000); // republished: the latest wins
-      const live = async (now: number) =>
-        (await store.idempotency.loadLive(now)).sort((a, b) => (a.function + a.key).localeCompare(b.function + b.key));
-      await store.idempotency.forgetFunction("nobody"); // also a point by which earlier publishes are written
-      await expectEventually(async () => (await live(0)).length === 3);
-      expect(await live(15_000)).toEqual([
-        { function: "f", key: "k2", executionId: "e4", expiresAt: 30_000 },
-        { function: "g", key: "k1", executionId: "e3", expiresAt: 20_000 },
-      ]);
-      await store.idempotency.forgetFunction("f");
-      expect((await live(0)).map((k) => k.function)).toEqual(["g"]);
-      store.idempotency.publish("h", "k", "e5", 25_000);
-      await expectEventually(async () => (await live(0)).length === 2);
-      await store.idempotency.sweep(20_000);
-      expect(await live(0)).toEqual([{ function: "h", key: "k", executionId: "e5", expiresAt: 25_000 }]);
     });
 
     test("apikeys: put, replace, load, delete", async () => {
@@ -254,13 +194,4 @@ export function describeStateStoreContract(name: string, factory: StoreFactory) 
       });
     }
   });
-}
-
-/** Polls `probe` (write-behind rows without a flush of their own land soon, not at a known time). */
-async function expectEventually(probe: () => Promise<boolean>, timeoutMs = 5_000) {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await probe())) {
-    if (performance.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await Bun.sleep(5);
-  }
 }

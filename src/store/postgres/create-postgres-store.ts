@@ -22,6 +22,8 @@ export interface PostgresStoreOptions {
   connectTimeoutMs?: number;
   /** Reconnect and write-behind retry pauses (tests shorten them). */
   backoff?: BackoffOptions;
+  /** Told when the database stops (false) or starts again (true) answering; main.ts logs it. */
+  onHealthChange?(healthy: boolean, error?: unknown): void;
 }
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
@@ -29,7 +31,12 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
 export async function createPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<StateStore> {
   const logger = options.logger ?? silentLogger();
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
-  const db = await connect(url, logger, options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, backoff);
+  const db = await connect(url, {
+    logger,
+    timeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    backoff,
+    onHealthChange: options.onHealthChange,
+  });
   try {
     const applied = await migrate(db);
     if (applied.length > 0) logger.info({ database: db.target, versions: applied }, "store: schema migrated");

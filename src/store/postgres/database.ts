@@ -59,6 +59,7 @@ export class Database {
     readonly target: string,
     private readonly logger: Logger,
     private readonly backoff: BackoffOptions = DEFAULT_BACKOFF,
+    private readonly onHealthChange: (healthy: boolean, error?: unknown) => void = () => {},
   ) {}
 
   get closed(): boolean {
@@ -87,8 +88,11 @@ export class Database {
   }
 
   private markDown(cause: Error) {
-    if (this.#healthy) this.logger.warn({ err: cause.message, database: this.target }, "store: database unreachable");
-    this.#healthy = false;
+    if (this.#healthy) {
+      this.#healthy = false;
+      this.logger.warn({ err: cause.message, database: this.target }, "store: database unreachable");
+      this.onHealthChange(false, cause);
+    }
     if (!this.#probing) void this.probe();
   }
 
@@ -102,6 +106,7 @@ export class Database {
         await this.sql`SELECT 1`;
         this.#healthy = true;
         this.logger.info({ database: this.target }, "store: database reachable again");
+        this.onHealthChange(true);
         break;
       } catch {
         pause = Math.min(pause * 2, this.backoff.maxMs);
@@ -120,12 +125,15 @@ export class Database {
  * Opens the pool and waits for the database to answer, retrying with backoff for up to
  * `timeoutMs` (a database that starts after the control plane, e.g. in the same compose file).
  */
-export async function connect(
-  url: string,
-  logger: Logger,
-  timeoutMs: number,
-  backoff: BackoffOptions = DEFAULT_BACKOFF,
-): Promise<Database> {
+export interface ConnectOptions {
+  logger: Logger;
+  timeoutMs: number;
+  backoff: BackoffOptions;
+  onHealthChange?: (healthy: boolean, error?: unknown) => void;
+}
+
+export async function connect(url: string, options: ConnectOptions): Promise<Database> {
+  const { logger, timeoutMs, backoff } = options;
   const target = redactUrl(url);
   const sql = new SQL(url, { max: 10, connectionTimeout: 5, idleTimeout: 60 });
   const deadline = performance.now() + timeoutMs;
@@ -133,7 +141,7 @@ export async function connect(
   for (let attempt = 1; ; attempt++) {
     try {
       await sql`SELECT 1`;
-      return new Database(sql, target, logger, backoff);
+      return new Database(sql, target, logger, backoff, options.onHealthChange);
     } catch (error) {
       const message = (error as Error).message;
       if (!isUnavailable(error) || performance.now() + pause > deadline) {

@@ -1,8 +1,8 @@
 /**
  * @module
- * The small sub-stores on PostgreSQL: registered functions (durable puts), idempotency keys
- * (write-behind publishes; a deleted function's queued keys are dropped before they are written)
- * and API keys (durable puts, so `POST /v1/apikeys` answers only once the key would survive).
+ * The small sub-stores on PostgreSQL: registered functions (durable puts; a replaced spec keeps its
+ * first createdAt), idempotency keys (write-behind publishes; a deleted function's queued keys are
+ * dropped before they are written) and API keys (durable puts, so `POST /v1/apikeys` answers only once the key would survive).
  */
 import type { ApiKeyRows, FunctionRows, IdempotencyRows } from "../state-store";
 import type { Database } from "./database";
@@ -23,7 +23,7 @@ export function postgresFunctions(db: Database): FunctionRows {
       const values = { name: row.name, spec: row.spec, created_at: row.createdAt, updated_at: row.updatedAt };
       await db.query(
         (sql) => sql`INSERT INTO functions ${sql(values)} ON CONFLICT (name) DO UPDATE SET
-          spec = EXCLUDED.spec, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at`,
+          spec = EXCLUDED.spec, updated_at = EXCLUDED.updated_at`,
       );
     },
     delete: async (name) => {

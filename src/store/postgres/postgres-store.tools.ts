@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll } from "bun:test";
 import { type PostgresServer, startPostgres } from "../../../test/support/postgres-server";
+import { coreRowsContract } from "../core-rows.contract";
 import { deadLetterRowsContract } from "../dead-letter-rows.contract";
 import { executionListContract } from "../execution-list.contract";
 import type { StateStore } from "../state-store";
@@ -30,6 +31,14 @@ const open = async (url: string) => {
 const fresh = async () => open(await server.createDatabase(`contract_${++databases}`));
 
 describeStateStoreContract("postgres", { create: fresh, reopen: (closed) => open(urls.get(closed)!) });
+
+coreRowsContract("postgres", {
+  open: fresh,
+  reopen: async (store) => {
+    await store.close();
+    return open(urls.get(store)!);
+  },
+});
 
 deadLetterRowsContract("postgres", async () => {
   const store = await fresh();

@@ -1,0 +1,78 @@
+/**
+ * PostgreSQL tier: the database away, for real — the test stops and restarts the server.
+ * At start-up: a bounded retry with backoff, then a clear error; a server that comes up during the
+ * retries is used. Later: writes the caller waits on reject with StoreUnavailableError, healthy()
+ * is false (readiness 503), write-behind rows are kept and land once the server is back.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { type PostgresServer, startPostgres } from "../../../test/support/postgres-server";
+import { until } from "../../../test/support/until";
+import { execution } from "../state-store.contract";
+import { StoreUnavailableError } from "../state-store";
+import { createPostgresStore } from "./create-postgres-store";
+
+const quick = { initialMs: 20, maxMs: 200 };
+let server: PostgresServer;
+beforeAll(async () => {
+  server = await startPostgres();
+}, 120_000);
+afterAll(async () => {
+  await server?.destroy();
+});
+
+test("nothing listening at start-up: retries for the bounded time, then says where and why", async () => {
+  const dead = `postgres://nanofaas:secret@127.0.0.1:${server.port + 1}/nowhere`;
+  const started = performance.now();
+  const failure = createPostgresStore(dead, { connectTimeoutMs: 600, backoff: quick });
+  await expect(failure).rejects.toBeInstanceOf(StoreUnavailableError);
+  await expect(failure).rejects.toThrow(
+    /cannot connect to PostgreSQL at postgres:\/\/nanofaas:\*\*\*@127\.0\.0\.1:\d+\/nowhere after \d+ attempts/,
+  );
+  expect(performance.now() - started).toBeGreaterThanOrEqual(400);
+  await expect(failure).rejects.not.toThrow("secret");
+});
+
+test("a database that comes up during the start-up retries is used", async () => {
+  const url = await server.createDatabase("late");
+  await server.stop();
+  const opening = createPostgresStore(url, { connectTimeoutMs: 30_000, backoff: quick });
+  await Bun.sleep(300);
+  await server.start();
+  const store = await opening;
+  await store.functions.put({ name: "f", spec: {}, createdAt: 1, updatedAt: 1 });
+  expect((await store.functions.loadAll()).length).toBe(1);
+  await store.close();
+}, 60_000);
+
+test("the database goes away and comes back: 503-able errors, unhealthy meanwhile, no write-behind row lost", async () => {
+  const url = await server.createDatabase("outage");
+  const changes: boolean[] = [];
+  const store = await createPostgresStore(url, { backoff: quick, onHealthChange: (healthy) => changes.push(healthy) });
+  await store.executions.accept(execution("before"));
+  await server.stop();
+
+  await expect(store.executions.accept(execution("during"))).rejects.toBeInstanceOf(StoreUnavailableError);
+  expect(store.healthy()).toBe(false);
+  expect(changes).toEqual([false]);
+  for (let i = 0; i < 50; i++) store.executions.record(execution(`sync${i}`, { lane: "sync", status: "success" }));
+  store.executions.record(execution("before", { status: "running", startedAt: 1_001 }));
+  store.executions.record(execution("before", { status: "success", finishedAt: 1_002 }));
+  store.idempotency.publish("f", "k", "before", Number.MAX_SAFE_INTEGER);
+  await expect(store.executions.flush()).rejects.toBeInstanceOf(StoreUnavailableError);
+  await expect(store.dlq.list({ limit: 5 })).rejects.toBeInstanceOf(StoreUnavailableError);
+
+  await server.start();
+  await until(() => store.healthy(), "the store to see the database again", 15_000);
+  expect(changes).toEqual([false, true]);
+  await until(async () => (await store.executions.list({ limit: 100 })).items.length === 51, "write-behind rows", {
+    timeoutMs: 15_000,
+    intervalMs: 50,
+  });
+  await store.executions.flush();
+  expect((await store.executions.get("before"))?.status).toBe("success");
+  expect(await store.executions.get("during")).toBeUndefined(); // rejected, so never claimed to be kept
+  expect((await store.idempotency.loadLive(0)).map((k) => k.executionId)).toEqual(["before"]);
+  await store.executions.accept(execution("after"));
+  expect((await store.executions.get("after"))?.status).toBe("queued");
+  await store.close();
+}, 60_000);
