@@ -10,6 +10,7 @@
  * user the Debian package creates (`setpriv`, which execs in place, so the pid we hold is the
  * server's own and signals reach it), and the temp dir is handed to that user.
  */
+import { afterAll, beforeAll } from "bun:test";
 import { chownSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -159,5 +160,20 @@ export async function startPostgres(options: { database?: string; fsync?: boolea
       await stop();
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/** One server for the calling test file: started before its tests, removed after them. */
+export function usePostgresServer(): () => PostgresServer {
+  let server: PostgresServer | undefined;
+  beforeAll(async () => {
+    server = await startPostgres();
+  }, 120_000);
+  afterAll(async () => {
+    await server?.destroy();
+  });
+  return () => {
+    if (!server) throw new Error("the PostgreSQL server is not started (use it inside a test)");
+    return server;
   };
 }

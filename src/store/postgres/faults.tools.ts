@@ -4,24 +4,18 @@
  * retries is used. Later: writes the caller waits on reject with StoreUnavailableError, healthy()
  * is false (readiness 503), write-behind rows are kept and land once the server is back.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import { type PostgresServer, startPostgres } from "../../../test/support/postgres-server";
+import { expect, test } from "bun:test";
+import { usePostgresServer } from "../../../test/support/postgres-server";
 import { until } from "../../../test/support/until";
 import { execution } from "../state-store.contract";
 import { StoreUnavailableError } from "../state-store";
 import { createPostgresStore } from "./create-postgres-store";
 
 const quick = { initialMs: 20, maxMs: 200 };
-let server: PostgresServer;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 120_000);
-afterAll(async () => {
-  await server?.destroy();
-});
+const server = usePostgresServer();
 
 test("nothing listening at start-up: retries for the bounded time, then says where and why", async () => {
-  const dead = `postgres://nanofaas:secret@127.0.0.1:${server.port + 1}/nowhere`;
+  const dead = "postgres://nanofaas:secret@127.0.0.1:1/nowhere"; // port 1: nothing listens, refused at once
   const started = performance.now();
   const failure = createPostgresStore(dead, { connectTimeoutMs: 600, backoff: quick });
   await expect(failure).rejects.toBeInstanceOf(StoreUnavailableError);
@@ -33,11 +27,11 @@ test("nothing listening at start-up: retries for the bounded time, then says whe
 });
 
 test("a database that comes up during the start-up retries is used", async () => {
-  const url = await server.createDatabase("late");
-  await server.stop();
+  const url = await server().createDatabase("late");
+  await server().stop();
   const opening = createPostgresStore(url, { connectTimeoutMs: 30_000, backoff: quick });
   await Bun.sleep(300);
-  await server.start();
+  await server().start();
   const store = await opening;
   await store.functions.put({ name: "f", spec: {}, createdAt: 1, updatedAt: 1 });
   expect((await store.functions.loadAll()).length).toBe(1);
@@ -45,11 +39,11 @@ test("a database that comes up during the start-up retries is used", async () =>
 }, 60_000);
 
 test("the database goes away and comes back: 503-able errors, unhealthy meanwhile, no write-behind row lost", async () => {
-  const url = await server.createDatabase("outage");
+  const url = await server().createDatabase("outage");
   const changes: boolean[] = [];
   const store = await createPostgresStore(url, { backoff: quick, onHealthChange: (healthy) => changes.push(healthy) });
   await store.executions.accept(execution("before"));
-  await server.stop();
+  await server().stop();
 
   await expect(store.executions.accept(execution("during"))).rejects.toBeInstanceOf(StoreUnavailableError);
   expect(store.healthy()).toBe(false);
@@ -61,7 +55,7 @@ test("the database goes away and comes back: 503-able errors, unhealthy meanwhil
   await expect(store.executions.flush()).rejects.toBeInstanceOf(StoreUnavailableError);
   await expect(store.dlq.list({ limit: 5 })).rejects.toBeInstanceOf(StoreUnavailableError);
 
-  await server.start();
+  await server().start();
   await until(() => store.healthy(), "the store to see the database again", 15_000);
   expect(changes).toEqual([false, true]);
   await until(async () => (await store.executions.list({ limit: 100 })).items.length === 51, "write-behind rows", {

@@ -2,20 +2,14 @@
  * PostgreSQL tier: schema migrations against a real server — concurrent start-ups take turns under
  * the advisory lock, a second start-up applies nothing, a schema newer than this build is refused.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { SQL } from "bun";
-import { type PostgresServer, startPostgres } from "../../../test/support/postgres-server";
+import { usePostgresServer } from "../../../test/support/postgres-server";
 import { SchemaTooNewError } from "../state-store";
 import { createPostgresStore } from "./create-postgres-store";
 import { MIGRATIONS } from "./migrations";
 
-let server: PostgresServer;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 120_000);
-afterAll(async () => {
-  await server?.destroy();
-});
+const server = usePostgresServer();
 
 const versions = async (url: string) => {
   const sql = new SQL(url, { max: 1 });
@@ -27,7 +21,7 @@ const versions = async (url: string) => {
 };
 
 test("several control planes starting at once migrate once, and all of them start", async () => {
-  const url = await server.createDatabase("concurrent");
+  const url = await server().createDatabase("concurrent");
   const stores = await Promise.all(Array.from({ length: 4 }, () => createPostgresStore(url)));
   expect(await versions(url)).toEqual(MIGRATIONS.map((m) => m.version));
   await stores[0]!.functions.put({ name: "f", spec: {}, createdAt: 1, updatedAt: 1 });
@@ -39,7 +33,7 @@ test("several control planes starting at once migrate once, and all of them star
 });
 
 test("a schema newer than this build is refused with a message that says what to do", async () => {
-  const url = await server.createDatabase("too_new");
+  const url = await server().createDatabase("too_new");
   await (await createPostgresStore(url)).close();
   const sql = new SQL(url, { max: 1 });
   const newer = Math.max(...MIGRATIONS.map((m) => m.version)) + 1;
@@ -51,7 +45,7 @@ test("a schema newer than this build is refused with a message that says what to
 });
 
 test("a failed migration leaves nothing behind (one transaction)", async () => {
-  const url = await server.createDatabase("half");
+  const url = await server().createDatabase("half");
   const sql = new SQL(url, { max: 1 });
   await sql`CREATE TABLE dead_letters (id text)`; // makes version 1's CREATE TABLE fail half way
   await sql.close();

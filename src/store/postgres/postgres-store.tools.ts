@@ -3,8 +3,7 @@
  * a real server (Debian's postgresql, installed when missing, started in a temp dir by the test).
  * Each test gets its own database on one server.
  */
-import { afterAll, beforeAll } from "bun:test";
-import { type PostgresServer, startPostgres } from "../../../test/support/postgres-server";
+import { usePostgresServer } from "../../../test/support/postgres-server";
 import { coreRowsContract } from "../core-rows.contract";
 import { deadLetterRowsContract } from "../dead-letter-rows.contract";
 import { executionListContract } from "../execution-list.contract";
@@ -12,23 +11,16 @@ import type { StateStore } from "../state-store";
 import { describeStateStoreContract } from "../state-store.contract";
 import { createPostgresStore } from "./create-postgres-store";
 
-let server: PostgresServer;
+const server = usePostgresServer();
 let databases = 0;
 const urls = new WeakMap<StateStore, string>();
-
-beforeAll(async () => {
-  server = await startPostgres();
-}, 120_000);
-afterAll(async () => {
-  await server?.destroy();
-});
 
 const open = async (url: string) => {
   const store = await createPostgresStore(url, { connectTimeoutMs: 5_000 });
   urls.set(store, url);
   return store;
 };
-const fresh = async () => open(await server.createDatabase(`contract_${++databases}`));
+const fresh = async () => open(await server().createDatabase(`contract_${++databases}`));
 
 describeStateStoreContract("postgres", { create: fresh, reopen: (closed) => open(urls.get(closed)!) });
 
