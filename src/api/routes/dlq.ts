@@ -46,6 +46,7 @@ const PurgeRequest = z
 const listDlq = createRoute({
   method: "get",
   path: "/v1/dlq",
+  operationId: "listDeadLetters",
   tags,
   summary: "List dead-lettered executions, newest first",
   request: {
@@ -64,6 +65,7 @@ const listDlq = createRoute({
 const getDlq = createRoute({
   method: "get",
   path: "/v1/dlq/{id}",
+  operationId: "getDeadLetter",
   tags,
   summary: "Get a dead-letter entry",
   request: { params: IdParam },
@@ -73,6 +75,7 @@ const getDlq = createRoute({
 const deleteDlq = createRoute({
   method: "delete",
   path: "/v1/dlq/{id}",
+  operationId: "deleteDeadLetter",
   tags,
   summary: "Delete a dead-letter entry",
   request: { params: IdParam },
@@ -82,6 +85,7 @@ const deleteDlq = createRoute({
 const replayDlq = createRoute({
   method: "post",
   path: internalPath("/v1/dlq/{id}:replay"),
+  operationId: "replayDeadLetter",
   tags,
   summary: "Replay an entry as a new async execution",
   description:
@@ -93,6 +97,7 @@ const replayDlq = createRoute({
 const purgeDlq = createRoute({
   method: "post",
   path: internalPath("/v1/dlq:purge"),
+  operationId: "purgeDeadLetters",
   tags,
   summary: "Delete every entry, or every entry of one function",
   request: { body: { required: true, content: { "application/json": { schema: PurgeRequest } } } },

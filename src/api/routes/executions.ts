@@ -45,6 +45,7 @@ const ListQuery = z.object({
 const listExecutions = createRoute({
   method: "get",
   path: "/v1/executions",
+  operationId: "listExecutions",
   tags: ["executions"],
   summary: "List executions, newest first",
   request: { query: ListQuery },
