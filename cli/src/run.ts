@@ -10,6 +10,7 @@ import { connect } from "./api";
 import { registerCompletionCommand } from "./commands/completion";
 import { registerConfigCommands } from "./commands/config";
 import { registerContractCommand } from "./commands/contract";
+import { registerDlqCommands } from "./commands/dlq";
 import { registerExecCommands } from "./commands/exec";
 import { registerFnCommands } from "./commands/fn";
 import { registerInitCommand } from "./commands/init";
@@ -53,6 +54,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   registerScaleCommand(registerFnCommands(program, session), session);
   registerInvokeCommands(program, session);
   registerExecCommands(program, session);
+  registerDlqCommands(program, session);
   registerInitCommand(program, session);
   registerConfigCommands(program, session);
   registerContractCommand(program, session);

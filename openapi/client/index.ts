@@ -16,6 +16,9 @@ export type InvocationResponse = Schemas["InvocationResponse"];
 export type ExecutionStatus = Schemas["ExecutionStatus"];
 export type ExecutionState = Schemas["ExecutionState"];
 export type ErrorEnvelope = Schemas["ErrorEnvelope"];
+export type DeadLetter = Schemas["DeadLetter"];
+export type DeadLetterPage = Schemas["DeadLetterPage"];
+export type ExecutionPage = Schemas["ExecutionPage"];
 export type ErrorCode = ErrorEnvelope["error"];
 
 export type NanofaasClient = Client<paths>;
