@@ -1,25 +1,12 @@
 /**
  * @module
- * The audit log on PostgreSQL: write-behind appends (a request never waits on them; a failed batch
- * is retried), newest-first lists by `(time, id)` with filters and an opaque cursor, retention sweep.
+ * The audit log on PostgreSQL: write-behind appends through the shared WriteBatcher (a request
+ * never waits on them; a failed batch is retried), newest-first lists by `(time, id)` with filters and an opaque cursor, retention sweep.
  */
 import type { AuditQuery, AuditRow, AuditRows, Page } from "../state-store";
 import { decodeCursor, pageOf } from "../cursor";
 import type { Database } from "./database";
-import { WriteBehind, type WriteBehindOptions } from "./write-behind";
-
-const toDb = (row: AuditRow) => ({
-  id: row.id,
-  time: row.time,
-  actor: row.actor,
-  tenant: row.tenant,
-  action: row.action,
-  target: row.target,
-  outcome: row.outcome,
-  status: row.status,
-  request_id: row.requestId,
-  source: row.source,
-});
+import type { Batcher } from "./executions";
 
 // biome-ignore lint/suspicious/noExplicitAny: a database row, shaped by the schema
 const fromDb = (r: any): AuditRow => ({
@@ -35,17 +22,10 @@ const fromDb = (r: any): AuditRow => ({
   source: r.source,
 });
 
-export function postgresAudit(db: Database, writeBehind: WriteBehindOptions): AuditRows {
-  const appends = new WriteBehind<AuditRow>(
-    (rows) =>
-      db.query(async (sql) => {
-        await sql`INSERT INTO audit_events ${sql(rows.map(toDb))} ON CONFLICT (id) DO NOTHING`;
-      }),
-    writeBehind,
-  );
+export function postgresAudit(db: Database, batcher: Batcher): AuditRows {
   return {
-    append: (row) => appends.push(row.id, row),
-    flush: () => appends.flush(),
+    append: (row) => batcher.behindWrite(`a:${row.id}`, { kind: "audit", row }),
+    flush: () => batcher.flush(),
     list: (query) => listAudit(db, query),
     sweep: (before) => db.query(async (sql) => (await sql`DELETE FROM audit_events WHERE time < ${before}`).count),
   };

@@ -4,12 +4,14 @@
  * Start-up connects (retrying with backoff for up to `connectTimeoutMs` — a database that starts
  * after the control plane is waited for, a wrong URL or an absent server fails with a clear message),
  * migrates under an advisory lock, then hands out the sub-stores. Outages later are survived: see
- * `Database` (readiness 503, `StoreUnavailableError`, reconnect with backoff) and `WriteBehind`
- * (queued batches retried, never dropped).
+ * `Database` (readiness 503, `StoreUnavailableError`, reconnect with backoff) and the shared
+ * `WriteBatcher` (group-committed accepts; write-behind rows retried with backoff, never dropped).
  */
 import { type Logger, silentLogger } from "../../observability/logger";
-import { type StateStore, StoreUnavailableError } from "../state-store";
+import { type ExecutionRow, type StateStore, StoreUnavailableError } from "../state-store";
+import { WriteBatcher } from "../write-batcher";
 import { postgresAudit } from "./audit";
+import { type BehindRow, postgresBatchCommit } from "./batch-commit";
 import { type BackoffOptions, connect, DEFAULT_BACKOFF } from "./database";
 import { postgresDeadLetters } from "./dead-letters";
 import { postgresExecutions } from "./executions";
@@ -20,8 +22,10 @@ export interface PostgresStoreOptions {
   logger?: Logger;
   /** How long start-up waits for the database to answer; default 30 s. */
   connectTimeoutMs?: number;
-  /** Reconnect and write-behind retry pauses (tests shorten them). */
+  /** Start-up and reconnect retry pauses (tests shorten them). */
   backoff?: BackoffOptions;
+  /** How long write-behind rows wait for company (WriteBatcher; default 20 ms). */
+  behindDelayMs?: number;
   /** Told when the database stops (false) or starts again (true) answering; main.ts logs it. */
   onHealthChange?(healthy: boolean, error?: unknown): void;
 }
@@ -44,34 +48,32 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
     await db.close();
     throw error;
   }
-  // A failed write-behind batch stays queued and is retried; the database's own log line (unreachable /
-  // reachable again) says why, so only other errors — which a retry will not cure — are logged here.
-  const writeBehind = {
-    onError: (error: unknown) => {
-      if (!(error instanceof StoreUnavailableError)) {
-        logger.error({ err: (error as Error).message }, "store: write-behind batch failed; retrying");
+  const batcher = new WriteBatcher<ExecutionRow, BehindRow>({
+    commit: postgresBatchCommit(db),
+    behindDelayMs: options.behindDelayMs,
+    // outages are logged once by Database (unreachable / reachable again); anything else is a bug
+    // a retry will not cure, so each failed commit of that kind is logged
+    onHealth: (ok, error) => {
+      if (!ok && !(error instanceof StoreUnavailableError)) {
+        logger.error({ err: (error as Error).message }, "store: commit failed; write-behind rows kept for a retry");
       }
     },
-    active: () => !db.closed,
-    backoff,
-  };
-  const executions = postgresExecutions(db, writeBehind);
-  const idempotency = postgresIdempotency(db, writeBehind);
-  const audit = postgresAudit(db, writeBehind);
+  });
   return {
     kind: "postgres",
     functions: postgresFunctions(db),
-    executions,
-    idempotency,
+    executions: postgresExecutions(db, batcher),
+    idempotency: postgresIdempotency(db, batcher),
     dlq: postgresDeadLetters(db),
     apikeys: postgresApiKeys(db),
-    audit,
+    audit: postgresAudit(db, batcher),
     healthy: () => db.healthy(),
     close: async () => {
-      // the last batches get a bounded chance; what cannot be written now is reported, not waited on forever
-      const flushed = await Promise.allSettled([executions.flush(), idempotency.flush(), audit.flush()]);
-      const failed = flushed.filter((result) => result.status === "rejected");
-      if (failed.length > 0) logger.error({ batches: failed.length }, "store: write-behind rows not written at close");
+      // the last rows get one more commit; what cannot be written now is reported, not waited on
+      const queued = batcher.flush().catch((error) => error as Error);
+      const failed = await queued;
+      if (failed) logger.error({ err: failed.message }, "store: write-behind rows not written at close");
+      await batcher.close();
       await db.close();
     },
   };

@@ -62,10 +62,6 @@ export class Database {
     private readonly onHealthChange: (healthy: boolean, error?: unknown) => void = () => {},
   ) {}
 
-  get closed(): boolean {
-    return this.#closed;
-  }
-
   healthy(): boolean {
     return this.#healthy && !this.#closed;
   }

@@ -1,37 +1,16 @@
 /**
  * @module
- * `executions` on PostgreSQL: `accept` group-committed (durable before `:enqueue` answers 202),
- * `record` write-behind (an upsert of the row's latest state, batched, retried while the database is
- * away), newest-first lists with an opaque cursor, start-up's reload of unfinished rows, and the
- * retention sweep. `accept` inserts ON CONFLICT DO NOTHING: if a `record` of the same execution's
- * later state got there first, the older "queued" state must not overwrite it.
+ * `executions` on PostgreSQL: `accept` group-committed and `record` written behind, both through
+ * the shared WriteBatcher (batch-commit.ts says what a commit writes); newest-first lists with an
+ * opaque cursor, start-up's reload of unfinished rows, and the retention sweep.
  */
 import type { ExecutionQuery, ExecutionRow, ExecutionRows, Page } from "../state-store";
 import { decodeCursor, pageOf } from "../cursor";
-import type { Database, Sql } from "./database";
-import { GroupCommit } from "./group-commit";
-import { WriteBehind, type WriteBehindOptions } from "./write-behind";
+import type { WriteBatcher } from "../write-batcher";
+import type { BehindRow } from "./batch-commit";
+import type { Database } from "./database";
 
-const toDb = (row: ExecutionRow) => ({
-  id: row.id,
-  function: row.function,
-  lane: row.lane,
-  status: row.status,
-  attempts: row.attempts,
-  input: row.input,
-  metadata: row.metadata,
-  idempotency_key: row.idempotencyKey,
-  trace: row.trace,
-  output: row.output,
-  error: row.error,
-  created_at: row.createdAt,
-  started_at: row.startedAt,
-  finished_at: row.finishedAt,
-  cold_start: row.coldStart,
-  init_duration_ms: row.initDurationMs,
-  parent_execution_id: row.parentExecutionId,
-  root_execution_id: row.rootExecutionId,
-});
+export type Batcher = WriteBatcher<ExecutionRow, BehindRow>;
 
 const num = (value: unknown) => (value === null || value === undefined ? null : Number(value));
 
@@ -57,31 +36,11 @@ export const executionFromDb = (r: any): ExecutionRow => ({
   rootExecutionId: r.root_execution_id,
 });
 
-/** One multi-row statement, one commit: `accept` keeps an existing row, `record` overwrites it. */
-async function insertRows(sql: Sql, rows: ExecutionRow[], keepExisting: boolean) {
-  const values = sql(rows.map(toDb));
-  if (keepExisting) {
-    await sql`INSERT INTO executions ${values} ON CONFLICT (id) DO NOTHING`;
-    return;
-  }
-  await sql`INSERT INTO executions ${values} ON CONFLICT (id) DO UPDATE SET
-    status = EXCLUDED.status, attempts = EXCLUDED.attempts, metadata = EXCLUDED.metadata,
-    idempotency_key = EXCLUDED.idempotency_key, trace = EXCLUDED.trace, output = EXCLUDED.output,
-    error = EXCLUDED.error, started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at,
-    cold_start = EXCLUDED.cold_start, init_duration_ms = EXCLUDED.init_duration_ms,
-    parent_execution_id = EXCLUDED.parent_execution_id, root_execution_id = EXCLUDED.root_execution_id`;
-}
-
-/** Rows of one batch with unique ids (the last state of each wins), as Postgres needs for an upsert. */
-const lastPerId = (rows: ExecutionRow[]) => [...new Map(rows.map((row) => [row.id, row])).values()];
-
-export function postgresExecutions(db: Database, writeBehind: WriteBehindOptions): ExecutionRows {
-  const accepts = new GroupCommit<ExecutionRow>((rows) => db.query((sql) => insertRows(sql, lastPerId(rows), true)));
-  const records = new WriteBehind<ExecutionRow>((rows) => db.query((sql) => insertRows(sql, rows, false)), writeBehind);
+export function postgresExecutions(db: Database, batcher: Batcher): ExecutionRows {
   return {
-    accept: (row) => accepts.add(row),
-    record: (row) => records.push(row.id, row),
-    flush: () => records.flush(),
+    accept: (row) => batcher.accept(row),
+    record: (row) => batcher.behindWrite(`e:${row.id}`, { kind: "execution", row }),
+    flush: () => batcher.flush(),
     get: async (id) => {
       const rows = await db.query((sql) => sql`SELECT * FROM executions WHERE id = ${id}`);
       return rows[0] ? executionFromDb(rows[0]) : undefined;

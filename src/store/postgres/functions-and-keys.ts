@@ -6,7 +6,7 @@
  */
 import type { ApiKeyRows, FunctionRows, IdempotencyRows } from "../state-store";
 import type { Database } from "./database";
-import { WriteBehind, type WriteBehindOptions } from "./write-behind";
+import type { Batcher } from "./executions";
 
 export function postgresFunctions(db: Database): FunctionRows {
   return {
@@ -32,32 +32,11 @@ export function postgresFunctions(db: Database): FunctionRows {
   };
 }
 
-interface KeyRow {
-  function: string;
-  key: string;
-  execution_id: string;
-  expires_at: number;
-}
-
-/** The write-behind key of one idempotency key: function and key joined by a NUL (in neither). */
-const keyOf = (fn: string, key: string) => `${fn}\u0000${key}`;
-
-export function postgresIdempotency(
-  db: Database,
-  writeBehind: WriteBehindOptions,
-): IdempotencyRows & { flush(): Promise<void> } {
-  const publishes = new WriteBehind<KeyRow>(
-    (rows) =>
-      db.query(async (sql) => {
-        await sql`INSERT INTO idempotency_keys ${sql(rows)} ON CONFLICT (function, key) DO UPDATE SET
-          execution_id = EXCLUDED.execution_id, expires_at = EXCLUDED.expires_at`;
-      }),
-    writeBehind,
-  );
+export function postgresIdempotency(db: Database, batcher: Batcher): IdempotencyRows {
   return {
     loadLive: async (now) => {
       const rows = await db.query((sql) => sql`SELECT * FROM idempotency_keys WHERE expires_at > ${now}`);
-      return rows.map((r: KeyRow) => ({
+      return rows.map((r: { function: string; key: string; execution_id: string; expires_at: string }) => ({
         function: r.function,
         key: r.key,
         executionId: r.execution_id,
@@ -65,16 +44,16 @@ export function postgresIdempotency(
       }));
     },
     publish: (fn, key, executionId, expiresAt) =>
-      publishes.push(keyOf(fn, key), { function: fn, key, execution_id: executionId, expires_at: expiresAt }),
+      // the write-behind key joins function and key with a NUL, which neither may contain
+      batcher.behindWrite(`k:${fn}\u0000${key}`, { kind: "key", function: fn, key, executionId, expiresAt }),
     forgetFunction: async (fn) => {
-      publishes.discard((key) => key.startsWith(`${fn}\u0000`));
-      await publishes.flush().catch(() => {}); // a batch in flight may hold this function's keys
+      batcher.discardBehind((row) => row.kind === "key" && row.function === fn);
+      await batcher.flush().catch(() => {}); // a commit in flight may hold this function's keys
       await db.query((sql) => sql`DELETE FROM idempotency_keys WHERE function = ${fn}`);
     },
     sweep: async (now) => {
       await db.query((sql) => sql`DELETE FROM idempotency_keys WHERE expires_at <= ${now}`);
     },
-    flush: () => publishes.flush(),
   };
 }
 
