@@ -5,7 +5,7 @@
  * convenience; calls look like `client.POST("/v1/functions/{name}:invoke", { params, body })`.
  */
 import createClient, { type Client, type ClientOptions } from "openapi-fetch";
-import type { components, paths } from "./schema";
+import type { components, paths } from "./schema.js";
 
 export type { components, paths };
 type Schemas = components["schemas"];
