@@ -1,10 +1,13 @@
 /**
  * Bun's built-in SQL client vs the `postgres` npm package against a real server (fsync on):
  * N single-row inserts one after another, the same rows group-committed in transactions of 100
- * (what `executions.accept` does under load), and the round trip of `SELECT 1`.
+ * (what `executions.accept` does under load), the round trip of `SELECT 1`, and then the store
+ * itself: N `executions.accept` calls from 64 concurrent callers (durable `:enqueue`'s write).
  * Usage: bun bench/postgres-client.ts [N] [path to a node_modules holding `postgres`]
  */
 import { SQL } from "bun";
+import { createPostgresStore } from "../src/store/postgres/create-postgres-store";
+import { execution } from "../src/store/state-store.contract";
 import { startPostgres } from "../test/support/postgres-server";
 
 const N = Number(process.argv[2] ?? 10_000);
@@ -71,6 +74,16 @@ try {
       close: () => pg.end(),
     });
   }
+  const store = await createPostgresStore(await server.createDatabase("store"));
+  const t = performance.now();
+  let next = 0;
+  const caller = async () => {
+    while (next < N) await store.executions.accept(execution(`a${next++}`));
+  };
+  await Promise.all(Array.from({ length: 64 }, caller));
+  const ms = performance.now() - t;
+  console.log(`store accept: ${N} from 64 callers ${ms.toFixed(0)} ms (${((N / ms) * 1000).toFixed(0)}/s)`);
+  await store.close();
 } finally {
   await server.destroy();
 }
