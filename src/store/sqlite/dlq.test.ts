@@ -1,8 +1,8 @@
-import { afterAll } from "bun:test";
+import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { deadLetterRowsContract } from "../dead-letter-rows.contract";
+import { deadLetterRowsContract, entry } from "../dead-letter-rows.contract";
 import { createSqliteStore } from "./sqlite-store";
 
 const dir = mkdtempSync(join(tmpdir(), "nanofaas-sqlite-dlq-"));
@@ -13,4 +13,16 @@ let files = 0;
 deadLetterRowsContract("sqlite", async () => {
   const store = createSqliteStore({ path: join(dir, `dlq-${files++}.db`) });
   return { rows: store.dlq, close: () => store.close() };
+});
+
+test("entries survive closing and reopening the database file (a restart)", async () => {
+  const path = join(dir, "reopen.db");
+  const first = createSqliteStore({ path });
+  await first.dlq.add(entry("kept", "f", 1234, { replayedAs: null }));
+  await first.dlq.markReplayed("kept", "exec-2");
+  await first.close();
+  const second = createSqliteStore({ path });
+  expect(await second.dlq.get("kept")).toEqual(entry("kept", "f", 1234, { replayedAs: "exec-2" }));
+  expect(await second.dlq.sizes()).toEqual(new Map([["f", 1]]));
+  await second.close();
 });
