@@ -17,10 +17,9 @@ import { createLocalDispatcher } from "./dispatch/local-dispatcher";
 import { createPoolDispatcher } from "./dispatch/pool-dispatcher";
 import { DeadLetterQueue } from "./dlq/dead-letter-queue";
 import { createDlqMetrics } from "./dlq/dlq-metrics";
+import { writeBehindObserver } from "./execution/durable-executions";
 import { InvocationEngine } from "./execution/engine";
 import type { EngineObserver } from "./execution/engine-observer";
-import { recordHistory } from "./execution/execution-row";
-import type { InvocationOutcome } from "./execution/invoker";
 import { createInMemoryExecutionStore } from "./execution/execution-store";
 import { createInMemoryIdempotencyStore } from "./execution/idempotency-store";
 import { RetainedBytes } from "./execution/retained-bytes";
@@ -34,8 +33,8 @@ import type { ControlPlaneMetrics } from "./observability/metrics";
 import { createTelemetry } from "./observability/telemetry";
 import { createInMemoryFunctionRegistry } from "./registry/function-registry";
 import { createFunctionService, type FunctionService } from "./registry/function-service";
-import { createMemoryDeadLetterRows } from "./store/memory/dlq";
-import type { DeadLetterRows, ExecutionRows } from "./store/state-store";
+import { createMemoryStore } from "./store/memory/memory-store";
+import type { DeadLetterRows, ExecutionRows, StateStore } from "./store/state-store";
 
 export interface ControlPlaneOptions {
   version: string;
@@ -48,9 +47,14 @@ export interface ControlPlaneOptions {
   /** Structured logger; silent when omitted (tests). */
   logger?: Logger;
   extensions?: ((app: OpenAPIHono) => void)[];
-  /** Where dead letters are kept (the state store's `dlq`); in memory when omitted. */
+  /**
+   * Where functions, executions, idempotency keys and dead letters are persisted (create-store.ts
+   * picks it from the config in main.ts). Default: a fresh memory store, so tests touch no disk.
+   */
+  store?: StateStore;
+  /** Where dead letters are kept; the store's `dlq` when omitted. */
   deadLetterRows?: DeadLetterRows;
-  /** Where `GET /v1/executions` reads (the state store's `executions`); the engine's records when omitted. */
+  /** Where `GET /v1/executions` reads; the store's `executions` when omitted. */
   executionHistory?: Pick<ExecutionRows, "list">;
 }
 
@@ -69,6 +73,7 @@ export interface ControlPlane {
   runtimeConfig: RuntimeConfigService;
   logger: Logger;
   deployer?: Deployer;
+  store: StateStore;
 }
 
 export function runtimeSettingsFrom(config: Config): RuntimeSettings {
@@ -87,6 +92,7 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
   const metricsRegistry = options.registry ?? new Registry();
   const { deployer } = options;
   const logger = options.logger ?? silentLogger();
+  const store = options.store ?? createMemoryStore();
   const telemetry = createTelemetry({
     registry: metricsRegistry,
     version: options.version,
@@ -106,12 +112,12 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
       initDurationMs: null,
     }),
   };
-  const dlqRows = options.deadLetterRows ?? createMemoryDeadLetterRows();
+  const dlqRows = options.deadLetterRows ?? store.dlq;
   const deadLetters: DeadLetterQueue = new DeadLetterQueue({
     rows: dlqRows,
     // Replays go through the engine built below (the DLQ observes it, so it is created first).
     invoker: {
-      enqueue: (name, request, invokeOptions): InvocationOutcome => engine.enqueue(name, request, invokeOptions),
+      enqueue: (name, request, invokeOptions) => engine.enqueue(name, request, invokeOptions),
     },
     metrics: createDlqMetrics(metricsRegistry, () => dlqRows.sizes()),
     logger,
@@ -144,8 +150,14 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     store: executions,
     idempotency: createInMemoryIdempotencyStore(),
     retained,
-    // The budget first: it must charge an output before anything else looks at the record.
-    observer: combineObservers(retained.observer, telemetry.observer, deadLetters.observer),
+    durable: { executions: store.executions, idempotency: store.idempotency, retentionMs: config.executionTtlMs },
+    // The budget first: it must charge an output before anything else looks at (or records) the record.
+    observer: combineObservers(
+      retained.observer,
+      writeBehindObserver(store.executions),
+      telemetry.observer,
+      deadLetters.observer,
+    ),
     reportError: (error, what) => logger.error({ err: error }, `${what} failed`),
   });
   deployer?.onReadyChange((name) => engine.wakeFunction(name));
@@ -166,12 +178,13 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
       },
     },
     deployer,
+    persisted: store.functions,
     remoteAvailable: options.remoteDispatcher !== undefined,
     maxReplicas: config.maxReplicas,
     maxFunctions: config.maxFunctions,
     listeners: [engine, telemetry.lifecycle],
   });
-  const health = new HealthState();
+  const health = new HealthState(() => store.healthy());
   const reportUnexpected = createUnexpectedErrorReporter(logger);
   const app = createApp({
     functions,
@@ -181,7 +194,7 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     },
     invoker: engine,
     deadLetters,
-    executionHistory: options.executionHistory ?? recordHistory(executions),
+    executionHistory: options.executionHistory ?? store.executions,
     version: options.version,
     maxBodyBytes: config.maxBodyBytes,
     maxJsonDepth: config.maxJsonDepth,
@@ -218,5 +231,6 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     runtimeConfig,
     logger,
     deployer,
+    store,
   };
 }

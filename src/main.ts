@@ -22,6 +22,9 @@ import { registerProcessMetrics } from "./observability/process-metrics";
 import { createShutdown } from "./observability/shutdown";
 import { isLoopbackAddress } from "./lib/bind-address";
 import { VERSION } from "./lib/version";
+import { createStore, StoreStartupError } from "./store/create-store";
+import type { StateStore } from "./store/state-store";
+import { recoverState } from "./registry/recover-state";
 
 /** Exit code for configuration errors (distinct from crashes, so scripts can tell them apart). */
 const EXIT_CONFIG = 2;
@@ -67,6 +70,7 @@ async function main(): Promise<void> {
   const backend = resolveDeploymentBackend(config);
   const logger = createLogger({ level: config.logLevel, destination: stdoutDestination() });
   for (const warning of warnings) logger.warn(warning);
+  const store = await openStore(config, logger);
   const deployer = await createDeployer(backend, config, logger);
   // Tracing is loaded only when an endpoint is configured: no SDK, no hooks, no cost otherwise.
   let tracing: OtlpTracing | undefined;
@@ -96,6 +100,7 @@ async function main(): Promise<void> {
     deployer,
     remoteDispatcher,
     logger,
+    store,
     observer: combineObservers(tracing?.observer, autoscaler?.observer),
   });
   registerProcessMetrics(cp.metricsRegistry);
@@ -129,6 +134,8 @@ async function main(): Promise<void> {
   await deployer?.synced;
   // The process backend runs each spec's program on this host: skip those it cannot find.
   if (config.functionsDir) await registerFunctionsFromDisk(cp, config.functionsDir, logger, backend === "process");
+  // Functions, idempotency keys and unfinished executions from before the restart (issue 17).
+  await recoverState(cp, logger);
   cp.health.phase = "ready";
   const janitor = setInterval(() => cp.engine.sweep(), janitorIntervalMs(config));
   const stopDlqSweep = cp.deadLetters.startSweeping(config.dlqRetentionMs);
@@ -143,6 +150,8 @@ async function main(): Promise<void> {
     closers: [
       { name: "deployer", close: () => deployer?.close() },
       { name: "tracing", close: () => tracing?.shutdown() },
+      // Last: every execution is terminal by now, and its final state must reach the disk.
+      { name: "store", close: () => store.close() },
     ],
   });
   const stop = async (signal: string) => {
@@ -160,6 +169,36 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+/** The configured state store; a store that cannot open is one clear line and exit 2, not a stack trace. */
+async function openStore(config: Config, logger: Logger): Promise<StateStore> {
+  try {
+    const store = await createStore(config, {
+      onHealthChange: (healthy, error) =>
+        healthy
+          ? logger.info({ store: config.store }, "state store writable again")
+          : logger.error(
+              { store: config.store, err: error },
+              "state store cannot persist: :enqueue answers 503 STORE_UNAVAILABLE, readiness 503",
+            ),
+    });
+    if (store.kind === "memory") {
+      logger.warn(
+        "NANOFAAS_STORE=memory: functions, executions and queued invocations live in memory only; nothing survives a restart",
+      );
+    } else {
+      logger.info(
+        { store: store.kind, dataDir: store.kind === "sqlite" ? config.dataDir : undefined },
+        "state store open",
+      );
+    }
+    return store;
+  } catch (error) {
+    if (!(error instanceof StoreStartupError)) throw error;
+    process.stderr.write(`nanofaas: ${error.message}\n`);
+    process.exit(EXIT_CONFIG);
+  }
 }
 
 /** Bun.serve, except that a busy port is one line naming the setting and exit 2, not a stack trace. */

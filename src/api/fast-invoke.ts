@@ -90,7 +90,9 @@ async function answer(
   report: FastInvokeDeps["onUnexpectedError"],
 ): Promise<Response> {
   try {
-    if (target.verb === "enqueue") return jsonResponse(outcomeJson(invoker.enqueue(target.name, body, options)), 202);
+    if (target.verb === "enqueue") {
+      return jsonResponse(outcomeJson(await invoker.enqueue(target.name, body, options)), 202);
+    }
     const outcome = await invoker.invoke(target.name, body, options);
     // Literal header names (Header.executionId is "X-Execution-Id"): a fixed-shape object per call.
     return new Response(outcomeJson(outcome), {

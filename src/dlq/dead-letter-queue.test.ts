@@ -31,7 +31,7 @@ describe("what becomes a dead letter", () => {
   test("an async execution whose retry finds its lane full is dead-lettered with the last error", async () => {
     const { engine, dispatcher, register, dlq, settle } = withDlq();
     register({ name: "f", concurrency: 1, queueSize: 1, maxRetries: 3 });
-    const first = engine.enqueue("f", { input: 1 }, {});
+    const first = await engine.enqueue("f", { input: 1 }, {});
     await settle();
     engine.enqueue("f", { input: 2 }, {}); // fills the lane
     dispatcher.fail(dispatcher.pending[0], "POOL_ERROR", "first failed");
@@ -65,7 +65,7 @@ describe("when the store cannot persist", () => {
     };
     const { engine, dispatcher, register, dlq, registry, lines, settle } = withDlq(rows);
     register({ name: "f", maxRetries: 1 });
-    const { executionId } = engine.enqueue("f", { input: 1 }, {});
+    const { executionId } = await engine.enqueue("f", { input: 1 }, {});
     await settle();
     dispatcher.fail(dispatcher.pending[0]);
     await settle();

@@ -26,6 +26,7 @@ export const ERROR_CODES = [
   "BACKEND_FORBIDDEN",
   "BACKEND_UNAVAILABLE",
   "SHUTTING_DOWN",
+  "STORE_UNAVAILABLE",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

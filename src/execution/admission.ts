@@ -26,7 +26,7 @@ export interface LaneAdmission {
 export function checkLaneAdmission(queue: FunctionQueue, lane: Lane, a: LaneAdmission, now: number): void {
   const retryAfter = a.settings.syncQueueRetryAfterSeconds;
   const buffer = queue.lane(lane);
-  if (buffer.isFull) {
+  if (!queue.hasRoom(lane)) {
     throw rejection(
       "depth",
       `Queue of function '${queue.name}' is full (${buffer.capacity} ${lane} items)`,

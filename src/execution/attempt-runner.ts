@@ -107,7 +107,7 @@ export class AttemptRunner {
       this.finish(record, () => record.fail(removed, this.deps.now()));
       return;
     }
-    if (!queue.lane(record.lane).push(record)) {
+    if (!queue.hasRoom(record.lane) || !queue.lane(record.lane).push(record)) {
       this.deps.observer.onRejected?.(queue.name, record.lane, "depth");
       this.finish(record, () => record.fail(lastError, this.deps.now())); // SPEC §1.5: queue full ends it
       return;

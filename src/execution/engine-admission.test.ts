@@ -65,11 +65,11 @@ describe("idempotency", () => {
   test(":enqueue replays say queued with the original id, even when finished", async () => {
     const { engine, dispatcher, register, settle } = setup();
     register({ name: "f" });
-    const first = engine.enqueue("f", { input: 1 }, { idempotencyKey: "k" });
+    const first = await engine.enqueue("f", { input: 1 }, { idempotencyKey: "k" });
     await settle();
     dispatcher.succeed(dispatcher.pending[0]);
     await settle();
-    expect(engine.enqueue("f", { input: 2 }, { idempotencyKey: "k" })).toEqual({ ...first, status: "queued" });
+    expect(await engine.enqueue("f", { input: 2 }, { idempotencyKey: "k" })).toEqual({ ...first, status: "queued" });
     expect(dispatcher.dispatched.length).toBe(1);
   });
 
@@ -77,18 +77,18 @@ describe("idempotency", () => {
     const { engine, register } = setup();
     register({ name: "a" });
     register({ name: "b" });
-    const a = engine.enqueue("a", { input: 1 }, { idempotencyKey: "k" });
-    const b = engine.enqueue("b", { input: 1 }, { idempotencyKey: "k" });
+    const a = await engine.enqueue("a", { input: 1 }, { idempotencyKey: "k" });
+    const b = await engine.enqueue("b", { input: 1 }, { idempotencyKey: "k" });
     expect(a.executionId).not.toBe(b.executionId);
   });
 
-  test("a rejected admission frees the key", () => {
+  test("a rejected admission frees the key", async () => {
     const { engine, register } = setup();
     register({ name: "f", concurrency: 1, queueSize: 1 });
     engine.enqueue("f", { input: 1 }, {});
     expect(() => engine.enqueue("f", { input: 2 }, { idempotencyKey: "k" })).toThrow();
     engine.scheduler.drain(); // the first one leaves the lane for its slot
-    const retried = engine.enqueue("f", { input: 2 }, { idempotencyKey: "k" });
+    const retried = await engine.enqueue("f", { input: 2 }, { idempotencyKey: "k" });
     expect(engine.execution(retried.executionId)).toBeDefined();
   });
 });

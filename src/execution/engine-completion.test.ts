@@ -5,7 +5,7 @@ describe("retries", () => {
   test("maxRetries is the total number of attempts; the last error ends the execution", async () => {
     const { engine, dispatcher, register, settle } = setup();
     register({ name: "f", maxRetries: 3 });
-    const { executionId } = engine.enqueue("f", { input: 1 }, {});
+    const { executionId } = await engine.enqueue("f", { input: 1 }, {});
     for (let i = 0; i < 3; i++) {
       await settle();
       dispatcher.fail(dispatcher.pending[0], "POOL_ERROR", `fail ${i + 1}`);
@@ -22,7 +22,7 @@ describe("retries", () => {
   test.each([0, 1])("maxRetries %d means a single attempt", async (maxRetries) => {
     const { engine, dispatcher, register, settle } = setup();
     register({ name: "f", maxRetries });
-    const { executionId } = engine.enqueue("f", { input: 1 }, {});
+    const { executionId } = await engine.enqueue("f", { input: 1 }, {});
     await settle();
     dispatcher.fail(dispatcher.pending[0]);
     await settle();
@@ -46,7 +46,7 @@ describe("retries", () => {
   test("a retry that finds its lane full ends with the last error", async () => {
     const { engine, dispatcher, register, settle } = setup();
     register({ name: "f", concurrency: 1, queueSize: 1, maxRetries: 3 });
-    const first = engine.enqueue("f", { input: 1 }, {});
+    const first = await engine.enqueue("f", { input: 1 }, {});
     await settle();
     engine.enqueue("f", { input: 2 }, {}); // fills the lane
     dispatcher.fail(dispatcher.pending[0], "POOL_ERROR", "first failed");
@@ -59,7 +59,7 @@ describe("callbacks", () => {
   test("REMOTE: the callback completes the attempt and releases the slot once", async () => {
     const { engine, dispatcher, register, settle } = setup();
     register({ name: "f", concurrency: 1, executionMode: "REMOTE", image: "img" });
-    const { executionId } = engine.enqueue("f", { input: 1 }, {});
+    const { executionId } = await engine.enqueue("f", { input: 1 }, {});
     await settle();
     engine.complete(executionId, { success: true, output: "from-callback" }, 1);
     expect(engine.queueStats().get("f")!.inFlight).toBe(0);
@@ -72,7 +72,7 @@ describe("callbacks", () => {
   test("POOL/DEPLOYMENT: a callback while the HTTP attempt is in flight is ignored; the response decides", async () => {
     const { engine, dispatcher, register, settle } = setup();
     register({ name: "f", executionMode: "POOL", endpointUrl: "http://127.0.0.1:9/invoke" });
-    const { executionId } = engine.enqueue("f", { input: 1 }, {});
+    const { executionId } = await engine.enqueue("f", { input: 1 }, {});
     await settle();
     engine.complete(executionId, { success: false, error: { code: "HANDLER_ERROR", message: "from callback" } }, 1);
     expect(engine.execution(executionId)!.status).toBe("running");
@@ -84,7 +84,7 @@ describe("callbacks", () => {
   test("a callback for a stale attempt is ignored", async () => {
     const { engine, dispatcher, register, settle } = setup();
     register({ name: "f", maxRetries: 3 });
-    const { executionId } = engine.enqueue("f", { input: 1 }, {});
+    const { executionId } = await engine.enqueue("f", { input: 1 }, {});
     await settle();
     dispatcher.fail(dispatcher.pending[0]);
     await settle();
@@ -98,7 +98,7 @@ describe("callbacks", () => {
   test("a failure callback without an error object still records an error", async () => {
     const { engine, register, settle } = setup();
     register({ name: "f", maxRetries: 1, executionMode: "REMOTE", image: "img" });
-    const { executionId } = engine.enqueue("f", { input: 1 }, {});
+    const { executionId } = await engine.enqueue("f", { input: 1 }, {});
     await settle();
     engine.complete(executionId, { success: false }, undefined);
     expect(engine.execution(executionId)).toMatchObject({ status: "error", error: { code: "FUNCTION_ERROR" } });
@@ -116,8 +116,8 @@ describe("callbacks", () => {
         endpointUrl: "http://127.0.0.1:9/invoke",
         ...spec,
       });
-      const running = ctx.engine.enqueue("f", { input: 1 }, {});
-      const queued = ctx.engine.enqueue("f", { input: 2 }, {});
+      const running = await ctx.engine.enqueue("f", { input: 1 }, {});
+      const queued = await ctx.engine.enqueue("f", { input: 2 }, {});
       await ctx.settle();
       expect(ctx.engine.execution(queued.executionId)!.status).toBe("queued");
       return { ...ctx, running, queued };
@@ -193,7 +193,7 @@ describe("callbacks", () => {
   test("duplicate callbacks: the first decides, later ones are ignored and change nothing", async () => {
     const { engine, dispatcher, register, settle } = setup();
     register({ name: "f", concurrency: 1, maxRetries: 3, executionMode: "REMOTE", image: "img" });
-    const { executionId } = engine.enqueue("f", { input: 1 }, {});
+    const { executionId } = await engine.enqueue("f", { input: 1 }, {});
     await settle();
     engine.complete(executionId, { success: true, output: "first" }, 1);
     engine.complete(executionId, { success: false, error: { code: "X", message: "second" } }, 1);
@@ -214,8 +214,8 @@ describe("function removal", () => {
   test("queued executions fail with FUNCTION_REMOVED; running ones finish", async () => {
     const { engine, dispatcher, register, settle } = setup();
     const fn = register({ name: "f", concurrency: 1 });
-    const running = engine.enqueue("f", { input: 1 }, {});
-    const queued = engine.enqueue("f", { input: 2 }, {});
+    const running = await engine.enqueue("f", { input: 1 }, {});
+    const queued = await engine.enqueue("f", { input: 2 }, {});
     await settle();
     engine.onRemoved(fn);
     expect(engine.execution(queued.executionId)).toMatchObject({

@@ -45,7 +45,7 @@ describe("slots", () => {
     const { engine, dispatcher, register, settle } = setup();
     register({ name: "f", concurrency: 2, maxRetries: 2 });
     const stats = () => engine.queueStats().get("f")!;
-    const { executionId } = engine.enqueue("f", { input: 1 }, {});
+    const { executionId } = await engine.enqueue("f", { input: 1 }, {});
     await settle();
     expect(stats().inFlight).toBe(1);
     const firstAttempt = dispatcher.pending[0]!;

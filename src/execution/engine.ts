@@ -20,8 +20,12 @@ import { type EngineObserver, guardObserver, NO_OBSERVER } from "./engine-observ
 import type { FunctionLifecycleListener } from "./function-lifecycle";
 import { ExecutionRecord, type Lane } from "./execution-record";
 import type { ExecutionStore } from "./execution-store";
-import type { IdempotencyStore } from "./idempotency-store";
+import { type DurableExecutions, storeUnavailable } from "./durable-executions";
+import { executionRowOf, viewOfRow } from "./execution-row";
+import { IDEMPOTENCY_TTL_MS, type IdempotencyStore } from "./idempotency-store";
 import type { ExecutionView, InvocationOutcome, Invoker, InvokeOptions } from "./invoker";
+import { type RecoverySummary, recoverExecutions } from "./recovery";
+import type { ExecutionRow } from "../store/state-store";
 import type { RetainedBytes } from "./retained-bytes";
 import type { RuntimeSettings } from "./runtime-settings";
 import { type WaitHooks, waitForOutcome } from "./sync-waiter";
@@ -50,6 +54,11 @@ export interface EngineDeps {
   reportError?: ErrorReporter;
   /** Budget for retained inputs/outputs (NANOFAAS_MAX_RETAINED_BYTES); unbounded when absent. */
   retained?: RetainedBytes;
+  /**
+   * The durable store (issue 17): `:enqueue` answers only once `accept` committed; without it
+   * (engine unit tests) nothing is persisted. State changes are recorded by writeBehindObserver.
+   */
+  durable?: DurableExecutions;
 }
 
 /** `what` names the faulty part ("observer onFinished", "sync wait deadline"). */
@@ -68,10 +77,16 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
   private readonly observer: EngineObserver;
   private readonly now: () => number;
   private readonly newId: () => string;
+  private readonly reportError: ErrorReporter;
   private draining = false;
+  /** Async admissions whose durable accept is in flight: an idempotent replay waits for the same commit. */
+  private readonly pendingAccepts = new Map<string, Promise<void>>();
+  /** Recovered executions that did not fit their lane yet (start-up recovery): fed in as slots free up. */
+  private readonly recovered = new Map<string, ExecutionRecord[]>();
 
   constructor(private readonly deps: EngineDeps) {
     const reportError = deps.reportError ?? reportToConsole;
+    this.reportError = reportError;
     this.observer = guardObserver(deps.observer ?? NO_OBSERVER, (error, hook) =>
       reportError(error, `observer ${hook}`),
     );
@@ -122,15 +137,17 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
     this.queues.delete(fn.name);
     this.functionLimiters.delete(fn.name);
     this.deps.idempotency.forgetFunction(fn.name);
+    this.deps.durable?.idempotency
+      .forgetFunction(fn.name)
+      .catch((error) => this.reportError(error, "forgetting the idempotency keys of a removed function"));
     if (!queue) return;
     queue.markRemoved();
-    const error = {
-      code: "FUNCTION_REMOVED",
-      message: `Function '${fn.name}' was removed before queued execution could run`,
-    };
+    const error = functionRemoved(fn.name);
     const failQueued = (record: ExecutionRecord) => this.attempts.finish(record, () => record.fail(error, this.now()));
     queue.sync.drainTo(failQueued);
     queue.async.drainTo(failQueued);
+    for (const record of this.recovered.get(fn.name) ?? []) failQueued(record);
+    this.recovered.delete(fn.name);
   }
 
   /** Replica readiness changed: queued work may now have somewhere to go. */
@@ -159,16 +176,38 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
     return this.waitFor(record, waitMs);
   }
 
-  enqueue(name: string, request: InvocationRequest<Payload>, options: InvokeOptions): InvocationOutcome {
+  /**
+   * Admission is synchronous (a rejection throws at once, as `invoke`'s does before its first
+   * await); the returned promise resolves once the invocation is durable (the store's group
+   * commit). A store that cannot persist → 503 STORE_UNAVAILABLE and nothing is admitted.
+   */
+  enqueue(name: string, request: InvocationRequest<Payload>, options: InvokeOptions): Promise<InvocationOutcome> {
     const queue = this.admitCall(name);
     const replay = this.replay(name, options.idempotencyKey);
-    // Reference §1.8: an async replay always answers `queued` with the original id.
-    const record = replay ?? this.admit(queue, request, options, "async");
-    return { executionId: record.id, status: "queued", output: null, error: null };
+    if (replay) {
+      // Reference §1.8: an async replay always answers `queued` with the original id (once it is durable).
+      const pending = this.pendingAccepts.get(replay.id);
+      if (!pending) return Promise.resolve(queued(replay.id));
+      return pending.then(
+        () => queued(replay.id),
+        (error: unknown) => Promise.reject(storeUnavailable(error)),
+      );
+    }
+    if (!this.deps.durable) return Promise.resolve(queued(this.admit(queue, request, options, "async").id));
+    const record = this.createRecord(queue, request, options, "async");
+    return this.commitAdmission(queue, record, options.idempotencyKey).then(() => queued(record.id));
   }
 
   execution(id: string): ExecutionView | undefined {
     return this.deps.store.get(id)?.view();
+  }
+
+  /** As `execution`, falling back to the durable store (an execution from before a restart). */
+  async findExecution(id: string): Promise<ExecutionView | undefined> {
+    const inMemory = this.deps.store.get(id);
+    if (inMemory || !this.deps.durable) return inMemory?.view();
+    const row = await this.deps.durable.executions.get(id);
+    return row && viewOfRow(row);
   }
 
   complete(id: string, result: InvocationResult<Payload>, attempt: number | undefined): void {
@@ -251,6 +290,41 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
     options: InvokeOptions,
     lane: Lane,
   ): ExecutionRecord {
+    const record = this.createRecord(queue, request, options, lane);
+    this.enqueueAdmitted(queue, record);
+    return record;
+  }
+
+  /**
+   * An admitted async record holds its place in the lane while the store commits it; only then is
+   * it queued (so nothing runs that the store could not keep). A failed commit undoes the admission.
+   */
+  private async commitAdmission(queue: FunctionQueue, record: ExecutionRecord, key: string | undefined): Promise<void> {
+    const durable = this.deps.durable!;
+    queue.reserve();
+    const accepted = durable.executions.accept(executionRowOf(record));
+    this.pendingAccepts.set(record.id, accepted);
+    try {
+      await accepted;
+    } catch (error) {
+      this.deps.store.delete(record.id);
+      if (key) this.deps.idempotency.forget(queue.name, key, record.id);
+      throw storeUnavailable(error);
+    } finally {
+      queue.unreserve();
+      this.pendingAccepts.delete(record.id);
+    }
+    if (key) durable.idempotency.publish(queue.name, key, record.id, record.createdAt + IDEMPOTENCY_TTL_MS);
+    this.enqueueAdmitted(queue, record);
+  }
+
+  /** Admission checks, then the record (stored in memory, its idempotency key published). */
+  private createRecord(
+    queue: FunctionQueue,
+    request: InvocationRequest<Payload>,
+    options: InvokeOptions,
+    lane: Lane,
+  ): ExecutionRecord {
     const now = this.now();
     try {
       checkLaneAdmission(queue, lane, this.laneAdmission, now);
@@ -267,12 +341,20 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
       this.observer.onRejected?.(queue.name, lane, "memory");
       throw error;
     }
-    queue.lane(lane).push(record);
     this.deps.store.put(record);
     if (options.idempotencyKey) this.deps.idempotency.publish(queue.name, options.idempotencyKey, record.id, now);
-    this.observer.onEnqueued?.(record, lane);
-    this.scheduler.wake(queue);
     return record;
+  }
+
+  /** Puts an admitted record in its lane (room was checked or reserved at admission). */
+  private enqueueAdmitted(queue: FunctionQueue, record: ExecutionRecord): void {
+    if (queue.removed) {
+      this.attempts.finish(record, () => record.fail(functionRemoved(queue.name), this.now()));
+      return;
+    }
+    queue.lane(record.lane).push(record);
+    this.observer.onEnqueued?.(record, record.lane);
+    this.scheduler.wake(queue);
   }
 
   /** A sync caller's default wait: the function's timeout, plus the Job start-up allowance for REMOTE. */
@@ -325,12 +407,60 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
   /** A queue gave a slot back: its next record may go now. */
   private readonly slotReleased = (queue: FunctionQueue): void => {
     this.observer.onSlotsChanged?.(queue.name, queue.inFlight);
+    if (this.recovered.size > 0) this.feedRecovered(queue);
     this.scheduler.wake(queue);
   };
 
   private unqueue(record: ExecutionRecord): void {
     record.cancel();
     this.queues.get(record.fn.name)?.lane(record.lane).remove(record);
+  }
+
+  // ── start-up recovery (issue 17) ──────────────────────────────────────────────────────────────
+
+  /** Re-queues (or ends) what the store says was unfinished; run once, after functions are back. */
+  recover(rows: ExecutionRow[]): RecoverySummary {
+    const durable = this.deps.durable;
+    if (!durable) throw new Error("recover needs a durable store");
+    const target = {
+      functionNamed: (name: string) => this.queues.get(name)?.fn,
+      resume: (record: ExecutionRecord) => this.resume(record),
+    };
+    const summary = recoverExecutions(rows, target, durable.executions, this.now());
+    for (const queue of this.queues.values()) this.scheduler.wake(queue);
+    return summary;
+  }
+
+  /** A live idempotency key from before the restart. */
+  restoreIdempotencyKey(fn: string, key: string, executionId: string, expiresAt: number): void {
+    // publish() computes the expiry from "now"; back-dating now keeps the original expiry.
+    this.deps.idempotency.publish(fn, key, executionId, expiresAt - IDEMPOTENCY_TTL_MS);
+  }
+
+  private resume(record: ExecutionRecord): void {
+    const queue = this.queues.get(record.fn.name)!;
+    this.deps.store.put(record);
+    this.deps.durable?.executions.record(executionRowOf(record));
+    const waiting = this.recovered.get(queue.name);
+    if (!waiting && queue.hasRoom("async") && queue.async.push(record)) {
+      this.observer.onEnqueued?.(record, "async");
+      return;
+    }
+    if (waiting) waiting.push(record);
+    else this.recovered.set(queue.name, [record]);
+  }
+
+  /** Moves recovered records into the lane while it has room (FIFO, after a slot came back). */
+  private feedRecovered(queue: FunctionQueue): void {
+    const waiting = this.recovered.get(queue.name);
+    if (!waiting) return;
+    let fed = 0;
+    while (fed < waiting.length && queue.hasRoom("async") && queue.async.push(waiting[fed]!)) {
+      this.observer.onEnqueued?.(waiting[fed]!, "async");
+      fed++;
+    }
+    waiting.splice(0, fed);
+    if (waiting.length === 0) this.recovered.delete(queue.name);
   }
 
   // ── shutdown ──────────────────────────────────────────────────────────────────────────────────
@@ -368,7 +498,24 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
     const now = this.now();
     this.deps.store.sweep(now);
     this.deps.idempotency.sweep(now);
+    const durable = this.deps.durable;
+    if (!durable) return;
+    const report = (error: unknown) => this.reportError(error, "durable retention sweep");
+    durable.executions.sweep(now - durable.retentionMs).catch(report);
+    durable.idempotency.sweep(now).catch(report);
   }
 }
+
+const queued = (executionId: string): InvocationOutcome => ({
+  executionId,
+  status: "queued",
+  output: null,
+  error: null,
+});
+
+const functionRemoved = (name: string) => ({
+  code: "FUNCTION_REMOVED",
+  message: `Function '${name}' was removed before queued execution could run`,
+});
 
 const reportToConsole: ErrorReporter = (error, what) => console.error(`${what} failed:`, error);

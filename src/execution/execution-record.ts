@@ -188,6 +188,14 @@ export class ExecutionRecord {
     this._initDurationMs = null;
   }
 
+  /**
+   * Start-up recovery (issue 17): the execution resumes at attempt `attempt` (a queued one keeps its
+   * number; one that was running when the control plane died gets the next, at-least-once).
+   */
+  resumeAt(attempt: number): void {
+    if (this._dispatchedAttempt === 0) this._attempt = Math.max(1, attempt);
+  }
+
   /** The record entered a lane again (a retry after its backoff). */
   requeued(now: number): void {
     this._enqueuedAt = now;

@@ -1,14 +1,12 @@
 /**
  * @module
  * An ExecutionRecord as the state store's ExecutionRow (plain JSON-able data: input and output as
- * their JSON text, byte for byte), and execution history read straight from the engine's records
- * for a control plane built without a state store (tests, the OpenAPI document).
+ * their JSON text, byte for byte), and a stored row as the execution view (GET /v1/executions…).
  */
-import { jsonText } from "../lib/raw-json";
-import { listExecutionRows } from "../store/memory/execution-list";
-import type { ExecutionRow, ExecutionRows } from "../store/state-store";
+import { jsonText, RawJson } from "../lib/raw-json";
+import type { ExecutionRow } from "../store/state-store";
 import type { ExecutionRecord } from "./execution-record";
-import type { ExecutionStore } from "./execution-store";
+import type { ExecutionView } from "./invoker";
 
 export function executionRowOf(record: ExecutionRecord): ExecutionRow {
   return {
@@ -33,18 +31,22 @@ export function executionRowOf(record: ExecutionRecord): ExecutionRow {
   };
 }
 
-/** History over the records the engine holds in memory (within their retention); newest first. */
-export function recordHistory(store: ExecutionStore): Pick<ExecutionRows, "list"> {
+/** A stored row as the execution view (`output` is the stored JSON text, spliced back byte for byte). */
+export function viewOfRow(row: ExecutionRow): ExecutionView {
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   return {
-    list: async (query) => {
-      const rows: ExecutionRow[] = [];
-      for (const record of store.values()) {
-        // Filtered before conversion: a row copies the input, so only matching records pay for one.
-        if (query.function !== undefined && record.fn.name !== query.function) continue;
-        if (query.status !== undefined && record.state !== query.status) continue;
-        rows.push(executionRowOf(record));
-      }
-      return listExecutionRows(rows, query);
-    },
+    executionId: row.id,
+    status: row.status,
+    startedAt: iso(row.startedAt),
+    finishedAt: iso(row.finishedAt),
+    output: row.output === null ? null : new RawJson(row.output),
+    error: row.error,
+    coldStart: row.coldStart,
+    initDurationMs: row.initDurationMs,
+    function: row.function,
+    attempts: row.attempts,
+    createdAt: new Date(row.createdAt).toISOString(),
+    parentExecutionId: row.parentExecutionId,
+    rootExecutionId: row.rootExecutionId,
   };
 }

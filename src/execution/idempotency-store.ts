@@ -10,6 +10,8 @@ export interface IdempotencyStore {
   lookup(functionName: string, key: string, now: number): string | undefined;
   publish(functionName: string, key: string, executionId: string, now: number): void;
   forgetFunction(functionName: string): void;
+  /** Drops `key` if it still names `executionId` (an admission the store refused). */
+  forget(functionName: string, key: string, executionId: string): void;
   sweep(now: number): void;
 }
 
@@ -28,6 +30,9 @@ export function createInMemoryIdempotencyStore(ttlMs = IDEMPOTENCY_TTL_MS): Idem
     },
     publish(fn, key, executionId, now) {
       entries.set(scoped(fn, key), { executionId, expiresAt: now + ttlMs });
+    },
+    forget(fn, key, executionId) {
+      if (entries.get(scoped(fn, key))?.executionId === executionId) entries.delete(scoped(fn, key));
     },
     forgetFunction(fn) {
       const prefix = `${fn}\u0000`;

@@ -57,9 +57,15 @@ export interface ExecutionView {
 export interface Invoker {
   /** Sync: resolves when the execution ends or the caller's wait expires. Throws NanofaasError on rejection. */
   invoke(name: string, request: InvocationRequest<Payload>, options: InvokeOptions): Promise<InvocationOutcome>;
-  /** Async: resolves once the execution is queued (status `queued`). */
-  enqueue(name: string, request: InvocationRequest<Payload>, options: InvokeOptions): InvocationOutcome;
+  /**
+   * Async: resolves once the execution is queued (status `queued`) and durable in the state store.
+   * Rejects with NanofaasError (a 429/404/503 … rejection, STORE_UNAVAILABLE when it cannot persist).
+   */
+  enqueue(name: string, request: InvocationRequest<Payload>, options: InvokeOptions): Promise<InvocationOutcome>;
+  /** An execution the engine holds in memory. */
   execution(id: string): ExecutionView | undefined;
+  /** As `execution`, also reading the durable store (executions from before a restart). */
+  findExecution(id: string): Promise<ExecutionView | undefined>;
   /**
    * Runtime callback; `attempt` undefined means the current attempt. Unknown ids, finished
    * executions and earlier attempts are ignored. Throws NanofaasError CONFLICT for an attempt that

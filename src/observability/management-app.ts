@@ -23,10 +23,13 @@ export function createManagementApp({ health, registry }: ManagementDeps): Hono 
   const liveness = () =>
     new Response(JSON.stringify(status(health.live)), { status: health.live ? 200 : 503, headers: JSON_TYPE });
   const readiness = () =>
-    new Response(JSON.stringify({ ...status(health.ready), phase: health.phase }), {
-      status: health.ready ? 200 : 503,
-      headers: JSON_TYPE,
-    });
+    new Response(
+      JSON.stringify({ ...status(health.ready), phase: health.phase, store: health.storeHealthy() ? "UP" : "DOWN" }),
+      {
+        status: health.ready ? 200 : 503,
+        headers: JSON_TYPE,
+      },
+    );
   app.get("/actuator/health/liveness", liveness);
   app.get("/livez", liveness);
   app.get("/actuator/health/readiness", readiness);

@@ -39,6 +39,8 @@ export class FunctionQueue implements QueueStats {
   private effectiveLimit: number;
   private isRemoved = false;
   private syncStreak = 0;
+  /** Async admissions waiting for their durable commit: each holds a place in the async lane. */
+  private reservedAsync = 0;
   /**
    * Handed to each record that takes a slot (one function per queue, no allocation per dispatch).
    * The attempt's duration feeds the estimated wait (admission.ts).
@@ -96,6 +98,21 @@ export class FunctionQueue implements QueueStats {
   acquireSlot(record: ExecutionRecord, now: number): number {
     this.slotsInUse++;
     return record.beginAttempt(now, this.release);
+  }
+
+  /** Whether one more record fits in `lane`, counting places held by pending async admissions. */
+  hasRoom(lane: Lane): boolean {
+    const buffer = this.lane(lane);
+    return buffer.size + (lane === "async" ? this.reservedAsync : 0) < buffer.capacity;
+  }
+
+  /** Holds a place in the async lane until `unreserve` (the durable accept is in flight). */
+  reserve(): void {
+    this.reservedAsync++;
+  }
+
+  unreserve(): void {
+    this.reservedAsync--;
   }
 
   get backlog(): number {

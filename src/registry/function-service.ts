@@ -9,6 +9,8 @@ import { NanofaasError, notFound, validation } from "../domain/errors";
 import type { FunctionSpec } from "../domain/function-spec";
 import { type FunctionDefaults, type ResolvedFunction, resolveFunction } from "../domain/resolved-function";
 import type { FunctionLifecycleListener } from "../execution/function-lifecycle";
+import type { FunctionRows } from "../store/state-store";
+import { storeUnavailable } from "../execution/durable-executions";
 import type { FunctionRegistry } from "./function-registry";
 
 export interface FunctionServiceDeps {
@@ -23,6 +25,13 @@ export interface FunctionServiceDeps {
   maxReplicas?: number;
   /** Most functions registered at once (NANOFAAS_MAX_FUNCTIONS); unbounded when absent. */
   maxFunctions?: number;
+  /**
+   * The durable copy (issue 17): an API registration answers only once it is stored, a removal
+   * only once it is gone from the store. Declared functions come from NANOFAAS_FUNCTIONS_DIR at
+   * every start, so they are not stored.
+   */
+  persisted?: FunctionRows;
+  now?: () => number;
 }
 
 export interface FunctionService {
@@ -83,6 +92,19 @@ export function createFunctionService(deps: FunctionServiceDeps): FunctionServic
     }
   }
 
+  /** Stores an API registration; when the store refuses, the registration is undone (503). */
+  async function persist(fn: ResolvedFunction, spec: FunctionSpec): Promise<void> {
+    if (!deps.persisted) return;
+    const now = (deps.now ?? Date.now)();
+    try {
+      await deps.persisted.put({ name: fn.name, spec, createdAt: now, updatedAt: now });
+    } catch (error) {
+      for (const listener of [...listeners].reverse()) listener.onRemoved(fn);
+      if (fn.deploymentBackend) await deployer?.deprovision(fn.name).catch(() => undefined);
+      throw storeUnavailable(error);
+    }
+  }
+
   return {
     async register(spec, origin = "api") {
       const resolved = boundReplicas(resolveFunction(spec, defaults), spec, deps.maxReplicas);
@@ -97,6 +119,7 @@ export function createFunctionService(deps: FunctionServiceDeps): FunctionServic
           if (fn.deploymentBackend) await deployer?.deprovision(fn.name).catch(() => undefined);
           throw error;
         }
+        if (origin === "api") await persist(fn, spec);
         registry.put(fn);
         return fn;
       } finally {
@@ -117,6 +140,7 @@ export function createFunctionService(deps: FunctionServiceDeps): FunctionServic
       if (!fn || busy.has(name)) throw notFound(`Function '${name}'`);
       busy.add(name);
       try {
+        await deps.persisted?.delete(name).catch((error) => Promise.reject(storeUnavailable(error)));
         registry.delete(name);
         for (const listener of listeners) listener.onRemoved(fn);
         if (fn.deploymentBackend && deployer) {

@@ -7,9 +7,8 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
 import { EXECUTION_STATES } from "../../contracts/invocation";
-import type { ExecutionView } from "../../execution/invoker";
-import { RawJson } from "../../lib/raw-json";
-import type { ExecutionRow, ExecutionRows } from "../../store/state-store";
+import { viewOfRow } from "../../execution/execution-row";
+import type { ExecutionRows } from "../../store/state-store";
 import { jsonResponse, viewJson } from "../invoke-output";
 import {
   CursorParam,
@@ -51,26 +50,6 @@ const listExecutions = createRoute({
   request: { query: ListQuery },
   responses: { 200: json(pageOf(ExecutionStatus, "ExecutionPage"), "One page of executions"), ...errors(400, 503) },
 });
-
-/** A stored row as the execution view (`output` is the stored JSON text, spliced back byte for byte). */
-export function viewOfRow(row: ExecutionRow): ExecutionView {
-  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-  return {
-    executionId: row.id,
-    status: row.status,
-    startedAt: iso(row.startedAt),
-    finishedAt: iso(row.finishedAt),
-    output: row.output === null ? null : new RawJson(row.output),
-    error: row.error,
-    coldStart: row.coldStart,
-    initDurationMs: row.initDurationMs,
-    function: row.function,
-    attempts: row.attempts,
-    createdAt: new Date(row.createdAt).toISOString(),
-    parentExecutionId: row.parentExecutionId,
-    rootExecutionId: row.rootExecutionId,
-  };
-}
 
 export function registerExecutionListRoutes(app: OpenAPIHono, history: ExecutionHistory): void {
   app.openapi(listExecutions, async (c) => {

@@ -130,7 +130,7 @@ export function registerInvocationRoutes(app: OpenAPIHono, invoker: Invoker, max
 
   app.openapi(enqueue, async (c) => {
     const request = parseInvokeBody(await c.req.text(), maxJsonDepth);
-    const outcome = invoker.enqueue(
+    const outcome = await invoker.enqueue(
       c.req.valid("param").name,
       request,
       readInvokeOptions(c.req.raw.headers, "enqueue"),
@@ -138,9 +138,9 @@ export function registerInvocationRoutes(app: OpenAPIHono, invoker: Invoker, max
     return jsonResponse(outcomeJson(outcome), 202) as never;
   });
 
-  app.openapi(getExecution, (c) => {
+  app.openapi(getExecution, async (c) => {
     const id = c.req.valid("param").executionId;
-    const view = invoker.execution(id);
+    const view = await invoker.findExecution(id);
     if (!view) throw notFound(`Execution '${id}'`);
     return jsonResponse(viewJson(view), 200) as never;
   });
