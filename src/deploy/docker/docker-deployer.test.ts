@@ -145,6 +145,17 @@ describe("docker backend (fake engine)", () => {
     expect(engine.containers.size).toBe(1);
   });
 
+  test("one failed health probe keeps a ready container in rotation (the shared policy: three in a row)", async () => {
+    let probes = 0;
+    const { deployer } = await start({ health: () => (++probes === 3 ? 503 : 200) }, {}, 20);
+    const readyCounts: number[] = [];
+    deployer.onReadyChange((_, ready) => readyCounts.push(ready));
+    await deployer.provision(fn("steady"));
+    await until(() => probes >= 6, "probes after the failed one");
+    expect(readyCounts).toEqual([1]);
+    expect(lines.filter((l) => l.includes("health check failed"))).toEqual([]);
+  });
+
   test("a crash-looping container is replaced with growing backoff and never handed out", async () => {
     const { deployer } = await start({ crashOnStart: true });
     await deployer.provision(fn("crashy"));

@@ -1,16 +1,19 @@
 /**
  * @module
  * One docker-backend replica: a container kept alive for as long as the replica exists, with the
- * same lifecycle as a process-backend replica. Each run creates and starts a container (pulling
- * the image if the daemon does not have it), polls `GET /health` until it answers 2xx (ready) or
- * the readiness budget runs out, keeps probing while it serves, and replaces it — remove, then
- * create anew, with exponential backoff — when it exits or stays unhealthy. The daemon's `die`
- * event (docker-deployer.ts) takes a replica out of rotation at once; probes are the fallback.
+ * same lifecycle and failure policy as a process-backend replica (shared/supervised-replica.ts).
+ * Each run creates and starts a container (pulling the image if the daemon does not have it); a
+ * run that ends is replaced — remove, then create anew after the backoff. The daemon's `die` event
+ * (docker-deployer.ts) takes a replica out of rotation at once; probes are the fallback, and while
+ * a container does not answer its state is asked for, so an exit is noticed within a second.
  */
-import { backoffDelay } from "../../lib/backoff";
-import { probeHealth, probeHealthEvery, readinessProbeTimeout } from "../../lib/health-probe";
-import { sleep } from "../../lib/sleep";
-import { type ReplicaIdentity, type ReplicaTiming, SupervisedReplica } from "../shared/supervised-replica";
+import {
+  type ReplicaIdentity,
+  type ReplicaRun,
+  type ReplicaTiming,
+  type RunVerdict,
+  SupervisedReplica,
+} from "../shared/supervised-replica";
 import { discardContainer, exitReason, outputTail } from "./container-ops";
 import { containerBaseUrl, containerName, type Placement } from "./container-spec";
 import { DockerApiError, type EngineClient } from "./engine-client";
@@ -26,39 +29,28 @@ export interface ContainerReplicaContext extends ReplicaIdentity {
   track(containerId: string, replica: ContainerReplica | undefined): void;
 }
 
-interface Launched {
+/** One container of a replica; `baseUrl` is undefined when it exited before Docker gave it an address. */
+interface Launched extends ReplicaRun {
   id: string;
-  /** Undefined when the container exited before Docker gave it an address. */
-  baseUrl: string | undefined;
-  startedAt: number;
 }
 
-/** How a run ended: why, and whether it had been ready long enough to reset the backoff. */
-interface RunOutcome {
-  reason: string;
-  stable: boolean;
-}
-
-/** How often a replica that is not answering checks whether its container is still running. */
-const STATE_CHECK_MS = 1000;
 const LOG_TAIL_LINES = 20;
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-export class ContainerReplica extends SupervisedReplica {
+export class ContainerReplica extends SupervisedReplica<Launched> {
   /** The current container, from creation until it is removed. */
   containerId: string | undefined;
-  private currentRun: AbortController | undefined;
 
   constructor(private readonly ctx: ContainerReplicaContext) {
-    super(ctx);
+    super(ctx, ctx.timing, "replacing it");
   }
 
   /** Creates and starts the first container; rejects, leaving nothing behind, if Docker refuses. */
   start(): Promise<void> {
-    const first = this.launch();
+    const first = this.create();
     this.loop = first.then(
-      (run) => this.supervise(run),
+      (run) => this.superviseForever(run),
       () => undefined,
     );
     return first.then(() => undefined);
@@ -68,10 +60,34 @@ export class ContainerReplica extends SupervisedReplica {
   died(containerId: string): void {
     if (containerId !== this.containerId) return;
     this.setReady(false);
-    this.currentRun?.abort();
+    this.abortRun();
   }
 
-  private async launch(): Promise<Launched> {
+  /** Later runs: a container that cannot be started is a reason to try again after the backoff. */
+  protected launch(): Promise<Launched | string> {
+    return this.create().catch((error: unknown) => `could not start a container: ${describe(error)}`);
+  }
+
+  /** The container's output tail is logged unless the replica stops; then it is removed. */
+  protected async endRun(run: Launched, { problem }: RunVerdict): Promise<string> {
+    // No problem of our own: the run was aborted by a stop or by the daemon's `die` event.
+    const reason = problem ?? (this.stopping ? "stopped" : ((await this.exitReason(run)) ?? "container stopped"));
+    if (!this.stopping) await this.logTail(run.id);
+    await this.discard(run.id);
+    if (this.stopping) this.log(`container ${run.id.slice(0, 12)} stopped and removed`);
+    return reason;
+  }
+
+  protected override async noAddress(run: Launched): Promise<string> {
+    const exit = await this.exitReason(run);
+    return exit ? `${exit} right after starting` : "Docker reports no address for the container";
+  }
+
+  protected override exitReason(run: Launched): Promise<string | undefined> {
+    return exitReason(this.ctx.engine, run.id);
+  }
+
+  private async create(): Promise<Launched> {
     const { engine, image, spec, placement } = this.ctx;
     const name = containerName(this.ctx.name, this.ctx.index);
     // A container left under our name (a control plane that was killed) would block the create.
@@ -91,139 +107,16 @@ export class ContainerReplica extends SupervisedReplica {
     try {
       await engine.startContainer(id);
       const inspect = await engine.inspectContainer(id);
-      // No address yet means it already exited: runOnce reports why, like any other exit.
+      // No address yet means it already exited: noAddress reports why, like any other exit.
       const baseUrl = inspect ? containerBaseUrl(inspect, placement) : undefined;
       this.starts++;
       this.baseUrl = baseUrl;
       this.log(`started container ${id.slice(0, 12)} (${name}, ${image})${baseUrl ? ` at ${baseUrl}` : ""}`);
-      return { id, baseUrl, startedAt: performance.now() };
+      return { id, baseUrl, startedAt: performance.now(), signal: this.newRunController().signal };
     } catch (error) {
       await this.discard(id);
       throw error;
     }
-  }
-
-  private async supervise(first: Launched): Promise<void> {
-    let current: Launched | undefined = first;
-    let failures = 0;
-    while (current) {
-      const outcome = this.stopping ? { reason: "stopped", stable: false } : await this.runOnce(current);
-      if (!this.stopping) await this.logTail(current.id);
-      await this.discard(current.id);
-      if (this.stopping) {
-        this.log(`container ${current.id.slice(0, 12)} stopped and removed`);
-        return;
-      }
-      if (outcome.stable) failures = 0;
-      current = await this.relaunch(outcome.reason, () => failures++);
-    }
-  }
-
-  /** Backs off, then launches again until a container starts or the replica stops. */
-  private async relaunch(reason: string, nextFailure: () => number): Promise<Launched | undefined> {
-    let why = reason;
-    while (!this.stopping) {
-      const delay = backoffDelay(nextFailure(), this.ctx.timing.backoff);
-      this.log(`${why}; replacing it in ${delay} ms`);
-      await sleep(delay, this.stopSignal.signal);
-      if (this.stopping) return undefined;
-      try {
-        return await this.launch();
-      } catch (error) {
-        why = `could not start a container: ${describe(error)}`;
-      }
-    }
-    return undefined;
-  }
-
-  private async runOnce(run: Launched): Promise<RunOutcome> {
-    const { timing } = this.ctx;
-    const controller = new AbortController();
-    this.currentRun = controller;
-    const abortRun = () => controller.abort();
-    this.stopSignal.signal.addEventListener("abort", abortRun, { once: true });
-    try {
-      if (!run.baseUrl) {
-        const exit = await this.exitReason(run.id);
-        return {
-          reason: exit ? `${exit} right after starting` : "Docker reports no address for the container",
-          stable: false,
-        };
-      }
-      let readySince: number | undefined;
-      let problem = await this.waitUntilHealthy(run.baseUrl, run, controller.signal);
-      if (problem === "ready") {
-        readySince = performance.now();
-        this.setReady(true);
-        this.log(`ready after ${Math.round(readySince - run.startedAt)} ms`);
-        problem = await this.watchHealth(run.baseUrl, run.id, controller.signal);
-      }
-      this.setReady(false);
-      // No problem of our own: the run was aborted by a stop or by the daemon's `die` event.
-      const reason = problem ?? (this.stopping ? "stopped" : ((await this.exitReason(run.id)) ?? "container stopped"));
-      return { reason, stable: this.wasStable(readySince, timing.stableAfterMs) };
-    } finally {
-      this.stopSignal.signal.removeEventListener("abort", abortRun);
-      this.currentRun = undefined;
-    }
-  }
-
-  /** "ready", why it never became ready, or undefined when the run was aborted. */
-  private async waitUntilHealthy(baseUrl: string, run: Launched, signal: AbortSignal): Promise<string | undefined> {
-    const { readinessTimeoutMs, probeIntervalMs } = this.ctx.timing;
-    const deadline = run.startedAt + readinessTimeoutMs;
-    let last = "no probe answered";
-    let lastStateCheck = performance.now();
-    while (!signal.aborted) {
-      const remaining = deadline - performance.now();
-      if (remaining <= 0) return `not ready within ${readinessTimeoutMs} ms (last probe: ${last})`;
-      const result = await probeHealth(baseUrl, signal, readinessProbeTimeout(remaining));
-      if (signal.aborted) break;
-      if (result.ok) return "ready";
-      last = result.detail;
-      // A container that exited will never answer: notice within a second, not at the deadline.
-      if (performance.now() - lastStateCheck >= STATE_CHECK_MS) {
-        lastStateCheck = performance.now();
-        const exit = await this.exitReason(run.id);
-        if (exit) return `${exit} before becoming ready`;
-      }
-      await sleep(Math.min(probeIntervalMs, Math.max(0, deadline - performance.now())), signal);
-    }
-    return undefined;
-  }
-
-  /** Probes a ready replica; returns why it must be replaced, or undefined once aborted. */
-  private async watchHealth(baseUrl: string, containerId: string, signal: AbortSignal): Promise<string | undefined> {
-    const { healthIntervalMs, readinessTimeoutMs } = this.ctx.timing;
-    let failingSince: number | undefined;
-    for await (const result of probeHealthEvery(
-      baseUrl,
-      healthIntervalMs,
-      Math.min(1000, readinessTimeoutMs),
-      signal,
-    )) {
-      if (result.ok) {
-        if (failingSince !== undefined) this.log("healthy again");
-        failingSince = undefined;
-        this.setReady(true);
-        continue;
-      }
-      const exit = await this.exitReason(containerId);
-      if (exit) return exit;
-      const now = performance.now();
-      if (failingSince === undefined) {
-        failingSince = now;
-        this.setReady(false);
-        this.log(`health check failed (${result.detail}); taking no invocations until it recovers`);
-      } else if (now - failingSince >= readinessTimeoutMs) {
-        return `unhealthy for ${Math.round(now - failingSince)} ms (${result.detail})`;
-      }
-    }
-    return undefined;
-  }
-
-  private exitReason(id: string): Promise<string | undefined> {
-    return exitReason(this.ctx.engine, id);
   }
 
   /** Forwards the end of a failed container's output: it is about to be removed with it. */
@@ -234,6 +127,6 @@ export class ContainerReplica extends SupervisedReplica {
   private async discard(id: string): Promise<void> {
     this.ctx.track(id, undefined);
     if (this.containerId === id) this.containerId = undefined;
-    await discardContainer(this.ctx.engine, id, this.ctx.timing.stopGraceMs, (message) => this.log(message));
+    await discardContainer(this.ctx.engine, id, this.timing.stopGraceMs, (message) => this.log(message));
   }
 }
