@@ -40,7 +40,7 @@ test-tools *ARGS: bench-tools
 # missing; each test file runs initdb in a temp dir and starts its own server on a free loopback port
 test-postgres *ARGS:
     scripts/ensure-tools.sh '/usr/lib/postgresql/*/bin/initdb=postgresql' >/dev/null
-    bun test --timeout 60000 $(find ./src -name '*.tools.ts' -path '*postgres*' | sort) {{ARGS}}
+    bun test --timeout 60000 $(find ./src ./test -name '*.tools.ts' -path '*postgres*' | sort) {{ARGS}}
 
 # the contract suite and the examples' payload tables against the compiled runtimes (Go, Java);
 # part of test-tools; installs golang-go / openjdk-17-jdk-headless from Debian when missing

@@ -175,6 +175,7 @@ async function main(): Promise<void> {
 async function openStore(config: Config, logger: Logger): Promise<StateStore> {
   try {
     const store = await createStore(config, {
+      logger,
       onHealthChange: (healthy, error) =>
         healthy
           ? logger.info({ store: config.store }, "state store writable again")

@@ -9,6 +9,7 @@
 import { accessSync, constants, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Config } from "../config/config";
+import type { Logger } from "../observability/logger";
 import { createMemoryStore } from "./memory/memory-store";
 import { createSqliteStore } from "./sqlite/sqlite-store";
 import { SchemaTooNewError, type StateStore } from "./state-store";
@@ -25,6 +26,8 @@ export class StoreStartupError extends Error {
 export interface CreateStoreOptions {
   /** Told when the store stops (or starts again) being able to persist; main.ts logs it. */
   onHealthChange?(healthy: boolean, error?: unknown): void;
+  /** Where a store logs what it does on its own (PostgreSQL: start-up connection retries). */
+  logger?: Logger;
 }
 
 /** The PostgreSQL store's module, typed without loading it (it is imported only when chosen). */
@@ -106,7 +109,7 @@ async function openPostgres(config: StoreConfig, options: CreateStoreOptions): P
     );
   }
   try {
-    return await module.createPostgresStore(url, { onHealthChange: options.onHealthChange });
+    return await module.createPostgresStore(url, { onHealthChange: options.onHealthChange, logger: options.logger });
   } catch (error) {
     // unreachable after the start-up retries, refused credentials, a schema newer than this build
     throw new StoreStartupError(`NANOFAAS_STORE=postgres: ${(error as Error).message}`, { cause: error });

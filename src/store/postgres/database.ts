@@ -57,7 +57,6 @@ export class Database {
   constructor(
     readonly sql: Sql,
     readonly target: string,
-    private readonly logger: Logger,
     private readonly backoff: BackoffOptions = DEFAULT_BACKOFF,
     private readonly onHealthChange: (healthy: boolean, error?: unknown) => void = () => {},
   ) {}
@@ -86,8 +85,7 @@ export class Database {
   private markDown(cause: Error) {
     if (this.#healthy) {
       this.#healthy = false;
-      this.logger.warn({ err: cause.message, database: this.target }, "store: database unreachable");
-      this.onHealthChange(false, cause);
+      this.onHealthChange(false, cause); // main.ts logs the change
     }
     if (!this.#probing) void this.probe();
   }
@@ -101,7 +99,6 @@ export class Database {
       try {
         await this.sql`SELECT 1`;
         this.#healthy = true;
-        this.logger.info({ database: this.target }, "store: database reachable again");
         this.onHealthChange(true);
         break;
       } catch {
@@ -137,7 +134,7 @@ export async function connect(url: string, options: ConnectOptions): Promise<Dat
   for (let attempt = 1; ; attempt++) {
     try {
       await sql`SELECT 1`;
-      return new Database(sql, target, logger, backoff, options.onHealthChange);
+      return new Database(sql, target, backoff, options.onHealthChange);
     } catch (error) {
       const message = (error as Error).message;
       if (!isUnavailable(error) || performance.now() + pause > deadline) {
