@@ -12,6 +12,9 @@ COPY dist/nanofaas /nanofaas
 USER 65532:65532
 # Reachable from outside the container: the default (127.0.0.1) would make the ports useless here.
 ENV NANOFAAS_BIND_HOST=0.0.0.0
+# With that bind, every API call needs an API key (docs/security.md): mount a keys file and set
+# NANOFAAS_API_KEYS_FILE, or set NANOFAAS_AUTH=none with NANOFAAS_AUTH_ALLOW_ANONYMOUS=true on purpose.
+ENV NANOFAAS_AUTH=apikey
 # API, management (health, metrics).
 EXPOSE 8080 8081
 ENTRYPOINT ["/nanofaas"]

@@ -11,6 +11,7 @@ import { errorResponse, unexpectedErrorResponse } from "./api/errors";
 import { validationError } from "./api/validation-wording";
 import { type AllowedMethods, allowedMethodsFor } from "./api/method-not-allowed";
 import { jsonBody } from "./api/middleware/json-body";
+import { withSecurity } from "./api/openapi-security";
 import type { ReplicaView } from "./api/routes/function-status";
 import { registerDlqRoutes } from "./api/routes/dlq";
 import { type ExecutionHistory, registerExecutionListRoutes } from "./api/routes/executions";
@@ -38,6 +39,8 @@ export interface AppDeps {
   apiDocsEnabled?: boolean;
   /** Middleware run before everything else, for every request (request metrics, access log). */
   middleware?: MiddlewareHandler[];
+  /** Authentication, authorization and the audit of mutating calls (api/auth-gate.ts); after `middleware`. */
+  authenticate?: MiddlewareHandler;
   /** Logs a 500's cause and returns the request id to answer with (X-Request-Id). */
   onUnexpectedError?: (error: unknown, request: Request) => string;
   /** Extra routes (admin API, …) registered by later modules before the fallbacks. */
@@ -65,6 +68,8 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     return allowed(getPathWithCustomVerbs(request)).includes(method);
   };
   for (const middleware of deps.middleware ?? []) app.use(middleware);
+  // Before the body gate: a caller without a credential learns nothing from body validation.
+  if (deps.authenticate) app.use(deps.authenticate);
   const gate = jsonBody(deps.maxBodyBytes, deps.maxJsonDepth, routeExists);
   // Named: the invoke fast path declares the edge hooks it replaces (FAST_PATH_EDGE_HOOKS).
   app.use("/v1/*", async function jsonBodyGate(c, next) {
@@ -84,8 +89,10 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   for (const extend of deps.extensions ?? []) extend(app);
 
   const document = () =>
-    publishCustomVerbPaths(
-      app.getOpenAPI31Document({ openapi: "3.1.0", info: { ...OPENAPI_INFO, version: deps.version } }),
+    withSecurity(
+      publishCustomVerbPaths(
+        app.getOpenAPI31Document({ openapi: "3.1.0", info: { ...OPENAPI_INFO, version: deps.version } }),
+      ),
     );
   app.get("/openapi.json", (c) => c.json(document()));
   if (deps.apiDocsEnabled ?? true) app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "nanofaas API" }));

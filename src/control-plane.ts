@@ -6,7 +6,11 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Hono } from "hono";
 import { Registry } from "prom-client";
+import { createAuthGate } from "./api/auth-gate";
 import { createFastInvokeHandler, type FetchHandler } from "./api/fast-invoke";
+import { registerApiKeyRoutes } from "./api/routes/apikeys";
+import { registerAuditRoutes } from "./api/routes/audit";
+import { type AuthParts, createAuthParts } from "./auth/auth-parts";
 import { RuntimeConfigService } from "./admin/runtime-config";
 import { registerAdminRuntimeConfigRoutes } from "./api/routes/admin-runtime-config";
 import { createApp } from "./app";
@@ -74,6 +78,8 @@ export interface ControlPlane {
   logger: Logger;
   deployer?: Deployer;
   store: StateStore;
+  /** API keys, the audit log, callback tokens (issue 18); `auth.apiKeys.load` runs before serving. */
+  auth: AuthParts;
 }
 
 export function runtimeSettingsFrom(config: Config): RuntimeSettings {
@@ -185,6 +191,8 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     listeners: [engine, telemetry.lifecycle],
   });
   const health = new HealthState(() => store.healthy());
+  const auth = createAuthParts(config, { store, logger });
+  const gate = createAuthGate({ guard: auth.guard, audit: auth.audit });
   const reportUnexpected = createUnexpectedErrorReporter(logger);
   const app = createApp({
     functions,
@@ -200,20 +208,24 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     maxJsonDepth: config.maxJsonDepth,
     apiDocsEnabled: config.apiDocsEnabled,
     middleware: [telemetry.http.middleware],
+    authenticate: gate.middleware,
     onUnexpectedError: reportUnexpected,
     extensions: [
+      (a: OpenAPIHono) => registerApiKeyRoutes(a, auth.apiKeys),
+      (a: OpenAPIHono) => registerAuditRoutes(a, auth.auditRows),
       ...(config.adminRuntimeConfigEnabled
         ? [(a: OpenAPIHono) => registerAdminRuntimeConfigRoutes(a, runtimeConfig)]
         : []),
       ...(options.extensions ?? []),
     ],
   });
-  const management = createManagementApp({ health, registry: metricsRegistry });
+  const management = createManagementApp({ health, registry: metricsRegistry, metricsToken: config.metricsToken });
   const fetch = createFastInvokeHandler({
     invoker: engine,
     maxBodyBytes: config.maxBodyBytes,
     maxJsonDepth: config.maxJsonDepth,
     fallback: app.fetch,
+    checkInvoke: gate.checkInvoke,
     onServed: telemetry.http.served,
     onUnexpectedError: reportUnexpected,
   });
@@ -232,5 +244,6 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     logger,
     deployer,
     store,
+    auth,
   };
 }

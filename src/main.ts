@@ -21,6 +21,7 @@ import type { OtlpTracing } from "./observability/otlp-tracing";
 import { registerProcessMetrics } from "./observability/process-metrics";
 import { createShutdown } from "./observability/shutdown";
 import { isLoopbackAddress } from "./lib/bind-address";
+import { ApiKeysFileError, readApiKeysFile } from "./auth/api-keys-file";
 import { VERSION } from "./lib/version";
 import { createStore, StoreStartupError } from "./store/create-store";
 import type { StateStore } from "./store/state-store";
@@ -104,6 +105,7 @@ async function main(): Promise<void> {
     observer: combineObservers(tracing?.observer, autoscaler?.observer),
   });
   registerProcessMetrics(cp.metricsRegistry);
+  await loadApiKeys(cp, config, logger);
 
   // Sync invocations switch their idle timer off once their body is read (api/listener.ts).
   const api = listen("SERVER_PORT", apiServeOptions(cp.fetch, { hostname: config.bindHost, port: config.serverPort }));
@@ -112,10 +114,11 @@ async function main(): Promise<void> {
     port: config.managementPort,
     fetch: cp.management.fetch,
   });
-  if (!isLoopbackAddress(config.bindHost)) {
+  if (!isLoopbackAddress(config.bindHost) && config.authModes.length === 0) {
+    // Only reachable with NANOFAAS_AUTH_ALLOW_ANONYMOUS=true (config refuses it otherwise).
     logger.warn(
       { bindHost: config.bindHost },
-      "listening beyond loopback: the API has no authentication yet, so anyone who can reach this address can register and invoke functions (set NANOFAAS_BIND_HOST=127.0.0.1 to keep it local)",
+      "listening beyond loopback with NANOFAAS_AUTH=none (NANOFAAS_AUTH_ALLOW_ANONYMOUS=true): anyone who can reach this address can register and invoke functions",
     );
   }
   logger.info(
@@ -139,6 +142,13 @@ async function main(): Promise<void> {
   cp.health.phase = "ready";
   const janitor = setInterval(() => cp.engine.sweep(), janitorIntervalMs(config));
   const stopDlqSweep = cp.deadLetters.startSweeping(config.dlqRetentionMs);
+  // Audit retention (NANOFAAS_AUDIT_RETENTION): hourly, and once now.
+  const sweepAudit = () =>
+    void cp.auth.auditRows
+      .sweep(Date.now() - config.auditRetentionMs)
+      .catch((error) => logger.warn({ err: error }, "audit retention sweep failed"));
+  sweepAudit();
+  const auditJanitor = setInterval(sweepAudit, 3_600_000);
   const scaling = autoscaler && setInterval(() => void autoscaler.tick(cp.engine), config.scalingPollIntervalMs);
 
   const shutdown = createShutdown({
@@ -157,6 +167,7 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     const first = !shutdown.started;
     clearInterval(janitor);
+    clearInterval(auditJanitor);
     clearInterval(scaling);
     stopDlqSweep();
     await shutdown.begin(signal); // a second signal cuts the grace short
@@ -214,6 +225,26 @@ function listen<T>(setting: string, options: Bun.Serve.Options<T>): Bun.Server<T
     );
     process.exit(EXIT_CONFIG);
   }
+}
+
+/** Bootstrap keys (NANOFAAS_API_KEYS_FILE) and stored keys; a broken file stops start-up (exit 2). */
+async function loadApiKeys(cp: ControlPlane, config: Config, logger: Logger): Promise<void> {
+  let fileKeys: Awaited<ReturnType<typeof readApiKeysFile>> = [];
+  if (config.apiKeysFile) {
+    try {
+      fileKeys = await readApiKeysFile(config.apiKeysFile);
+    } catch (error) {
+      if (!(error instanceof ApiKeysFileError)) throw error;
+      process.stderr.write(`nanofaas: ${error.message}\n`);
+      process.exit(EXIT_CONFIG);
+    }
+  }
+  await cp.auth.apiKeys.load(fileKeys);
+  const modes = config.authModes.join(",") || "none";
+  const keys = cp.auth.apiKeys.list().length;
+  logger.info({ auth: modes, apiKeys: keys }, "authentication");
+  if (config.authModes.includes("apikey") && keys === 0 && !config.authModes.includes("oidc"))
+    logger.warn("NANOFAAS_AUTH=apikey but no API key exists: set NANOFAAS_API_KEYS_FILE (docs/security.md)");
 }
 
 /** Registers the specs in NANOFAAS_FUNCTIONS_DIR; a broken spec stops start-up like a config error. */

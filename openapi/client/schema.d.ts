@@ -11,10 +11,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List functions */
+        /**
+         * List functions
+         * @description Requires scope `functions:read`.
+         */
         get: operations["listFunctions"];
         put?: never;
-        /** Register a function */
+        /**
+         * Register a function
+         * @description Requires scope `functions:write`.
+         */
         post: operations["registerFunction"];
         delete?: never;
         options?: never;
@@ -29,13 +35,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a function */
+        /**
+         * Get a function
+         * @description Requires scope `functions:read`.
+         */
         get: operations["getFunction"];
         put?: never;
         post?: never;
         /**
          * Delete a function
          * @description Queued executions fail with FUNCTION_REMOVED; running ones finish.
+         *
+         *     Requires scope `functions:write`.
          */
         delete: operations["deleteFunction"];
         options?: never;
@@ -51,7 +62,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Scale a DEPLOYMENT function */
+        /**
+         * Scale a DEPLOYMENT function
+         * @description Requires scope `functions:write`.
+         */
         put: operations["setFunctionReplicas"];
         post?: never;
         delete?: never;
@@ -72,6 +86,8 @@ export interface paths {
         /**
          * Invoke a function and wait for its result
          * @description Answers 200 for success, error and timeout outcomes alike; the outcome is in `status`.
+         *
+         *     Requires scope `functions:invoke`.
          */
         post: operations["invokeFunction"];
         delete?: never;
@@ -89,7 +105,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Queue an invocation */
+        /**
+         * Queue an invocation
+         * @description Requires scope `functions:invoke`.
+         */
         post: operations["enqueueInvocation"];
         delete?: never;
         options?: never;
@@ -104,7 +123,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get an execution */
+        /**
+         * Get an execution
+         * @description Requires scope `executions:read`.
+         */
         get: operations["getExecution"];
         put?: never;
         post?: never;
@@ -158,7 +180,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List dead-lettered executions, newest first */
+        /**
+         * List dead-lettered executions, newest first
+         * @description Requires scope `executions:read`.
+         */
         get: operations["listDeadLetters"];
         put?: never;
         post?: never;
@@ -175,11 +200,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a dead-letter entry */
+        /**
+         * Get a dead-letter entry
+         * @description Requires scope `executions:read`.
+         */
         get: operations["getDeadLetter"];
         put?: never;
         post?: never;
-        /** Delete a dead-letter entry */
+        /**
+         * Delete a dead-letter entry
+         * @description Requires scope `dlq:write`.
+         */
         delete: operations["deleteDeadLetter"];
         options?: never;
         head?: never;
@@ -198,6 +229,8 @@ export interface paths {
         /**
          * Replay an entry as a new async execution
          * @description Enqueues the entry's input and metadata again for the same function; the new execution's parentExecutionId is the failed one. 404 when the entry or its function no longer exists (the message says which); 409 CONFLICT when the entry was already replayed (replayedAs names the execution).
+         *
+         *     Requires scope `dlq:write`.
          */
         post: operations["replayDeadLetter"];
         delete?: never;
@@ -215,7 +248,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Delete every entry, or every entry of one function */
+        /**
+         * Delete every entry, or every entry of one function
+         * @description Requires scope `dlq:write`.
+         */
         post: operations["purgeDeadLetters"];
         delete?: never;
         options?: never;
@@ -230,8 +266,79 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List executions, newest first */
+        /**
+         * List executions, newest first
+         * @description Requires scope `executions:read`.
+         */
         get: operations["listExecutions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/apikeys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List API keys (never their secrets)
+         * @description Requires scope `admin`.
+         */
+        get: operations["listApiKeys"];
+        put?: never;
+        /**
+         * Create an API key
+         * @description Requires scope `admin`.
+         */
+        post: operations["createApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/apikeys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an API key (never its secret)
+         * @description Requires scope `admin`.
+         */
+        get: operations["getApiKey"];
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an API key (effective at once)
+         * @description Requires scope `admin`.
+         */
+        delete: operations["revokeApiKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit log: mutating and denied calls, newest first
+         * @description Requires scope `admin`.
+         */
+        get: operations["listAuditEvents"];
         put?: never;
         post?: never;
         delete?: never;
@@ -247,7 +354,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Current runtime configuration */
+        /**
+         * Current runtime configuration
+         * @description Requires scope `admin`.
+         */
         get: operations["getRuntimeConfig"];
         put?: never;
         post?: never;
@@ -257,6 +367,8 @@ export interface paths {
         /**
          * Change the runtime configuration
          * @description Takes effect on the next request. Fails with 409 unless expectedRevision is the current revision.
+         *
+         *     Requires scope `admin`.
          */
         patch: operations["patchRuntimeConfig"];
         trace?: never;
@@ -270,7 +382,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Check a patch without applying it */
+        /**
+         * Check a patch without applying it
+         * @description Requires scope `admin`.
+         */
         post: operations["validateRuntimeConfig"];
         delete?: never;
         options?: never;
@@ -341,9 +456,12 @@ export interface components {
         /** @description Body of every non-2xx JSON response. */
         ErrorEnvelope: {
             /** @enum {string} */
-            error: "VALIDATION_ERROR" | "BAD_REQUEST" | "FORBIDDEN" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNPROCESSABLE" | "RATE_LIMITED" | "QUEUE_FULL" | "QUEUE_TIMEOUT" | "INTERNAL_ERROR" | "NOT_IMPLEMENTED" | "BACKEND_ERROR" | "BACKEND_FORBIDDEN" | "BACKEND_UNAVAILABLE" | "SHUTTING_DOWN" | "STORE_UNAVAILABLE";
+            error: "VALIDATION_ERROR" | "BAD_REQUEST" | "UNAUTHENTICATED" | "FORBIDDEN" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNPROCESSABLE" | "RATE_LIMITED" | "QUEUE_FULL" | "QUEUE_TIMEOUT" | "INTERNAL_ERROR" | "NOT_IMPLEMENTED" | "BACKEND_ERROR" | "BACKEND_FORBIDDEN" | "BACKEND_UNAVAILABLE" | "SHUTTING_DOWN" | "STORE_UNAVAILABLE";
             message: string;
-            details?: string[];
+            /** @description Offending fields (400), or the missing scope (403 FORBIDDEN: [{scope}]) */
+            details?: (string | {
+                scope: string;
+            })[];
         };
         FunctionSpec: {
             /**
@@ -520,6 +638,60 @@ export interface components {
             /** @description Pass as ?cursor= for the next page; null on the last */
             nextCursor: string | null;
         };
+        CreatedApiKey: {
+            id: string;
+            name: string;
+            /** @description The secret's first characters: names the key in lists and logs */
+            prefix: string;
+            scopes: string[];
+            tenant: string;
+            createdAt: string | null;
+            expiresAt: string | null;
+            /**
+             * @description `file`: from NANOFAAS_API_KEYS_FILE (revoked there)
+             * @enum {string}
+             */
+            source: "api" | "file";
+            /** @description The secret: shown in this answer only, never again */
+            key: string;
+        };
+        CreateApiKey: {
+            name: string;
+            scopes: string[];
+            tenant?: string;
+            /**
+             * Format: date-time
+             * @description ISO-8601; absent = never
+             */
+            expiresAt?: string;
+        };
+        ApiKey: {
+            id: string;
+            name: string;
+            /** @description The secret's first characters: names the key in lists and logs */
+            prefix: string;
+            scopes: string[];
+            tenant: string;
+            createdAt: string | null;
+            expiresAt: string | null;
+            /**
+             * @description `file`: from NANOFAAS_API_KEYS_FILE (revoked there)
+             * @enum {string}
+             */
+            source: "api" | "file";
+        };
+        AuditEvent: {
+            time: string;
+            actor: string;
+            tenant: string;
+            action: string;
+            target: string | null;
+            /** @enum {string} */
+            outcome: "success" | "failure" | "denied";
+            status: number;
+            requestId: string;
+            source: string;
+        };
         RuntimeConfigSnapshot: {
             revision: number;
             rateMaxPerSecond: number;
@@ -591,6 +763,24 @@ export interface operations {
                     "application/json": components["schemas"]["FunctionResponse"][];
                 };
             };
+            /** @description No valid credential (UNAUTHENTICATED; see WWW-Authenticate) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks this operation's scope (FORBIDDEN; details: [{scope}]) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     registerFunction: {
@@ -624,7 +814,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not allowed here (FORBIDDEN: a command the process backend may not run; QUOTA_EXCEEDED: too many functions) */
+            /** @description No valid credential (UNAUTHENTICATED; see WWW-Authenticate) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks this operation's scope (FORBIDDEN; details: [{scope}]) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -709,6 +908,24 @@ export interface operations {
                     "application/json": components["schemas"]["FunctionResponse"];
                 };
             };
+            /** @description No valid credential (UNAUTHENTICATED; see WWW-Authenticate) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks this operation's scope (FORBIDDEN; details: [{scope}]) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Not found */
             404: {
                 headers: {
@@ -737,6 +954,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description No valid credential (UNAUTHENTICATED; see WWW-Authenticate) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks this operation's scope (FORBIDDEN; details: [{scope}]) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
             /** @description Not found */
             404: {
@@ -793,6 +1028,24 @@ export interface operations {
             };
             /** @description Invalid request (VALIDATION_ERROR lists every offending field; BAD_REQUEST for malformed JSON) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid credential (UNAUTHENTICATED; see WWW-Authenticate) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks this operation's scope (FORBIDDEN; details: [{scope}]) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -891,6 +1144,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description No valid credential (UNAUTHENTICATED; see WWW-Authenticate) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks this operation's scope (FORBIDDEN; details: [{scope}]) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Not found */
             404: {
                 headers: {
@@ -982,6 +1253,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description No valid credential (UNAUTHENTICATED; see WWW-Authenticate) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks this operation's scope (FORBIDDEN; details: [{scope}]) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Not found */
             404: {
                 headers: {
@@ -1052,6 +1341,24 @@ export interface operations {
                     "application/json": components["schemas"]["ExecutionStatus"];
                 };
             };
+            /** @description No valid credential (UNAUTHENTICATED; see WWW-Authenticate) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks this operation's scope (FORBIDDEN; details: [{scope}]) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Not found */
             404: {
                 headers: {
@@ -1090,6 +1397,15 @@ export interface operations {
             };
             /** @description Invalid request (VALIDATION_ERROR lists every offending field; BAD_REQUEST for malformed JSON) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid credential (UNAUTHENTICATED; see WWW-Authenticate) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1180,6 +1496,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description No valid credential (UNAUTHENTICATED; see WWW-Authenticate) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks this operation's scope (FORBIDDEN; details: [{scope}]) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Unavailable (no deployment backend, or shutting down) */
             503: {
                 headers: {
@@ -1209,6 +1543,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DeadLetter"];
+                };
+            };
+            /** @description No valid credential (UNAUTHENTICATED; see WWW-Authenticate) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks this operation's scope (FORBIDDEN; details: [{scope}]) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
             /** @description Not found */
@@ -1249,6 +1601,24 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description No valid credential (UNAUTHENTICATED; see WWW-Authenticate) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks this operation's scope (FORBIDDEN; details: [{scope}]) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Not found */
             404: {
                 headers: {
@@ -1287,6 +1657,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DlqReplay"];
+                };
+            };
+            /** @description No valid credential (UNAUTHENTICATED; see WWW-Authenticate) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks this operation's scope (FORBIDDEN; details: [{scope}]) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
             /** @description Not found */
@@ -1354,6 +1742,24 @@ export interface operations {
             };
             /** @description Invalid request (VALIDATION_ERROR lists every offending field; BAD_REQUEST for malformed JSON) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid credential (UNAUTHENTICATED; see WWW-Authenticate) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks this operation's scope (FORBIDDEN; details: [{scope}]) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1430,8 +1836,317 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description No valid credential (UNAUTHENTICATED; see WWW-Authenticate) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks this operation's scope (FORBIDDEN; details: [{scope}]) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Unavailable (no deployment backend, or shutting down) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    listApiKeys: {
+        parameters: {
+            query?: {
+                /** @description Default 50, at most 500 */
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ApiKey"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists every offending field; BAD_REQUEST for malformed JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid credential (UNAUTHENTICATED; see WWW-Authenticate) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks this operation's scope (FORBIDDEN; details: [{scope}]) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    createApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApiKey"];
+            };
+        };
+        responses: {
+            /** @description The key, with its secret (shown once) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedApiKey"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists every offending field; BAD_REQUEST for malformed JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid credential (UNAUTHENTICATED; see WWW-Authenticate) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks this operation's scope (FORBIDDEN; details: [{scope}]) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request body over the configured limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            /** @description No valid credential (UNAUTHENTICATED; see WWW-Authenticate) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks this operation's scope (FORBIDDEN; details: [{scope}]) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    revokeApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid credential (UNAUTHENTICATED; see WWW-Authenticate) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks this operation's scope (FORBIDDEN; details: [{scope}]) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    listAuditEvents: {
+        parameters: {
+            query?: {
+                /** @description Default 50, at most 500 */
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                /** @description ISO-8601, inclusive */
+                since?: string;
+                /** @description e.g. apikey:nfk_3kQ9x2Ab or oidc:<subject> */
+                actor?: string;
+                /** @description e.g. function.create, auth.denied */
+                action?: string;
+                tenant?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AuditEvent"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists every offending field; BAD_REQUEST for malformed JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid credential (UNAUTHENTICATED; see WWW-Authenticate) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks this operation's scope (FORBIDDEN; details: [{scope}]) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1457,6 +2172,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RuntimeConfigSnapshot"];
+                };
+            };
+            /** @description No valid credential (UNAUTHENTICATED; see WWW-Authenticate) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks this operation's scope (FORBIDDEN; details: [{scope}]) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -1490,6 +2223,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RuntimeConfigError"];
+                };
+            };
+            /** @description No valid credential (UNAUTHENTICATED; see WWW-Authenticate) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks this operation's scope (FORBIDDEN; details: [{scope}]) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
             /** @description Revision mismatch; the body carries currentRevision */
@@ -1571,6 +2322,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RuntimeConfigError"];
+                };
+            };
+            /** @description No valid credential (UNAUTHENTICATED; see WWW-Authenticate) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks this operation's scope (FORBIDDEN; details: [{scope}]) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
             /** @description Request body over the configured limit */

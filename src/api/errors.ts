@@ -9,6 +9,7 @@ import { type ErrorCode, NanofaasError } from "../domain/errors";
 export const STATUS_BY_CODE = {
   VALIDATION_ERROR: 400,
   BAD_REQUEST: 400,
+  UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   QUOTA_EXCEEDED: 403,
   NOT_FOUND: 404,

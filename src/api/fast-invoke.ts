@@ -29,6 +29,8 @@ export const FAST_PATH_EDGE_HOOKS = {
   httpTelemetryMiddleware: "onServed",
   /** Media type, size limit, JSON depth and syntax: isPlainJson, tooLarge and parseInvokeBody. */
   jsonBodyGate: "isPlainJson + tooLarge + parseInvokeBody",
+  /** Credential and scope (api/auth-gate.ts): `checkInvoke`, the same AuthGuard check (absent in mode none). */
+  authenticate: "checkInvoke",
 } as const;
 
 export interface FastInvokeDeps {
@@ -37,6 +39,15 @@ export interface FastInvokeDeps {
   maxJsonDepth: number;
   /** The full app: answers everything the fast path does not. */
   fallback: FetchHandler;
+  /**
+   * The auth middleware's check for an invocation (api/auth-gate.ts); a Response refuses it.
+   * Absent with NANOFAAS_AUTH=none, so that mode costs nothing here.
+   */
+  checkInvoke?: (
+    request: Request,
+    name: string,
+    server: unknown,
+  ) => Response | undefined | Promise<Response | undefined>;
   /**
    * Called once per request served here, for request metrics and the access log (route is the
    * OpenAPI path; request and response let the log name the path, execution id and trace id).
@@ -63,14 +74,22 @@ export function createFastInvokeHandler(deps: FastInvokeDeps): FetchHandler {
     const target = parseInvokeTarget(request.url);
     if (!target || !isPlainJson(request) || tooLarge(request, deps.maxBodyBytes)) return fallback(request, server);
     const startedAt = performance.now();
+    if (deps.checkInvoke) {
+      const refused = await deps.checkInvoke(request, target.name, server);
+      if (refused) return served(deps, target.verb, startedAt, request, refused);
+    }
     const text = await request.text();
     if (target.verb === "invoke") waitBeyondIdleTimeout(server, request);
     const input = readInput(request, text, target.verb, deps.maxJsonDepth);
     if (!input) return fallback(rebuild(request, text), server);
     const response = await answer(invoker, target, input, request, deps.onUnexpectedError);
-    deps.onServed?.(`/v1/functions/{name}:${target.verb}`, "POST", response.status, startedAt, request, response);
-    return response;
+    return served(deps, target.verb, startedAt, request, response);
   };
+}
+
+function served(deps: FastInvokeDeps, verb: InvokeVerb, startedAt: number, request: Request, response: Response) {
+  deps.onServed?.(`/v1/functions/{name}:${verb}`, "POST", response.status, startedAt, request, response);
+  return response;
 }
 
 /** Body and options, or undefined when the app must answer (with its validation message). */

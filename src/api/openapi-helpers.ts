@@ -15,7 +15,8 @@ export const json = <T extends z.ZodType>(schema: T, description: string) => ({
 
 const REASONS: Record<number, string> = {
   400: "Invalid request (VALIDATION_ERROR lists every offending field; BAD_REQUEST for malformed JSON)",
-  403: "Not allowed here (FORBIDDEN: a command the process backend may not run; QUOTA_EXCEEDED: too many functions)",
+  401: "No valid credential (UNAUTHENTICATED; see WWW-Authenticate)",
+  403: "Not allowed (FORBIDDEN: the credential lacks a scope, named in details, or a command the process backend may not run; QUOTA_EXCEEDED: too many functions)",
   404: "Not found",
   405: "Method not allowed",
   409: "Conflict",

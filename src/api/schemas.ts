@@ -19,7 +19,10 @@ export const ErrorEnvelope = z
   .object({
     error: z.enum(ERROR_CODES),
     message: z.string(),
-    details: z.array(z.string()).optional(),
+    details: z
+      .array(z.union([z.string(), z.object({ scope: z.string() })]))
+      .optional()
+      .meta({ description: "Offending fields (400), or the missing scope (403 FORBIDDEN: [{scope}])" }),
   })
   .meta({ id: "ErrorEnvelope", description: "Body of every non-2xx JSON response." });
 

@@ -8,7 +8,9 @@
  */
 import { z } from "zod";
 import { MAX_TIMEOUT_MS } from "../contracts/invocation";
+import { AUTH_SETTINGS } from "./auth-settings";
 import { bool, commandList, duration, int, num, port, url } from "./fields";
+import { isLoopbackAddress } from "../lib/bind-address";
 import { classifyForeign, springEnvNames } from "./reference-variables";
 
 export const DEPLOYMENT_BACKENDS = ["k8s", "docker", "process", "none"] as const;
@@ -307,6 +309,7 @@ export const SETTINGS = {
     bool().default(false),
     "refuse to start on an unknown NANOFAAS_/SYNC_QUEUE_ variable (default: a start-up warning)",
   ),
+  ...AUTH_SETTINGS,
 } satisfies Record<string, Setting>;
 
 type Settings = typeof SETTINGS;
@@ -396,10 +399,25 @@ function crossFieldProblems(c: Config): string[] {
   if (c.store === "postgres" && c.databaseUrl === undefined) {
     problems.push("NANOFAAS_DATABASE_URL: required when NANOFAAS_STORE=postgres");
   }
+  problems.push(...authProblems(c));
   if (c.concurrencyLowLoadThreshold > c.concurrencyHighLoadThreshold) {
     problems.push(
       `NANOFAAS_SCALING_CONCURRENCY_LOW_LOAD_THRESHOLD: must be <= the high threshold (${c.concurrencyLowLoadThreshold} > ${c.concurrencyHighLoadThreshold})`,
     );
+  }
+  return problems;
+}
+
+/** Secure by default: no authentication means loopback only, unless explicitly opted out. */
+function authProblems(c: Config): string[] {
+  const problems: string[] = [];
+  if (c.authModes.length === 0 && !isLoopbackAddress(c.bindHost) && !c.authAllowAnonymous) {
+    problems.push(
+      `NANOFAAS_BIND_HOST=${c.bindHost} with NANOFAAS_AUTH=none would let anyone who can reach this address run functions; set NANOFAAS_AUTH=apikey (docs/security.md), or NANOFAAS_AUTH_ALLOW_ANONYMOUS=true to accept that`,
+    );
+  }
+  if (c.authModes.includes("oidc") && (!c.oidcIssuer || !c.oidcAudience)) {
+    problems.push("NANOFAAS_AUTH: oidc needs NANOFAAS_OIDC_ISSUER and NANOFAAS_OIDC_AUDIENCE");
   }
   return problems;
 }

@@ -9,6 +9,7 @@ import type { QueueRejectReason } from "../contracts/headers";
 export const ERROR_CODES = [
   "VALIDATION_ERROR",
   "BAD_REQUEST",
+  "UNAUTHENTICATED",
   "FORBIDDEN",
   "QUOTA_EXCEEDED",
   "NOT_FOUND",

@@ -1,8 +1,10 @@
 /**
  * @module
  * The management listener (SPEC §1.14): the reference's actuator paths plus `/livez`, `/readyz` and
- * `/metrics`. Never rate-limited, authenticated or access-logged.
+ * `/metrics`. Never rate-limited or access-logged; probes are never authenticated, while the
+ * metrics paths require `Authorization: Bearer <NANOFAAS_METRICS_TOKEN>` when that is set.
  */
+import { timingSafeEqual } from "node:crypto";
 import { Hono } from "hono";
 import type { Registry } from "prom-client";
 import type { HealthState } from "./health";
@@ -10,9 +12,11 @@ import type { HealthState } from "./health";
 export interface ManagementDeps {
   health: HealthState;
   registry: Registry;
+  /** NANOFAAS_METRICS_TOKEN: when set, the metrics paths answer 401 without it. */
+  metricsToken?: string;
 }
 
-export function createManagementApp({ health, registry }: ManagementDeps): Hono {
+export function createManagementApp({ health, registry, metricsToken }: ManagementDeps): Hono {
   const app = new Hono();
   const status = (up: boolean) => ({ status: up ? "UP" : "DOWN" });
 
@@ -35,8 +39,11 @@ export function createManagementApp({ health, registry }: ManagementDeps): Hono 
   app.get("/actuator/health/readiness", readiness);
   app.get("/readyz", readiness);
 
-  const metrics = async () =>
-    new Response(await registry.metrics(), { headers: { "Content-Type": registry.contentType } });
+  const allowed = metricsToken === undefined ? () => true : bearerMatcher(metricsToken);
+  const metrics = async (c: { req: { header(name: string): string | undefined } }) => {
+    if (!allowed(c.req.header("authorization"))) return metricsUnauthorized();
+    return new Response(await registry.metrics(), { headers: { "Content-Type": registry.contentType } });
+  };
   app.get("/actuator/prometheus", metrics);
   app.get("/metrics", metrics);
   app.get("/actuator", (c) =>
@@ -53,3 +60,21 @@ export function createManagementApp({ health, registry }: ManagementDeps): Hono 
 }
 
 const JSON_TYPE = { "Content-Type": "application/json" };
+
+/** Constant-time check of `Authorization: Bearer <token>`. */
+function bearerMatcher(token: string): (header: string | undefined) => boolean {
+  const expected = Buffer.from(`Bearer ${token}`);
+  return (header) => {
+    const given = Buffer.from(header ?? "");
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  };
+}
+
+const metricsUnauthorized = () =>
+  new Response(
+    JSON.stringify({
+      error: "UNAUTHENTICATED",
+      message: "/metrics needs Authorization: Bearer <NANOFAAS_METRICS_TOKEN>",
+    }),
+    { status: 401, headers: { ...JSON_TYPE, "WWW-Authenticate": 'Bearer realm="metrics"' } },
+  );

@@ -102,6 +102,8 @@ describe("docker backend on the Docker host (real engine)", () => {
         ...process.env,
         NANOFAAS_DEPLOYMENT_BACKEND: "docker",
         NANOFAAS_BIND_HOST: "0.0.0.0",
+        // Beyond loopback without keys: an explicit opt-in (docs/security.md).
+        NANOFAAS_AUTH_ALLOW_ANONYMOUS: "true",
         SERVER_PORT: String(port),
         MANAGEMENT_SERVER_PORT: String(management),
       },

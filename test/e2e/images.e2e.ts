@@ -100,7 +100,8 @@ describe("FROM-scratch images", () => {
       const t0 = performance.now();
       const id = await engine.createContainer(`e2e-startup-${process.pid}`, {
         Image: IMAGES.controlPlane,
-        Env: ["NANOFAAS_DEPLOYMENT_BACKEND=none"],
+        // The image defaults to NANOFAAS_AUTH=apikey; this test checks start-up and serving, not keys.
+        Env: ["NANOFAAS_DEPLOYMENT_BACKEND=none", "NANOFAAS_AUTH=none", "NANOFAAS_AUTH_ALLOW_ANONYMOUS=true"],
         ExposedPorts: { "8080/tcp": {}, "8081/tcp": {} },
         HostConfig: {
           PortBindings: {

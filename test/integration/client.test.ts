@@ -111,7 +111,7 @@ describe("generated client against a live control plane", () => {
     expect(dup.error?.error).toBe("CONFLICT");
     const invalid = await client.POST("/v1/functions", { body: { name: "_bad", timeoutMs: 0 } });
     expect(invalid.response.status).toBe(400);
-    expect(invalid.error?.details?.map((d) => d.split(":")[0]).sort()).toEqual(["name", "timeoutMs"]);
+    expect(invalid.error?.details?.map((d) => String(d).split(":")[0]).sort()).toEqual(["name", "timeoutMs"]);
     const noExecution = await client.GET("/v1/executions/{executionId}", { params: { path: { executionId: "nope" } } });
     expect(noExecution.error?.error).toBe("NOT_FOUND");
   });

@@ -1,13 +1,14 @@
 /**
  * @module
- * API keys in the memory store. Owned by the authentication work (issue 18), which replaces this
- * placeholder (and adds its migration area for SQLite); until then every call is refused clearly.
+ * API keys in memory (NANOFAAS_STORE=memory and tests): nothing survives a restart.
  */
-import type { ApiKeyRows } from "../state-store";
+import type { ApiKeyRow, ApiKeyRows } from "../state-store";
 
 export function createMemoryApiKeyRows(): ApiKeyRows {
-  const missing = (): never => {
-    throw new Error("API keys are not implemented for the memory store yet");
+  const rows = new Map<string, ApiKeyRow>();
+  return {
+    loadAll: async () => [...rows.values()].map((row) => ({ ...row, scopes: [...row.scopes] })),
+    put: async (row) => void rows.set(row.id, { ...row, scopes: [...row.scopes] }),
+    delete: async (id) => rows.delete(id),
   };
-  return { loadAll: async () => missing(), put: async () => missing(), delete: async () => missing() };
 }

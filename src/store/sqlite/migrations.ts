@@ -14,6 +14,7 @@
  */
 import type { Database } from "bun:sqlite";
 import { SchemaTooNewError } from "../state-store";
+import { AUTH_SCHEMA } from "./auth-schema";
 import { CORE_SCHEMA } from "./core-schema";
 import { DLQ_SCHEMA } from "./dlq-schema";
 import type { MigrationArea } from "./migration-area";
@@ -21,7 +22,7 @@ import type { MigrationArea } from "./migration-area";
 export type { MigrationArea, MigrationStep } from "./migration-area";
 
 /** Every area this build knows, in the order their first steps should run. */
-export const AREAS: readonly MigrationArea[] = [CORE_SCHEMA, DLQ_SCHEMA];
+export const AREAS: readonly MigrationArea[] = [CORE_SCHEMA, DLQ_SCHEMA, AUTH_SCHEMA];
 
 /** Brings `db` up to date; returns how many steps ran. Throws SchemaTooNewError for a newer database. */
 export function migrate(db: Database, areas: readonly MigrationArea[] = AREAS): number {

@@ -85,17 +85,19 @@ export function sqliteStoreOn(
     behindDelayMs: options.behindDelayMs,
     onHealth: setHealth,
   });
+  const audit = createSqliteAuditRows(db, write);
   return {
     kind: "sqlite",
     functions: sqliteFunctionRows(db, write),
     executions: sqliteExecutionRows(db, batcher, write),
     idempotency: sqliteIdempotencyRows(db, batcher, write),
     dlq: createSqliteDeadLetterRows(db, write),
-    apikeys: createSqliteApiKeyRows(db),
-    audit: createSqliteAuditRows(db),
+    apikeys: createSqliteApiKeyRows(db, write),
+    audit,
     healthy: () => healthy,
     close: async () => {
       await batcher.close();
+      await audit.flush().catch(() => {});
       for (const statement of batch.statements) statement.finalize();
       // Closing the last connection checkpoints the WAL into the file and removes it.
       db.close();

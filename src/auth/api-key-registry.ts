@@ -1,0 +1,113 @@
+/**
+ * @module
+ * The API keys a control plane accepts: bootstrap keys from NANOFAAS_API_KEYS_FILE plus keys made
+ * through `/v1/apikeys` (persisted in the store). Held in memory by the SHA-256 of their secret, so
+ * checking a presented key is one hash and one map lookup; creation and revocation write through
+ * to the store first, then change the map (revocation takes effect on the next request).
+ */
+import type { ApiKeyRow, ApiKeyRows } from "../store/state-store";
+import { keyPrefix, newKeySecret, sameDigest, sha256Hex } from "./api-key-secret";
+import { type ScopeSet, scopeSet } from "./scopes";
+
+export type KeySource = "api" | "file";
+
+export interface ApiKey extends Omit<ApiKeyRow, "scopes"> {
+  scopes: ScopeSet;
+  source: KeySource;
+}
+
+export interface NewApiKey {
+  name: string;
+  scopes: string[];
+  tenant: string;
+  expiresAt: number | null;
+}
+
+/** What a presented secret resolves to. */
+export type KeyCheck = { key: ApiKey } | { problem: "unknown" | "expired" };
+
+export class ApiKeyRegistry {
+  private readonly byDigest = new Map<string, ApiKey>();
+  private readonly byId = new Map<string, ApiKey>();
+
+  constructor(
+    private readonly rows: ApiKeyRows,
+    private readonly now: () => number = Date.now,
+    private readonly newId: () => string = () => crypto.randomUUID(),
+  ) {}
+
+  /** Start-up: the file's keys, then the store's (a stored key never shadows a file key). */
+  async load(fileKeys: readonly ApiKeyRow[]): Promise<void> {
+    for (const row of fileKeys) this.remember(row, "file");
+    for (const row of await this.rows.loadAll()) if (!this.byDigest.has(row.keySha256)) this.remember(row, "api");
+  }
+
+  check(secret: string): KeyCheck {
+    const digest = sha256Hex(secret);
+    const key = this.byDigest.get(digest);
+    // The map is keyed by the digest; the comparison below keeps the final equality constant-time.
+    if (!key || !sameDigest(key.keySha256, digest)) return { problem: "unknown" };
+    if (key.expiresAt !== null && key.expiresAt <= this.now()) return { problem: "expired" };
+    return { key };
+  }
+
+  /** Persists a new key; the secret is returned here and never again. */
+  async create(input: NewApiKey): Promise<{ key: ApiKey; secret: string }> {
+    const secret = newKeySecret();
+    const row: ApiKeyRow = {
+      id: this.newId(),
+      name: input.name,
+      prefix: keyPrefix(secret),
+      keySha256: sha256Hex(secret),
+      scopes: input.scopes,
+      tenant: input.tenant,
+      createdAt: this.now(),
+      expiresAt: input.expiresAt,
+    };
+    await this.rows.put(row);
+    return { key: this.remember(row, "api"), secret };
+  }
+
+  /** Newest first. */
+  list(): ApiKey[] {
+    return [...this.byId.values()].sort((a, b) => b.createdAt - a.createdAt || a.id.localeCompare(b.id));
+  }
+
+  get(id: string): ApiKey | undefined {
+    return this.byId.get(id);
+  }
+
+  /** `file` keys are revoked by editing the file; true once an `api` key is gone. */
+  async revoke(id: string): Promise<boolean | "file"> {
+    const key = this.byId.get(id);
+    if (!key) return false;
+    if (key.source === "file") return "file";
+    await this.rows.delete(id);
+    this.forget(key);
+    return true;
+  }
+
+  /**
+   * Re-reads the store's keys (another control plane sharing the store may have created or revoked
+   * some); file keys stay.
+   */
+  async refresh(): Promise<void> {
+    const stored = await this.rows.loadAll();
+    const live = new Set(stored.map((row) => row.id));
+    for (const key of this.byId.values()) if (key.source === "api" && !live.has(key.id)) this.forget(key);
+    for (const row of stored)
+      if (!this.byId.has(row.id) && !this.byDigest.has(row.keySha256)) this.remember(row, "api");
+  }
+
+  private remember(row: ApiKeyRow, source: KeySource): ApiKey {
+    const key: ApiKey = { ...row, scopes: scopeSet(row.scopes), source };
+    this.byDigest.set(row.keySha256, key);
+    this.byId.set(row.id, key);
+    return key;
+  }
+
+  private forget(key: ApiKey): void {
+    this.byDigest.delete(key.keySha256);
+    this.byId.delete(key.id);
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * @module
+ * THE table of who may call what (issue 18): every API route, by method and published OpenAPI
+ * path, with the access it needs and, for calls that change something, the audit action. The auth
+ * middleware, the invoke fast path, the OpenAPI security section and the route × credential matrix
+ * test all read this one table; a route the OpenAPI document has and this table lacks fails that test.
+ */
+import type { Scope } from "./scopes";
+
+/** `public`: no credential; `callback`: the execution's X-Callback-Token; else a scope. */
+export type Access = Scope | "public" | "callback";
+
+export interface RouteRule {
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  /** The published path (`{param}` placeholders, `:verb` suffixes), as in the OpenAPI document. */
+  path: string;
+  access: Access;
+  /** Audit action (`<object>.<verb>`) when the call changes state; read-only calls have none. */
+  action?: string;
+}
+
+const r = (method: RouteRule["method"], path: string, access: Access, action?: string): RouteRule => ({
+  method,
+  path,
+  access,
+  action,
+});
+
+export const ROUTE_RULES: readonly RouteRule[] = [
+  r("GET", "/", "public"),
+  r("GET", "/docs", "public"),
+  r("GET", "/openapi.json", "public"),
+  r("GET", "/modules/build-metadata", "public"),
+  r("GET", "/v1/functions", "functions:read"),
+  r("POST", "/v1/functions", "functions:write", "function.create"),
+  r("GET", "/v1/functions/{name}", "functions:read"),
+  r("DELETE", "/v1/functions/{name}", "functions:write", "function.delete"),
+  r("PUT", "/v1/functions/{name}/replicas", "functions:write", "function.scale"),
+  // Invocations are executions, not audit events (the hot path writes no audit line).
+  r("POST", "/v1/functions/{name}:invoke", "functions:invoke"),
+  r("POST", "/v1/functions/{name}:enqueue", "functions:invoke"),
+  r("GET", "/v1/executions", "executions:read"),
+  r("GET", "/v1/executions/{executionId}", "executions:read"),
+  r("POST", "/v1/internal/executions/{executionId}:complete", "callback"),
+  r("GET", "/v1/dlq", "executions:read"),
+  r("GET", "/v1/dlq/{id}", "executions:read"),
+  r("POST", "/v1/dlq/{id}:replay", "dlq:write", "dlq.replay"),
+  r("DELETE", "/v1/dlq/{id}", "dlq:write", "dlq.delete"),
+  r("POST", "/v1/dlq:purge", "dlq:write", "dlq.purge"),
+  r("GET", "/v1/admin/runtime-config", "admin"),
+  r("POST", "/v1/admin/runtime-config/validate", "admin"),
+  r("PATCH", "/v1/admin/runtime-config", "admin", "runtime-config.update"),
+  r("POST", "/v1/apikeys", "admin", "apikey.create"),
+  r("GET", "/v1/apikeys", "admin"),
+  r("GET", "/v1/apikeys/{id}", "admin"),
+  r("DELETE", "/v1/apikeys/{id}", "admin", "apikey.revoke"),
+  r("GET", "/v1/audit", "admin"),
+];
+
+/**
+ * The router's own path for a rule (`{name}` → `:name`, `:invoke` → `/~invoke`, see
+ * api/custom-verbs.ts): the middleware looks rules up by the route the router actually matched, so
+ * a path spelled differently (trailing slash, percent-encoding) can never reach a handler under
+ * another route's rule.
+ */
+export const routerPath = (path: string) => path.replace(/:([a-z]+)$/, "/~$1").replace(/\{([^}]+)\}/g, ":$1");
+
+/** Finds the rule of the route the router matched, by its method and router path. */
+export type RuleLookup = (method: string, routerPath: string) => RouteRule | undefined;
+
+export function ruleLookup(rules: readonly RouteRule[] = ROUTE_RULES): RuleLookup {
+  const byKey = new Map(rules.map((rule) => [`${rule.method} ${routerPath(rule.path)}`, rule]));
+  return (method, path) => byKey.get(`${method} ${path}`);
+}
