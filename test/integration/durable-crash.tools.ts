@@ -1,174 +1,36 @@
 /**
- * The done-when test of issue 17 on SQLite: the real control plane (`bun src/main.ts`, process
- * backend, a slow function registered through the API) accepts 5 000 async invocations while it is
- * SIGKILLed mid-flight, then restarts on the same data directory. Every 202-accepted execution must
- * reach a terminal state, none may be lost, an execution may run twice only if it was in flight at
- * the kill (its end was not yet durable), and the function and its replicas come back once.
- * Also the start-up faults a real process shows: a data directory that cannot be created, a corrupt
- * database file. A *.tools.ts file (just test-tools, run by .ci/run): it takes about a minute.
+ * The done-when test of issue 17 on SQLite (test/support/crash-scenario.ts: SIGKILL while 5 000
+ * async invocations are accepted and run, restart on the same data directory; the same scenario
+ * runs on PostgreSQL in durable-crash-postgres.tools.ts), and the start-up faults a real process
+ * shows: a data directory that cannot be created, a corrupt database file. A *.tools.ts file (just
+ * test-tools, run by .ci/run): it takes about a minute.
  */
 import { Database } from "bun:sqlite";
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { survivors } from "../../src/deploy/process/fixtures/processes";
-import { type ControlPlaneProcess, REPO, spawnControlPlane, startControlPlane } from "../support/control-plane-process";
-import { until } from "../support/until";
+import { spawnControlPlane } from "../support/control-plane-process";
+import { describeCrashTest } from "../support/crash-scenario";
 
-const dir = mkdtempSync(join(tmpdir(), "nanofaas-crash-"));
-const children: ControlPlaneProcess[] = [];
-afterAll(() => {
-  for (const cp of children) cp.child.kill("SIGKILL");
-  rmSync(dir, { recursive: true, force: true });
-});
+const dir = mkdtempSync(join(tmpdir(), "nanofaas-crash-faults-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const TOTAL = 5_000;
-const KILL_AFTER = 2_500;
-const RECORD = join(dir, "record.log");
-const env = {
-  NANOFAAS_STORE: "sqlite",
-  NANOFAAS_DATA_DIR: join(dir, "data", "not-yet-created"),
-  NANOFAAS_DEPLOYMENT_BACKEND: "process",
-  NANOFAAS_PROCESS_STATE_DIR: join(dir, "process-state"),
-  NANOFAAS_PROCESS_ALLOWED_COMMANDS: "*",
-};
-const SPEC = {
-  name: "slow",
-  executionMode: "DEPLOYMENT",
-  command: [process.execPath, join(REPO, "test/fixtures/recording-pod.ts")],
-  env: { RECORD_FILE: RECORD, SLEEP_MS: "20" },
-  concurrency: 16,
-  queueSize: 10_000,
-  maxRetries: 3,
-  timeoutMs: 10_000,
-  scalingConfig: { minReplicas: 2, maxReplicas: 2 },
-};
-
-const json = (body: unknown): RequestInit => ({
-  method: "POST",
-  headers: { "content-type": "application/json" },
-  body: JSON.stringify(body),
-});
-const replicaGroups = (cp: ControlPlaneProcess) =>
-  cp.lines.flatMap((l) => /started pid (\d+)/.exec(String(l.msg))?.[1] ?? []).map(Number);
-
-/** Fires `:enqueue` calls, `parallel` at a time, until `total` or the server dies; returns the accepted ids. */
-async function fire(api: string, total: number, parallel: number, onAccepted: (n: number) => void) {
-  const accepted: string[] = [];
-  let next = 0;
-  let dead = false;
-  const worker = async () => {
-    while (!dead && next < total) {
-      const i = next++;
-      try {
-        const res = await fetch(`${api}/v1/functions/slow:enqueue`, json({ input: { i } }));
-        if (res.status === 202) {
-          accepted.push(((await res.json()) as { executionId: string }).executionId);
-          onAccepted(accepted.length);
-        } else if (res.status >= 500) dead = true;
-      } catch {
-        dead = true; // the control plane was killed: connection refused or reset
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: parallel }, worker));
-  return accepted;
-}
-
-async function allExecutions(api: string) {
-  const rows = new Map<string, { status: string; attempts: number }>();
-  let cursor: string | null = null;
-  do {
-    const url: string = `${api}/v1/executions?function=slow&limit=500${cursor ? `&cursor=${cursor}` : ""}`;
-    const page = (await (await fetch(url)).json()) as {
-      items: { executionId: string; status: string; attempts: number }[];
-      nextCursor: string | null;
-    };
-    for (const item of page.items) rows.set(item.executionId, { status: item.status, attempts: item.attempts });
-    cursor = page.nextCursor;
-  } while (cursor);
-  return rows;
-}
-
-describe("SIGKILL during 5 000 async invocations, restart on the same SQLite file", () => {
-  test("every accepted execution ends, none is lost, only in-flight ones run twice, the function comes back once", async () => {
-    const first = await startControlPlane(env);
-    children.push(first);
-    expect((await fetch(`${first.api}/v1/functions`, json(SPEC))).status).toBe(201);
-    // A sync call that succeeds: both replicas are up and the pod writes its record.
-    await until(
-      async () => (await fetch(`${first.api}/v1/functions/slow:invoke`, json({ input: "warm" }))).status === 200,
-      "the function to answer",
-      { timeoutMs: 20_000 },
-    );
-    const oldGroups = replicaGroups(first);
-    expect(oldGroups.length).toBe(2);
-
-    const started = performance.now();
-    const accepted = await fire(first.api, TOTAL, 64, (n) => {
-      if (n === KILL_AFTER) first.child.kill("SIGKILL");
-    });
-    await first.exited();
-    const acceptMs = performance.now() - started;
-
-    // What the file says at the kill: which executions were already durably finished.
-    const db = new Database(join(env.NANOFAAS_DATA_DIR, "nanofaas.db"), { readonly: true });
-    const atKill = db
+let dataDir = "";
+describeCrashTest({
+  title: "SQLite file",
+  env: async (scenarioDir) => {
+    dataDir = join(scenarioDir, "data", "not-yet-created");
+    return { NANOFAAS_STORE: "sqlite", NANOFAAS_DATA_DIR: dataDir };
+  },
+  rowsAtKill: async () => {
+    const db = new Database(join(dataDir, "nanofaas.db"), { readonly: true });
+    const rows = db
       .query<{ id: string; status: string }, []>("SELECT id, status FROM executions WHERE function = 'slow'")
       .all();
     db.close();
-    const finishedAtKill = new Set(atKill.filter((r) => r.status === "success").map((r) => r.id));
-    const storedAtKill = new Set(atKill.map((r) => r.id));
-    for (const id of accepted) expect(storedAtKill.has(id)).toBe(true); // a 202 means it is on disk
-
-    const second = await startControlPlane(env);
-    children.push(second);
-    // The dead run's replica process groups are reaped; exactly two new replicas start.
-    expect(await survivors(oldGroups, 5_000)).toEqual([]);
-    const functions = (await (await fetch(`${second.api}/v1/functions`)).json()) as { name: string }[];
-    expect(functions.map((f) => f.name)).toEqual(["slow"]);
-    // The calls the kill refused, sent again as a client would: 5 000 accepted in all.
-    const resent = await fire(second.api, TOTAL - accepted.length, 64, () => {});
-    expect(resent.length).toBe(TOTAL - accepted.length);
-    const everyAccepted = [...accepted, ...resent];
-    await until(
-      async () => {
-        for (const status of ["queued", "running"]) {
-          const page = await (await fetch(`${second.api}/v1/executions?function=slow&status=${status}&limit=1`)).json();
-          if ((page as { items: unknown[] }).items.length > 0) return false;
-        }
-        return true;
-      },
-      "every recovered execution to finish",
-      { timeoutMs: 60_000, intervalMs: 250 },
-    );
-    expect(replicaGroups(second).length).toBe(2);
-
-    const rows = await allExecutions(second.api);
-    const lost = everyAccepted.filter((id) => rows.get(id)?.status !== "success");
-    expect(lost).toEqual([]);
-
-    const starts = new Map<string, number[]>();
-    for (const line of readFileSync(RECORD, "utf8").split("\n")) {
-      const [kind, id, attempt] = line.split(" ");
-      if (kind === "start" && id) starts.set(id, [...(starts.get(id) ?? []), Number(attempt)]);
-    }
-    for (const id of everyAccepted) expect(starts.has(id)).toBe(true);
-    const duplicates = [...starts].filter(([, attempts]) => attempts.length > 1);
-    // Only executions whose end was not durable at the kill may run again.
-    expect(duplicates.filter(([id]) => finishedAtKill.has(id))).toEqual([]);
-    const retriedAsNewAttempt = duplicates.filter(([, attempts]) => attempts.at(-1)! > attempts[0]!).length;
-    const inFlightBound = SPEC.concurrency * SPEC.scalingConfig.maxReplicas;
-    console.log(
-      `crash test: ${accepted.length} accepted (in ${Math.round(acceptMs)} ms) before the kill, ${resent.length} after the restart; ` +
-        `${finishedAtKill.size} finished durably before the kill, ${atKill.length - finishedAtKill.size} unfinished at the kill; ` +
-        `${duplicates.length} executions ran twice (${retriedAsNewAttempt} as a new attempt, X-Dispatch-Attempt + 1; ` +
-        `${duplicates.length - retriedAsNewAttempt} dispatched within the last write-behind batch, re-run as the same attempt); ` +
-        `${inFlightBound} slots were in flight; 0 lost`,
-    );
-    await second.stop();
-  }, 180_000);
+    return rows;
+  },
 });
 
 describe("start-up faults of the real process", () => {
