@@ -21,8 +21,8 @@ start:
 # type check and lint
 check:
     tsc --noEmit -p .
-    biome lint src watchdog runtimes test examples bench cli scripts openapi/client
-    biome format src watchdog runtimes test examples bench cli scripts openapi/client
+    biome lint src watchdog runtimes test examples bench cli scripts openapi/client clients
+    biome format src watchdog runtimes test examples bench cli scripts openapi/client clients
 
 # unit and integration tests (with no arguments: the Python runtime's unittest suite too)
 test *ARGS:
@@ -47,9 +47,10 @@ test-postgres *ARGS:
 test-runtimes *ARGS:
     bun test --timeout 60000 ./runtimes/contract/go.contract.tools.ts ./examples/go.payloads.tools.ts ./runtimes/contract/java.contract.tools.ts ./examples/java.payloads.tools.ts {{ARGS}}
 
-# the Python runtime's own tests (standard library only)
+# the Python runtime's own tests, and the Python client's against a live control plane (standard library only)
 test-python:
     python3 -m unittest discover -s runtimes/python -t runtimes/python
+    python3 -m unittest discover -s clients/python/tests -t clients/python
 
 # compile one TypeScript handler into a self-contained function binary
 build-function HANDLER OUT:
