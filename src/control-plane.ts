@@ -59,7 +59,7 @@ export interface ControlPlaneOptions {
   /** Where dead letters are kept; the store's `dlq` when omitted. */
   deadLetterRows?: DeadLetterRows;
   /** Where `GET /v1/executions` reads; the store's `executions` when omitted. */
-  executionHistory?: Pick<ExecutionRows, "list">;
+  executionHistory?: Pick<ExecutionRows, "list" | "flush">;
 }
 
 export interface ControlPlane {

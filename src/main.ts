@@ -160,6 +160,8 @@ async function main(): Promise<void> {
     closers: [
       { name: "deployer", close: () => deployer?.close() },
       { name: "tracing", close: () => tracing?.shutdown() },
+      // Dead letters of the last failures are still being added: let them reach the store first.
+      { name: "dlq", close: () => cp.deadLetters.settled() },
       // Last: every execution is terminal by now, and its final state must reach the disk.
       { name: "store", close: () => store.close() },
     ],

@@ -24,7 +24,7 @@ import { errors, json } from "../openapi-helpers";
 import { ExecutionStatus } from "../schemas";
 
 /** Where history is read from: the state store's executions. */
-export type ExecutionHistory = Pick<ExecutionRows, "list">;
+export type ExecutionHistory = Pick<ExecutionRows, "list" | "flush">;
 
 const ListQuery = z.object({
   function: z
@@ -54,6 +54,9 @@ const listExecutions = createRoute({
 export function registerExecutionListRoutes(app: OpenAPIHono, history: ExecutionHistory): void {
   app.openapi(listExecutions, async (c) => {
     const q = c.req.valid("query");
+    // Read your writes: state changes recorded write-behind (a sync call that just ended) are
+    // committed first, so a list right after an invocation shows it (at most one batch delay).
+    await history.flush();
     const page = await listing(() =>
       history.list({
         function: q.function,
