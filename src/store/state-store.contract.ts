@@ -2,8 +2,8 @@
  * @module
  * The behaviour every StateStore keeps (state-store.ts), written once and run against each
  * implementation: `describeStateStoreContract("sqlite", factory)` in that store's own test file.
- * It covers what the narrower suites do not: the late-accept rule, API keys, the audit log and a
- * restart of every sub-store at once. Core rows, lists and the DLQ have their own suites
+ * It covers what the narrower suites do not: API keys, the audit log and a restart of every
+ * sub-store at once. Core rows, lists and the DLQ have their own suites
  * (core-rows.contract.ts, execution-list.contract.ts, dead-letter-rows.contract.ts).
  * `create` gives a fresh, empty store per test; `reopen`, when the store is durable, opens the same
  * data again after `close()` (what a restart does). Write-behind rows are read back only after
@@ -78,29 +78,6 @@ export function describeStateStoreContract(name: string, factory: StoreFactory) 
     };
     afterEach(async () => {
       await Promise.allSettled(open.splice(0).map((store) => store.close()));
-    });
-
-    test("executions: a late accept never overwrites a newer recorded state", async () => {
-      const store = await fresh();
-      const queued = execution("r1");
-      await store.executions.accept(queued);
-      expect(store.executions.record({ ...queued, status: "running", startedAt: 1_100 })).toBeUndefined();
-      const done = {
-        ...queued,
-        status: "success" as const,
-        startedAt: 1_100,
-        finishedAt: 1_200,
-        output: '{"ok":true}',
-        coldStart: true,
-        initDurationMs: 12.5,
-      };
-      store.executions.record(done);
-      store.executions.record(execution("sync1", { lane: "sync", status: "running" }));
-      await store.executions.flush();
-      expect(await store.executions.get("r1")).toEqual(done);
-      await store.executions.accept(queued); // a late accept of the same id keeps the newer state
-      expect((await store.executions.get("r1"))?.status).toBe("success");
-      expect((await store.executions.get("sync1"))?.lane).toBe("sync");
     });
 
     test("apikeys: put, replace, load, delete", async () => {

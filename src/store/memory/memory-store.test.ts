@@ -1,5 +1,6 @@
 import { coreRowsContract } from "../core-rows.contract";
 import type { StateStore } from "../state-store";
+import { describeStateStoreContract } from "../state-store.contract";
 import { createMemoryStore } from "./memory-store";
 
 // A restart of the memory store is modelled as "the same object": what the contract checks is the
@@ -8,3 +9,5 @@ coreRowsContract("memory", {
   open: async () => createMemoryStore(),
   reopen: async (store: StateStore) => store,
 });
+
+describeStateStoreContract("memory", { create: async () => createMemoryStore() });

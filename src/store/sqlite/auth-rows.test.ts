@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { InvalidCursorError } from "../state-store";
 import { createSqliteStore } from "./sqlite-store";
 
-// API keys and the audit log on SQLite. (The shared describeStateStoreContract also covers them;
-// it is not run here while one of its core execution cases fails on SQLite — store's area.)
+// API keys and the audit log on SQLite, beyond the shared describeStateStoreContract
+// (run in sqlite-store.test.ts).
 const dir = mkdtempSync(join(tmpdir(), "nanofaas-sqlite-auth-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { until } from "../../../test/support/until";
 import { coreRowsContract, row } from "../core-rows.contract";
 import { type StateStore, StoreUnavailableError } from "../state-store";
+import { describeStateStoreContract } from "../state-store.contract";
 import { createSqliteStore, openSqliteDatabase, sqliteStoreOn } from "./sqlite-store";
 
 const dir = mkdtempSync(join(tmpdir(), "nanofaas-sqlite-"));
@@ -24,6 +25,11 @@ coreRowsContract("sqlite", {
     await store.close();
     return openAt(paths.get(store)!);
   },
+});
+
+describeStateStoreContract("sqlite", {
+  create: async () => openAt(join(dir, `state-${files++}.db`)),
+  reopen: async (closed) => openAt(paths.get(closed)!),
 });
 
 describe("sqlite store", () => {
