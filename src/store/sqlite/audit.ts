@@ -30,7 +30,9 @@ const rowOf = ({ request_id, ...rest }: AuditColumns): AuditRow => ({ ...rest, r
 export function createSqliteAuditRows(db: Database, write: GuardedWrite): AuditRows {
   let pending: AuditRow[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const insert = db.prepare(
+  // db.query, not db.prepare: Bun finalizes its cached statements on close; an unfinalized prepared
+  // one kept the connection open, so close() left the WAL behind (create-store.test.ts caught it).
+  const insert = db.query(
     `INSERT OR IGNORE INTO audit_events (id, time, actor, tenant, action, target, outcome, status, request_id, source)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
