@@ -39,7 +39,11 @@ describe("management probes", () => {
   test("readiness names the phase, so an operator can tell draining from starting", async () => {
     const cp = testControlPlane();
     cp.health.phase = "draining";
-    expect(await (await cp.management.request("/readyz")).json()).toEqual({ status: "DOWN", phase: "draining" });
+    expect(await (await cp.management.request("/readyz")).json()).toEqual({
+      status: "DOWN",
+      phase: "draining",
+      store: "UP",
+    });
   });
 
   test("/actuator/prometheus and /metrics serve the same text exposition", async () => {

@@ -4,11 +4,19 @@
  * setting that does nothing here, and applies the scaling defaults it honours.
  */
 import { expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { jsonRequest, testControlPlane } from "../support/control-plane";
 import { startControlPlane } from "../support/control-plane-process";
 
 test("main.ts starts with the reference's Helm extraEnv and client variables, with one warning", async () => {
+  // On the default store (SQLite in a temp data dir), as a reference user would run it: the
+  // harness's memory store would add its own "nothing survives" warning.
+  const dataDir = mkdtempSync(join(tmpdir(), "nanofaas-reference-config-"));
   const cp = await startControlPlane({
+    NANOFAAS_STORE: "sqlite",
+    NANOFAAS_DATA_DIR: dataDir,
     NANOFAAS_SYNC_QUEUE_ENABLED: "true",
     NANOFAAS_SYNC_QUEUE_MAX_CONCURRENCY: "1",
     SYNC_QUEUE_PER_FUNCTION_MIN_SAMPLES: "1",
@@ -26,6 +34,7 @@ test("main.ts starts with the reference's Helm extraEnv and client variables, wi
     expect(JSON.stringify(lines)).not.toContain("NANOFAAS_URL");
   } finally {
     await cp.stop();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 });
 

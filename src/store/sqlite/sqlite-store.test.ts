@@ -1,6 +1,6 @@
 import { Database } from "bun:sqlite";
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { until } from "../../../test/support/until";
@@ -45,6 +45,14 @@ describe("sqlite store", () => {
       expect(db.query<{ timeout: number }, []>("PRAGMA busy_timeout").get()?.timeout).toBe(5000);
       db.close();
     }
+  });
+
+  test("close checkpoints the WAL into the file and removes it (no statement is left open)", async () => {
+    const path = join(dir, "closed.db");
+    const store = openAt(path);
+    await store.audit.flush();
+    await store.close();
+    expect(existsSync(`${path}-wal`)).toBe(false);
   });
 
   test("accept resolves only once another connection can read the row", async () => {
