@@ -24,6 +24,8 @@ export interface PostgresStoreOptions {
   connectTimeoutMs?: number;
   /** Start-up and reconnect retry pauses (tests shorten them). */
   backoff?: BackoffOptions;
+  /** How often an idle store pings the database (default 5 s), so readiness sees an outage. */
+  heartbeatMs?: number;
   /** How long write-behind rows wait for company (WriteBatcher; default 20 ms). */
   behindDelayMs?: number;
   /** Told when the database stops (false) or starts again (true) answering; main.ts logs it. */
@@ -40,6 +42,7 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
     timeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     backoff,
     onHealthChange: options.onHealthChange,
+    heartbeatMs: options.heartbeatMs,
   });
   try {
     const applied = await migrate(db);

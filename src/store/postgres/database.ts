@@ -49,17 +49,31 @@ export interface BackoffOptions {
 
 export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 100, maxMs: 5_000 };
 
+/** How often an idle store checks that the database still answers (readiness must not lag an outage). */
+export const DEFAULT_HEARTBEAT_MS = 5_000;
+
 export class Database {
   #healthy = true;
   #probing = false;
   #closed = false;
+  #lastAnswer = performance.now();
+  readonly #heartbeat: ReturnType<typeof setInterval>;
 
   constructor(
     readonly sql: Sql,
     readonly target: string,
     private readonly backoff: BackoffOptions = DEFAULT_BACKOFF,
     private readonly onHealthChange: (healthy: boolean, error?: unknown) => void = () => {},
-  ) {}
+    heartbeatMs = DEFAULT_HEARTBEAT_MS,
+  ) {
+    // Without traffic no query fails, so an outage would go unnoticed by readiness: ping when idle.
+    this.#heartbeat = setInterval(() => {
+      if (this.#healthy && performance.now() - this.#lastAnswer >= heartbeatMs) {
+        this.query((sql) => sql`SELECT 1`).catch(() => {}); // a failure marks the store down
+      }
+    }, heartbeatMs);
+    this.#heartbeat.unref();
+  }
 
   healthy(): boolean {
     return this.#healthy && !this.#closed;
@@ -69,7 +83,9 @@ export class Database {
   async query<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
     if (this.#closed) throw new StoreUnavailableError("the PostgreSQL store is closed");
     try {
-      return await work(this.sql);
+      const result = await work(this.sql);
+      this.#lastAnswer = performance.now();
+      return result;
     } catch (error) {
       throw this.translate(error);
     }
@@ -110,6 +126,7 @@ export class Database {
 
   async close() {
     this.#closed = true;
+    clearInterval(this.#heartbeat);
     await this.sql.close({ timeout: 5 });
   }
 }
@@ -123,6 +140,7 @@ export interface ConnectOptions {
   timeoutMs: number;
   backoff: BackoffOptions;
   onHealthChange?: (healthy: boolean, error?: unknown) => void;
+  heartbeatMs?: number;
 }
 
 export async function connect(url: string, options: ConnectOptions): Promise<Database> {
@@ -134,7 +152,7 @@ export async function connect(url: string, options: ConnectOptions): Promise<Dat
   for (let attempt = 1; ; attempt++) {
     try {
       await sql`SELECT 1`;
-      return new Database(sql, target, backoff, options.onHealthChange);
+      return new Database(sql, target, backoff, options.onHealthChange, options.heartbeatMs);
     } catch (error) {
       const message = (error as Error).message;
       if (!isUnavailable(error) || performance.now() + pause > deadline) {

@@ -70,3 +70,20 @@ test("the database goes away and comes back: 503-able errors, unhealthy meanwhil
   expect((await store.executions.get("after"))?.status).toBe("queued");
   await store.close();
 }, 60_000);
+
+test("an idle store notices the database going away (heartbeat) and coming back", async () => {
+  const url = await server().createDatabase("idle");
+  const store = await createPostgresStore(url, { backoff: quick, heartbeatMs: 100 });
+  await server().stop();
+  await until(() => !store.healthy(), "the idle store to see the outage", 10_000);
+  await server().start();
+  await until(() => store.healthy(), "the idle store to see the database back", 15_000);
+  await store.close();
+}, 60_000);
+
+test("a database that does not exist fails at once, saying so (no retries: it will not appear)", async () => {
+  const url = `postgres://nanofaas@127.0.0.1:${server().port}/no_such_database`;
+  const started = performance.now();
+  await expect(createPostgresStore(url, { connectTimeoutMs: 20_000 })).rejects.toThrow(/no_such_database/);
+  expect(performance.now() - started).toBeLessThan(5_000);
+});
