@@ -4,6 +4,7 @@
  * then measures at 1 connection (latency) and at N connections (throughput, CPU per request),
  * including nanofaas `:enqueue` until every accepted execution is terminal.
  */
+import { join } from "node:path";
 import { type HttpTarget, runSideBySide, type Sample } from "./http";
 import { podCount, terminalCount, waitTerminal } from "./lib/metrics";
 import { type Running, registerPoolFunction, startForwarder, startNanofaas, startNginx, startPod } from "./lib/servers";
@@ -30,6 +31,29 @@ export interface HttpSuiteResult {
 
 const SYNC_FN = "bench-echo";
 const ASYNC_FN = "bench-async";
+
+/** `:enqueue` at full speed, each round measured until every accepted execution is terminal. */
+function enqueueTarget(id: string, nf: Running & { management: string }, podBase: string): HttpTarget {
+  let terminal = 0;
+  let served = 0;
+  return {
+    id,
+    url: `${nf.base}/v1/functions/${ASYNC_FN}:enqueue`,
+    gatewayPid: nf.pid,
+    prepare: async () => {
+      [terminal, served] = await Promise.all([terminalCount(nf.management, ASYNC_FN), podCount(podBase)]);
+    },
+    settle: async (accepted) => {
+      await waitTerminal({
+        management: nf.management,
+        fn: ASYNC_FN,
+        target: terminal + accepted,
+        podBase,
+        podTarget: served + accepted,
+      });
+    },
+  };
+}
 
 export async function runHttpSuite(o: HttpSuiteOptions): Promise<HttpSuiteResult> {
   const started: Running[] = [];
@@ -63,6 +87,27 @@ export async function runHttpSuite(o: HttpSuiteOptions): Promise<HttpSuiteResult
       await registerPoolFunction(nfLog.base, SYNC_FN, podUrl, o.connections, 10_000);
       targets.push({ id: "nanofaas-log", url: `${nfLog.base}/v1/functions/${SYNC_FN}:invoke`, gatewayPid: nfLog.pid });
     }
+    // The same control plane on the default durable store (issue 17): SQLite in a temp data dir.
+    const nfSqlite =
+      want("nanofaas-sqlite") || want("enqueue-sqlite")
+        ? await start(
+            startNanofaas({
+              name: "nanofaas-sqlite",
+              env: { NANOFAAS_STORE: "sqlite", NANOFAAS_DATA_DIR: join(o.dir, "sqlite") },
+              cpus: o.serverCpus,
+            }),
+          )
+        : undefined;
+    if (nfSqlite) {
+      await registerPoolFunction(nfSqlite.base, SYNC_FN, podUrl, o.connections, 10_000);
+      await registerPoolFunction(nfSqlite.base, ASYNC_FN, podUrl, o.connections, 1_000_000);
+    }
+    if (nfSqlite && want("nanofaas-sqlite"))
+      targets.push({
+        id: "nanofaas-sqlite",
+        url: `${nfSqlite.base}/v1/functions/${SYNC_FN}:invoke`,
+        gatewayPid: nfSqlite.pid,
+      });
     const log = (line: string) => {
       o.log(line);
       for (const r of started) {
@@ -81,27 +126,8 @@ export async function runHttpSuite(o: HttpSuiteOptions): Promise<HttpSuiteResult
     o.log(`latency at 1 connection (${o.rounds} rounds × ${o.seconds} s per target, interleaved)`);
     const latency = await runSideBySide({ ...common, targets, connections: 1 });
     const throughputTargets = [...targets];
-    if (want("enqueue")) {
-      let terminal = 0;
-      let served = 0;
-      throughputTargets.push({
-        id: "enqueue",
-        url: `${nf.base}/v1/functions/${ASYNC_FN}:enqueue`,
-        gatewayPid: nf.pid,
-        prepare: async () => {
-          [terminal, served] = await Promise.all([terminalCount(nf.management, ASYNC_FN), podCount(pod.base)]);
-        },
-        settle: async (accepted) => {
-          await waitTerminal({
-            management: nf.management,
-            fn: ASYNC_FN,
-            target: terminal + accepted,
-            podBase: pod.base,
-            podTarget: served + accepted,
-          });
-        },
-      });
-    }
+    if (want("enqueue")) throughputTargets.push(enqueueTarget("enqueue", nf, pod.base));
+    if (nfSqlite && want("enqueue-sqlite")) throughputTargets.push(enqueueTarget("enqueue-sqlite", nfSqlite, pod.base));
     o.log(`throughput at ${o.connections} connections`);
     const throughput = await runSideBySide({ ...common, targets: throughputTargets, connections: o.connections });
     return { latency, throughput };

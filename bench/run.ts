@@ -2,13 +2,13 @@
  * `just bench`: the whole benchmark in one go, on one machine, side by side (issue 10, SPEC §3).
  *
  *   bun bench/run.ts [--rounds 6] [--seconds 3] [--connections 64] [--phases http,dispatch,...]
- *                    [--pin] [--quick] [--no-save]
+ *                    [--pin] [--quick] [--no-save] [--only nanofaas,enqueue,nanofaas-sqlite,enqueue-sqlite]
  *
  * Phases (all by default):
  *   http      raw Bun echo pod (ceiling), minimal Bun keep-alive forwarder (floor of any Bun
  *             gateway), nginx keep-alive reverse proxy, nanofaas sync :invoke (POOL → the same
  *             pod), nanofaas with its access log on, and nanofaas :enqueue until every execution
- *             is terminal — at 1 connection (p50/p99) and at N connections (throughput, CPU/req),
+ *             is terminal; the same :invoke and :enqueue on the SQLite store (issue 17) — at 1 connection (p50/p99) and at N connections (throughput, CPU/req),
  *             interleaved round by round; ratios are taken within rounds.
  *   dispatch  enqueue → dispatch start in-process (p50, timers on the path).
  *   overhead  JS cost of one invoke in-process vs an in-process forwarder (fake pod).
@@ -43,6 +43,8 @@ export interface RunOptions {
   pin: boolean;
   quick: boolean;
   save: boolean;
+  /** HTTP targets to run (ids: pod, forwarder, nginx, nanofaas, nanofaas-log, enqueue, nanofaas-sqlite, enqueue-sqlite); all when absent. */
+  only?: string[];
   log?: (line: string) => void;
 }
 
@@ -107,6 +109,7 @@ export async function runBench(o: RunOptions): Promise<Record<string, unknown>> 
         warmupSeconds: o.quick ? 0 : 2,
         connections: o.connections,
         accessLogVariant: !o.quick,
+        only: o.only,
         serverCpus: o.pin ? "0" : undefined,
         loadgenCpus: o.pin ? "1" : undefined,
         log,
@@ -240,6 +243,7 @@ if (import.meta.main) {
       pin: { type: "boolean", default: false },
       quick: { type: "boolean", default: false },
       "no-save": { type: "boolean", default: false },
+      only: { type: "string" },
     },
   });
   const phases = values.phases!.split(",").map((p) => p.trim()) as Phase[];
@@ -253,5 +257,6 @@ if (import.meta.main) {
     pin: values.pin!,
     quick: values.quick!,
     save: !values["no-save"],
+    only: values.only?.split(",").map((t) => t.trim()),
   });
 }

@@ -156,7 +156,12 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     store: executions,
     idempotency: createInMemoryIdempotencyStore(),
     retained,
-    durable: { executions: store.executions, idempotency: store.idempotency, retentionMs: config.executionTtlMs },
+    durable: {
+      executions: store.executions,
+      idempotency: store.idempotency,
+      retentionMs: config.executionTtlMs,
+      outlivesProcess: store.kind !== "memory",
+    },
     // The budget first: it must charge an output before anything else looks at (or records) the record.
     observer: combineObservers(
       retained.observer,

@@ -191,6 +191,8 @@ export async function startNanofaas(o: NanofaasOptions = {}): Promise<Running & 
       MANAGEMENT_SERVER_PORT: String(managementPort),
       NANOFAAS_LOG_LEVEL: o.logLevel ?? "warn",
       BUN_CONFIG_MAX_HTTP_REQUESTS: MAX_HTTP_REQUESTS,
+      // The in-memory store unless a run asks for a durable one (the sqlite targets pass their own).
+      NANOFAAS_STORE: "memory",
       ...o.env,
     },
     port,

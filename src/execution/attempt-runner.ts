@@ -31,6 +31,11 @@ export interface AttemptRunnerDeps {
   onWaitingForReplica?: (fn: ResolvedFunction) => void;
   /** Told about a dispatcher that broke its contract (rejected instead of resolving). */
   reportError: (error: unknown, what: string) => void;
+  /**
+   * True once shutdown handed unfinished async work to the next start (engine.failPending): results
+   * arriving after that (replicas being stopped) change nothing, so the store keeps what it has.
+   */
+  halted?: () => boolean;
 }
 
 export class AttemptRunner {
@@ -68,7 +73,7 @@ export class AttemptRunner {
   }
 
   onAttemptResult(record: ExecutionRecord, attempt: number, result: AttemptResult): void {
-    if (attempt !== record.attempt) return; // a stale attempt: ignored entirely (reference §3.2)
+    if (attempt !== record.attempt || this.deps.halted?.()) return; // stale (reference §3.2), or handed over
     const now = this.deps.now();
     record.settleAttempt(attempt, now);
     if (record.isTerminal) return; // late result after a timeout: discarded
@@ -96,7 +101,7 @@ export class AttemptRunner {
   }
 
   private requeue(record: ExecutionRecord): void {
-    if (record.isTerminal || record.cancelled) return;
+    if (record.isTerminal || record.cancelled || this.deps.halted?.()) return;
     const queue = this.deps.queues.get(record.fn.name);
     const lastError = record.lastError ?? { code: "RETRY_FAILED", message: "Retry could not be queued" };
     if (!queue || queue.removed) {

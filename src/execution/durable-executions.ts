@@ -16,6 +16,8 @@ export interface DurableExecutions {
   idempotency: IdempotencyRows;
   /** Terminal rows older than this (since finishing) are swept (NANOFAAS_EXECUTION_STORE_TTL). */
   retentionMs: number;
+  /** True for sqlite/postgres: unfinished async work left at shutdown is resumed by the next start. */
+  outlivesProcess: boolean;
 }
 
 /** A failed commit as the API answers it: 503 STORE_UNAVAILABLE, retry later. */

@@ -79,6 +79,8 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
   private readonly newId: () => string;
   private readonly reportError: ErrorReporter;
   private draining = false;
+  /** Set when shutdown left unfinished async work to the next start: nothing more is dispatched or applied. */
+  private handedOver = false;
   /** Async admissions whose durable accept is in flight: an idempotent replay waits for the same commit. */
   private readonly pendingAccepts = new Map<string, Promise<void>>();
   /** Recovered executions that did not fit their lane yet (start-up recovery): fed in as slots free up. */
@@ -104,9 +106,10 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
       wake: (queue) => this.scheduler.wake(queue),
       onWaitingForReplica: deps.onWaitingForReplica,
       reportError,
+      halted: () => this.handedOver,
     });
     this.scheduler = new Scheduler({
-      canDispatch: (q) => q.hasFreeSlot && this.attempts.hasDestination(q),
+      canDispatch: (q) => !this.handedOver && q.hasFreeSlot && this.attempts.hasDestination(q),
       dispatchNext: (q) => this.attempts.dispatchNext(q),
     });
     this.waitHooks = this.createWaitHooks();
@@ -481,11 +484,17 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
     return pending;
   }
 
-  /** Ends every non-terminal execution with `code` (used when the shutdown grace runs out). */
+  /**
+   * Ends every non-terminal execution with `code` (used when the shutdown grace runs out). On a
+   * store that outlives the process, unfinished async work is left as the store has it: the next
+   * start picks it up (docs/persistence.md), so a graceful restart loses no accepted invocation.
+   */
   failPending(code: string, message: string): number {
     let failed = 0;
+    const keepAsync = this.deps.durable?.outlivesProcess === true;
+    this.handedOver = keepAsync;
     for (const record of this.deps.store.values()) {
-      if (record.isTerminal) continue;
+      if (record.isTerminal || (keepAsync && record.lane === "async")) continue;
       if (record.state === "queued") this.unqueue(record);
       this.attempts.finish(record, () => record.fail({ code, message }, this.now()));
       failed++;

@@ -101,6 +101,38 @@ describe("durable :enqueue and registration", () => {
   });
 });
 
+describe("graceful shutdown on a durable store", () => {
+  test("when the grace runs out, unfinished async work stays in the store for the next start; sync calls end", async () => {
+    const path = join(dir, "graceful.db");
+    const pod = holdingPod();
+    const store = createSqliteStore({ path });
+    const cp = testControlPlane({}, { store });
+    const spec = { executionMode: "POOL", endpointUrl: pod.url, concurrency: 1 };
+    await call(cp, "POST", "/v1/functions", { name: "slow", ...spec });
+    await call(cp, "POST", "/v1/functions", { name: "sync", ...spec });
+    const running = (await (await enqueue(cp, "slow", 1)).json()).executionId;
+    const queued = (await (await enqueue(cp, "slow", 2)).json()).executionId;
+    const syncCall = cp.fetch(
+      new Request("http://localhost/v1/functions/sync:invoke", jsonRequest("POST", { input: 3 })),
+    );
+    await until(() => pod.seen.length === 2, "the async and the sync call to reach the pod");
+    expect(cp.engine.failPending("SHUTDOWN", "grace ran out")).toBe(1); // only the sync call
+    expect((await (await syncCall).json()).error.code).toBe("SHUTDOWN");
+    pod.startPhase2(); // results arriving now (replicas stopping) must not change the stored state
+    await store.close();
+    const reopened = createSqliteStore({ path });
+    const unfinished = await reopened.executions.loadUnfinished();
+    expect(unfinished.map((r) => [r.id, r.status]).sort()).toEqual(
+      [
+        [running, "running"],
+        [queued, "queued"],
+      ].sort(),
+    );
+    await reopened.close();
+    pod.close();
+  });
+});
+
 describe("restart recovery", () => {
   const path = join(dir, "restart.db");
   const pod = holdingPod();

@@ -32,7 +32,27 @@ export type SqliteBatcher = WriteBatcher<ExecutionRow, BehindRow>;
 export type GuardedWrite = <T>(action: () => T) => Promise<T>;
 
 /** The one statement a batch commit runs per row; `finalize` them before closing the database. */
-export function prepareBatchCommit(db: Database): {
+/**
+ * The synchronous level per commit. With `fsync` (NANOFAAS_SQLITE_SYNCHRONOUS=full), commits a
+ * caller waits on (accepted rows, registrations) run with FULL — the answer waits for the fsync —
+ * and write-behind-only commits with NORMAL: nobody waits on them, and the next FULL commit's
+ * fsync covers their WAL frames too (the WAL is written in order). So the sync invoke path never
+ * pays for an fsync, and a 202 still survives power loss.
+ */
+export function synchronousSwitch(db: Database, fsync: boolean): (awaited: boolean) => void {
+  let level = fsync ? "FULL" : "NORMAL";
+  return (awaited) => {
+    const wanted = fsync && awaited ? "FULL" : "NORMAL";
+    if (wanted === level) return;
+    db.run(`PRAGMA synchronous = ${wanted}`);
+    level = wanted;
+  };
+}
+
+export function prepareBatchCommit(
+  db: Database,
+  setLevel: (awaited: boolean) => void,
+): {
   commit: (batch: { accepted: ExecutionRow[]; behind: BehindRow[] }) => void;
   statements: Statement[];
 } {
@@ -47,8 +67,12 @@ export function prepareBatchCommit(db: Database): {
       else upsertKey.run(item.entry.function, item.entry.key, item.entry.executionId, item.entry.expiresAt);
     }
   });
-  // IMMEDIATE: take the write lock at BEGIN, so a busy database waits (busy_timeout) instead of failing mid-batch.
-  return { commit: (batch) => transaction.immediate(batch), statements: [upsertExecution, upsertKey] };
+  const commit = (batch: { accepted: ExecutionRow[]; behind: BehindRow[] }) => {
+    setLevel(batch.accepted.length > 0);
+    // IMMEDIATE: take the write lock at BEGIN, so a busy database waits (busy_timeout) instead of failing mid-batch.
+    transaction.immediate(batch);
+  };
+  return { commit, statements: [upsertExecution, upsertKey] };
 }
 
 export function sqliteFunctionRows(db: Database, write: GuardedWrite): FunctionRows {

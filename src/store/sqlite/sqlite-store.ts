@@ -18,6 +18,7 @@ import {
   type BehindRow,
   type GuardedWrite,
   prepareBatchCommit,
+  synchronousSwitch,
   sqliteExecutionRows,
   sqliteFunctionRows,
   sqliteIdempotencyRows,
@@ -61,7 +62,7 @@ export function createSqliteStore(options: SqliteStoreOptions): StateStore {
 /** The StateStore over an open, migrated database (tests pass one they prepared). */
 export function sqliteStoreOn(
   db: Database,
-  options: Pick<SqliteStoreOptions, "behindDelayMs" | "onHealthChange"> = {},
+  options: Pick<SqliteStoreOptions, "behindDelayMs" | "onHealthChange" | "synchronous"> = {},
 ): StateStore {
   let healthy = true;
   const setHealth = (ok: boolean, error?: unknown) => {
@@ -69,8 +70,10 @@ export function sqliteStoreOn(
     healthy = ok;
     options.onHealthChange?.(ok, error);
   };
+  const setLevel = synchronousSwitch(db, options.synchronous !== "normal");
   const write: GuardedWrite = (action) => {
     try {
+      setLevel(true);
       const result = action();
       setHealth(true);
       return Promise.resolve(result);
@@ -79,7 +82,7 @@ export function sqliteStoreOn(
       return Promise.reject(asUnavailable(error));
     }
   };
-  const batch = prepareBatchCommit(db);
+  const batch = prepareBatchCommit(db, setLevel);
   const batcher = new WriteBatcher<ExecutionRow, BehindRow>({
     commit: batch.commit,
     behindDelayMs: options.behindDelayMs,
