@@ -1,7 +1,7 @@
 /**
  * Copies a stopped control plane's state into an empty store (docs/persistence.md, "Moving from
  * SQLite to PostgreSQL"):
- *   bun scripts/copy-store.ts --from ./.nanofaas/nanofaas.db --to postgres://user:pw@host/db
+ *   npx bun scripts/copy-store.ts --from ./.nanofaas/nanofaas.db --to postgres://user:pw@host/db
  * A store is a SQLite file path or a postgres:// URL, either way round. Prints what it copied as
  * JSON; exits 2 on bad arguments, 1 when the copy fails (the target is left for you to drop).
  */
