@@ -171,6 +171,19 @@ describe("dead-letter queue API", () => {
     expect(await get(cp, "/v1/dlq?cursor=garbage")).toMatchObject({ status: 400, body: { error: "BAD_REQUEST" } });
   });
 
+  test("a custom verb asked with the wrong method is 405 with Allow: POST, not a lookup", async () => {
+    const cp = await setup();
+    for (const [method, path] of [
+      ["GET", "/v1/dlq:purge"],
+      ["DELETE", "/v1/dlq:purge"],
+      ["GET", "/v1/dlq/some-id:replay"],
+    ]) {
+      const res = await cp.app.request(path!, { method });
+      expect([res.status, res.headers.get("allow")]).toEqual([405, "POST"]);
+      expect(((await res.json()) as { error: string }).error).toBe("METHOD_NOT_ALLOWED");
+    }
+  });
+
   test("metrics: size per function, added, replayed and purged", async () => {
     const cp = await setup("m1", "m2");
     await deadLetter(cp, "m1", "1");

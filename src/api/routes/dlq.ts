@@ -6,10 +6,11 @@
  */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
-import { notFound, validation } from "../../domain/errors";
+import { NanofaasError, notFound, validation } from "../../domain/errors";
 import type { DeadLetterQueue } from "../../dlq/dead-letter-queue";
 import type { DeadLetterRow } from "../../store/state-store";
 import { internalPath } from "../custom-verbs";
+import { errorResponse } from "../errors";
 import { jsonResponse } from "../invoke-output";
 import { CursorParam, LimitParam, listing, pageJson, pageOf, readLimit } from "../list-query";
 import { errors, json } from "../openapi-helpers";
@@ -117,6 +118,16 @@ export function deadLetterJson(row: DeadLetterRow): string {
   );
 }
 
+/**
+ * `/v1/dlq:purge` is routed as `/v1/dlq/~purge` (custom-verbs.ts), which `GET`/`DELETE /v1/dlq/{id}`
+ * would also match: answer 405 like every other custom verb asked with the wrong method.
+ */
+const PURGE_SEGMENT = internalPath("/v1/dlq:purge").slice("/v1/dlq/".length);
+const purgeOnlyByPost = (method: string) =>
+  errorResponse(new NanofaasError("METHOD_NOT_ALLOWED", `Method ${method} is not allowed on /v1/dlq:purge; use POST`), {
+    Allow: "POST",
+  });
+
 export function registerDlqRoutes(app: OpenAPIHono, dlq: DeadLetterQueue): void {
   app.openapi(listDlq, async (c) => {
     const q = c.req.valid("query");
@@ -126,6 +137,7 @@ export function registerDlqRoutes(app: OpenAPIHono, dlq: DeadLetterQueue): void 
 
   app.openapi(getDlq, async (c) => {
     const { id } = c.req.valid("param");
+    if (id === PURGE_SEGMENT) return purgeOnlyByPost(c.req.method) as never;
     const row = await dlq.get(id);
     if (!row) throw notFound(`DLQ entry '${id}'`);
     return jsonResponse(deadLetterJson(row), 200) as never;
@@ -133,6 +145,7 @@ export function registerDlqRoutes(app: OpenAPIHono, dlq: DeadLetterQueue): void 
 
   app.openapi(deleteDlq, async (c) => {
     const { id } = c.req.valid("param");
+    if (id === PURGE_SEGMENT) return purgeOnlyByPost(c.req.method) as never;
     if (!(await dlq.delete(id))) throw notFound(`DLQ entry '${id}'`);
     return c.body(null, 204);
   });
