@@ -80,6 +80,30 @@ export function describeStateStoreContract(name: string, factory: StoreFactory) 
       await Promise.allSettled(open.splice(0).map((store) => store.close()));
     });
 
+    test("any JSON-able string round-trips: NUL, a lone surrogate, astral characters", async () => {
+      const store = await fresh();
+      const odd = 'nul:\u0000 lone:\ud800 emoji:\u{1f600} quote:" backslash:\\';
+      const row = execution("odd", {
+        status: "error",
+        finishedAt: 2_000,
+        error: { code: "FUNCTION_ERROR", message: odd },
+        metadata: { note: odd },
+        trace: { tracestate: odd },
+      });
+      await store.executions.accept(row);
+      expect(await store.executions.get("odd")).toEqual(row);
+      await store.functions.put({ name: "f", spec: { description: odd, env: { K: odd } }, createdAt: 1, updatedAt: 1 });
+      expect((await store.functions.loadAll())[0]?.spec).toEqual({ description: odd, env: { K: odd } });
+      const dead = {
+        ...{ id: "d", function: "f", executionId: "odd", input: "{}", metadata: { note: odd } },
+        ...{ error: { code: "X", message: odd }, attempts: 1, failedAt: 5, replayedAs: null, rootExecutionId: null },
+      };
+      await store.dlq.add(dead);
+      expect(await store.dlq.get("d")).toEqual(dead);
+      await store.executions.accept(execution("after")); // nothing was left behind to poison later batches
+      expect((await store.executions.get("after"))?.id).toBe("after");
+    });
+
     test("apikeys: put, replace, load, delete", async () => {
       const store = await fresh();
       const key = {

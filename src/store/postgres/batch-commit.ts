@@ -7,7 +7,7 @@
  * multi-row statements of at most CHUNK rows (PostgreSQL takes at most 65 535 parameters).
  */
 import type { AuditRow, ExecutionRow } from "../state-store";
-import type { Database, Sql } from "./database";
+import { type Database, type Sql, toJsonText } from "./database";
 
 /** A write-behind row: the latest state of one execution, one idempotency key or one audit event. */
 export type BehindRow =
@@ -24,11 +24,11 @@ export const executionToDb = (row: ExecutionRow) => ({
   status: row.status,
   attempts: row.attempts,
   input: row.input,
-  metadata: row.metadata,
+  metadata: toJsonText(row.metadata),
   idempotency_key: row.idempotencyKey,
-  trace: row.trace,
+  trace: toJsonText(row.trace),
   output: row.output,
-  error: row.error,
+  error: toJsonText(row.error),
   created_at: row.createdAt,
   started_at: row.startedAt,
   finished_at: row.finishedAt,

@@ -41,6 +41,14 @@ export function redactUrl(url: string): string {
   }
 }
 
+/**
+ * Structured fields are stored as JSON text, not jsonb: jsonb refuses strings that JSON itself
+ * allows (`\u0000`, a lone surrogate — both can come from a pod's error message), and a row the
+ * database refuses would fail its whole batch. JSON.stringify escapes both; parse restores them.
+ */
+export const toJsonText = (value: unknown): string | null => (value === null ? null : JSON.stringify(value));
+export const fromJsonText = (text: string | null): unknown => (text === null ? null : JSON.parse(text));
+
 export interface BackoffOptions {
   /** First pause; doubles up to `maxMs`. */
   initialMs: number;

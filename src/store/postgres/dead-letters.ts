@@ -6,7 +6,7 @@
  */
 import type { DeadLetterQuery, DeadLetterRow, DeadLetterRows, Page } from "../state-store";
 import { decodeCursor, pageOf } from "../cursor";
-import type { Database } from "./database";
+import { type Database, fromJsonText, toJsonText } from "./database";
 
 // biome-ignore lint/suspicious/noExplicitAny: a database row, shaped by the schema
 const fromDb = (r: any): DeadLetterRow => ({
@@ -14,8 +14,8 @@ const fromDb = (r: any): DeadLetterRow => ({
   function: r.function,
   executionId: r.execution_id,
   input: r.input,
-  metadata: r.metadata,
-  error: r.error,
+  metadata: fromJsonText(r.metadata) as DeadLetterRow["metadata"],
+  error: fromJsonText(r.error) as DeadLetterRow["error"],
   attempts: r.attempts,
   failedAt: Number(r.failed_at),
   replayedAs: r.replayed_as,
@@ -32,8 +32,8 @@ export function postgresDeadLetters(db: Database): DeadLetterRows {
             function: row.function,
             execution_id: row.executionId,
             input: row.input,
-            metadata: row.metadata,
-            error: row.error,
+            metadata: toJsonText(row.metadata),
+            error: toJsonText(row.error),
             attempts: row.attempts,
             failed_at: row.failedAt,
             replayed_as: row.replayedAs,

@@ -8,7 +8,7 @@ import type { ExecutionQuery, ExecutionRow, ExecutionRows, Page } from "../state
 import { decodeCursor, pageOf } from "../cursor";
 import type { WriteBatcher } from "../write-batcher";
 import type { BehindRow } from "./batch-commit";
-import type { Database } from "./database";
+import { type Database, fromJsonText } from "./database";
 
 export type Batcher = WriteBatcher<ExecutionRow, BehindRow>;
 
@@ -22,11 +22,11 @@ export const executionFromDb = (r: any): ExecutionRow => ({
   status: r.status,
   attempts: r.attempts,
   input: r.input,
-  metadata: r.metadata,
+  metadata: fromJsonText(r.metadata) as ExecutionRow["metadata"],
   idempotencyKey: r.idempotency_key,
-  trace: r.trace,
+  trace: fromJsonText(r.trace) as ExecutionRow["trace"],
   output: r.output,
-  error: r.error,
+  error: fromJsonText(r.error) as ExecutionRow["error"],
   createdAt: Number(r.created_at),
   startedAt: num(r.started_at),
   finishedAt: num(r.finished_at),

@@ -5,22 +5,27 @@
  * dropped before they are written) and API keys (durable puts, so `POST /v1/apikeys` answers only once the key would survive).
  */
 import type { ApiKeyRows, FunctionRows, IdempotencyRows } from "../state-store";
-import type { Database } from "./database";
+import { type Database, fromJsonText, toJsonText } from "./database";
 import type { Batcher } from "./executions";
 
 export function postgresFunctions(db: Database): FunctionRows {
   return {
     loadAll: async () => {
       const rows = await db.query((sql) => sql`SELECT * FROM functions ORDER BY created_at, name`);
-      return rows.map((r: { name: string; spec: unknown; created_at: string; updated_at: string }) => ({
+      return rows.map((r: { name: string; spec: string; created_at: string; updated_at: string }) => ({
         name: r.name,
-        spec: r.spec,
+        spec: fromJsonText(r.spec),
         createdAt: Number(r.created_at),
         updatedAt: Number(r.updated_at),
       }));
     },
     put: async (row) => {
-      const values = { name: row.name, spec: row.spec, created_at: row.createdAt, updated_at: row.updatedAt };
+      const values = {
+        name: row.name,
+        spec: toJsonText(row.spec),
+        created_at: row.createdAt,
+        updated_at: row.updatedAt,
+      };
       await db.query(
         (sql) => sql`INSERT INTO functions ${sql(values)} ON CONFLICT (name) DO UPDATE SET
           spec = EXCLUDED.spec, updated_at = EXCLUDED.updated_at`,
@@ -67,7 +72,7 @@ export function postgresApiKeys(db: Database): ApiKeyRows {
           name: string;
           prefix: string;
           key_sha256: string;
-          scopes: string[];
+          scopes: string;
           tenant: string;
           created_at: string;
           expires_at: string | null;
@@ -76,7 +81,7 @@ export function postgresApiKeys(db: Database): ApiKeyRows {
           name: r.name,
           prefix: r.prefix,
           keySha256: r.key_sha256,
-          scopes: r.scopes,
+          scopes: fromJsonText(r.scopes) as string[],
           tenant: r.tenant,
           createdAt: Number(r.created_at),
           expiresAt: r.expires_at === null ? null : Number(r.expires_at),
@@ -89,7 +94,7 @@ export function postgresApiKeys(db: Database): ApiKeyRows {
         name: row.name,
         prefix: row.prefix,
         key_sha256: row.keySha256,
-        scopes: row.scopes,
+        scopes: toJsonText(row.scopes),
         tenant: row.tenant,
         created_at: row.createdAt,
         expires_at: row.expiresAt,

@@ -1,14 +1,14 @@
 /**
  * @module
  * Schema version 1. Times are epoch milliseconds (bigint); execution inputs and outputs are text,
- * byte-exact as the engine keeps them; structured fields are jsonb. Indexes follow the queries:
- * newest-first lists by (time, id), per-function lists, the unfinished rows start-up reloads, and
- * the retention sweeps.
+ * byte-exact as the engine keeps them; structured fields are JSON text (database.ts: why not
+ * jsonb). Indexes follow the queries: newest-first lists by (time, id), per-function lists, the
+ * unfinished rows start-up reloads, and the retention sweeps.
  */
 export const SCHEMA_V1 = `
 CREATE TABLE functions (
   name text PRIMARY KEY,
-  spec jsonb NOT NULL,
+  spec text NOT NULL,
   created_at bigint NOT NULL,
   updated_at bigint NOT NULL
 );
@@ -19,11 +19,11 @@ CREATE TABLE executions (
   status text NOT NULL,
   attempts integer NOT NULL,
   input text NOT NULL,
-  metadata jsonb,
+  metadata text,
   idempotency_key text,
-  trace jsonb NOT NULL,
+  trace text NOT NULL,
   output text,
-  error jsonb,
+  error text,
   created_at bigint NOT NULL,
   started_at bigint,
   finished_at bigint,
@@ -49,8 +49,8 @@ CREATE TABLE dead_letters (
   function text NOT NULL,
   execution_id text NOT NULL,
   input text NOT NULL,
-  metadata jsonb,
-  error jsonb,
+  metadata text,
+  error text,
   attempts integer NOT NULL,
   failed_at bigint NOT NULL,
   replayed_as text,
@@ -63,7 +63,7 @@ CREATE TABLE api_keys (
   name text NOT NULL,
   prefix text NOT NULL,
   key_sha256 text NOT NULL UNIQUE,
-  scopes jsonb NOT NULL,
+  scopes text NOT NULL,
   tenant text NOT NULL,
   created_at bigint NOT NULL,
   expires_at bigint
