@@ -11,6 +11,7 @@ import { createFastInvokeHandler, type FetchHandler } from "./api/fast-invoke";
 import { registerApiKeyRoutes } from "./api/routes/apikeys";
 import { registerAuditRoutes } from "./api/routes/audit";
 import { type AuthParts, createAuthParts } from "./auth/auth-parts";
+import type { CallbackTokens } from "./auth/callback-token";
 import { RuntimeConfigService } from "./admin/runtime-config";
 import { registerAdminRuntimeConfigRoutes } from "./api/routes/admin-runtime-config";
 import { createApp } from "./app";
@@ -60,6 +61,8 @@ export interface ControlPlaneOptions {
   deadLetterRows?: DeadLetterRows;
   /** Where `GET /v1/executions` reads; the store's `executions` when omitted. */
   executionHistory?: Pick<ExecutionRows, "list" | "flush">;
+  /** Callback token signer shared with the REMOTE dispatcher (made from the config when omitted). */
+  callbacks?: CallbackTokens;
 }
 
 export interface ControlPlane {
@@ -196,7 +199,7 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     listeners: [engine, telemetry.lifecycle],
   });
   const health = new HealthState(() => store.healthy());
-  const auth = createAuthParts(config, { store, logger });
+  const auth = createAuthParts(config, { store, logger, callbacks: options.callbacks });
   const gate = createAuthGate({ guard: auth.guard, audit: auth.audit });
   const reportUnexpected = createUnexpectedErrorReporter(logger);
   const app = createApp({

@@ -22,6 +22,7 @@ import { registerProcessMetrics } from "./observability/process-metrics";
 import { createShutdown } from "./observability/shutdown";
 import { isLoopbackAddress } from "./lib/bind-address";
 import { ApiKeysFileError, readApiKeysFile } from "./auth/api-keys-file";
+import { CallbackTokens } from "./auth/callback-token";
 import { VERSION } from "./lib/version";
 import { createStore, StoreStartupError } from "./store/create-store";
 import type { StateStore } from "./store/state-store";
@@ -90,10 +91,12 @@ async function main(): Promise<void> {
       onDecision: (name, _decision, concurrency) =>
         cp.metrics.functions.setConcurrencyControl(name, concurrency.mode, concurrency.target),
     });
+  const callbacks = new CallbackTokens(config.callbackSecret);
   const remoteDispatcher = isJobLauncher(deployer)
     ? createJobDispatcher(deployer, {
         callbackUrl: kubernetesCallbackUrl(config),
         startupAllowanceMs: config.jobStartupAllowanceMs,
+        callbackToken: (executionId, attempt) => callbacks.issue(executionId, attempt),
       })
     : undefined;
   const cp = createControlPlane(config, {
@@ -101,6 +104,7 @@ async function main(): Promise<void> {
     deployer,
     remoteDispatcher,
     logger,
+    callbacks,
     store,
     observer: combineObservers(tracing?.observer, autoscaler?.observer),
   });

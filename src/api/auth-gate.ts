@@ -9,7 +9,6 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
 import type { AuditLog } from "../auth/audit-log";
-import { CALLBACK_TOKEN_HEADER } from "../auth/callback-token";
 import type { AuthGuard } from "../auth/guard";
 import type { Denial, Principal, Verdict } from "../auth/principal";
 import { type Access, type RouteRule, ruleLookup } from "../auth/route-scopes";
@@ -91,7 +90,7 @@ function accessRequest(
     access,
     target: params.name ?? params.executionId,
     authorization: request.headers.get("authorization"),
-    callbackToken: request.headers.get(CALLBACK_TOKEN_HEADER),
+    callbackToken: request.headers.get(Header.callbackToken),
     attempt: request.headers.get(Header.dispatchAttempt),
     source,
   };

@@ -28,12 +28,14 @@ export interface AuthPartsOptions {
   logger: Logger;
   /** The OIDC verifier (oidc.ts), when NANOFAAS_AUTH includes oidc. */
   oidc?: TokenVerifier;
+  /** Shared with the Job dispatcher, which main.ts builds first; else made here. */
+  callbacks?: CallbackTokens;
 }
 
 export function createAuthParts(config: Config, options: AuthPartsOptions): AuthParts {
   const apiKeys = new ApiKeyRegistry(options.store?.apikeys ?? createMemoryApiKeyRows());
   const auditRows = options.store?.audit ?? createMemoryAuditRows();
-  const callbacks = new CallbackTokens(config.callbackSecret);
+  const callbacks = options.callbacks ?? new CallbackTokens(config.callbackSecret);
   const modes = config.authModes;
   const guard =
     modes.length === 0

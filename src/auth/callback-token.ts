@@ -12,9 +12,6 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 
-export const CALLBACK_TOKEN_HEADER = "X-Callback-Token";
-export const CALLBACK_TOKEN_ENV = "CALLBACK_TOKEN";
-
 export class CallbackTokens {
   private readonly key: Buffer;
 

@@ -16,6 +16,8 @@ export const Header = {
   retryAfter: "Retry-After",
   queueRejectReason: "X-Queue-Reject-Reason",
   callbackUrl: "X-Callback-Url",
+  /** The per-execution callback token a pod sends back on `:complete` (docs/security.md). */
+  callbackToken: "X-Callback-Token",
 } as const;
 
 /** Why a request was turned away with 429 (SPEC §1.2). */

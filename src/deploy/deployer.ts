@@ -72,4 +72,6 @@ export interface JobRequest {
   payload: string;
   traceId?: string;
   callbackUrl: string;
+  /** This attempt's callback token (src/auth/callback-token.ts): the pod's CALLBACK_TOKEN. */
+  callbackToken?: string;
 }

@@ -20,6 +20,8 @@ export interface JobDispatcherOptions {
   callbackUrl: string;
   /** `Config.jobStartupAllowanceMs` (the Job's activeDeadlineSeconds uses the same value). */
   startupAllowanceMs: number;
+  /** The callback token of an attempt (src/auth/callback-token.ts), given to its Job. */
+  callbackToken?: (executionId: string, attempt: number) => string;
 }
 
 /** What the engine receives when the callback settled the attempt first; it is ignored. */
@@ -56,6 +58,7 @@ export function createJobDispatcher(launcher: JobLauncher, options: JobDispatche
             payload: record.body,
             traceId: record.trace.traceId,
             callbackUrl: options.callbackUrl,
+            callbackToken: options.callbackToken?.(record.id, attempt),
           })
           .catch((error: unknown) => {
             const reason = error instanceof Error ? error.message : String(error);

@@ -23,6 +23,8 @@ export interface CallbackTarget {
   executionId: string;
   dispatchAttempt: number;
   traceId?: string;
+  /** CALLBACK_TOKEN: the control plane accepts this attempt's result only with it. */
+  callbackToken?: string;
 }
 
 export interface Delivery {
@@ -57,6 +59,7 @@ export async function deliverCallback(target: CallbackTarget, body: string, deps
     [Header.dispatchAttempt]: String(target.dispatchAttempt),
   };
   if (target.traceId) headers[Header.traceId] = target.traceId;
+  if (target.callbackToken) headers[Header.callbackToken] = target.callbackToken;
   let last: Delivery = { delivered: false, tries: 0 };
   for (let tries = 1; tries <= CALLBACK_MAX_TRIES; tries++) {
     let retryable: boolean;

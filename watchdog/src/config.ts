@@ -51,6 +51,8 @@ export interface Config {
   executionId?: string;
   traceId?: string;
   callbackUrl?: string;
+  /** CALLBACK_TOKEN, sent back as X-Callback-Token (the control plane refuses a callback without it when auth is on). */
+  callbackToken?: string;
   dispatchAttempt: number;
   /** One-shot input, parsed at run time so that a bad payload is reported through the callback. */
   invocationPayload?: string;
@@ -123,6 +125,7 @@ export function loadConfig(env: Env): Config {
     traceId: read("TRACE_ID"),
     callbackUrl,
     dispatchAttempt: int("DISPATCH_ATTEMPT", 1, 1, 1_000_000),
+    callbackToken: read("CALLBACK_TOKEN"),
     invocationPayload: env.INVOCATION_PAYLOAD,
   };
   if (problems.length > 0) throw new ConfigError(problems);

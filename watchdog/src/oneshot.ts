@@ -74,6 +74,7 @@ async function report(deps: Omit<OneShotDeps, "runner">, outcome: Outcome, stopp
       executionId: config.executionId!,
       dispatchAttempt: config.dispatchAttempt,
       traceId: config.traceId,
+      callbackToken: config.callbackToken,
     },
     body,
     { log },

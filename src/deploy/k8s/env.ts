@@ -27,6 +27,7 @@ export const JOB_RESERVED_ENV = [
   "INVOCATION_PAYLOAD",
   "TRACE_ID",
   "DISPATCH_ATTEMPT",
+  "CALLBACK_TOKEN",
 ] as const;
 
 const nonBlank = (value: string | undefined): value is string => value !== undefined && value.trim() !== "";
@@ -69,6 +70,8 @@ export function jobEnv(job: JobRequest): EnvVar[] {
   if (nonBlank(fn.runtimeCommand)) env.push({ name: "WATCHDOG_CMD", value: fn.runtimeCommand });
   if (nonBlank(job.traceId)) env.push({ name: "TRACE_ID", value: job.traceId });
   env.push({ name: "DISPATCH_ATTEMPT", value: String(job.attempt) }, { name: "WARM", value: "false" });
+  // Sent back as X-Callback-Token; worthless for any other execution or attempt (docs/security.md).
+  if (job.callbackToken) env.push({ name: "CALLBACK_TOKEN", value: job.callbackToken });
   return [...env, ...userEnv(fn, JOB_RESERVED_ENV)];
 }
 
