@@ -18,7 +18,11 @@ export interface Payload {
 }
 
 export function loadPayloads(family: Family): Payload[] {
-  const dir = join(EXAMPLES_DIR, family, "payloads");
+  return loadPayloadDir(join(EXAMPLES_DIR, family, "payloads"));
+}
+
+/** Every `*.json` payload file of `dir`, by name (also what `nanofaas contract payloads` reads). */
+export function loadPayloadDir(dir: string): Payload[] {
   return readdirSync(dir)
     .filter((file) => file.endsWith(".json"))
     .sort()

@@ -4,8 +4,8 @@
  * is POSTed to /invoke, and the 200 body must equal `expected`.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { invoke } from "../../runtimes/contract/client.ts";
 import { POD_HOOK_TIMEOUT_MS, type ProcessPod } from "../../runtimes/contract/process-pod.ts";
+import { payloadCase } from "./payload-case.ts";
 import { type Family, loadPayloads } from "./payloads.ts";
 
 export function describePodPayloads(label: string, family: Family, startPod: () => Promise<ProcessPod>): void {
@@ -20,12 +20,7 @@ export function describePodPayloads(label: string, family: Family, startPod: () 
     test("has payloads", () => {
       expect(payloads.length).toBeGreaterThanOrEqual(8);
     });
-    for (const payload of payloads) {
-      test(`${payload.file}: ${payload.description}`, async () => {
-        const reply = await invoke(pod!.baseUrl, payload.input);
-        expect(reply.status).toBe(200);
-        expect(reply.json).toEqual(payload.expected);
-      });
-    }
+    for (const payloadTest of payloads.map(payloadCase))
+      test(payloadTest.name, () => payloadTest.run({ baseUrl: pod!.baseUrl, options: {} }));
   });
 }

@@ -42,8 +42,8 @@ export interface CaseContext {
 
 export interface ContractCase {
   name: string;
-  /** "callbacks": needs `receiver`/`startReceiver`, run in their own group. */
-  group: "basic" | "callbacks";
+  /** "callbacks": needs `receiver`/`startReceiver`, run in their own group; "payloads": an example's table. */
+  group: "basic" | "callbacks" | "payloads";
   run(ctx: CaseContext): Promise<void>;
 }
 

@@ -4,7 +4,10 @@
  * contract fails exactly those two cases and exits 1. URL checks and an unreachable pod run in-process.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { spawnPod, type ProcessPod, POD_HOOK_TIMEOUT_MS } from "../../../runtimes/contract/process-pod";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { POD_HOOK_TIMEOUT_MS, type ProcessPod, REPO_ROOT, spawnPod } from "../../../runtimes/contract/process-pod";
 import { type CliSandbox, cliSandbox, closedPortUrl } from "../../test/harness";
 import { runCli } from "../run";
 import { podUrl } from "./contract";
@@ -12,6 +15,7 @@ import { podUrl } from "./contract";
 let pod: ProcessPod;
 let broken: ReturnType<typeof Bun.serve>;
 let cli: CliSandbox;
+const WORD_STATS_PAYLOADS = join(REPO_ROOT, "examples/word-stats/payloads");
 
 /** The real pod, except: an unknown path is a plain-text 404, and a body that is not JSON is a 500. */
 function brokenProxy(target: string) {
@@ -72,7 +76,7 @@ describe("nanofaas contract test", () => {
     expect(result.stdout).toContain("expected status 400, got 500");
     expect(result.stdout).toContain("expected Content-Type application/json, got 'text/plain");
     expect(lines(result.stdout, "PASS  ").length).toBeGreaterThanOrEqual(19);
-    expect(result.stderr).toMatch(/^nanofaas: 2 of \d+ contract cases failed\n$/);
+    expect(result.stderr).toMatch(/^nanofaas: 2 of \d+ cases failed\n$/);
   }, 30_000);
 
   test("-o json: one object with every case's outcome", async () => {
@@ -112,6 +116,60 @@ describe("nanofaas contract test", () => {
       silent.stop(true);
     }
   }, 30_000);
+});
+
+describe("nanofaas contract payloads", () => {
+  let wordStats: ProcessPod;
+  let table: string;
+  beforeAll(async () => {
+    wordStats = await spawnPod({
+      cmd: [process.execPath, "runtimes/bun/src/main.ts", "examples/word-stats/ts/handler.ts"],
+    });
+    // Two payloads of the example, the second with an expectation the handler does not meet.
+    table = mkdtempSync(join(tmpdir(), "nanofaas-payloads-"));
+    const [first, second] = readdirSync(WORD_STATS_PAYLOADS).sort();
+    copyFileSync(join(WORD_STATS_PAYLOADS, first!), join(table, "a.json"));
+    const wrong = JSON.parse(readFileSync(join(WORD_STATS_PAYLOADS, second!), "utf8"));
+    writeFileSync(join(table, "b.json"), JSON.stringify({ ...wrong, expected: { wordCount: -1 } }));
+  }, POD_HOOK_TIMEOUT_MS);
+  afterAll(async () => {
+    await wordStats?.stop();
+    rmSync(table, { recursive: true, force: true });
+  });
+
+  test("the example's own table passes against its pod", async () => {
+    const result = await cli.run(["contract", "payloads", wordStats.baseUrl, WORD_STATS_PAYLOADS]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    const count = readdirSync(WORD_STATS_PAYLOADS).filter((f) => f.endsWith(".json")).length;
+    expect(lines(result.stdout, "PASS  ")).toHaveLength(count);
+    expect(result.stdout).toContain(`${count} passed, 0 failed`);
+  }, 30_000);
+
+  test("a payload whose expectation the pod does not meet fails, with the body it got", async () => {
+    const result = await cli.run(["contract", "payloads", wordStats.baseUrl, table]);
+    expect(result.code).toBe(1);
+    expect(lines(result.stdout, "PASS  ")).toHaveLength(1);
+    expect(lines(result.stdout, "FAIL  b.json: ")).toHaveLength(1);
+    expect(result.stdout).toContain('body: expected {"wordCount":-1}, got {');
+    expect(result.stderr).toBe("nanofaas: 1 of 2 cases failed\n");
+  }, 30_000);
+
+  test("a directory without payload files, or with broken ones, is a usage error", async () => {
+    const empty = mkdtempSync(join(tmpdir(), "nanofaas-payloads-empty-"));
+    try {
+      const none = await runInProcess(["contract", "payloads", wordStats.baseUrl, empty]);
+      expect([none.code, none.err]).toEqual([2, `nanofaas: ${empty} has no *.json payload files\n`]);
+      writeFileSync(join(empty, "x.json"), '{"input": 1}');
+      const incomplete = await runInProcess(["contract", "payloads", wordStats.baseUrl, empty]);
+      expect(incomplete.err).toContain('need "input" and "expected": x.json');
+      writeFileSync(join(empty, "x.json"), "{not json");
+      expect((await runInProcess(["contract", "payloads", wordStats.baseUrl, empty])).code).toBe(2);
+      expect((await runInProcess(["contract", "payloads", wordStats.baseUrl, join(empty, "nope")])).code).toBe(2);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
 });
 
 describe("the pod URL", () => {

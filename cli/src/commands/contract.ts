@@ -2,9 +2,11 @@
  * @module
  * `nanofaas contract test URL`: runs the pod contract's cases (runtimes/contract/cases.ts, the same
  * ones the repository's runtimes pass in bun:test) against a running pod that serves the contract
- * handler, printing PASS/FAIL per case and a summary. Exit 0 when every case passes, 1 when any
- * fails, 5 when the pod cannot be reached at all. What needs control of the pod's process (its
- * env, signals, output) is not run here; docs/runtime-contract.md says which cases those are.
+ * handler; `nanofaas contract payloads URL DIR` runs a payload table (an example's, or a scaffold's)
+ * against a pod serving that function, checked as the examples' tests check theirs. Both print
+ * PASS/FAIL per case and a summary; exit 0 when every case passes, 1 when any fails, 5 when the pod
+ * cannot be reached at all. What needs control of the pod's process (its env, signals, output) is
+ * not run here; docs/runtime-contract.md says which cases those are.
  */
 import type { Command } from "commander";
 import {
@@ -13,6 +15,9 @@ import {
   type ContractOptions,
   contractCases,
 } from "../../../runtimes/contract/cases";
+import { resolve } from "node:path";
+import { payloadCase } from "../../../examples/harness/payload-case";
+import { loadPayloadDir, type Payload } from "../../../examples/harness/payloads";
 import { FLAKY_RECEIVER, startFakeControlPlane } from "../../../runtimes/contract/fake-control-plane";
 import { networkReason } from "../api";
 import { CliError, ExitCode, usageError } from "../errors";
@@ -51,19 +56,59 @@ export function registerContractCommand(program: Command, session: Session): voi
       const options = contractOptions(flags);
       const caseTimeoutMs = duration(flags.caseTimeout, "--case-timeout");
       await expectReachable(baseUrl);
-      const format = session.format() ?? "table";
-      const results = await runCases(baseUrl, options, flags.callbackHost, caseTimeoutMs, (result) => {
-        if (format === "table") session.io.out(resultLine(result));
-      });
-      const failed = results.filter((r) => !r.ok).length;
-      const summary = { url: baseUrl, passed: results.length - failed, failed, cases: results };
-      if (format === "json") session.io.out(toJson(summary));
-      else if (format === "yaml") session.io.out(await toYaml(summary));
-      else
-        session.io.out(`\n${summary.passed} passed, ${failed} failed (${results.length} cases) against ${baseUrl}\n`);
-      if (failed > 0)
-        throw new CliError(ExitCode.FUNCTION_FAILED, `${failed} of ${results.length} contract cases failed`);
+      const host = flags.callbackHost;
+      const receiver = options.callbacks === false ? undefined : startReceiver(host, FLAKY_RECEIVER);
+      try {
+        const ctx: CaseContext = { baseUrl, options, receiver, startReceiver: (opts) => startReceiver(host, opts) };
+        await runAndReport(session, contractCases(options), ctx, caseTimeoutMs);
+      } finally {
+        await receiver?.stop();
+      }
     });
+  contract
+    .command("payloads <url> <dir>")
+    .description("run a payload table (DIR/*.json: description, input, expected) against a running function pod")
+    .option("--case-timeout <duration>", "fail a payload that takes longer than this", "15s")
+    .action(async (url: string, dir: string, flags: { caseTimeout: string }) => {
+      const baseUrl = podUrl(url);
+      const cases = payloadTable(resolve(session.io.cwd, dir)).map(payloadCase);
+      const caseTimeoutMs = duration(flags.caseTimeout, "--case-timeout");
+      await expectReachable(baseUrl);
+      await runAndReport(session, cases, { baseUrl, options: {} }, caseTimeoutMs);
+    });
+}
+
+/** Runs the cases one by one, printing each result (table) or all of them (json/yaml); exit 1 on a failure. */
+async function runAndReport(session: Session, cases: ContractCase[], ctx: CaseContext, caseTimeoutMs: number) {
+  const format = session.format() ?? "table";
+  const results: CaseResult[] = [];
+  for (const contractCase of cases) {
+    const result = await runOne(contractCase, ctx, caseTimeoutMs);
+    results.push(result);
+    if (format === "table") session.io.out(resultLine(result));
+  }
+  const failed = results.filter((r) => !r.ok).length;
+  const summary = { url: ctx.baseUrl, passed: results.length - failed, failed, cases: results };
+  if (format === "json") session.io.out(toJson(summary));
+  else if (format === "yaml") session.io.out(await toYaml(summary));
+  else
+    session.io.out(`\n${summary.passed} passed, ${failed} failed (${results.length} cases) against ${ctx.baseUrl}\n`);
+  if (failed > 0) throw new CliError(ExitCode.FUNCTION_FAILED, `${failed} of ${results.length} cases failed`);
+}
+
+/** The payload files of `dir`, each with an `input` and an `expected`; anything else is a usage error. */
+function payloadTable(dir: string): Payload[] {
+  let payloads: Payload[];
+  try {
+    payloads = loadPayloadDir(dir);
+  } catch (error) {
+    throw usageError(`cannot read the payload table in ${dir}: ${(error as Error).message.split("\n")[0]}`);
+  }
+  if (payloads.length === 0) throw usageError(`${dir} has no *.json payload files`);
+  const incomplete = payloads.filter((p) => !Object.hasOwn(p, "input") || !Object.hasOwn(p, "expected"));
+  if (incomplete.length > 0)
+    throw usageError(`payload files need "input" and "expected": ${incomplete.map((p) => p.file).join(", ")}`);
+  return payloads;
 }
 
 /** An http(s) URL with no query or fragment, without its trailing slash (paths are appended). */
@@ -99,34 +144,6 @@ async function expectReachable(baseUrl: string): Promise<void> {
   } catch (error) {
     throw new CliError(ExitCode.UNAVAILABLE, `cannot reach the pod at ${baseUrl} (${networkReason(error)})`);
   }
-}
-
-async function runCases(
-  baseUrl: string,
-  options: ContractOptions,
-  callbackHost: string,
-  caseTimeoutMs: number,
-  onResult: (result: CaseResult) => void,
-): Promise<CaseResult[]> {
-  const cases = contractCases(options);
-  const receiver = options.callbacks === false ? undefined : startReceiver(callbackHost, FLAKY_RECEIVER);
-  const results: CaseResult[] = [];
-  try {
-    for (const contractCase of cases) {
-      const ctx = {
-        baseUrl,
-        options,
-        receiver,
-        startReceiver: (opts: Parameters<typeof startFakeControlPlane>[0]) => startReceiver(callbackHost, opts),
-      };
-      const result = await runOne(contractCase, ctx, caseTimeoutMs);
-      results.push(result);
-      onResult(result);
-    }
-  } finally {
-    await receiver?.stop();
-  }
-  return results;
 }
 
 function startReceiver(hostname: string, options: Parameters<typeof startFakeControlPlane>[0] = {}) {
