@@ -17,38 +17,47 @@ export type BehindRow =
 
 const CHUNK = 1000;
 
+/**
+ * PostgreSQL text cannot hold U+0000, and a refused row would fail its batch again at every retry,
+ * taking every accept written with it down too. Inputs and outputs are JSON (which escapes it), but
+ * other strings reach these rows from requests (an audit target is a decoded path parameter), so
+ * a NUL becomes U+FFFD here — the one change a stored string can undergo.
+ */
+const text = <T extends string | null>(value: T): T =>
+  (value !== null && value.includes("\u0000") ? value.replaceAll("\u0000", "\ufffd") : value) as T;
+
 export const executionToDb = (row: ExecutionRow) => ({
-  id: row.id,
-  function: row.function,
+  id: text(row.id),
+  function: text(row.function),
   lane: row.lane,
   status: row.status,
   attempts: row.attempts,
-  input: row.input,
+  input: text(row.input),
   metadata: toJsonText(row.metadata),
-  idempotency_key: row.idempotencyKey,
+  idempotency_key: text(row.idempotencyKey),
   trace: toJsonText(row.trace),
-  output: row.output,
+  output: text(row.output),
   error: toJsonText(row.error),
   created_at: row.createdAt,
   started_at: row.startedAt,
   finished_at: row.finishedAt,
   cold_start: row.coldStart,
   init_duration_ms: row.initDurationMs,
-  parent_execution_id: row.parentExecutionId,
-  root_execution_id: row.rootExecutionId,
+  parent_execution_id: text(row.parentExecutionId),
+  root_execution_id: text(row.rootExecutionId),
 });
 
 const auditToDb = (row: AuditRow) => ({
-  id: row.id,
+  id: text(row.id),
   time: row.time,
-  actor: row.actor,
-  tenant: row.tenant,
-  action: row.action,
-  target: row.target,
+  actor: text(row.actor),
+  tenant: text(row.tenant),
+  action: text(row.action),
+  target: text(row.target),
   outcome: row.outcome,
   status: row.status,
-  request_id: row.requestId,
-  source: row.source,
+  request_id: text(row.requestId),
+  source: text(row.source),
 });
 
 async function inChunks<T>(rows: T[], write: (chunk: T[]) => Promise<unknown>) {

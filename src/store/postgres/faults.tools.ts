@@ -87,3 +87,16 @@ test("a database that does not exist fails at once, saying so (no retries: it wi
   await expect(createPostgresStore(url, { connectTimeoutMs: 20_000 })).rejects.toThrow(/no_such_database/);
   expect(performance.now() - started).toBeLessThan(5_000);
 });
+
+test("a NUL in a request-borne string (an audit target) cannot poison the write-behind batches", async () => {
+  const store = await createPostgresStore(await server().createDatabase("nul"));
+  const event = { time: 1, actor: "anonymous", tenant: "t", action: "function.invoke", outcome: "denied" };
+  store.audit.append({ ...event, id: "a1", target: "x\u0000y", status: 401, requestId: "r\u0000", source: "s" });
+  store.executions.record(execution("with-nul", { idempotencyKey: "k\u0000" }));
+  await store.executions.flush();
+  expect((await store.audit.list({ limit: 5 })).items[0]?.target).toBe("x\ufffdy");
+  expect((await store.executions.get("with-nul"))?.idempotencyKey).toBe("k\ufffd");
+  await store.executions.accept(execution("after"));
+  expect((await store.executions.get("after"))?.status).toBe("queued");
+  await store.close();
+});
