@@ -15,6 +15,10 @@ ENV NANOFAAS_BIND_HOST=0.0.0.0
 # With that bind, every API call needs an API key (docs/security.md): mount a keys file and set
 # NANOFAAS_API_KEYS_FILE, or set NANOFAAS_AUTH=none with NANOFAAS_AUTH_ALLOW_ANONYMOUS=true on purpose.
 ENV NANOFAAS_AUTH=apikey
+# The SQLite state store (docs/persistence.md): mount a volume here to keep functions and queued
+# work across container restarts (or set NANOFAAS_STORE=postgres).
+ENV NANOFAAS_DATA_DIR=/data
+VOLUME /data
 # API, management (health, metrics).
 EXPOSE 8080 8081
 ENTRYPOINT ["/nanofaas"]

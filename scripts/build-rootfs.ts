@@ -6,7 +6,9 @@
  * - the CA bundle, when the build machine has one (Bun embeds its own roots; the bundle is there
  *   for `NODE_EXTRA_CA_CERTS`-style setups and tools that read the system store);
  * - `/etc/passwd` and `/etc/group` naming the non-root user 65532 (no login shell exists);
- * - an empty, sticky `/tmp`, which runtimes and handlers expect to exist.
+ * - an empty, sticky `/tmp`, which runtimes and handlers expect to exist;
+ * - an empty, sticky `/data`: the control plane's NANOFAAS_DATA_DIR in its image (the SQLite store),
+ *   writable by the non-root user and what a Docker volume mounted there starts from.
  *
  * Every file gets a fixed mtime so that the layer built from this directory is byte-identical in
  * every image: Docker then stores it once and shares it between the control plane, the watchdog
@@ -89,8 +91,10 @@ export async function stageRootfs(outdir: string, binaries: string[]): Promise<v
   else console.warn(`warning: ${CA_BUNDLE} not found; images will rely on Bun's embedded root certificates`);
   write(outdir, "etc/passwd", PASSWD);
   write(outdir, "etc/group", GROUP);
-  mkdirSync(join(outdir, "tmp"));
-  chmodSync(join(outdir, "tmp"), 0o1777);
+  for (const dir of ["tmp", "data"]) {
+    mkdirSync(join(outdir, dir));
+    chmodSync(join(outdir, dir), 0o1777);
+  }
   pinTimes(outdir);
   console.log(`staged ${outdir}: ${libs.join(" ")}`);
 }

@@ -101,6 +101,8 @@ describe("docker backend on the Docker host (real engine)", () => {
       env: {
         ...process.env,
         NANOFAAS_DEPLOYMENT_BACKEND: "docker",
+        // No state store on disk: the default would create ./.nanofaas in the repository.
+        NANOFAAS_STORE: "memory",
         NANOFAAS_BIND_HOST: "0.0.0.0",
         // Beyond loopback without keys: an explicit opt-in (docs/security.md).
         NANOFAAS_AUTH_ALLOW_ANONYMOUS: "true",

@@ -26,6 +26,8 @@ async function startControlPlane(dir: string, replicas: number) {
       PATH: process.env.PATH ?? "",
       HOME: process.env.HOME ?? "/tmp",
       NANOFAAS_DEPLOYMENT_BACKEND: "process",
+      // No state store on disk: main.ts would otherwise create ./.nanofaas in the repository.
+      NANOFAAS_STORE: "memory",
       NANOFAAS_FUNCTIONS_DIR: join(dir, "functions"),
       NANOFAAS_PROCESS_STATE_DIR: join(dir, "state"),
       SERVER_PORT: "0",
