@@ -27,6 +27,8 @@ import { VERSION } from "./lib/version";
 import { createStore, StoreStartupError } from "./store/create-store";
 import type { StateStore } from "./store/state-store";
 import { recoverState } from "./registry/recover-state";
+import { startEventSources } from "./triggers/message-queues/start-event-sources";
+import { TerminalWaiter } from "./triggers/message-queues/terminal-waiter";
 
 /** Exit code for configuration errors (distinct from crashes, so scripts can tell them apart). */
 const EXIT_CONFIG = 2;
@@ -99,6 +101,8 @@ async function main(): Promise<void> {
         callbackToken: (executionId, attempt) => callbacks.issue(executionId, attempt),
       })
     : undefined;
+  // Message-queue consumers ack a message once its execution ends: they learn that from the engine.
+  const terminalWaiter = new TerminalWaiter();
   const cp = createControlPlane(config, {
     version: VERSION,
     deployer,
@@ -106,7 +110,7 @@ async function main(): Promise<void> {
     logger,
     callbacks,
     store,
-    observer: combineObservers(tracing?.observer, autoscaler?.observer),
+    observer: combineObservers(tracing?.observer, autoscaler?.observer, terminalWaiter.observer),
   });
   registerProcessMetrics(cp.metricsRegistry);
   await loadApiKeys(cp, config, logger);
@@ -143,6 +147,9 @@ async function main(): Promise<void> {
   if (config.functionsDir) await registerFunctionsFromDisk(cp, config.functionsDir, logger, backend === "process");
   // Functions, idempotency keys and unfinished executions from before the restart (issue 17).
   await recoverState(cp, logger);
+  // After recovery: a message redelivered across a restart must find its execution's idempotency key.
+  // Only NANOFAAS_SOURCE_* variables can be read (domain/event-sources.ts).
+  const eventSources = startEventSources(cp, terminalWaiter, (name) => process.env[name]);
   cp.health.phase = "ready";
   const janitor = setInterval(() => cp.engine.sweep(), janitorIntervalMs(config));
   const stopDlqSweep = cp.deadLetters.startSweeping(config.dlqRetentionMs);
@@ -162,6 +169,8 @@ async function main(): Promise<void> {
     drainDelayMs: config.shutdownDrainDelayMs,
     logger,
     closers: [
+      // First: executions are terminal now, so each consumer acks or naks what it holds, then disconnects.
+      { name: "event sources", close: () => eventSources.stopAll() },
       { name: "deployer", close: () => deployer?.close() },
       { name: "tracing", close: () => tracing?.shutdown() },
       // Dead letters of the last failures are still being added: let them reach the store first.

@@ -31,6 +31,7 @@ export const SPEC_KEYS = [
   "imagePullSecrets",
   "rateLimitPerSecond",
   "retryBackoff",
+  "eventSources",
 ] as const satisfies readonly (keyof FunctionSpec)[];
 type Missing = Exclude<keyof FunctionSpec, (typeof SPEC_KEYS)[number]>;
 const exhaustive: [Missing] extends [never] ? true : Missing = true;

@@ -427,6 +427,8 @@ export interface components {
                 maxDelayMs: number;
                 jitter: number;
             };
+            /** @description As registered, with user and password of a literal url replaced by ***. */
+            eventSources?: components["schemas"]["EventSource"][];
             /**
              * @description DNS label the function's Kubernetes and Docker objects are named after (k8s `fn-<resourceName>`, docker `nanofaas-<resourceName>-r<i>`): the name itself when it is a DNS label of at most 60 characters, else lower-cased, other characters replaced by '-', with an 8-hex-digit hash suffix.
              * @example wordstats-1a2b3c4d
@@ -441,6 +443,34 @@ export interface components {
         ExecutionMode: "LOCAL" | "POOL" | "DEPLOYMENT" | "REMOTE";
         /** @enum {string} */
         RuntimeMode: "HTTP" | "STDIO" | "FILE";
+        EventSource: components["schemas"]["NatsEventSource"] | components["schemas"]["RabbitMqEventSource"];
+        /** @description A JetStream durable pull consumer; each message → an async execution. */
+        NatsEventSource: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "nats";
+            url?: string;
+            /** @description Environment variable of the control plane holding the URL; NANOFAAS_SOURCE_* only. */
+            urlFromEnv?: string;
+            stream: string;
+            subject: string;
+            durable: string;
+        };
+        /** @description Not consumed yet: see docs/triggers.md (Message queues). */
+        RabbitMqEventSource: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "rabbitmq";
+            url?: string;
+            /** @description Environment variable of the control plane holding the URL; NANOFAAS_SOURCE_* only. */
+            urlFromEnv?: string;
+            queue: string;
+            prefetch?: number;
+        };
         FunctionStatus: {
             /**
              * @description Ready: invocations can run now (for DEPLOYMENT: at least the desired replicas are ready; desired 0 is Ready, it scales from zero). Progressing: replicas are starting. Degraded: DEPLOYMENT was asked for but runs as POOL (lastError says why).
@@ -495,6 +525,8 @@ export interface components {
             /** @description Per-function invocations per second (429 reason rate). */
             rateLimitPerSecond?: number | null;
             retryBackoff?: components["schemas"]["RetryBackoff"];
+            /** @description Message-queue consumers feeding this function (docs/triggers.md, Message queues). */
+            eventSources?: components["schemas"]["EventSource"][] | null;
         };
         ResourceSpec: {
             cpu?: string | null;

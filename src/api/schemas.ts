@@ -9,6 +9,7 @@ import { EXECUTION_STATES } from "../contracts/invocation";
 import type { ErrorInfo as ErrorInfoType } from "../contracts/pod";
 import { ERROR_CODES } from "../domain/errors";
 import { ExecutionMode, RuntimeMode } from "../domain/function-spec";
+import { EventSource } from "../domain/event-sources";
 
 /** The document of contracts/pod.ts's ErrorInfo (the type below keeps them the same shape). */
 export const ErrorInfo = z
@@ -125,6 +126,10 @@ export const FunctionResponse = z
     imagePullSecrets: z.array(z.string()).optional(),
     rateLimitPerSecond: z.int().optional(),
     retryBackoff: z.object({ baseDelayMs: z.int(), maxDelayMs: z.int(), jitter: z.number() }),
+    eventSources: z
+      .array(EventSource)
+      .optional()
+      .meta({ description: "As registered, with user and password of a literal url replaced by ***." }),
     // Optional in the schema only so clients also read servers older than this field.
     resourceName: z.string().optional().meta({
       description:

@@ -53,6 +53,12 @@ describe("loadConfig", () => {
     expect(message).toContain("did you mean NANOFAAS_DEFAULTS_TIMEOUTMS");
   });
 
+  test("NANOFAAS_SOURCE_* variables (event-source URLs, docs/triggers.md) are not typos, even in strict mode", () => {
+    expect(() =>
+      loadConfig({ NANOFAAS_SOURCE_ORDERS: "nats://127.0.0.1:4222", NANOFAAS_CONFIG_STRICT: "true" }),
+    ).not.toThrow();
+  });
+
   test("every problem is reported at once", () => {
     const message = failure({ SERVER_PORT: "x", MANAGEMENT_SERVER_PORT: "y" });
     expect(message).toContain("SERVER_PORT");

@@ -377,6 +377,8 @@ function foreignVariables(
   const unknown: string[] = [];
   for (const name of Object.keys(env)) {
     if (known.has(name) || !OWNED_PREFIXES.some((p) => name.startsWith(p))) continue;
+    // Event-source URLs (domain/event-sources.ts, urlFromEnv): values functions refer to, not settings.
+    if (name.startsWith("NANOFAAS_SOURCE_")) continue;
     const foreign = classifyForeign(name);
     if (foreign?.kind === "inert") inert.push(`${name} (${foreign.key}: ${foreign.why})`);
     else if (foreign === undefined) unknown.push(`${name}: unknown setting${suggest(name, known)}`);

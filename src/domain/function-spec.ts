@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { MAX_TIMEOUT_MS } from "../contracts/invocation";
+import { EventSources } from "./event-sources";
 import { FUNCTION_NAME_PATTERN } from "./object-name";
 
 export { FUNCTION_NAME_PATTERN };
@@ -132,6 +133,7 @@ export const FunctionSpec = z
       .nullish()
       .meta({ description: "Per-function invocations per second (429 reason rate)." }),
     retryBackoff: RetryBackoff.nullish(),
+    eventSources: EventSources.nullish(),
   })
   .meta({ id: "FunctionSpec" });
 export type FunctionSpec = z.infer<typeof FunctionSpec>;

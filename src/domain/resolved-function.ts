@@ -5,6 +5,7 @@
  * mode, backend and endpoint) happens in the registry.
  */
 import { validation } from "./errors";
+import { type EventSource, redactEventSources } from "./event-sources";
 import type { ExecutionMode, FunctionSpec, RuntimeMode } from "./function-spec";
 import { resourceName } from "./object-name";
 import { type ResolvedScalingConfig, resolveScalingConfig, type ScalingDefaults } from "./scaling-config";
@@ -39,6 +40,8 @@ export interface ResolvedFunction {
   imagePullSecrets?: string[];
   rateLimitPerSecond?: number;
   retryBackoff: ResolvedRetryBackoff;
+  /** Message-queue consumers (docs/triggers.md); GET shows them with URL credentials redacted. */
+  eventSources?: EventSource[];
 }
 
 export interface FunctionDefaults {
@@ -83,6 +86,7 @@ export function resolveFunction(spec: FunctionSpec, defaults: FunctionDefaults):
     imagePullSecrets: orUndefined(spec.imagePullSecrets),
     rateLimitPerSecond: orUndefined(spec.rateLimitPerSecond),
     retryBackoff: { ...DEFAULT_RETRY_BACKOFF, ...stripNullish(spec.retryBackoff ?? {}) },
+    eventSources: spec.eventSources?.length ? spec.eventSources : undefined,
   };
 }
 
@@ -112,6 +116,7 @@ const RESPONSE_KEYS = [
   "imagePullSecrets",
   "rateLimitPerSecond",
   "retryBackoff",
+  "eventSources",
 ] as const satisfies readonly (keyof ResolvedFunction)[];
 
 /** The wire shape: reference key order, top-level nulls omitted (reference §2.3). */
@@ -119,7 +124,8 @@ export function toFunctionResponse(fn: ResolvedFunction): Record<string, unknown
   const out: Record<string, unknown> = {};
   for (const key of RESPONSE_KEYS) {
     const value = fn[key];
-    if (value !== undefined && value !== null) out[key] = value;
+    if (value === undefined || value === null) continue;
+    out[key] = key === "eventSources" ? redactEventSources(fn.eventSources ?? []) : value;
   }
   out.resourceName = resourceName(fn.name);
   return out;
