@@ -128,6 +128,12 @@ export function describeCrashTest(store: CrashStore) {
 
       const second = await startControlPlane(env);
       children.push(second);
+      // "started" is logged when the listeners are up; start-up recovery (functions, keys,
+      // unfinished executions) is done once readiness answers 200.
+      await until(async () => (await fetch(`${second.management}/readyz`)).status === 200, "start-up recovery", {
+        timeoutMs: 20_000,
+        intervalMs: 50,
+      });
       // The dead run's replica process groups are reaped; exactly two new replicas start.
       expect(await survivors(oldGroups, 5_000)).toEqual([]);
       const functions = (await (await fetch(`${second.api}/v1/functions`)).json()) as { name: string }[];
