@@ -52,6 +52,9 @@ export const OPENAPI_INFO = {
   description: "Register functions and invoke them synchronously or asynchronously.",
 };
 
+/** POSTs the JSON gate lets through: bodyless verbs and webhook deliveries (`/v1/webhooks/{id}`). */
+const BODYLESS_POST = /\/~(?:replay|trigger|pause|resume|rotate-secret)$|^\/v1\/webhooks\/[^/]+$/;
+
 export function createApp(deps: AppDeps): OpenAPIHono {
   const app = new OpenAPIHono({
     getPath: getPathWithCustomVerbs,
@@ -74,8 +77,9 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   // Named: the invoke fast path declares the edge hooks it replaces (FAST_PATH_EDGE_HOOKS).
   app.use("/v1/*", async function jsonBodyGate(c, next) {
     const method = c.req.method;
-    // `:replay` takes no body: a bare POST must not be refused for lacking a JSON Content-Type.
-    if ((method === "POST" && !c.req.path.endsWith("/~replay")) || method === "PUT" || method === "PATCH") {
+    // Bodyless verbs (`:replay`, `:trigger`, …) must not be refused for lacking a JSON Content-Type;
+    // webhook deliveries read (and cap) their raw body themselves: the signature is over its bytes.
+    if ((method === "POST" && !BODYLESS_POST.test(c.req.path)) || method === "PUT" || method === "PATCH") {
       return gate(c, next);
     }
     await next();

@@ -14,6 +14,7 @@ import { type AuthParts, createAuthParts } from "./auth/auth-parts";
 import type { CallbackTokens } from "./auth/callback-token";
 import { RuntimeConfigService } from "./admin/runtime-config";
 import { registerAdminRuntimeConfigRoutes } from "./api/routes/admin-runtime-config";
+import { registerScheduleRoutes } from "./api/routes/schedules";
 import { createApp } from "./app";
 import type { Config } from "./config/config";
 import type { Deployer } from "./deploy/deployer";
@@ -40,6 +41,12 @@ import { createInMemoryFunctionRegistry } from "./registry/function-registry";
 import { createFunctionService, type FunctionService } from "./registry/function-service";
 import { createMemoryStore } from "./store/memory/memory-store";
 import type { DeadLetterRows, ExecutionRows, StateStore } from "./store/state-store";
+import { createMemoryTriggerRows } from "./store/memory/trigger-rows";
+import { CronScheduler } from "./triggers/cron/cron-scheduler";
+import { engineFirer } from "./triggers/cron/engine-firer";
+import { systemClock } from "./triggers/cron/schedule-clock";
+import { createTriggerMetrics } from "./triggers/trigger-metrics";
+import type { ScheduleClock } from "./triggers/cron/schedule-clock";
 
 export interface ControlPlaneOptions {
   version: string;
@@ -63,6 +70,13 @@ export interface ControlPlaneOptions {
   executionHistory?: Pick<ExecutionRows, "list" | "flush">;
   /** Callback token signer shared with the REMOTE dispatcher (made from the config when omitted). */
   callbacks?: CallbackTokens;
+  /**
+   * Whether this control plane may fire cron schedules (issue 21). Only one of several control
+   * planes on a shared store should; until leader election exists (issue 20) the default is always.
+   */
+  isLeader?: () => boolean;
+  /** The cron scheduler's clock and timers (tests pass a manual one). */
+  cronClock?: ScheduleClock;
 }
 
 export interface ControlPlane {
@@ -83,6 +97,8 @@ export interface ControlPlane {
   store: StateStore;
   /** API keys, the audit log, callback tokens (issue 18); `auth.apiKeys.load` runs before serving. */
   auth: AuthParts;
+  /** Fires functions' cron schedules once `start()`ed (main.ts, after start-up recovery). */
+  cron: CronScheduler;
 }
 
 export function runtimeSettingsFrom(config: Config): RuntimeSettings {
@@ -131,6 +147,18 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     metrics: createDlqMetrics(metricsRegistry, () => dlqRows.sizes()),
     logger,
   });
+  const triggerRows = store.triggers ?? createMemoryTriggerRows();
+  const triggerMetrics = createTriggerMetrics(metricsRegistry);
+  const cron = new CronScheduler({
+    rows: triggerRows.schedules,
+    clock: options.cronClock ?? systemClock,
+    // The engine is built below; fires only happen after start(), long after.
+    firer: engineFirer(() => engine),
+    missedFireGraceMs: config.cronMissedFireGraceMs,
+    isLeader: options.isLeader,
+    metrics: triggerMetrics,
+    logger,
+  });
   const retained = new RetainedBytes(config.maxRetainedBytes, config.syncQueueRetryAfterSeconds);
   const executions = createInMemoryExecutionStore(
     {
@@ -171,6 +199,7 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
       writeBehindObserver(store.executions),
       telemetry.observer,
       deadLetters.observer,
+      { onFinished: (record) => cron.executionFinished(record.id) },
     ),
     reportError: (error, what) => logger.error({ err: error }, `${what} failed`),
   });
@@ -196,7 +225,7 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     remoteAvailable: options.remoteDispatcher !== undefined,
     maxReplicas: config.maxReplicas,
     maxFunctions: config.maxFunctions,
-    listeners: [engine, telemetry.lifecycle],
+    listeners: [engine, telemetry.lifecycle, cron],
   });
   const health = new HealthState(() => store.healthy());
   const auth = createAuthParts(config, { store, logger, callbacks: options.callbacks });
@@ -224,6 +253,7 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
       ...(config.adminRuntimeConfigEnabled
         ? [(a: OpenAPIHono) => registerAdminRuntimeConfigRoutes(a, runtimeConfig)]
         : []),
+      (a: OpenAPIHono) => registerScheduleRoutes(a, cron, functions),
       ...(options.extensions ?? []),
     ],
   });
@@ -253,5 +283,6 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     deployer,
     store,
     auth,
+    cron,
   };
 }

@@ -150,6 +150,13 @@ async function main(): Promise<void> {
   // After recovery: a message redelivered across a restart must find its execution's idempotency key.
   // Only NANOFAAS_SOURCE_* variables can be read (domain/event-sources.ts).
   const eventSources = startEventSources(cp, terminalWaiter, (name) => process.env[name]);
+  // Cron fire state after the functions: a schedule fires only once its function is back.
+  if (!store.triggers)
+    logger.warn(
+      { store: store.kind },
+      "this state store keeps no trigger state: cron fire times and webhooks live in memory only",
+    );
+  await cp.cron.start();
   cp.health.phase = "ready";
   const janitor = setInterval(() => cp.engine.sweep(), janitorIntervalMs(config));
   const stopDlqSweep = cp.deadLetters.startSweeping(config.dlqRetentionMs);
@@ -185,6 +192,7 @@ async function main(): Promise<void> {
     clearInterval(auditJanitor);
     clearInterval(scaling);
     stopDlqSweep();
+    cp.cron.stop();
     await shutdown.begin(signal); // a second signal cuts the grace short
     if (!first) return;
     // Every execution is terminal: stop listening and let in-flight responses go out.

@@ -32,6 +32,8 @@ export const SPEC_KEYS = [
   "rateLimitPerSecond",
   "retryBackoff",
   "eventSources",
+  "schedules",
+  "schedule",
 ] as const satisfies readonly (keyof FunctionSpec)[];
 type Missing = Exclude<keyof FunctionSpec, (typeof SPEC_KEYS)[number]>;
 const exhaustive: [Missing] extends [never] ? true : Missing = true;

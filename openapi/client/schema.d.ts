@@ -393,6 +393,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/functions/{name}/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A function's cron schedules with their next fire times
+         * @description Requires scope `functions:read`.
+         */
+        get: operations["listSchedules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/functions/{name}/schedules/{id}:pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stop firing a schedule (kept across restarts)
+         * @description Requires scope `functions:write`.
+         */
+        post: operations["pauseSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/functions/{name}/schedules/{id}:resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Fire a paused schedule again, from now on (fires missed while paused are not caught up)
+         * @description Requires scope `functions:write`.
+         */
+        post: operations["resumeSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/functions/{name}/schedules/{id}:trigger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Fire a schedule now (whatever its overlap policy or pause)
+         * @description Requires scope `functions:write`.
+         */
+        post: operations["triggerSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -429,6 +509,16 @@ export interface components {
             };
             /** @description As registered, with user and password of a literal url replaced by ***. */
             eventSources?: components["schemas"]["EventSource"][];
+            /** @description Cron triggers with defaults applied (absent when none) */
+            schedules?: {
+                id: string;
+                cron: string;
+                timezone: string;
+                input?: unknown;
+                enabled: boolean;
+                /** @enum {string} */
+                overlap: "skip" | "queue";
+            }[];
             /**
              * @description DNS label the function's Kubernetes and Docker objects are named after (k8s `fn-<resourceName>`, docker `nanofaas-<resourceName>-r<i>`): the name itself when it is a DNS label of at most 60 characters, else lower-cased, other characters replaced by '-', with an 8-hex-digit hash suffix.
              * @example wordstats-1a2b3c4d
@@ -527,6 +617,13 @@ export interface components {
             retryBackoff?: components["schemas"]["RetryBackoff"];
             /** @description Message-queue consumers feeding this function (docs/triggers.md, Message queues). */
             eventSources?: components["schemas"]["EventSource"][] | null;
+            /** @description Cron triggers (issue 21) */
+            schedules?: components["schemas"]["ScheduleSpec"][] | null;
+            /**
+             * @description Reference style: one cron expression in UTC, the same as schedules [{id: 'default', cron}]
+             * @example 0 9 * * 1-5
+             */
+            schedule?: string | null;
         };
         ResourceSpec: {
             cpu?: string | null;
@@ -567,6 +664,28 @@ export interface components {
             maxDelayMs?: number;
             jitter?: number;
         } | null;
+        ScheduleSpec: {
+            id: string;
+            /**
+             * @description 5 fields (minute first) or 6 (seconds first), croner syntax
+             * @example 0 9 * * 1-5
+             */
+            cron: string;
+            /**
+             * @description IANA time zone the expression is read in; default UTC
+             * @example Europe/Berlin
+             */
+            timezone?: string | null;
+            /** @description The input of each fired execution (default null) */
+            input?: unknown;
+            /** @description Default true */
+            enabled?: boolean | null;
+            /**
+             * @description What a fire does while this schedule's previous execution is not terminal: skip it (default) or run it after
+             * @enum {string|null}
+             */
+            overlap?: "skip" | "queue" | null;
+        };
         ReplicaResponse: {
             function: string;
             replicas: number;
@@ -612,6 +731,14 @@ export interface components {
             parentExecutionId: string | null;
             /** @description The first execution of a replay chain, else null */
             rootExecutionId: string | null;
+            /** @description What started it (a cron schedule, a webhook); null for an API call */
+            trigger?: {
+                /** @enum {string} */
+                type: "cron" | "webhook";
+                id: string;
+                /** @description cron: the fire time this execution is for */
+                scheduledAt?: string;
+            } | null;
         };
         InvocationResult: {
             /** @default false */
@@ -767,6 +894,27 @@ export interface components {
             /** @description UUID of this change */
             changeId: string;
             warnings: string[];
+        };
+        SchedulePage: {
+            items: components["schemas"]["ScheduleStatus"][];
+            nextCursor: null;
+        };
+        ScheduleStatus: {
+            id: string;
+            cron: string;
+            timezone: string;
+            /** @description Enabled in the spec and not paused */
+            enabled: boolean;
+            paused: boolean;
+            /** @enum {string} */
+            overlap: "skip" | "queue";
+            /** @description The next five fire times (ISO-8601 UTC); empty when not enabled */
+            nextRuns: string[];
+            /** @description When this schedule last started an execution */
+            lastRunAt: string | null;
+        };
+        ScheduleTriggered: {
+            executionId: string;
         };
     };
     responses: never;
@@ -2399,6 +2547,244 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RuntimeConfigValidationErrors"];
+                };
+            };
+        };
+    };
+    listSchedules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Its schedules */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchedulePage"];
+                };
+            };
+            /** @description No valid credential (UNAUTHENTICATED; see WWW-Authenticate) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks this operation's scope (FORBIDDEN; details: [{scope}]) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    pauseSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schedule now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleStatus"];
+                };
+            };
+            /** @description No valid credential (UNAUTHENTICATED; see WWW-Authenticate) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks this operation's scope (FORBIDDEN; details: [{scope}]) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unavailable (no deployment backend, or shutting down) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    resumeSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schedule now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleStatus"];
+                };
+            };
+            /** @description No valid credential (UNAUTHENTICATED; see WWW-Authenticate) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks this operation's scope (FORBIDDEN; details: [{scope}]) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unavailable (no deployment backend, or shutting down) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    triggerSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The execution started */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleTriggered"];
+                };
+            };
+            /** @description No valid credential (UNAUTHENTICATED; see WWW-Authenticate) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks this operation's scope (FORBIDDEN; details: [{scope}]) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rejected by a rate limit or a queue; see Retry-After and X-Queue-Reject-Reason */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": string;
+                    "X-Queue-Reject-Reason": "rate" | "depth" | "est_wait" | "timeout" | "memory";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unavailable (no deployment backend, or shutting down) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };

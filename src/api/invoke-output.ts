@@ -22,7 +22,8 @@ export function viewJson(view: ExecutionView): string {
     `"output":${jsonText(view.output)},"error":${JSON.stringify(view.error)},` +
     `"coldStart":${view.coldStart},"initDurationMs":${JSON.stringify(view.initDurationMs)},` +
     `"function":${JSON.stringify(view.function)},"attempts":${view.attempts},"createdAt":"${view.createdAt}",` +
-    `"parentExecutionId":${JSON.stringify(view.parentExecutionId)},"rootExecutionId":${JSON.stringify(view.rootExecutionId)}}`
+    `"parentExecutionId":${JSON.stringify(view.parentExecutionId)},"rootExecutionId":${JSON.stringify(view.rootExecutionId)},` +
+    `"trigger":${JSON.stringify(view.trigger)}}`
   );
 }
 

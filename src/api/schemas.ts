@@ -71,6 +71,15 @@ export const ExecutionStatus = z
       .nullable()
       .meta({ description: "The execution this one replays (a DLQ replay), else null" }),
     rootExecutionId: z.string().nullable().meta({ description: "The first execution of a replay chain, else null" }),
+    trigger: z
+      .object({
+        type: z.enum(["cron", "webhook"]),
+        id: z.string(),
+        scheduledAt: z.string().optional().meta({ description: "cron: the fire time this execution is for" }),
+      })
+      .nullable()
+      .optional()
+      .meta({ description: "What started it (a cron schedule, a webhook); null for an API call" }),
   })
   .meta({ id: "ExecutionStatus" });
 
@@ -130,6 +139,19 @@ export const FunctionResponse = z
       .array(EventSource)
       .optional()
       .meta({ description: "As registered, with user and password of a literal url replaced by ***." }),
+    schedules: z
+      .array(
+        z.object({
+          id: z.string(),
+          cron: z.string(),
+          timezone: z.string(),
+          input: z.unknown(),
+          enabled: z.boolean(),
+          overlap: z.enum(["skip", "queue"]),
+        }),
+      )
+      .optional()
+      .meta({ description: "Cron triggers with defaults applied (absent when none)" }),
     // Optional in the schema only so clients also read servers older than this field.
     resourceName: z.string().optional().meta({
       description:

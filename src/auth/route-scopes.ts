@@ -39,6 +39,11 @@ export const ROUTE_RULES: readonly RouteRule[] = [
   // Invocations are executions, not audit events (the hot path writes no audit line).
   r("POST", "/v1/functions/{name}:invoke", "functions:invoke"),
   r("POST", "/v1/functions/{name}:enqueue", "functions:invoke"),
+  // Cron schedules (issue 21): their run state is part of managing the function.
+  r("GET", "/v1/functions/{name}/schedules", "functions:read"),
+  r("POST", "/v1/functions/{name}/schedules/{id}:trigger", "functions:write", "schedule.trigger"),
+  r("POST", "/v1/functions/{name}/schedules/{id}:pause", "functions:write", "schedule.pause"),
+  r("POST", "/v1/functions/{name}/schedules/{id}:resume", "functions:write", "schedule.resume"),
   r("GET", "/v1/executions", "executions:read"),
   r("GET", "/v1/executions/{executionId}", "executions:read"),
   r("POST", "/v1/internal/executions/{executionId}:complete", "callback"),
@@ -63,7 +68,7 @@ export const ROUTE_RULES: readonly RouteRule[] = [
  * a path spelled differently (trailing slash, percent-encoding) can never reach a handler under
  * another route's rule.
  */
-export const routerPath = (path: string) => path.replace(/:([a-z]+)$/, "/~$1").replace(/\{([^}]+)\}/g, ":$1");
+export const routerPath = (path: string) => path.replace(/:([a-z-]+)$/, "/~$1").replace(/\{([^}]+)\}/g, ":$1");
 
 /** Finds the rule of the route the router matched, by its method and router path. */
 export type RuleLookup = (method: string, routerPath: string) => RouteRule | undefined;

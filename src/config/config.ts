@@ -86,6 +86,16 @@ export const SETTINGS = {
     duration().prefault("7d"),
     "how long dead-letter queue entries are kept (docs/persistence.md)",
   ),
+  cronMissedFireGraceMs: s(
+    "NANOFAAS_CRON_MISSED_FIRE_GRACE",
+    duration(0).prefault("5m"),
+    "after a restart (or a leader change), cron fires at most this old are still fired, late; older ones are skipped (docs/triggers.md)",
+  ),
+  webhookSecretOverlapMs: s(
+    "NANOFAAS_WEBHOOK_SECRET_OVERLAP",
+    duration().prefault("24h"),
+    "how long a webhook's previous secret stays valid after :rotate-secret (docs/triggers.md)",
+  ),
   maxResponseBytes: s(
     ["NANOFAAS_HTTP_CLIENT_MAX_IN_MEMORY_SIZE_MB", "NANOFAAS_HTTPCLIENT_MAXINMEMORYSIZEMB"],
     int(1, 1024)

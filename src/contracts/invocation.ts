@@ -14,7 +14,17 @@ export const MAX_TIMEOUT_MS = 900_000;
  * Google-style custom verbs: `POST /v1/functions/{name}:invoke|enqueue`, `…/executions/{id}:complete`,
  * `/v1/dlq/{id}:replay` and `/v1/dlq:purge`.
  */
-export const CUSTOM_VERBS = ["invoke", "enqueue", "complete", "replay", "purge"] as const;
+export const CUSTOM_VERBS = [
+  "invoke",
+  "enqueue",
+  "complete",
+  "replay",
+  "purge",
+  "trigger",
+  "pause",
+  "resume",
+  "rotate-secret",
+] as const;
 export type CustomVerb = (typeof CUSTOM_VERBS)[number];
 /** The verbs that start an invocation. */
 export const INVOKE_VERBS = ["invoke", "enqueue"] as const satisfies readonly CustomVerb[];

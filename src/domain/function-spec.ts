@@ -9,6 +9,7 @@ import { z } from "zod";
 import { MAX_TIMEOUT_MS } from "../contracts/invocation";
 import { EventSources } from "./event-sources";
 import { FUNCTION_NAME_PATTERN } from "./object-name";
+import { scheduleFields, scheduleIdIssues } from "./schedule-spec";
 
 export { FUNCTION_NAME_PATTERN };
 
@@ -134,6 +135,10 @@ export const FunctionSpec = z
       .meta({ description: "Per-function invocations per second (429 reason rate)." }),
     retryBackoff: RetryBackoff.nullish(),
     eventSources: EventSources.nullish(),
+    ...scheduleFields,
+  })
+  .superRefine((spec, ctx) => {
+    for (const issue of scheduleIdIssues(spec)) ctx.addIssue({ code: "custom", ...issue });
   })
   .meta({ id: "FunctionSpec" });
 export type FunctionSpec = z.infer<typeof FunctionSpec>;

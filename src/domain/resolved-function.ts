@@ -8,6 +8,7 @@ import { validation } from "./errors";
 import { type EventSource, redactEventSources } from "./event-sources";
 import type { ExecutionMode, FunctionSpec, RuntimeMode } from "./function-spec";
 import { resourceName } from "./object-name";
+import { type ResolvedSchedule, resolveSchedules } from "./schedule-spec";
 import { type ResolvedScalingConfig, resolveScalingConfig, type ScalingDefaults } from "./scaling-config";
 
 export interface ResolvedRetryBackoff {
@@ -42,6 +43,8 @@ export interface ResolvedFunction {
   retryBackoff: ResolvedRetryBackoff;
   /** Message-queue consumers (docs/triggers.md); GET shows them with URL credentials redacted. */
   eventSources?: EventSource[];
+  /** Cron triggers (issue 21); absent when the spec has none. */
+  schedules?: ResolvedSchedule[];
 }
 
 export interface FunctionDefaults {
@@ -87,8 +90,11 @@ export function resolveFunction(spec: FunctionSpec, defaults: FunctionDefaults):
     rateLimitPerSecond: orUndefined(spec.rateLimitPerSecond),
     retryBackoff: { ...DEFAULT_RETRY_BACKOFF, ...stripNullish(spec.retryBackoff ?? {}) },
     eventSources: spec.eventSources?.length ? spec.eventSources : undefined,
+    schedules: orEmpty(resolveSchedules(spec)),
   };
 }
+
+const orEmpty = <T>(items: T[]): T[] | undefined => (items.length > 0 ? items : undefined);
 
 function stripNullish<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as Partial<T>;
@@ -117,6 +123,7 @@ const RESPONSE_KEYS = [
   "rateLimitPerSecond",
   "retryBackoff",
   "eventSources",
+  "schedules",
 ] as const satisfies readonly (keyof ResolvedFunction)[];
 
 /** The wire shape: reference key order, top-level nulls omitted (reference §2.3). */

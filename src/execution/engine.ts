@@ -336,8 +336,18 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
       throw error;
     }
     const trace = { traceId: options.traceId, traceparent: options.traceparent, tracestate: options.tracestate };
-    const { idempotencyKey, lineage } = options;
-    const record = new ExecutionRecord(this.newId(), queue.fn, request, lane, trace, idempotencyKey, now, lineage);
+    const { idempotencyKey, lineage, trigger } = options;
+    const record = new ExecutionRecord(
+      this.newId(),
+      queue.fn,
+      request,
+      lane,
+      trace,
+      idempotencyKey,
+      now,
+      lineage,
+      trigger,
+    );
     try {
       this.deps.retained?.admit(record);
     } catch (error) {

@@ -9,7 +9,7 @@ import type { Payload } from "../domain/payload";
 import type { ErrorInfo, InvocationRequest, Json } from "../contracts/pod";
 import { jsonText } from "../lib/raw-json";
 import type { ResolvedFunction } from "../domain/resolved-function";
-import type { ExecutionState, ExecutionView, InvocationOutcome, Lineage } from "./invoker";
+import type { ExecutionState, ExecutionView, InvocationOutcome, Lineage, TriggerInfo } from "./invoker";
 
 export type Lane = "sync" | "async";
 
@@ -74,6 +74,8 @@ export class ExecutionRecord {
     readonly createdAt: number,
     /** Set on a DLQ replay: the execution it replays, and the first of that chain. */
     readonly lineage: Lineage | null = null,
+    /** Set when a trigger (cron, webhook) started it. */
+    readonly trigger: TriggerInfo | null = null,
   ) {
     this._enqueuedAt = createdAt;
   }
@@ -305,6 +307,7 @@ export class ExecutionRecord {
       createdAt: new Date(this.createdAt).toISOString(),
       parentExecutionId: this.lineage?.parentExecutionId ?? null,
       rootExecutionId: this.lineage?.rootExecutionId ?? null,
+      trigger: this.trigger,
     };
   }
 }

@@ -28,6 +28,7 @@ export function executionRowOf(record: ExecutionRecord): ExecutionRow {
     initDurationMs: record.initDurationMs,
     parentExecutionId: record.lineage?.parentExecutionId ?? null,
     rootExecutionId: record.lineage?.rootExecutionId ?? null,
+    trigger: record.trigger,
   };
 }
 
@@ -48,5 +49,6 @@ export function viewOfRow(row: ExecutionRow): ExecutionView {
     createdAt: new Date(row.createdAt).toISOString(),
     parentExecutionId: row.parentExecutionId,
     rootExecutionId: row.rootExecutionId,
+    trigger: row.trigger ?? null,
   };
 }

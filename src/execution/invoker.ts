@@ -18,6 +18,16 @@ export interface InvokeOptions {
   timeoutMs?: number;
   /** The execution this one replays or continues (a DLQ replay); recorded, never sent to the pod. */
   lineage?: Lineage;
+  /** What started it when not an API call (a cron schedule, a webhook); recorded, never sent to the pod. */
+  trigger?: TriggerInfo;
+}
+
+/** SPEC-platform §5: `{type: "cron", id, scheduledAt}` or `{type: "webhook", id}`. */
+export interface TriggerInfo {
+  type: "cron" | "webhook";
+  id: string;
+  /** Cron only: the fire time (ISO-8601 UTC) this execution is for. */
+  scheduledAt?: string;
 }
 
 /** Links an execution to the one it replays (`parentExecutionId`) and the first of the chain. */
@@ -52,6 +62,8 @@ export interface ExecutionView {
   createdAt: string;
   parentExecutionId: string | null;
   rootExecutionId: string | null;
+  /** The trigger that started it, null for an API call. */
+  trigger: TriggerInfo | null;
 }
 
 export interface Invoker {

@@ -74,6 +74,8 @@ function rebuild(row: ExecutionRow, fn: ResolvedFunction, wasRunning: boolean): 
     row.trace,
     row.idempotencyKey ?? undefined,
     row.createdAt,
+    null,
+    row.trigger ?? null,
   );
   record.resumeAt(wasRunning ? row.attempts + 1 : row.attempts);
   return record;

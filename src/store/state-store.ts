@@ -17,6 +17,7 @@
  */
 import type { ErrorInfo } from "../contracts/pod";
 import type { ExecutionState } from "../contracts/invocation";
+import type { TriggerRows } from "./trigger-rows";
 
 export type StoreKind = "memory" | "sqlite" | "postgres";
 
@@ -51,6 +52,11 @@ export interface ExecutionRow {
   /** Set when this execution replays a DLQ entry or is a child of another. */
   parentExecutionId: string | null;
   rootExecutionId: string | null;
+  /**
+   * The trigger that started it (issue 21), null for an API call. Optional so stores written
+   * before it need no change; one that does not keep it reads back null.
+   */
+  trigger?: { type: "cron" | "webhook"; id: string; scheduledAt?: string } | null;
 }
 
 export interface ExecutionQuery {
@@ -207,6 +213,11 @@ export interface StateStore {
   readonly apikeys: ApiKeyRows;
   /** The audit log (issue 18). */
   readonly audit: AuditRows;
+  /**
+   * Cron fire state and webhooks (issue 21). Optional so a store without it still compiles: the
+   * control plane then keeps trigger state in memory (and says so at start-up).
+   */
+  readonly triggers?: TriggerRows;
   /** False while the database cannot be reached or written (readiness answers 503 meanwhile). */
   healthy(): boolean;
   /** Flushes write-behind batches and closes connections. */

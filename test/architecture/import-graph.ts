@@ -45,7 +45,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["lib", "contracts"],
   ["domain", "config", "store", "auth"],
   ["queue", "scheduler", "dispatch", "execution", "deploy", "scaling"],
-  ["registry", "observability", "admin", "dlq"],
+  ["registry", "observability", "admin", "dlq", "triggers"],
   ["api"],
   ["app.ts", "control-plane.ts", "openapi-document.ts", "main.ts"],
 ];

@@ -8,6 +8,7 @@ import { createMemoryApiKeyRows } from "./apikeys";
 import { createMemoryAuditRows } from "./audit";
 import { createMemoryDeadLetterRows } from "./dlq";
 import { listExecutionRows } from "./execution-list";
+import { createMemoryTriggerRows } from "./trigger-rows";
 
 const isUnfinished = (row: ExecutionRow) => row.status === "queued" || row.status === "running";
 
@@ -60,6 +61,7 @@ export function createMemoryStore(): StateStore {
     dlq: createMemoryDeadLetterRows(),
     apikeys: createMemoryApiKeyRows(),
     audit: createMemoryAuditRows(),
+    triggers: createMemoryTriggerRows(),
     healthy: () => true,
     close: async () => {},
   };

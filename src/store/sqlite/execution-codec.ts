@@ -25,14 +25,16 @@ export interface ExecutionColumns {
   init_duration_ms: number | null;
   parent_execution_id: string | null;
   root_execution_id: string | null;
+  /** Added by the `triggers` migration area (issue 21): the trigger as JSON text. */
+  trigger_info: string | null;
 }
 
 export const EXECUTION_COLUMNS =
-  "id, function, lane, status, attempts, input, metadata, idempotency_key, trace, output, error, created_at, started_at, finished_at, cold_start, init_duration_ms, parent_execution_id, root_execution_id";
+  "id, function, lane, status, attempts, input, metadata, idempotency_key, trace, output, error, created_at, started_at, finished_at, cold_start, init_duration_ms, parent_execution_id, root_execution_id, trigger_info";
 
 /** Insert-or-update: the immutable columns are written once, the state columns every time. */
 export const UPSERT_EXECUTION = `INSERT INTO executions (${EXECUTION_COLUMNS})
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
 ON CONFLICT (id) DO UPDATE SET status = excluded.status, attempts = excluded.attempts, output = excluded.output,
   error = excluded.error, started_at = excluded.started_at, finished_at = excluded.finished_at,
   cold_start = excluded.cold_start, init_duration_ms = excluded.init_duration_ms`;
@@ -60,6 +62,7 @@ export function executionParams(row: ExecutionRow): SqlValue[] {
     row.initDurationMs,
     row.parentExecutionId,
     row.rootExecutionId,
+    row.trigger ? JSON.stringify(row.trigger) : null,
   ];
 }
 
@@ -83,5 +86,7 @@ export function executionFromColumns(c: ExecutionColumns): ExecutionRow {
     initDurationMs: c.init_duration_ms,
     parentExecutionId: c.parent_execution_id,
     rootExecutionId: c.root_execution_id,
+    // Only when set: a row without a trigger reads back as it was written (the field is optional).
+    ...(c.trigger_info ? { trigger: JSON.parse(c.trigger_info) } : {}),
   };
 }

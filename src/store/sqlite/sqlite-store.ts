@@ -25,6 +25,7 @@ import {
 } from "./core-rows";
 import { createSqliteDeadLetterRows } from "./dlq";
 import { migrate } from "./migrations";
+import { createSqliteTriggerRows } from "./trigger-rows";
 
 export type SqliteSynchronous = "full" | "normal";
 
@@ -97,6 +98,7 @@ export function sqliteStoreOn(
     dlq: createSqliteDeadLetterRows(db, write),
     apikeys: createSqliteApiKeyRows(db, write),
     audit,
+    triggers: createSqliteTriggerRows(db, write),
     healthy: () => healthy,
     close: async () => {
       await batcher.close();
