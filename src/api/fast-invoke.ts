@@ -75,7 +75,8 @@ export function createFastInvokeHandler(deps: FastInvokeDeps): FetchHandler {
     if (!target || !isPlainJson(request) || tooLarge(request, deps.maxBodyBytes)) return fallback(request, server);
     const startedAt = performance.now();
     if (deps.checkInvoke) {
-      const refused = await deps.checkInvoke(request, target.name, server);
+      let refused = deps.checkInvoke(request, target.name, server);
+      if (refused instanceof Promise) refused = await refused;
       if (refused) return served(deps, target.verb, startedAt, request, refused);
     }
     const text = await request.text();
