@@ -15,6 +15,8 @@ import type { CallbackTokens } from "./auth/callback-token";
 import { RuntimeConfigService } from "./admin/runtime-config";
 import { registerAdminRuntimeConfigRoutes } from "./api/routes/admin-runtime-config";
 import { registerScheduleRoutes } from "./api/routes/schedules";
+import { registerWebhookRoutes } from "./api/routes/webhooks";
+import { WebhookService } from "./triggers/webhooks/webhook-service";
 import { createApp } from "./app";
 import type { Config } from "./config/config";
 import type { Deployer } from "./deploy/deployer";
@@ -227,6 +229,13 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     maxFunctions: config.maxFunctions,
     listeners: [engine, telemetry.lifecycle, cron],
   });
+  const webhooks = new WebhookService({
+    rows: triggerRows.webhooks,
+    invoker: () => engine,
+    functionExists: (name) => functions.get(name) !== undefined,
+    secretOverlapMs: config.webhookSecretOverlapMs,
+    metrics: triggerMetrics,
+  });
   const health = new HealthState(() => store.healthy());
   const auth = createAuthParts(config, { store, logger, callbacks: options.callbacks });
   const gate = createAuthGate({ guard: auth.guard, audit: auth.audit });
@@ -254,6 +263,7 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
         ? [(a: OpenAPIHono) => registerAdminRuntimeConfigRoutes(a, runtimeConfig)]
         : []),
       (a: OpenAPIHono) => registerScheduleRoutes(a, cron, functions),
+      (a: OpenAPIHono) => registerWebhookRoutes(a, webhooks, config.maxBodyBytes),
       ...(options.extensions ?? []),
     ],
   });

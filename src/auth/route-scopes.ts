@@ -44,6 +44,13 @@ export const ROUTE_RULES: readonly RouteRule[] = [
   r("POST", "/v1/functions/{name}/schedules/{id}:trigger", "functions:write", "schedule.trigger"),
   r("POST", "/v1/functions/{name}/schedules/{id}:pause", "functions:write", "schedule.pause"),
   r("POST", "/v1/functions/{name}/schedules/{id}:resume", "functions:write", "schedule.resume"),
+  // Webhooks (issue 21): managed with functions:*; a delivery is authenticated by its signature.
+  r("POST", "/v1/webhooks", "functions:write", "webhook.create"),
+  r("GET", "/v1/webhooks", "functions:read"),
+  r("GET", "/v1/webhooks/{id}", "functions:read"),
+  r("DELETE", "/v1/webhooks/{id}", "functions:write", "webhook.delete"),
+  r("POST", "/v1/webhooks/{id}:rotate-secret", "functions:write", "webhook.rotate-secret"),
+  r("POST", "/v1/webhooks/{id}", "public"),
   r("GET", "/v1/executions", "executions:read"),
   r("GET", "/v1/executions/{executionId}", "executions:read"),
   r("POST", "/v1/internal/executions/{executionId}:complete", "callback"),
