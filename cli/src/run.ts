@@ -16,6 +16,7 @@ import { registerFnCommands } from "./commands/fn";
 import { registerInitCommand } from "./commands/init";
 import { registerInvokeCommands } from "./commands/invoke";
 import { registerScaleCommand } from "./commands/scale";
+import { registerTriggersCommand } from "./commands/triggers";
 import { registerVersionCommand } from "./commands/version";
 import { resolveEndpoint } from "./config";
 import { CliError, ExitCode } from "./errors";
@@ -55,6 +56,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   registerInvokeCommands(program, session);
   registerExecCommands(program, session);
   registerDlqCommands(program, session);
+  registerTriggersCommand(program, session);
   registerInitCommand(program, session);
   registerConfigCommands(program, session);
   registerContractCommand(program, session);
