@@ -16,6 +16,7 @@ import { RuntimeConfigService } from "./admin/runtime-config";
 import { registerAdminRuntimeConfigRoutes } from "./api/routes/admin-runtime-config";
 import { registerScheduleRoutes } from "./api/routes/schedules";
 import { registerWebhookRoutes } from "./api/routes/webhooks";
+import { parseJsonBody } from "./api/invoke-input";
 import { WebhookService } from "./triggers/webhooks/webhook-service";
 import { createApp } from "./app";
 import type { Config } from "./config/config";
@@ -234,6 +235,7 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     invoker: () => engine,
     functionExists: (name) => functions.get(name) !== undefined,
     secretOverlapMs: config.webhookSecretOverlapMs,
+    parseBody: (text) => parseJsonBody(text, config.maxJsonDepth),
     metrics: triggerMetrics,
   });
   const health = new HealthState(() => store.healthy());

@@ -150,6 +150,15 @@ describe("management, filters, modes", () => {
     expect((await deliver(cp, text, {})).status).toBe(401);
   });
 
+  test("a signed body nested deeper than NANOFAAS_MAX_JSON_DEPTH → 400, nothing invoked", async () => {
+    const { cp, secret } = await setUp({ format: "github" }, { NANOFAAS_MAX_JSON_DEPTH: "8" });
+    const deep = `${"[".repeat(20)}${"]".repeat(20)}`;
+    const res = await deliver(cp, deep, { "x-hub-signature-256": sign("github", secret, deep, 0) });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain("NANOFAAS_MAX_JSON_DEPTH");
+    expect(await executions(cp)).toHaveLength(0);
+  });
+
   test("a body over NANOFAAS_MAX_BODY_BYTES → 413", async () => {
     const { cp, secret } = await setUp({ format: "github" }, { NANOFAAS_MAX_BODY_BYTES: "1024" });
     const big = JSON.stringify({ pad: "x".repeat(2000) });

@@ -52,6 +52,8 @@ export interface WebhookServiceDeps {
   invoker: () => Pick<Invoker, "invoke" | "enqueue">;
   functionExists: (name: string) => boolean;
   secretOverlapMs: number;
+  /** Parses the body; throws a 400 NanofaasError (the API's parser applies NANOFAAS_MAX_JSON_DEPTH). */
+  parseBody?: (text: string) => unknown;
   now?: () => number;
   metrics?: TriggerMetrics;
 }
@@ -131,12 +133,7 @@ export class WebhookService {
       throw new NanofaasError("UNAUTHENTICATED", `Webhook signature rejected: ${problem}`);
     }
     const text = new TextDecoder().decode(delivery.body);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      throw new NanofaasError("BAD_REQUEST", "A webhook delivery body must be JSON");
-    }
+    const parsed = this.parse(text);
     if (!filtersMatch(row.filters, delivery.headers, parsed)) {
       this.deps.metrics?.webhook(row.function, row.id, "filtered");
       return { skipped: true };
@@ -163,6 +160,15 @@ export class WebhookService {
     } catch (error) {
       this.deps.metrics?.webhook(row.function, row.id, "failed");
       throw error;
+    }
+  }
+
+  private parse(text: string): unknown {
+    if (this.deps.parseBody) return this.deps.parseBody(text);
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new NanofaasError("BAD_REQUEST", "A webhook delivery body must be JSON");
     }
   }
 
