@@ -22,7 +22,11 @@ export function readImports(root: string, dir: string): ImportMap {
     for (const entry of readdirSync(abs, { withFileTypes: true })) {
       const path = join(abs, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts") && !entry.name.endsWith(".d.ts")) {
+      else if (
+        entry.name.endsWith(".ts") &&
+        !/\.(test|tools|e2e)\.ts$/.test(entry.name) &&
+        !entry.name.endsWith(".d.ts")
+      ) {
         map.set(relative(root, path).split("\\").join("/"), importsOf(readFileSync(path, "utf8")));
       }
     }

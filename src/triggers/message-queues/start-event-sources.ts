@@ -3,13 +3,24 @@
  * Wires the message-queue consumers into a running control plane (main.ts, after start-up
  * recovery): metrics, the lifecycle listener, and the consumers of the functions already there.
  */
-import type { ControlPlane } from "../../control-plane";
+import type { Registry } from "prom-client";
+import type { InvocationEngine } from "../../execution/engine";
+import type { Logger } from "../../observability/logger";
+import type { FunctionService } from "../../registry/function-service";
 import { createEventSourceMetrics } from "./event-source-metrics";
 import { EventSourceConsumers } from "./event-source-consumers";
 import type { TerminalWaiter } from "./terminal-waiter";
 
+/** The parts of a control plane the consumers use (named here: triggers sit below control-plane.ts). */
+export interface EventSourceHost {
+  engine: InvocationEngine;
+  functions: FunctionService;
+  metricsRegistry: Registry;
+  logger: Logger;
+}
+
 export function startEventSources(
-  cp: Pick<ControlPlane, "engine" | "functions" | "metricsRegistry" | "logger">,
+  cp: EventSourceHost,
   waiter: TerminalWaiter,
   env: (name: string) => string | undefined,
 ): EventSourceConsumers {
