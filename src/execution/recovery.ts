@@ -14,6 +14,7 @@ import type { ResolvedFunction } from "../domain/resolved-function";
 import { RawJson } from "../lib/raw-json";
 import type { ExecutionRow, ExecutionRows } from "../store/state-store";
 import { ExecutionRecord } from "./execution-record";
+import type { Lineage } from "./invoker";
 
 export const CONTROL_PLANE_RESTARTED = "CONTROL_PLANE_RESTARTED";
 
@@ -64,6 +65,12 @@ function ended(row: ExecutionRow, now: number, code: string, message: string): E
   return { ...row, status: "error", error: { code, message }, output: null, finishedAt: now };
 }
 
+/** A replay keeps its link to the execution it replays (and to the first of the chain) across a restart. */
+function lineageOf(row: ExecutionRow): Lineage | null {
+  if (row.parentExecutionId === null) return null;
+  return { parentExecutionId: row.parentExecutionId, rootExecutionId: row.rootExecutionId ?? row.parentExecutionId };
+}
+
 function rebuild(row: ExecutionRow, fn: ResolvedFunction, wasRunning: boolean): ExecutionRecord {
   const request = { input: new RawJson(row.input), ...(row.metadata ? { metadata: row.metadata } : {}) };
   const record = new ExecutionRecord(
@@ -74,7 +81,7 @@ function rebuild(row: ExecutionRow, fn: ResolvedFunction, wasRunning: boolean): 
     row.trace,
     row.idempotencyKey ?? undefined,
     row.createdAt,
-    null,
+    lineageOf(row),
     row.trigger ?? null,
   );
   record.resumeAt(wasRunning ? row.attempts + 1 : row.attempts);
