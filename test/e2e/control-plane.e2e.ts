@@ -5,14 +5,19 @@
  * and DEPLOYMENT functions the backend runs as containers (two Bun examples and the watchdog
  * image with a STDIO filter), invokes them sync and async, scales, reads health and metrics, and
  * finally takes SIGTERM while work is in flight and must drain it, remove its containers and exit 0.
+ * The image's default NANOFAAS_AUTH=apikey stays on: an admin key comes from a mounted keys file.
  */
 import { describe, afterAll, beforeAll, expect, test } from "bun:test";
+import { randomBytes } from "node:crypto";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { GenericContainer, Network, type StartedNetwork, type StartedTestContainer, Wait } from "testcontainers";
 import { loadPayloads } from "../../examples/harness/payloads";
 import {
   dockerApi,
   functionContainers,
-  http,
+  http as anonymousHttp,
   IMAGES,
   Lines,
   requireDocker,
@@ -26,6 +31,12 @@ const UPPER = "e2e-upper";
 const WORDS = "e2e-word-stats";
 const DEPLOYED = [ROMAN, UPPER, "e2e-json"];
 
+// The image's default auth mode (apikey) with a bootstrap key, as docs/security.md tells operators to run it.
+const ADMIN_KEY = `nfk_${randomBytes(32).toString("base64url")}`;
+const keysDir = mkdtempSync(join(tmpdir(), "nanofaas-e2e-keys-"));
+const KEYS_FILE = join(keysDir, "api-keys.yaml");
+const http: typeof anonymousHttp = (method, url, body) => anonymousHttp(method, url, body, ADMIN_KEY);
+
 describe("control-plane image with the docker backend", () => {
   let network: StartedNetwork | undefined;
   let pod: StartedTestContainer | undefined;
@@ -36,6 +47,9 @@ describe("control-plane image with the docker backend", () => {
 
   beforeAll(async () => {
     await requireDocker();
+    writeFileSync(KEYS_FILE, `keys:\n  - name: e2e\n    key: ${ADMIN_KEY}\n    scopes: [admin]\n`);
+    chmodSync(keysDir, 0o755);
+    chmodSync(KEYS_FILE, 0o644); // read by the image's non-root user
     network = await new Network().start();
     pod = await new GenericContainer(IMAGES.wordStats)
       .withNetwork(network)
@@ -46,8 +60,15 @@ describe("control-plane image with the docker backend", () => {
     const started = performance.now();
     cp = await new GenericContainer(IMAGES.controlPlane)
       .withNetwork(network)
-      .withEnvironment({ NANOFAAS_DEPLOYMENT_BACKEND: "docker", NANOFAAS_SHUTDOWN_GRACE_MS: "20000" })
-      .withBindMounts([{ source: SOCKET, target: "/var/run/docker.sock" }])
+      .withEnvironment({
+        NANOFAAS_DEPLOYMENT_BACKEND: "docker",
+        NANOFAAS_SHUTDOWN_GRACE_MS: "20000",
+        NANOFAAS_API_KEYS_FILE: "/etc/nanofaas/api-keys.yaml",
+      })
+      .withBindMounts([
+        { source: SOCKET, target: "/var/run/docker.sock" },
+        { source: KEYS_FILE, target: "/etc/nanofaas/api-keys.yaml", mode: "ro" },
+      ])
       .withUser(`65532:${socketGroup()}`)
       .withExposedPorts(8080, 8081)
       .withLogConsumer(logs.consume)
@@ -62,6 +83,7 @@ describe("control-plane image with the docker backend", () => {
   }, 120_000);
 
   afterAll(async () => {
+    rmSync(keysDir, { recursive: true, force: true });
     if (process.env.E2E_VERBOSE || logs.lines.length > 0)
       console.log(`control plane output (last lines):\n${logs.tail(30)}`);
     // The drain test proves the control plane removes its containers; after a failure, we do.
@@ -87,6 +109,13 @@ describe("control-plane image with the docker backend", () => {
     expect((await http("GET", `${management}/readyz`)).body).toMatchObject({ status: "UP" });
     const metrics = (await http<string>("GET", `${management}/metrics`)).body;
     expect(metrics).toMatch(/nanofaas_build_info\{version="\d+\.\d+\.\d+\+[0-9a-f]{12}(-dirty)?"\} 1/);
+  });
+
+  test("the image requires a credential by default: no key → 401, the mounted admin key → 200", async () => {
+    const anonymous = await anonymousHttp("GET", `${api}/v1/functions`);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get("www-authenticate")).toStartWith("Bearer");
+    expect((await http("GET", `${api}/v1/functions`)).status).toBe(200);
   });
 
   test("POOL: a word-stats container answers every example payload, sync", async () => {

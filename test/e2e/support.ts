@@ -68,14 +68,19 @@ export interface JsonResponse<T = Record<string, unknown>> {
   headers: Headers;
 }
 
+/** One JSON call; `token` is sent as `Authorization: Bearer` (the image defaults to NANOFAAS_AUTH=apikey). */
 export async function http<T = Record<string, unknown>>(
   method: string,
   url: string,
   body?: unknown,
+  token?: string,
 ): Promise<JsonResponse<T>> {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers["content-type"] = "application/json";
+  if (token !== undefined) headers.authorization = `Bearer ${token}`;
   const response = await fetch(url, {
     method,
-    headers: body === undefined ? undefined : { "content-type": "application/json" },
+    headers,
     body: body === undefined ? undefined : JSON.stringify(body),
     signal: AbortSignal.timeout(60_000),
   });
