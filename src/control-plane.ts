@@ -131,7 +131,13 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
   });
   // Backs the admin runtime-config API (its routes are registered below when enabled).
   const runtimeConfig = new RuntimeConfigService({ settings, metrics: telemetry.metrics.runtimeConfig, logger });
-  const pool = createPoolDispatcher({ maxResponseBytes: config.maxResponseBytes, maxJsonDepth: config.maxJsonDepth });
+  const auth = createAuthParts(config, { store, logger, callbacks: options.callbacks });
+  const pool = createPoolDispatcher({
+    maxResponseBytes: config.maxResponseBytes,
+    maxJsonDepth: config.maxJsonDepth,
+    // Warm pods that call back need their attempt's token once callbacks are checked (auth on).
+    callbackToken: auth.guard ? (executionId, attempt) => auth.callbacks.issue(executionId, attempt) : undefined,
+  });
   const remoteUnavailable: Dispatcher = {
     dispatch: async () => ({
       ok: false,
@@ -239,7 +245,6 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     metrics: triggerMetrics,
   });
   const health = new HealthState(() => store.healthy());
-  const auth = createAuthParts(config, { store, logger, callbacks: options.callbacks });
   const gate = createAuthGate({ guard: auth.guard, audit: auth.audit });
   const reportUnexpected = createUnexpectedErrorReporter(logger);
   const app = createApp({

@@ -19,12 +19,13 @@ const headersFor = (receiver: FakeControlPlane, attempt: string) => ({
   [Header.callbackUrl]: receiver.url,
   [Header.dispatchAttempt]: attempt,
   [Header.traceId]: "trace-cb",
+  [Header.callbackToken]: `token-${attempt}`,
 });
 
 export function callbackCases(options: ContractOptions): ContractCase[] {
   const callbacks = (name: string, run: ContractCase["run"]): ContractCase => ({ name, group: "callbacks", run });
   return [
-    callbacks("a success is posted to {base}/{id}:complete with the attempt and trace headers", async (ctx) => {
+    callbacks("a success is posted to {base}/{id}:complete with the attempt, trace and token headers", async (ctx) => {
       const receiver = receiverOf(ctx);
       const id = newExecutionId("cb-ok");
       const input = { op: "echo", value: { n: 1 } };
@@ -39,6 +40,7 @@ export function callbackCases(options: ContractOptions): ContractCase[] {
       same(callback?.body, { success: true, output: { n: 1 }, error: null }, "callback body");
       same(callback?.headers.get(Header.dispatchAttempt), "2", `callback ${Header.dispatchAttempt}`);
       same(callback?.headers.get(Header.traceId), "trace-cb", `callback ${Header.traceId}`);
+      same(callback?.headers.get(Header.callbackToken), "token-2", `callback ${Header.callbackToken}`);
     }),
     callbacks("a failure is posted with success false and the error", async (ctx) => {
       const receiver = receiverOf(ctx);

@@ -53,6 +53,7 @@ test("nanofaas_runtime/contract.py matches src/contracts", async () => {
     H_COLD_START: Header.coldStart,
     H_INIT_DURATION_MS: Header.initDurationMs,
     H_CALLBACK_URL: Header.callbackUrl,
+    H_CALLBACK_TOKEN: Header.callbackToken,
     CALLBACK_MAX_TRIES,
     CALLBACK_RETRY_DELAYS_MS: [...CALLBACK_RETRY_DELAYS_MS],
   });

@@ -23,6 +23,11 @@ export interface PoolDispatcherOptions {
   maxJsonDepth: number;
   /** Injected for tests; defaults to the global fetch. */
   fetch?: typeof fetch;
+  /**
+   * The callback token of an attempt, sent as X-Callback-Token so a pod that calls back (CALLBACK_URL)
+   * is accepted (docs/security.md). Given only when authentication is on: no cost on the hot path otherwise.
+   */
+  callbackToken?: (executionId: string, attempt: number) => string;
 }
 
 export function createPoolDispatcher(options: PoolDispatcherOptions): Dispatcher {
@@ -39,7 +44,7 @@ export function createPoolDispatcher(options: PoolDispatcherOptions): Dispatcher
       try {
         response = await doFetch(endpoint, {
           method: "POST",
-          headers: podHeaders(task),
+          headers: podHeaders(task, options.callbackToken),
           body: task.record.body,
           signal: controller.signal,
         });
@@ -77,7 +82,10 @@ export function createPoolDispatcher(options: PoolDispatcherOptions): Dispatcher
   };
 }
 
-function podHeaders({ record, attempt }: DispatchTask): Record<string, string> {
+function podHeaders(
+  { record, attempt }: DispatchTask,
+  callbackToken: PoolDispatcherOptions["callbackToken"],
+): Record<string, string> {
   const headers: Record<string, string> = {
     "Content-Type": "application/json",
     [Header.executionId]: record.id,
@@ -88,6 +96,7 @@ function podHeaders({ record, attempt }: DispatchTask): Record<string, string> {
   if (traceparent) headers[Header.traceparent] = traceparent;
   if (tracestate) headers[Header.tracestate] = tracestate;
   if (attempt === 1 && record.idempotencyKey) headers[Header.idempotencyKey] = record.idempotencyKey;
+  if (callbackToken) headers[Header.callbackToken] = callbackToken(record.id, attempt);
   return headers;
 }
 

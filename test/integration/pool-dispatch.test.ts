@@ -94,6 +94,8 @@ describe("what the pod receives", () => {
     expect(call!.headers.tracestate).toBe("vendor=1");
     expect(call!.headers["idempotency-key"]).toBe("idem-1");
     expect(call!.headers["content-type"]).toBe("application/json");
+    // Authentication is off here: callbacks are not checked, so no token is computed or sent.
+    expect(call!.headers["x-callback-token"]).toBeUndefined();
   });
 
   test("retries bump X-Dispatch-Attempt, keep the trace id and drop the idempotency key", async () => {

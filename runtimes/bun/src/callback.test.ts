@@ -27,10 +27,11 @@ const target: CallbackTarget = {
   executionId: "e/1",
   traceId: "t1",
   attempt: "3",
+  callbackToken: "tok-3",
 };
 
 describe("callback delivery", () => {
-  test("posts the body to {base}/{encoded id}:complete with trace and attempt headers", async () => {
+  test("posts the body to {base}/{encoded id}:complete with trace, attempt and callback-token headers", async () => {
     const h = harness([204]);
     h.sender.send(target, '{"success":true,"output":1,"error":null}');
     await h.sender.flush();
@@ -42,13 +43,14 @@ describe("callback delivery", () => {
       "Content-Type": "application/json",
       "X-Trace-Id": "t1",
       "X-Dispatch-Attempt": "3",
+      "X-Callback-Token": "tok-3",
     });
     expect(h.failures).toEqual([]);
   });
 
-  test("omits trace and attempt headers it does not have", async () => {
+  test("omits trace, attempt and token headers it does not have", async () => {
     const h = harness([204]);
-    h.sender.send({ ...target, traceId: null, attempt: null }, "{}");
+    h.sender.send({ ...target, traceId: null, attempt: null, callbackToken: null }, "{}");
     await h.sender.flush();
     expect(h.requests[0]!.init.headers).toEqual({ "Content-Type": "application/json" });
   });

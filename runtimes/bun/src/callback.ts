@@ -16,6 +16,8 @@ export interface CallbackTarget {
   executionId: string;
   traceId: string | null;
   attempt: string | null;
+  /** Echoed as `X-Callback-Token` (docs/security.md); null when the dispatch carried none. */
+  callbackToken: string | null;
 }
 
 export interface CallbackDeps {
@@ -42,6 +44,7 @@ export function createCallbackSender(deps: CallbackDeps): CallbackSender {
     const headers: Record<string, string> = { "Content-Type": "application/json" };
     if (target.traceId) headers[Header.traceId] = target.traceId;
     if (target.attempt) headers[Header.dispatchAttempt] = target.attempt;
+    if (target.callbackToken) headers[Header.callbackToken] = target.callbackToken;
     let problem = "";
     for (let attempt = 1; attempt <= CALLBACK_MAX_TRIES; attempt++) {
       try {

@@ -45,9 +45,14 @@ describe("parseInvocation", () => {
   const post = (headers: Record<string, string>, body = '{"input":1}') =>
     new Request("http://pod/invoke", { method: "POST", headers, body });
 
-  test("the header execution id wins over the fallback; ids, attempt and callback come from headers", async () => {
+  test("the header execution id wins over the fallback; ids, attempt, callback and token come from headers", async () => {
     const result = await parseInvocation(
-      post({ "X-Execution-Id": " h1 ", "X-Dispatch-Attempt": "2", "X-Callback-Url": "http://hdr/cb" }),
+      post({
+        "X-Execution-Id": " h1 ",
+        "X-Dispatch-Attempt": "2",
+        "X-Callback-Url": "http://hdr/cb",
+        "X-Callback-Token": "tok-2",
+      }),
       { executionId: "env", traceId: "env-trace", callbackUrl: "http://env/cb" },
     );
     expect(result).toEqual({
@@ -57,6 +62,7 @@ describe("parseInvocation", () => {
         traceId: "env-trace",
         attempt: "2",
         callbackBase: "http://hdr/cb",
+        callbackToken: "tok-2",
         input: 1,
         metadata: {},
       },

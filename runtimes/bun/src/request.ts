@@ -19,6 +19,8 @@ export interface Invocation {
   /** `X-Dispatch-Attempt` as sent, echoed on the callback so stale attempts can be ignored. */
   attempt: string | null;
   callbackBase: string | null;
+  /** `X-Callback-Token` as sent: the control plane accepts this attempt's callback only with it (auth on). */
+  callbackToken: string | null;
   input: Json;
   metadata: Record<string, string>;
 }
@@ -81,6 +83,7 @@ export async function parseInvocation(request: Request, fallbacks: RequestFallba
     traceId: traceIdOf(request.headers, fallbacks.traceId),
     attempt: header(request.headers, Header.dispatchAttempt),
     callbackBase: header(request.headers, Header.callbackUrl) ?? fallbacks.callbackUrl,
+    callbackToken: header(request.headers, Header.callbackToken),
   };
   const body = parseBody(await request.text());
   if (!body.ok) return { ok: false, error: body.error, invocation: ids };

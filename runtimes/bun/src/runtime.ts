@@ -66,7 +66,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       }
       return errorResponse(PodStatus.badRequest, parsed.error, closing);
     }
-    const { executionId, traceId, attempt, callbackBase, input, metadata } = parsed.invocation;
+    const { executionId, traceId, attempt, callbackBase, callbackToken, input, metadata } = parsed.invocation;
     const logger = createLogger(write, { ...base, executionId, traceId });
     const isColdStart = coldStart.startInvocation();
     metrics.invocationStarted();
@@ -78,7 +78,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       settings.timeoutMs,
     );
     metrics.invocationFinished(outcome.ok, (performance.now() - started) / 1000);
-    if (callbackBase) callbacks.send({ base: callbackBase, executionId, traceId, attempt }, callbackBody(outcome));
+    if (callbackBase)
+      callbacks.send({ base: callbackBase, executionId, traceId, attempt, callbackToken }, callbackBody(outcome));
     if (!outcome.ok) {
       if (outcome.status === PodStatus.handlerTimeout) metrics.timeout();
       logger.error("invocation failed", { error: outcome.error });

@@ -16,6 +16,8 @@ class Target:
     execution_id: str
     trace_id: Optional[str]
     attempt: Optional[str]
+    # Echoed as X-Callback-Token: with auth on, the control plane accepts the callback only with it.
+    callback_token: Optional[str] = None
 
 
 def post(url: str, body: bytes, headers: dict, timeout_s: float) -> int:
@@ -67,6 +69,8 @@ class CallbackSender:
             headers[c.H_TRACE_ID] = target.trace_id
         if target.attempt:
             headers[c.H_DISPATCH_ATTEMPT] = target.attempt
+        if target.callback_token:
+            headers[c.H_CALLBACK_TOKEN] = target.callback_token
         problem = ""
         for attempt in range(1, c.CALLBACK_MAX_TRIES + 1):
             try:

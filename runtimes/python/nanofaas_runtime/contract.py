@@ -29,6 +29,7 @@ H_TRACEPARENT = "traceparent"
 H_COLD_START = "X-Cold-Start"
 H_INIT_DURATION_MS = "X-Init-Duration-Ms"
 H_CALLBACK_URL = "X-Callback-Url"
+H_CALLBACK_TOKEN = "X-Callback-Token"
 
 CALLBACK_MAX_TRIES = 3
 CALLBACK_RETRY_DELAYS_MS = (100, 500)

@@ -17,6 +17,7 @@ class Ids:
     trace_id: Optional[str]
     attempt: Optional[str]
     callback_base: Optional[str]
+    callback_token: Optional[str] = None
 
 
 @dataclass
@@ -90,6 +91,7 @@ def parse_invocation(headers: Mapping[str, str], raw: bytes, settings: Settings)
         trace_id=trace_id_of(headers, settings.trace_id),
         attempt=_header(headers, c.H_DISPATCH_ATTEMPT),
         callback_base=_header(headers, c.H_CALLBACK_URL) or settings.callback_url,
+        callback_token=_header(headers, c.H_CALLBACK_TOKEN),
     )
     parsed = parse_body(raw)
     if isinstance(parsed, BodyError):

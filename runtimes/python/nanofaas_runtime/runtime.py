@@ -88,5 +88,5 @@ class Runtime:
         return 200, {**JSON_TYPE, **(cold or {})}, outcome.body
 
     def _send_callback(self, ids: Any, outcome: Outcome) -> None:
-        target = Target(ids.callback_base, ids.execution_id, ids.trace_id, ids.attempt)
+        target = Target(ids.callback_base, ids.execution_id, ids.trace_id, ids.attempt, ids.callback_token)
         self.callbacks.send(target, callback_body(outcome))

@@ -3,7 +3,7 @@ import unittest
 
 from nanofaas_runtime.callback import CallbackSender, Target
 
-TARGET = Target("http://cp/v1/internal/executions/", "e1", "t1", "2")
+TARGET = Target("http://cp/v1/internal/executions/", "e1", "t1", "2", "tok-2")
 
 
 def harness(steps):
@@ -21,13 +21,20 @@ def harness(steps):
 
 
 class CallbackTest(unittest.TestCase):
-    def test_posts_to_the_complete_url_with_trace_and_attempt(self):
+    def test_posts_to_the_complete_url_with_trace_attempt_and_callback_token(self):
         sender, calls, _, failures = harness([204])
         sender.send(TARGET, b"{}")
         sender.flush(2)
         self.assertEqual(calls, [("http://cp/v1/internal/executions/e1:complete", b"{}",
-                                  {"Content-Type": "application/json", "X-Trace-Id": "t1", "X-Dispatch-Attempt": "2"})])
+                                  {"Content-Type": "application/json", "X-Trace-Id": "t1", "X-Dispatch-Attempt": "2",
+                                   "X-Callback-Token": "tok-2"})])
         self.assertEqual(failures, [])
+
+    def test_omits_the_token_header_without_a_token(self):
+        sender, calls, _, _ = harness([204])
+        sender.send(Target("http://cp/cb", "e1", None, None), b"{}")
+        sender.flush(2)
+        self.assertEqual(calls[0][2], {"Content-Type": "application/json"})
 
     def test_retries_5xx_408_429_and_network_errors(self):
         for steps in ([503, 500, 204], [408, 429, 204], [ConnectionRefusedError("refused"), OSError("reset"), 204]):

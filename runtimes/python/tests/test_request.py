@@ -44,11 +44,13 @@ class ParseBodyTest(unittest.TestCase):
 class ParseInvocationTest(unittest.TestCase):
     def test_header_ids_win_and_callback_comes_from_the_header(self):
         settings = load_settings({"EXECUTION_ID": "env", "TRACE_ID": "env-trace", "CALLBACK_URL": "http://env/cb"})
-        headers = {"X-Execution-Id": " h1 ", "X-Dispatch-Attempt": "2", "X-Callback-Url": "http://hdr/cb"}
+        headers = {"X-Execution-Id": " h1 ", "X-Dispatch-Attempt": "2", "X-Callback-Url": "http://hdr/cb",
+                   "X-Callback-Token": "tok-2"}
         result = parse_invocation(headers, b'{"input":1}', settings)
         self.assertIsInstance(result, Invocation)
-        self.assertEqual((result.ids.execution_id, result.ids.trace_id, result.ids.attempt, result.ids.callback_base),
-                         ("h1", "env-trace", "2", "http://hdr/cb"))
+        ids = result.ids
+        self.assertEqual((ids.execution_id, ids.trace_id, ids.attempt, ids.callback_base, ids.callback_token),
+                         ("h1", "env-trace", "2", "http://hdr/cb", "tok-2"))
 
     def test_execution_id_falls_back_to_the_environment(self):
         result = parse_invocation({}, b'{"input":1}', load_settings({"EXECUTION_ID": "env"}))

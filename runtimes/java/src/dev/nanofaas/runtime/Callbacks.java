@@ -15,7 +15,7 @@ import java.util.function.BiConsumer;
 /** Completion callbacks, posted on background threads so a response never waits for one. */
 final class Callbacks {
     /** Who an invocation is, for its callback. */
-    record Target(String base, String executionId, String traceId, String attempt) {
+    record Target(String base, String executionId, String traceId, String attempt, String callbackToken) {
     }
 
     private static final int MAX_TRIES = 3;
@@ -56,6 +56,8 @@ final class Callbacks {
             .POST(HttpRequest.BodyPublishers.ofString(body));
         if (target.traceId() != null) request.header("X-Trace-Id", target.traceId());
         if (target.attempt() != null) request.header("X-Dispatch-Attempt", target.attempt());
+        // With authentication on, the control plane accepts the callback only with this attempt's token.
+        if (target.callbackToken() != null) request.header("X-Callback-Token", target.callbackToken());
         String problem = null;
         for (int attempt = 1; attempt <= MAX_TRIES; attempt++) {
             try {

@@ -91,7 +91,7 @@ final class Pod implements HttpHandler {
             return;
         }
         Callbacks.Target target = ids.callbackBase() == null ? null
-            : new Callbacks.Target(ids.callbackBase(), ids.executionId(), ids.traceId(), ids.attempt());
+            : new Callbacks.Target(ids.callbackBase(), ids.executionId(), ids.traceId(), ids.attempt(), ids.callbackToken());
         Requests.Body body;
         try {
             body = Requests.body(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 final class Requests {
     private static final Pattern TRACEPARENT = Pattern.compile("^[\\da-f]{2}-([\\da-f]{32})-[\\da-f]{16}-[\\da-f]{2}");
 
-    record Ids(String executionId, String traceId, String attempt, String callbackBase) {
+    record Ids(String executionId, String traceId, String attempt, String callbackBase, String callbackToken) {
     }
 
     record Body(Object input, Map<String, String> metadata) {
@@ -42,7 +42,7 @@ final class Requests {
         }
         String callback = header(headers, "X-Callback-Url");
         return new Ids(id != null ? id : settings.executionId(), trace, header(headers, "X-Dispatch-Attempt"),
-            callback != null ? callback : settings.callbackUrl());
+            callback != null ? callback : settings.callbackUrl(), header(headers, "X-Callback-Token"));
     }
 
     static Body body(String text) throws Rejected {
