@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, test } from "bun:test";
 import type { ExecutionRow, StateStore } from "./state-store";
+import { execution } from "./state-store.contract";
 
 export interface CoreRowsHarness {
   open(): Promise<StateStore>;
@@ -13,28 +14,14 @@ export interface CoreRowsHarness {
   reopen(store: StateStore): Promise<StateStore>;
 }
 
+/** An execution row whose input holds a number past 2^53, so byte-exact storage is checked too. */
 export function row(id: string, overrides: Partial<ExecutionRow> = {}): ExecutionRow {
-  return {
-    id,
-    function: "echo",
-    lane: "async",
-    status: "queued",
-    attempts: 1,
+  return execution(id, {
     input: '{"n": 12345678901234567890, "f": 7.0}',
     metadata: { a: "b" },
-    idempotencyKey: null,
     trace: { traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" },
-    output: null,
-    error: null,
-    createdAt: 1_000,
-    startedAt: null,
-    finishedAt: null,
-    coldStart: false,
-    initDurationMs: null,
-    parentExecutionId: null,
-    rootExecutionId: null,
     ...overrides,
-  };
+  });
 }
 
 export function coreRowsContract(name: string, harness: CoreRowsHarness): void {
