@@ -61,6 +61,10 @@ openapi:
     bun run scripts/write-openapi.ts
     bun run openapi/client/generate.ts
 
+# write manifests/crds/ (the Function CRD, its schema generated from the zod FunctionSpec)
+crds:
+    bun run scripts/write-crds.ts
+
 # regenerate the typed API clients (openapi/client, openapi/reference-client)
 client:
     bun run openapi/client/generate.ts

@@ -49,7 +49,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["lib", "contracts"],
   ["domain", "config", "store", "auth"],
   ["queue", "scheduler", "dispatch", "execution", "deploy", "scaling"],
-  ["registry", "observability", "admin", "dlq", "triggers"],
+  ["registry", "observability", "admin", "dlq", "triggers", "operator"],
   ["api"],
   ["app.ts", "control-plane.ts", "openapi-document.ts", "main.ts"],
 ];

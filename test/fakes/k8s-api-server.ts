@@ -1,8 +1,10 @@
 /**
  * @module
  * A fake Kubernetes API server for tests: the real REST paths and object shapes for Deployments
- * (with the scale subresource), Services, autoscaling/v2 HPAs and batch/v1 Jobs, so the real
- * `@kubernetes/client-node` runs against it unmodified. It speaks create/get/list/watch (with
+ * (with the scale subresource), Services, autoscaling/v2 HPAs, batch/v1 Jobs and core Events — and
+ * custom resources: a posted CustomResourceDefinition serves its kind under its group, with the
+ * status subresource, finalizers and resourceVersion conflicts (k8s-custom-resources.ts) — so the
+ * real `@kubernetes/client-node` runs against it unmodified. It speaks create/get/list/watch (with
  * resourceVersion, 410 after `compact()`)/update/patch (merge, strategic, JSON)/delete, checks the
  * bearer token and, given rules, RBAC — answering errors with the API server's Status shape.
  * No controllers: tests drive status (`setReadyReplicas`, `setJobStatus`).
@@ -14,17 +16,23 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { KubeConfig } from "@kubernetes/client-node";
 import type { RbacRule } from "../../src/deploy/k8s/rbac";
+import {
+  applyWrite,
+  CRD_RESOURCE,
+  establishedStatus,
+  generatedName,
+  hasFinalizers,
+  preconditionOf,
+  type Resource,
+  resourcesOfCrd,
+} from "./k8s-custom-resources";
 
 // biome-ignore lint/suspicious/noExplicitAny: Kubernetes objects are free-form JSON in this fake.
 type Obj = any;
 
-interface Resource {
-  group: string;
-  version: string;
-  plural: string;
-  kind: string;
-}
 const RESOURCES: Resource[] = [
+  CRD_RESOURCE,
+  { group: "", version: "v1", plural: "events", kind: "Event" },
   { group: "apps", version: "v1", plural: "deployments", kind: "Deployment" },
   { group: "", version: "v1", plural: "services", kind: "Service" },
   { group: "autoscaling", version: "v2", plural: "horizontalpodautoscalers", kind: "HorizontalPodAutoscaler" },
@@ -79,6 +87,7 @@ class ApiError extends Error {
   }
 }
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 const named = (v: unknown) => isObj(v) && typeof v.name === "string";
@@ -147,6 +156,8 @@ export class FakeKubeApiServer {
   private readonly history: { rv: number; type: string; res: Resource; object: Obj }[] = [];
   private readonly watchers = new Set<Watcher>();
   private readonly failures: InjectedFailure[] = [];
+  /** Built-in types plus those the posted CustomResourceDefinitions define. */
+  private resources: Resource[] = [...RESOURCES];
   private rv = 100;
   private uid = 0;
   /** Watches from a resourceVersion below this get 410 Expired, as after etcd compaction. */
@@ -237,14 +248,21 @@ export class FakeKubeApiServer {
       if (req.headers.authorization !== `Bearer ${this.token}`) throw new ApiError(401, "Unauthorized", "Unauthorized");
       const url = new URL(req.url ?? "/", this.url);
       const m =
-        /^\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))\/namespaces\/([^/]+)\/([^/]+)(?:\/([^/]+))?(?:\/([^/]+))?$/.exec(
+        /^\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))(?:\/namespaces\/([^/]+))?\/([^/]+)(?:\/([^/]+))?(?:\/([^/]+))?$/.exec(
           url.pathname,
         );
       const res0 =
-        m && RESOURCES.find((r) => r.plural === m[5] && r.group === (m[1] ? "" : m[2]) && r.version === (m[1] ?? m[3]));
-      if (!m || !res0)
+        m &&
+        this.resources.find(
+          (r) =>
+            r.plural === m[5] &&
+            r.group === (m[1] ? "" : m[2]) &&
+            r.version === (m[1] ?? m[3]) &&
+            (r.namespaced === false) === (m[4] === undefined),
+        );
+      if (!m || !res0 || (m[7] && !subresourceServed(res0, m[7])))
         throw new ApiError(404, "NotFound", `the server could not find the requested resource (${url.pathname})`);
-      const [ns, name, sub] = [m[4]!, m[6], m[7]];
+      const [ns, name, sub] = [m[4] ?? "", m[6], m[7]];
       const watching = url.searchParams.get("watch") === "true" || url.searchParams.get("watch") === "1";
       const verb = verbOf(req.method ?? "GET", name, watching);
       const body = text ? JSON.parse(text) : undefined;
@@ -327,21 +345,16 @@ export class FakeKubeApiServer {
     }
     const obj = this.mustGet(res.plural, ns, name!);
     if (verb === "get") return [200, sub === "scale" ? scaleOf(obj) : obj];
-    if (verb === "delete") {
-      this.store.delete(`${res.plural}/${ns}/${name}`);
-      this.emit("DELETED", res, obj);
-      return [
-        200,
-        {
-          kind: "Status",
-          apiVersion: "v1",
-          metadata: {},
-          status: "Success",
-          details: { name, group: res.group, kind: res.plural, uid: obj.metadata.uid },
-        },
-      ];
-    }
+    if (verb === "delete") return this.remove(res, obj);
     const current = sub === "scale" ? scaleOf(obj) : obj;
+    const demanded = preconditionOf(body);
+    if (demanded !== undefined && demanded !== obj.metadata.resourceVersion)
+      throw new ApiError(
+        409,
+        "Conflict",
+        `Operation cannot be fulfilled on ${qualified(res)} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+        { name, group: res.group, kind: res.plural },
+      );
     let next: Obj;
     if (verb === "update") next = body;
     else if (contentType.startsWith("application/json-patch+json")) next = jsonPatch(current, body);
@@ -355,28 +368,53 @@ export class FakeKubeApiServer {
       );
     if (sub === "scale") obj.spec.replicas = next.spec?.replicas;
     else {
-      const specChanged = JSON.stringify(next.spec) !== JSON.stringify(obj.spec);
-      const meta = {
-        ...next.metadata,
-        name,
-        namespace: ns,
-        uid: obj.metadata.uid,
-        creationTimestamp: obj.metadata.creationTimestamp,
-      };
-      Object.assign(obj, next, {
-        metadata: { ...meta, generation: obj.metadata.generation + (specChanged ? 1 : 0) },
-        status: obj.status,
-      });
+      const written = applyWrite(obj, next, sub === "status");
+      for (const key of Object.keys(obj)) delete obj[key];
+      Object.assign(obj, written);
     }
+    // The last finalizer removed from an object being deleted: now it goes.
+    if (obj.metadata.deletionTimestamp && !hasFinalizers(obj)) return this.remove(res, obj);
     this.emit("MODIFIED", res, obj);
     return [200, sub === "scale" ? scaleOf(obj) : obj];
   }
 
+  /** Deletes `obj`, or — while it has finalizers — only marks it with a deletionTimestamp. */
+  private remove(res: Resource, obj: Obj): [number, Obj] {
+    const { name, namespace, uid } = obj.metadata;
+    if (hasFinalizers(obj)) {
+      if (!obj.metadata.deletionTimestamp) {
+        obj.metadata.deletionTimestamp = new Date().toISOString();
+        obj.metadata.deletionGracePeriodSeconds = 0;
+        this.emit("MODIFIED", res, obj);
+      }
+      return [200, structuredClone(obj)];
+    }
+    this.store.delete(`${res.plural}/${namespace}/${name}`);
+    this.emit("DELETED", res, obj);
+    if (res === CRD_RESOURCE) this.resources = this.resources.filter((r) => r.crd !== name);
+    return [
+      200,
+      {
+        kind: "Status",
+        apiVersion: "v1",
+        metadata: {},
+        status: "Success",
+        details: { name, group: res.group, kind: res.plural, uid },
+      },
+    ];
+  }
+
   private create(res: Resource, ns: string, body: Obj): Obj {
-    const name = body?.metadata?.name;
+    const generate = body?.metadata?.generateName;
+    const name = body?.metadata?.name ?? (typeof generate === "string" ? generatedName(generate) : undefined);
     const causes = [];
-    if (typeof name !== "string" || name.length > 63 || !DNS_LABEL.test(name))
-      causes.push({ field: "metadata.name", message: "a lowercase RFC 1123 label of at most 63 characters" });
+    // Workloads name DNS labels; events, CRDs and custom resources DNS subdomains.
+    const subdomain = res.crd !== undefined || res === CRD_RESOURCE || res.kind === "Event";
+    const [pattern, max] = subdomain ? [DNS_SUBDOMAIN, 253] : [DNS_LABEL, 63];
+    if (typeof name !== "string" || name.length > max || !pattern.test(name))
+      causes.push({ field: "metadata.name", message: `a lowercase RFC 1123 name of at most ${max} characters` });
+    const crd = res === CRD_RESOURCE ? resourcesOfCrd(body) : undefined;
+    for (const problem of crd?.problems ?? []) causes.push({ field: problem.split(":")[0], message: problem });
     for (const [k, v] of Object.entries({ ...body?.metadata?.labels, ...body?.spec?.template?.metadata?.labels })) {
       if (typeof v !== "string" || v.length > 63 || !LABEL_VALUE.test(v))
         causes.push({ field: `labels.${k}`, message: "a valid label value must be 63 characters or less" });
@@ -397,6 +435,7 @@ export class FakeKubeApiServer {
     const obj: Obj = { ...structuredClone(body), apiVersion: apiVersionOf(res), kind: res.kind };
     obj.metadata = {
       ...obj.metadata,
+      name,
       namespace: ns,
       uid: `00000000-0000-0000-0000-${String(n).padStart(12, "0")}`,
       generation: 1,
@@ -405,7 +444,12 @@ export class FakeKubeApiServer {
     if (res.kind === "Deployment") obj.spec.replicas ??= 1;
     if (res.kind === "Service")
       Object.assign(obj.spec, { type: obj.spec.type ?? "ClusterIP", clusterIP: `10.96.0.${n}` });
-    obj.status ??= {};
+    // A new object has no status: a create does not write through the status subresource.
+    obj.status = res.statusSubresource ? {} : (obj.status ?? {});
+    if (crd) {
+      obj.status = establishedStatus(obj);
+      this.resources.push(...crd.resources);
+    }
     this.emit("ADDED", res, obj);
     return structuredClone(obj);
   }
@@ -440,7 +484,7 @@ export class FakeKubeApiServer {
     w.out.write(`${JSON.stringify({ type, object })}\n`);
   }
 
-  private resource = (plural: string) => RESOURCES.find((r) => r.plural === plural)!;
+  private resource = (plural: string) => this.resources.find((r) => r.plural === plural)!;
   private mustGet(plural: string, ns: string, name: string): Obj {
     const obj = this.store.get(`${plural}/${ns}/${name}`);
     const res = this.resource(plural);
@@ -453,6 +497,10 @@ export class FakeKubeApiServer {
     return obj;
   }
 }
+
+/** The subresources a type serves: a Deployment's scale, a custom resource's status (when its CRD says so). */
+const subresourceServed = (res: Resource, sub: string) =>
+  (sub === "scale" && res.kind === "Deployment") || (sub === "status" && (res.statusSubresource || !res.crd));
 
 function verbOf(method: string, name: string | undefined, watching: boolean): string {
   if (method === "GET") return name ? "get" : watching ? "watch" : "list";
