@@ -15,6 +15,7 @@ import { withSecurity } from "./api/openapi-security";
 import type { ReplicaView } from "./api/routes/function-status";
 import { registerDlqRoutes } from "./api/routes/dlq";
 import { type ExecutionHistory, registerExecutionListRoutes } from "./api/routes/executions";
+import { type CircuitControl, registerCircuitRoutes } from "./api/routes/circuits";
 import { registerFunctionRoutes } from "./api/routes/functions";
 import { registerInvocationRoutes } from "./api/routes/invocations";
 import { registerModuleRoutes } from "./api/routes/modules";
@@ -28,6 +29,8 @@ export interface AppDeps {
   /** The deployment backend's replica counts, for the `status` of function responses. */
   replicas?: ReplicaView;
   invoker: Invoker;
+  /** Circuit breakers: `circuit` in function responses and `:reset-circuit`; absent, neither. */
+  circuits?: CircuitControl;
   /** The dead-letter queue (`/v1/dlq…` routes); absent, those routes do not exist. */
   deadLetters?: DeadLetterQueue;
   /** Execution history (`GET /v1/executions`), read from the state store; absent, the route does not exist. */
@@ -53,7 +56,7 @@ export const OPENAPI_INFO = {
 };
 
 /** POSTs the JSON gate lets through: bodyless verbs and webhook deliveries (`/v1/webhooks/{id}`). */
-const BODYLESS_POST = /\/~(?:replay|trigger|pause|resume|rotate-secret)$|^\/v1\/webhooks\/[^/]+$/;
+const BODYLESS_POST = /\/~(?:replay|trigger|pause|resume|rotate-secret|reset-circuit)$|^\/v1\/webhooks\/[^/]+$/;
 
 export function createApp(deps: AppDeps): OpenAPIHono {
   const app = new OpenAPIHono({
@@ -85,7 +88,8 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     await next();
   });
 
-  registerFunctionRoutes(app, deps.functions, deps.replicas);
+  registerFunctionRoutes(app, deps.functions, deps.replicas, deps.circuits);
+  if (deps.circuits) registerCircuitRoutes(app, deps.circuits);
   registerInvocationRoutes(app, deps.invoker, deps.maxJsonDepth);
   registerModuleRoutes(app);
   if (deps.deadLetters) registerDlqRoutes(app, deps.deadLetters);

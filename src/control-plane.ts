@@ -36,6 +36,7 @@ import type { RuntimeSettings } from "./execution/runtime-settings";
 import { combineObservers } from "./observability/combine-observers";
 import { HealthState } from "./observability/health";
 import { createUnexpectedErrorReporter } from "./observability/unexpected-errors";
+import { createCircuitRecorder } from "./observability/circuit-metrics";
 import { type Logger, silentLogger } from "./observability/logger";
 import { createManagementApp } from "./observability/management-app";
 import type { ControlPlaneMetrics } from "./observability/metrics";
@@ -211,6 +212,8 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
       { onFinished: (record) => cron.executionFinished(record.id) },
     ),
     reportError: (error, what) => logger.error({ err: error }, `${what} failed`),
+    bulkhead: { maxTotalInFlight: config.maxTotalInflight, maxTotalJobs: config.maxTotalJobs },
+    onCircuitTransition: createCircuitRecorder(metricsRegistry, logger),
   });
   deployer?.onReadyChange((name) => engine.wakeFunction(name));
   const functions = createFunctionService({
@@ -254,6 +257,7 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
       desired: (name) => deployer.desiredReplicas?.(name),
     },
     invoker: engine,
+    circuits: engine,
     deadLetters,
     executionHistory: options.executionHistory ?? store.executions,
     version: options.version,

@@ -31,6 +31,8 @@ export const SPEC_KEYS = [
   "imagePullSecrets",
   "rateLimitPerSecond",
   "retryBackoff",
+  "retryOn",
+  "circuitBreaker",
   "eventSources",
   "schedules",
   "schedule",

@@ -74,6 +74,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/functions/{name}:reset-circuit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close a function's circuit breaker
+         * @description Queued work is dispatched again at once. 409 when the function has no `circuitBreaker`.
+         *
+         *     Requires scope `functions:write`.
+         */
+        post: operations["resetFunctionCircuit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/functions/{name}:invoke": {
         parameters: {
             query?: never;
@@ -579,6 +601,16 @@ export interface components {
                 maxDelayMs: number;
                 jitter: number;
             };
+            retryOn?: components["schemas"]["RetryOn"];
+            /** @description The circuit breaker with defaults applied (absent when none) */
+            circuitBreaker?: {
+                failureThreshold: number;
+                failureRateThreshold?: number;
+                windowMs: number;
+                resetTimeoutMs: number;
+                halfOpenRequests: number;
+            };
+            circuit?: components["schemas"]["CircuitStatus"];
             /** @description As registered, with user and password of a literal url replaced by ***. */
             eventSources?: components["schemas"]["EventSource"][];
             /** @description Cron triggers with defaults applied (absent when none) */
@@ -605,6 +637,15 @@ export interface components {
         ExecutionMode: "LOCAL" | "POOL" | "DEPLOYMENT" | "REMOTE";
         /** @enum {string} */
         RuntimeMode: "HTTP" | "STDIO" | "FILE";
+        /** @description Which failed attempts are retried (within maxRetries): timeout, connection (refused, reset), 5xx, 429. Default all four. Failures of no class (a function's own error reported by callback, a 4xx, malformed output, a failed Job) are retried as before. */
+        RetryOn: ("429" | "timeout" | "connection" | "5xx")[];
+        /** @description The circuit breaker's state (present when the function has one) */
+        CircuitStatus: {
+            /** @enum {string} */
+            state: "CLOSED" | "OPEN" | "HALF_OPEN";
+            /** @description When the circuit entered this state (ISO-8601 UTC) */
+            since: string;
+        };
         EventSource: components["schemas"]["NatsEventSource"] | components["schemas"]["RabbitMqEventSource"];
         /** @description A JetStream durable pull consumer; each message → an async execution. */
         NatsEventSource: {
@@ -648,7 +689,7 @@ export interface components {
         /** @description Body of every non-2xx JSON response. */
         ErrorEnvelope: {
             /** @enum {string} */
-            error: "VALIDATION_ERROR" | "BAD_REQUEST" | "UNAUTHENTICATED" | "FORBIDDEN" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNPROCESSABLE" | "RATE_LIMITED" | "QUEUE_FULL" | "QUEUE_TIMEOUT" | "INTERNAL_ERROR" | "NOT_IMPLEMENTED" | "BACKEND_ERROR" | "BACKEND_FORBIDDEN" | "BACKEND_UNAVAILABLE" | "SHUTTING_DOWN" | "STORE_UNAVAILABLE";
+            error: "VALIDATION_ERROR" | "BAD_REQUEST" | "UNAUTHENTICATED" | "FORBIDDEN" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNPROCESSABLE" | "RATE_LIMITED" | "QUEUE_FULL" | "QUEUE_TIMEOUT" | "INTERNAL_ERROR" | "NOT_IMPLEMENTED" | "BACKEND_ERROR" | "BACKEND_FORBIDDEN" | "BACKEND_UNAVAILABLE" | "SHUTTING_DOWN" | "STORE_UNAVAILABLE" | "CIRCUIT_OPEN";
             message: string;
             /** @description Offending fields (400), or the missing scope (403 FORBIDDEN: [{scope}]) */
             details?: (string | {
@@ -687,6 +728,20 @@ export interface components {
             /** @description Per-function invocations per second (429 reason rate). */
             rateLimitPerSecond?: number | null;
             retryBackoff?: components["schemas"]["RetryBackoff"];
+            retryOn?: components["schemas"]["RetryOn"] & (unknown[] | null);
+            /** @description Per-function circuit breaker (docs/versions.md); absent: none. */
+            circuitBreaker?: {
+                /** @description Consecutive failures that open the circuit. Default 5. */
+                failureThreshold?: number;
+                /** @description Also open when this percentage of calls in the window failed (once it holds failureThreshold calls). */
+                failureRateThreshold?: number;
+                /** @description The failure-rate window. Default 10000. */
+                windowMs?: number;
+                /** @description Time OPEN before probing. Default 30000. */
+                resetTimeoutMs?: number;
+                /** @description Probes let through when HALF_OPEN; all must succeed to close. Default 1. */
+                halfOpenRequests?: number;
+            } | null;
             /** @description Message-queue consumers feeding this function (docs/triggers.md, Message queues). */
             eventSources?: components["schemas"]["EventSource"][] | null;
             /** @description Cron triggers (issue 21) */
@@ -764,6 +819,10 @@ export interface components {
         };
         ReplicaRequest: {
             replicas: number;
+        };
+        CircuitReset: {
+            function: string;
+            circuit: components["schemas"]["CircuitStatus"];
         };
         InvocationResponse: {
             executionId: string;
@@ -1401,6 +1460,64 @@ export interface operations {
             };
         };
     };
+    resetFunctionCircuit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Closed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CircuitReset"];
+                };
+            };
+            /** @description No valid credential (UNAUTHENTICATED; see WWW-Authenticate) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks this operation's scope (FORBIDDEN; details: [{scope}]) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     invokeFunction: {
         parameters: {
             query?: never;
@@ -1495,7 +1612,7 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": string;
-                    "X-Queue-Reject-Reason": "rate" | "depth" | "est_wait" | "timeout" | "memory";
+                    "X-Queue-Reject-Reason": "rate" | "depth" | "est_wait" | "timeout" | "memory" | "bulkhead";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1604,7 +1721,7 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": string;
-                    "X-Queue-Reject-Reason": "rate" | "depth" | "est_wait" | "timeout" | "memory";
+                    "X-Queue-Reject-Reason": "rate" | "depth" | "est_wait" | "timeout" | "memory" | "bulkhead";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2001,7 +2118,7 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": string;
-                    "X-Queue-Reject-Reason": "rate" | "depth" | "est_wait" | "timeout" | "memory";
+                    "X-Queue-Reject-Reason": "rate" | "depth" | "est_wait" | "timeout" | "memory" | "bulkhead";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2892,7 +3009,7 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": string;
-                    "X-Queue-Reject-Reason": "rate" | "depth" | "est_wait" | "timeout" | "memory";
+                    "X-Queue-Reject-Reason": "rate" | "depth" | "est_wait" | "timeout" | "memory" | "bulkhead";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3170,7 +3287,7 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": string;
-                    "X-Queue-Reject-Reason": "rate" | "depth" | "est_wait" | "timeout" | "memory";
+                    "X-Queue-Reject-Reason": "rate" | "depth" | "est_wait" | "timeout" | "memory" | "bulkhead";
                     [name: string]: unknown;
                 };
                 content: {

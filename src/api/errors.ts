@@ -28,6 +28,7 @@ export const STATUS_BY_CODE = {
   BACKEND_UNAVAILABLE: 503,
   SHUTTING_DOWN: 503,
   STORE_UNAVAILABLE: 503,
+  CIRCUIT_OPEN: 503,
 } as const satisfies Record<ErrorCode, number>;
 
 export type ErrorStatus = (typeof STATUS_BY_CODE)[ErrorCode];

@@ -10,6 +10,7 @@ import type { ErrorInfo as ErrorInfoType } from "../contracts/pod";
 import { ERROR_CODES } from "../domain/errors";
 import { ExecutionMode, RuntimeMode } from "../domain/function-spec";
 import { EventSource } from "../domain/event-sources";
+import { RetryOn } from "../resilience/resilience-spec";
 
 /** The document of contracts/pod.ts's ErrorInfo (the type below keeps them the same shape). */
 export const ErrorInfo = z
@@ -113,6 +114,13 @@ export const FunctionStatus = z
   })
   .meta({ id: "FunctionStatus" });
 
+export const CircuitStatus = z
+  .object({
+    state: z.enum(["CLOSED", "OPEN", "HALF_OPEN"]),
+    since: z.string().meta({ description: "When the circuit entered this state (ISO-8601 UTC)" }),
+  })
+  .meta({ id: "CircuitStatus", description: "The circuit breaker's state (present when the function has one)" });
+
 export const FunctionResponse = z
   .object({
     name: z.string(),
@@ -135,6 +143,18 @@ export const FunctionResponse = z
     imagePullSecrets: z.array(z.string()).optional(),
     rateLimitPerSecond: z.int().optional(),
     retryBackoff: z.object({ baseDelayMs: z.int(), maxDelayMs: z.int(), jitter: z.number() }),
+    retryOn: RetryOn.optional(),
+    circuitBreaker: z
+      .object({
+        failureThreshold: z.int(),
+        failureRateThreshold: z.int().optional(),
+        windowMs: z.int(),
+        resetTimeoutMs: z.int(),
+        halfOpenRequests: z.int(),
+      })
+      .optional()
+      .meta({ description: "The circuit breaker with defaults applied (absent when none)" }),
+    circuit: CircuitStatus.optional(),
     eventSources: z
       .array(EventSource)
       .optional()

@@ -36,6 +36,7 @@ export const ROUTE_RULES: readonly RouteRule[] = [
   r("GET", "/v1/functions/{name}", "functions:read"),
   r("DELETE", "/v1/functions/{name}", "functions:write", "function.delete"),
   r("PUT", "/v1/functions/{name}/replicas", "functions:write", "function.scale"),
+  r("POST", "/v1/functions/{name}:reset-circuit", "functions:write", "function.reset-circuit"),
   // Invocations are executions, not audit events (the hot path writes no audit line).
   r("POST", "/v1/functions/{name}:invoke", "functions:invoke"),
   r("POST", "/v1/functions/{name}:enqueue", "functions:invoke"),

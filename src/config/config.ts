@@ -265,6 +265,16 @@ export const SETTINGS = {
     int(1024, 2 ** 50).default(256 * 1024 * 1024),
     "bytes of execution inputs and outputs kept in memory (enqueue 503 above; outputs truncated)",
   ),
+  maxTotalInflight: s(
+    "NANOFAAS_MAX_TOTAL_INFLIGHT",
+    int(0, 100_000_000).default(0),
+    "bulkhead: most executions in flight across all functions (0 = no cap); a sync call above it gets 429 reason bulkhead, async work waits",
+  ),
+  maxTotalJobs: s(
+    "NANOFAAS_MAX_TOTAL_JOBS",
+    int(0, 100_000_000).default(0),
+    "bulkhead: most REMOTE Jobs running at once (0 = no cap); a sync REMOTE call above it gets 429 reason bulkhead, async work waits",
+  ),
   processAllowedCommands: s(
     "NANOFAAS_PROCESS_ALLOWED_COMMANDS",
     commandList(),

@@ -21,5 +21,5 @@ export const Header = {
 } as const;
 
 /** Why a request was turned away with 429 (SPEC §1.2). */
-export const QUEUE_REJECT_REASONS = ["rate", "depth", "est_wait", "timeout", "memory"] as const;
+export const QUEUE_REJECT_REASONS = ["rate", "depth", "est_wait", "timeout", "memory", "bulkhead"] as const;
 export type QueueRejectReason = (typeof QUEUE_REJECT_REASONS)[number];

@@ -24,6 +24,7 @@ export const CUSTOM_VERBS = [
   "pause",
   "resume",
   "rotate-secret",
+  "reset-circuit",
 ] as const;
 export type CustomVerb = (typeof CUSTOM_VERBS)[number];
 /** The verbs that start an invocation. */

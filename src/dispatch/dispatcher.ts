@@ -7,10 +7,18 @@
 import type { Payload } from "../domain/payload";
 import type { ErrorInfo } from "../contracts/pod";
 import type { ExecutionRecord } from "../execution/execution-record";
+import type { RetryClass } from "../resilience/resilience-spec";
 
 export type AttemptResult =
   | { ok: true; output: Payload | null; coldStart: boolean; initDurationMs: number | null }
-  | { ok: false; error: ErrorInfo; coldStart: boolean; initDurationMs: number | null };
+  | {
+      ok: false;
+      error: ErrorInfo;
+      coldStart: boolean;
+      initDurationMs: number | null;
+      /** What kind of failure, for `retryOn` (absent: none of the four classes; always retryable). */
+      retryClass?: RetryClass;
+    };
 
 export interface DispatchTask {
   record: ExecutionRecord;
@@ -30,9 +38,11 @@ export const failure = (
   message: string,
   coldStart = false,
   initDurationMs: number | null = null,
+  retryClass?: RetryClass,
 ): AttemptResult => ({
   ok: false,
   error: { code, message },
   coldStart,
   initDurationMs,
+  retryClass,
 });

@@ -47,7 +47,7 @@ export function createJobDispatcher(launcher: JobLauncher, options: JobDispatche
           const message =
             `Job for execution ${record.id} (attempt ${attempt}) did not report a result within ${deadlineMs} ms ` +
             `(timeoutMs ${record.fn.timeoutMs} + ${allowanceMs} ms start-up allowance)`;
-          finish(failure("JOB_TIMEOUT", message));
+          finish(failure("JOB_TIMEOUT", message, false, null, "timeout"));
         }, deadlineMs);
         settled.addEventListener("abort", onSettled, { once: true });
         launcher

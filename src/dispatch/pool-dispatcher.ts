@@ -13,6 +13,7 @@ import { Header } from "../contracts/headers";
 import { Deadlines } from "../lib/deadlines";
 import { exceedsDepth } from "../lib/json-scan";
 import { RawJson } from "../lib/raw-json";
+import { httpRetryClass } from "../resilience/resilience-spec";
 import { type AttemptResult, type Dispatcher, type DispatchTask, failure } from "./dispatcher";
 import { bodyExcerpt, isHttpUrl } from "./endpoint-scheme";
 import { BodyTooLargeError, readCapped } from "./read-capped";
@@ -62,7 +63,7 @@ export function createPoolDispatcher(options: PoolDispatcherOptions): Dispatcher
       }
       if (response.status < 200 || response.status > 299) {
         const message = text === "" ? `${response.status} ${response.statusText || "ERROR"}` : bodyExcerpt(text);
-        return failure("POOL_ERROR", message, coldStart, initDurationMs);
+        return failure("POOL_ERROR", message, coldStart, initDurationMs, httpRetryClass(response.status));
       }
       return parseSuccess(text, response.headers.get("content-type"), options.maxJsonDepth, coldStart, initDurationMs);
     } finally {
@@ -134,9 +135,9 @@ function parseSuccess(
 function transportFailure(error: unknown, timeoutMs: number): AttemptResult {
   const name = (error as { name?: string })?.name;
   if (name === "TimeoutError" || name === "AbortError") {
-    return failure("POOL_TIMEOUT", `Pool request timed out after ${timeoutMs}ms`);
+    return failure("POOL_TIMEOUT", `Pool request timed out after ${timeoutMs}ms`, false, null, "timeout");
   }
-  return failure("POOL_ERROR", (error as Error)?.message || String(error));
+  return failure("POOL_ERROR", (error as Error)?.message || String(error), false, null, "connection");
 }
 
 function parseInitDuration(raw: string | null): number {

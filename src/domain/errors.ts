@@ -28,6 +28,7 @@ export const ERROR_CODES = [
   "BACKEND_UNAVAILABLE",
   "SHUTTING_DOWN",
   "STORE_UNAVAILABLE",
+  "CIRCUIT_OPEN",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

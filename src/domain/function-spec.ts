@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { MAX_TIMEOUT_MS } from "../contracts/invocation";
+import { CircuitBreakerSpec, RetryOn } from "../resilience/resilience-spec";
 import { EventSources } from "./event-sources";
 import { FUNCTION_NAME_PATTERN } from "./object-name";
 import { scheduleFields, scheduleIdIssues } from "./schedule-spec";
@@ -134,6 +135,10 @@ export const FunctionSpec = z
       .nullish()
       .meta({ description: "Per-function invocations per second (429 reason rate)." }),
     retryBackoff: RetryBackoff.nullish(),
+    retryOn: RetryOn.nullish(),
+    circuitBreaker: CircuitBreakerSpec.nullish().meta({
+      description: "Per-function circuit breaker (docs/versions.md); absent: none.",
+    }),
     eventSources: EventSources.nullish(),
     ...scheduleFields,
   })

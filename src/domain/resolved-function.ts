@@ -4,6 +4,7 @@
  * the engine needs has a value. `resolveFunction` is pure; provisioning (which fixes the effective
  * mode, backend and endpoint) happens in the registry.
  */
+import { type ResolvedCircuitBreaker, type RetryClass, resolveCircuitBreaker } from "../resilience/resilience-spec";
 import { validation } from "./errors";
 import { type EventSource, redactEventSources } from "./event-sources";
 import type { ExecutionMode, FunctionSpec, RuntimeMode } from "./function-spec";
@@ -41,6 +42,10 @@ export interface ResolvedFunction {
   imagePullSecrets?: string[];
   rateLimitPerSecond?: number;
   retryBackoff: ResolvedRetryBackoff;
+  /** Which failure classes are retried; absent = all four (resilience-spec.ts). */
+  retryOn?: RetryClass[];
+  /** Absent: the function has no circuit breaker. */
+  circuitBreaker?: ResolvedCircuitBreaker;
   /** Message-queue consumers (docs/triggers.md); GET shows them with URL credentials redacted. */
   eventSources?: EventSource[];
   /** Cron triggers (issue 21); absent when the spec has none. */
@@ -89,6 +94,8 @@ export function resolveFunction(spec: FunctionSpec, defaults: FunctionDefaults):
     imagePullSecrets: orUndefined(spec.imagePullSecrets),
     rateLimitPerSecond: orUndefined(spec.rateLimitPerSecond),
     retryBackoff: { ...DEFAULT_RETRY_BACKOFF, ...stripNullish(spec.retryBackoff ?? {}) },
+    retryOn: orUndefined(spec.retryOn),
+    circuitBreaker: resolveCircuitBreaker(spec.circuitBreaker),
     eventSources: spec.eventSources?.length ? spec.eventSources : undefined,
     schedules: orEmpty(resolveSchedules(spec)),
   };
@@ -122,6 +129,8 @@ const RESPONSE_KEYS = [
   "imagePullSecrets",
   "rateLimitPerSecond",
   "retryBackoff",
+  "retryOn",
+  "circuitBreaker",
   "eventSources",
   "schedules",
 ] as const satisfies readonly (keyof ResolvedFunction)[];

@@ -10,6 +10,7 @@ import { type AttemptResult, type Dispatcher, failure } from "../dispatch/dispat
 import type { FunctionQueue } from "../queue/function-queue";
 import type { EngineObserver } from "./engine-observer";
 import type { ExecutionRecord } from "./execution-record";
+import { retryAllowed } from "../resilience/resilience-spec";
 import { retryDelayMs, shouldRetry } from "./retry-policy";
 
 /** Where DEPLOYMENT work goes; POOL uses the function's endpointUrl. */
@@ -36,6 +37,8 @@ export interface AttemptRunnerDeps {
    * arriving after that (replicas being stopped) change nothing, so the store keeps what it has.
    */
   halted?: () => boolean;
+  /** Told every attempt's result first (the circuit breaker counts it, even a late one). */
+  onAttemptResult?: (record: ExecutionRecord, ok: boolean, now: number) => void;
 }
 
 export class AttemptRunner {
@@ -76,8 +79,13 @@ export class AttemptRunner {
     if (attempt !== record.attempt || this.deps.halted?.()) return; // stale (reference §3.2), or handed over
     const now = this.deps.now();
     record.settleAttempt(attempt, now);
+    this.deps.onAttemptResult?.(record, result.ok, now);
     if (record.isTerminal) return; // late result after a timeout: discarded
-    if (!result.ok && shouldRetry(attempt, record.fn.maxRetries)) {
+    if (
+      !result.ok &&
+      shouldRetry(attempt, record.fn.maxRetries) &&
+      retryAllowed(record.fn.retryOn, result.retryClass)
+    ) {
       this.scheduleRetry(record, result.error);
       return;
     }

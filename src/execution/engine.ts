@@ -29,6 +29,9 @@ import type { ExecutionRow } from "../store/state-store";
 import type { RetainedBytes } from "./retained-bytes";
 import type { RuntimeSettings } from "./runtime-settings";
 import { type WaitHooks, waitForOutcome } from "./sync-waiter";
+import type { BulkheadLimits } from "../resilience/bulkhead";
+import type { CircuitView } from "../resilience/circuit-breaker";
+import { type CircuitTransitionListener, ResilienceGates } from "./resilience-gates";
 
 export type { ReplicaEndpoints };
 
@@ -59,6 +62,10 @@ export interface EngineDeps {
    * (engine unit tests) nothing is persisted. State changes are recorded by writeBehindObserver.
    */
   durable?: DurableExecutions;
+  /** Global bulkheads (NANOFAAS_MAX_TOTAL_INFLIGHT / _JOBS); no caps when absent. */
+  bulkhead?: BulkheadLimits;
+  /** A function's circuit changed state (logged and exported as a metric by the control plane). */
+  onCircuitTransition?: CircuitTransitionListener;
 }
 
 /** `what` names the faulty part ("observer onFinished", "sync wait deadline"). */
@@ -72,6 +79,7 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
   private readonly waitHooks: WaitHooks;
   private readonly laneAdmission: LaneAdmission;
   private readonly attempts: AttemptRunner;
+  private readonly gates: ResilienceGates;
   private readonly globalLimiter: FixedWindowRateLimiter;
   private readonly functionLimiters = new Map<string, FixedWindowRateLimiter>();
   private readonly observer: EngineObserver;
@@ -96,6 +104,13 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
     this.newId = deps.newId ?? (() => crypto.randomUUID());
     this.deadlines = new Deadlines({ onError: (error) => reportError(error, "sync wait deadline") });
     this.globalLimiter = new FixedWindowRateLimiter(deps.settings.rateMaxPerSecond);
+    this.gates = new ResilienceGates(this.queues, {
+      limits: deps.bulkhead,
+      now: this.now,
+      wake: (queue) => this.scheduler.wake(queue),
+      onTransition: deps.onCircuitTransition,
+      retryAfterSeconds: () => deps.settings.syncQueueRetryAfterSeconds,
+    });
     this.attempts = new AttemptRunner({
       queues: this.queues,
       dispatchers: deps.dispatchers,
@@ -107,10 +122,19 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
       onWaitingForReplica: deps.onWaitingForReplica,
       reportError,
       halted: () => this.handedOver,
+      onAttemptResult: (record, ok, now) => this.gates.onAttemptResult(record, ok, now),
     });
     this.scheduler = new Scheduler({
-      canDispatch: (q) => !this.handedOver && q.hasFreeSlot && this.attempts.hasDestination(q),
-      dispatchNext: (q) => this.attempts.dispatchNext(q),
+      canDispatch: (q) =>
+        !this.handedOver &&
+        q.hasFreeSlot &&
+        this.gates.allowsDispatch(q, this.now()) &&
+        this.attempts.hasDestination(q),
+      dispatchNext: (q) => {
+        const sent = this.attempts.dispatchNext(q);
+        if (sent) this.gates.onDispatched(q);
+        return sent;
+      },
     });
     this.waitHooks = this.createWaitHooks();
     this.laneAdmission = {
@@ -128,10 +152,14 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
   }
 
   onRegistered(fn: ResolvedFunction): void {
-    this.queues.set(
-      fn.name,
-      new FunctionQueue(fn, this.deps.throughputWindowMs, this.deps.throughputMinSamples, this.slotReleased),
+    const queue = new FunctionQueue(
+      fn,
+      this.deps.throughputWindowMs,
+      this.deps.throughputMinSamples,
+      this.slotReleased,
     );
+    this.gates.attach(queue);
+    this.queues.set(fn.name, queue);
     if (fn.rateLimitPerSecond) this.functionLimiters.set(fn.name, new FixedWindowRateLimiter(fn.rateLimitPerSecond));
   }
 
@@ -144,6 +172,7 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
       .forgetFunction(fn.name)
       .catch((error) => this.reportError(error, "forgetting the idempotency keys of a removed function"));
     if (!queue) return;
+    this.gates.detach(queue);
     queue.markRemoved();
     const error = functionRemoved(fn.name);
     const failQueued = (record: ExecutionRecord) => this.attempts.finish(record, () => record.fail(error, this.now()));
@@ -151,6 +180,22 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
     queue.async.drainTo(failQueued);
     for (const record of this.recovered.get(fn.name) ?? []) failQueued(record);
     this.recovered.delete(fn.name);
+  }
+
+  /** The circuit breaker's state of a function; undefined when it has none (or is unknown). */
+  circuit(name: string): CircuitView | undefined {
+    return this.gates.circuit(name);
+  }
+
+  /** Closes a function's circuit (`:reset-circuit`); false when it has no breaker. */
+  resetCircuit(name: string): boolean {
+    if (!this.queues.has(name)) throw notFound(`Function '${name}'`);
+    return this.gates.resetCircuit(name);
+  }
+
+  /** Attempts in flight across all functions (the bulkhead's count). */
+  get totalInFlight(): number {
+    return this.gates.totalInFlight;
   }
 
   /** Replica readiness changed: queued work may now have somewhere to go. */
@@ -174,6 +219,8 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
     const waitMs = options.timeoutMs ?? this.defaultWaitMs(queue.fn);
     const replay = this.replay(name, options.idempotencyKey);
     if (replay) return replay.isTerminal ? replay.outcome() : this.waitFor(replay, waitMs);
+    // A sync call meets an open circuit or a full bulkhead at once; async work waits in its queue.
+    this.gates.admitSync(queue, this.now());
     const lane: Lane = this.deps.settings.syncQueueEnabled ? "sync" : "async";
     const record = this.admit(queue, request, options, lane);
     return this.waitFor(record, waitMs);
@@ -419,6 +466,7 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
 
   /** A queue gave a slot back: its next record may go now. */
   private readonly slotReleased = (queue: FunctionQueue): void => {
+    this.gates.onSlotReleased(queue);
     this.observer.onSlotsChanged?.(queue.name, queue.inFlight);
     if (this.recovered.size > 0) this.feedRecovered(queue);
     this.scheduler.wake(queue);

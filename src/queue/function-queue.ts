@@ -11,6 +11,7 @@
  */
 import type { ResolvedFunction } from "../domain/resolved-function";
 import type { ExecutionRecord, Lane, SlotRelease } from "../execution/execution-record";
+import type { CircuitBreaker } from "../resilience/circuit-breaker";
 import { RingBuffer } from "./ring-buffer";
 import { ServiceTimeWindow } from "./service-time-window";
 
@@ -38,6 +39,8 @@ export class FunctionQueue implements QueueStats {
   private slotsInUse = 0;
   private effectiveLimit: number;
   private isRemoved = false;
+  /** The function's circuit breaker, when its spec asks for one (execution/resilience-gates.ts). */
+  breaker: CircuitBreaker | undefined = undefined;
   private syncStreak = 0;
   /** Async admissions waiting for their durable commit: each holds a place in the async lane. */
   private reservedAsync = 0;

@@ -10,6 +10,7 @@ import { type ResolvedFunction, toFunctionResponse } from "../../domain/resolved
 import type { FunctionService } from "../../registry/function-service";
 import { errors, json } from "../openapi-helpers";
 import { FunctionResponse, ReplicaRequest, ReplicaResponse } from "../schemas";
+import type { CircuitControl } from "./circuits";
 import { functionStatus, type ReplicaView } from "./function-status";
 
 const NameParam = z.object({ name: z.string().meta({ param: { name: "name", in: "path" }, example: "word-stats" }) });
@@ -78,9 +79,19 @@ function replaceHint(conflict: NanofaasError, name: string): NanofaasError {
 }
 
 /** `replicas`: the deployment backend's counts, for each response's `status`. */
-export function registerFunctionRoutes(app: OpenAPIHono, functions: FunctionService, replicas?: ReplicaView): void {
-  const respond = (fn: ResolvedFunction) =>
-    ({ ...toFunctionResponse(fn), status: functionStatus(fn, replicas) }) as never;
+export function registerFunctionRoutes(
+  app: OpenAPIHono,
+  functions: FunctionService,
+  replicas?: ReplicaView,
+  circuits?: Pick<CircuitControl, "circuit">,
+): void {
+  const respond = (fn: ResolvedFunction) => {
+    const body: Record<string, unknown> = toFunctionResponse(fn);
+    const circuit = fn.circuitBreaker && circuits?.circuit(fn.name);
+    if (circuit) body.circuit = circuit;
+    body.status = functionStatus(fn, replicas);
+    return body as never;
+  };
   app.openapi(listFunctions, (c) => c.json(functions.list().map(respond) as never, 200));
 
   app.openapi(registerFunction, async (c) => {
