@@ -40,6 +40,8 @@ export interface AppDeps {
   /** NANOFAAS_MAX_JSON_DEPTH: deepest nesting accepted in a request body. */
   maxJsonDepth: number;
   apiDocsEnabled?: boolean;
+  /** Where `/` redirects: the web console (`/ui`) when it is served, else the API reference. */
+  home?: string;
   /** Middleware run before everything else, for every request (request metrics, access log). */
   middleware?: MiddlewareHandler[];
   /** Authentication, authorization and the audit of mutating calls (api/auth-gate.ts); after `middleware`. */
@@ -105,8 +107,8 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   app.get("/openapi.json", (c) => c.json(document()));
   if (deps.apiDocsEnabled ?? true) app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "nanofaas API" }));
 
-  // `/` on the API port: the API reference (SPEC-platform: `/ui` once a console exists).
-  const home = (deps.apiDocsEnabled ?? true) ? "/docs" : "/openapi.json";
+  // `/` on the API port: the console when it is served (SPEC-platform §8), else the API reference.
+  const home = deps.home ?? ((deps.apiDocsEnabled ?? true) ? "/docs" : "/openapi.json");
   app.get("/", (c) => c.redirect(home, 302));
 
   app.notFound((c) => {

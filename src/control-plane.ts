@@ -14,7 +14,9 @@ import { type AuthParts, createAuthParts } from "./auth/auth-parts";
 import type { CallbackTokens } from "./auth/callback-token";
 import { RuntimeConfigService } from "./admin/runtime-config";
 import { registerAdminRuntimeConfigRoutes } from "./api/routes/admin-runtime-config";
+import { registerFunctionStatsRoutes } from "./api/routes/function-stats";
 import { registerScheduleRoutes } from "./api/routes/schedules";
+import { type ConsoleAssetLoader, registerConsoleRoutes } from "./console/console-routes";
 import { registerWebhookRoutes } from "./api/routes/webhooks";
 import { parseJsonBody } from "./api/invoke-input";
 import { WebhookService } from "./triggers/webhooks/webhook-service";
@@ -34,6 +36,7 @@ import { createInMemoryIdempotencyStore } from "./execution/idempotency-store";
 import { RetainedBytes } from "./execution/retained-bytes";
 import type { RuntimeSettings } from "./execution/runtime-settings";
 import { combineObservers } from "./observability/combine-observers";
+import { FunctionStatsWindow } from "./observability/function-stats";
 import { HealthState } from "./observability/health";
 import { createUnexpectedErrorReporter } from "./observability/unexpected-errors";
 import { createCircuitRecorder } from "./observability/circuit-metrics";
@@ -81,6 +84,8 @@ export interface ControlPlaneOptions {
   isLeader?: () => boolean;
   /** The cron scheduler's clock and timers (tests pass a manual one). */
   cronClock?: ScheduleClock;
+  /** The web console's assets (main.ts passes the ones built into the binary); absent, no `/ui`. */
+  console?: ConsoleAssetLoader;
 }
 
 export interface ControlPlane {
@@ -250,6 +255,9 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
   const health = new HealthState(() => store.healthy());
   const gate = createAuthGate({ guard: auth.guard, audit: auth.audit });
   const reportUnexpected = createUnexpectedErrorReporter(logger);
+  const stats = new FunctionStatsWindow();
+  const readStats = () => stats.read(telemetry.metrics.functions.byName.values(), engine.queueStats());
+  const consoleAssets = options.console;
   const app = createApp({
     functions,
     replicas: deployer && {
@@ -264,6 +272,7 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     maxBodyBytes: config.maxBodyBytes,
     maxJsonDepth: config.maxJsonDepth,
     apiDocsEnabled: config.apiDocsEnabled,
+    home: consoleAssets ? "/ui" : undefined,
     middleware: [telemetry.http.middleware],
     authenticate: gate.middleware,
     onUnexpectedError: reportUnexpected,
@@ -275,6 +284,8 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
         : []),
       (a: OpenAPIHono) => registerScheduleRoutes(a, cron, functions),
       (a: OpenAPIHono) => registerWebhookRoutes(a, webhooks, config.maxBodyBytes),
+      (a: OpenAPIHono) => registerFunctionStatsRoutes(a, readStats),
+      ...(consoleAssets ? [(a: OpenAPIHono) => registerConsoleRoutes(a, consoleAssets)] : []),
       ...(options.extensions ?? []),
     ],
   });

@@ -111,6 +111,8 @@ async function main(): Promise<void> {
     callbacks,
     store,
     observer: combineObservers(tracing?.observer, autoscaler?.observer, terminalWaiter.observer),
+    // Imported on the first /ui request: from source, the assets are bundled then (a Bun macro).
+    console: config.consoleEnabled ? () => import("./console/assets").then((m) => m.CONSOLE_ASSETS) : undefined,
   });
   registerProcessMetrics(cp.metricsRegistry);
   await loadApiKeys(cp, config, logger);

@@ -567,6 +567,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/stats/functions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Recent figures of every function (in flight, queues, error rate, p50/p99)
+         * @description Requires scope `functions:read`.
+         */
+        get: operations["listFunctionStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1095,6 +1115,32 @@ export interface components {
             executionId?: string;
             status?: string;
             skipped?: boolean;
+        };
+        FunctionStatsList: {
+            items: components["schemas"]["FunctionStats"][];
+        };
+        FunctionStats: {
+            function: string;
+            /** @description Executions running now (occupied concurrency slots) */
+            inFlight: number;
+            /** @description The current concurrency slot limit */
+            concurrencyLimit: number;
+            /** @description Items waiting in the async lane */
+            queueDepth: number;
+            /** @description Items waiting in the sync lane */
+            syncQueueDepth: number;
+            /** @description How far back the figures below look (since registration at first) */
+            windowSeconds: number;
+            /** @description Executions that ended (success or error) in the window */
+            completed: number;
+            /** @description Executions that ended in error in the window */
+            errors: number;
+            /** @description errors / completed (0 when nothing ended) */
+            errorRate: number;
+            /** @description Median final-attempt duration in the window, ms */
+            p50Ms: number | null;
+            /** @description 99th percentile final-attempt duration in the window, ms */
+            p99Ms: number | null;
         };
     };
     responses: never;
@@ -3410,6 +3456,44 @@ export interface operations {
             };
             /** @description Unavailable (no deployment backend, or shutting down) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    listFunctionStats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One per function */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FunctionStatsList"];
+                };
+            };
+            /** @description No valid credential (UNAUTHENTICATED; see WWW-Authenticate) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks this operation's scope (FORBIDDEN; details: [{scope}]) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -30,6 +30,10 @@ export const ROUTE_RULES: readonly RouteRule[] = [
   r("GET", "/", "public"),
   r("GET", "/docs", "public"),
   r("GET", "/openapi.json", "public"),
+  // The web console's shell and assets hold no data: its API calls carry the user's own key.
+  r("GET", "/ui", "public"),
+  r("GET", "/ui/", "public"),
+  r("GET", "/ui/assets/{file}", "public"),
   r("GET", "/modules/build-metadata", "public"),
   r("GET", "/v1/functions", "functions:read"),
   r("POST", "/v1/functions", "functions:write", "function.create"),
@@ -52,6 +56,8 @@ export const ROUTE_RULES: readonly RouteRule[] = [
   r("DELETE", "/v1/webhooks/{id}", "functions:write", "webhook.delete"),
   r("POST", "/v1/webhooks/{id}:rotate-secret", "functions:write", "webhook.rotate-secret"),
   r("POST", "/v1/webhooks/{id}", "public"),
+  // The web console's live figures (issue 24): read-only, like the function list.
+  r("GET", "/v1/stats/functions", "functions:read"),
   r("GET", "/v1/executions", "executions:read"),
   r("GET", "/v1/executions/{executionId}", "executions:read"),
   r("POST", "/v1/internal/executions/{executionId}:complete", "callback"),

@@ -224,6 +224,11 @@ export const SETTINGS = {
     'add the reference\'s {quantile="0.5|0.95|0.99"} series (last ~2 minutes, derived at scrape time) to the four latency histograms',
   ),
   apiDocsEnabled: s("NANOFAAS_API_DOCS_ENABLED", bool().default(true), "serve the API reference UI at /docs"),
+  consoleEnabled: s(
+    "NANOFAAS_CONSOLE_ENABLED",
+    bool().default(true),
+    "serve the web console at /ui (and redirect / to it); its API calls need the same keys as any client",
+  ),
   otlpEndpoint: s(
     ["NANOFAAS_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT"],
     url().optional(),

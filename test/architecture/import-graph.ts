@@ -50,7 +50,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["domain", "config", "store", "auth", "resilience"],
   ["queue", "scheduler", "dispatch", "execution", "deploy", "scaling"],
   ["registry", "observability", "admin", "dlq", "triggers", "operator"],
-  ["api"],
+  ["api", "console"],
   ["app.ts", "control-plane.ts", "openapi-document.ts", "main.ts"],
 ];
 

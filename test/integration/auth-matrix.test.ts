@@ -83,7 +83,8 @@ describe("route × credential matrix (NANOFAAS_AUTH=apikey)", () => {
   });
 
   test("public routes answer without a credential; the callback route takes no API key", async () => {
-    const { cp, bearer } = authedControlPlane();
+    // With the web console served, so its public routes (/ui…) exist.
+    const { cp, bearer } = authedControlPlane({}, { console: async () => ({ js: "", css: "", version: "x" }) });
     // Each public rule with its own method (GET /v1/webhooks/{id} is not public; POST is the signed delivery).
     for (const rule of ROUTE_RULES.filter((r) => r.access === "public")) {
       const status = (await cp.app.request(concrete(rule.path), { method: rule.method })).status;
