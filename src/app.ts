@@ -16,18 +16,22 @@ import type { ReplicaView } from "./api/routes/function-status";
 import { registerDlqRoutes } from "./api/routes/dlq";
 import { type ExecutionHistory, registerExecutionListRoutes } from "./api/routes/executions";
 import { type CircuitControl, registerCircuitRoutes } from "./api/routes/circuits";
+import { registerFunctionLogRoutes } from "./api/routes/function-logs";
 import { registerFunctionRoutes } from "./api/routes/functions";
 import { registerInvocationRoutes } from "./api/routes/invocations";
 import { registerModuleRoutes } from "./api/routes/modules";
 import { NanofaasError } from "./domain/errors";
 import type { DeadLetterQueue } from "./dlq/dead-letter-queue";
 import type { Invoker } from "./execution/invoker";
+import type { FunctionLogSource } from "./logs/log-source";
 import type { FunctionService } from "./registry/function-service";
 
 export interface AppDeps {
   functions: FunctionService;
   /** The deployment backend's replica counts, for the `status` of function responses. */
   replicas?: ReplicaView;
+  /** The deployment backend's function output lines (`GET /v1/functions/{name}/logs`); absent, no lines. */
+  logs?: FunctionLogSource;
   invoker: Invoker;
   /** Circuit breakers: `circuit` in function responses and `:reset-circuit`; absent, neither. */
   circuits?: CircuitControl;
@@ -92,6 +96,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
 
   registerFunctionRoutes(app, deps.functions, deps.replicas, deps.circuits);
   if (deps.circuits) registerCircuitRoutes(app, deps.circuits);
+  registerFunctionLogRoutes(app, deps.functions, deps.logs);
   registerInvocationRoutes(app, deps.invoker, deps.maxJsonDepth);
   registerModuleRoutes(app);
   if (deps.deadLetters) registerDlqRoutes(app, deps.deadLetters);

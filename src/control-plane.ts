@@ -264,6 +264,7 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
       ready: (name) => deployer.readyReplicas(name),
       desired: (name) => deployer.desiredReplicas?.(name),
     },
+    logs: deployer?.logs,
     invoker: engine,
     circuits: engine,
     deadLetters,

@@ -15,6 +15,7 @@ import { registerExecCommands } from "./commands/exec";
 import { registerFnCommands } from "./commands/fn";
 import { registerInitCommand } from "./commands/init";
 import { registerInvokeCommands } from "./commands/invoke";
+import { registerLogsCommand } from "./commands/logs";
 import { registerScaleCommand } from "./commands/scale";
 import { registerTriggersCommand } from "./commands/triggers";
 import { registerVersionCommand } from "./commands/version";
@@ -55,6 +56,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   registerScaleCommand(registerFnCommands(program, session), session);
   registerInvokeCommands(program, session);
   registerExecCommands(program, session);
+  registerLogsCommand(program, session);
   registerDlqCommands(program, session);
   registerTriggersCommand(program, session);
   registerInitCommand(program, session);

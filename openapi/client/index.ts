@@ -19,6 +19,8 @@ export type ErrorEnvelope = Schemas["ErrorEnvelope"];
 export type DeadLetter = Schemas["DeadLetter"];
 export type DeadLetterPage = Schemas["DeadLetterPage"];
 export type ExecutionPage = Schemas["ExecutionPage"];
+/** One output line of a function (GET /v1/functions/{name}/logs). */
+export type LogLine = Schemas["LogLine"];
 export type ErrorCode = ErrorEnvelope["error"];
 
 export type NanofaasClient = Client<paths>;

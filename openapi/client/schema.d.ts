@@ -96,6 +96,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/functions/{name}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A function's output lines (NDJSON, or Server-Sent Events when following)
+         * @description Requires scope `functions:read`.
+         */
+        get: operations["getFunctionLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/functions/{name}:invoke": {
         parameters: {
             query?: never;
@@ -844,6 +864,18 @@ export interface components {
             function: string;
             circuit: components["schemas"]["CircuitStatus"];
         };
+        LogLine: {
+            /** @description ISO-8601 UTC */
+            time: string;
+            function: string;
+            /** @description Replica index (process, docker) or pod name (k8s) */
+            replica: string;
+            /** @enum {string} */
+            stream: "stdout" | "stderr";
+            executionId?: string;
+            traceId?: string;
+            message: string;
+        };
         InvocationResponse: {
             executionId: string;
             status: components["schemas"]["ExecutionState"];
@@ -1555,6 +1587,74 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getFunctionLogs: {
+        parameters: {
+            query?: {
+                /** @description true: Server-Sent Events (event `log`), held lines then new ones */
+                follow?: "true" | "false";
+                /** @description A duration back from now (`10m`, `1h`) or an ISO-8601 time */
+                since?: string;
+                /** @description Only the last N held lines */
+                tail?: number | null;
+                executionId?: string;
+                replica?: string;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One LogLine per line (NDJSON), or `event: log` / `data: <LogLine>` events (follow=true) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": components["schemas"]["LogLine"];
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists every offending field; BAD_REQUEST for malformed JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid credential (UNAUTHENTICATED; see WWW-Authenticate) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks this operation's scope (FORBIDDEN; details: [{scope}]) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

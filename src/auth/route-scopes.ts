@@ -39,6 +39,7 @@ export const ROUTE_RULES: readonly RouteRule[] = [
   r("POST", "/v1/functions", "functions:write", "function.create"),
   r("GET", "/v1/functions/{name}", "functions:read"),
   r("DELETE", "/v1/functions/{name}", "functions:write", "function.delete"),
+  r("GET", "/v1/functions/{name}/logs", "functions:read"),
   r("PUT", "/v1/functions/{name}/replicas", "functions:write", "function.scale"),
   r("POST", "/v1/functions/{name}:reset-circuit", "functions:write", "function.reset-circuit"),
   // Invocations are executions, not audit events (the hot path writes no audit line).

@@ -223,6 +223,11 @@ export const SETTINGS = {
     bool().default(false),
     'add the reference\'s {quantile="0.5|0.95|0.99"} series (last ~2 minutes, derived at scrape time) to the four latency histograms',
   ),
+  logsBufferLines: s(
+    "NANOFAAS_LOGS_BUFFER_LINES",
+    int(1, 100_000).default(1000),
+    "function output lines kept per function for GET /v1/functions/{name}/logs (process and docker backends; docs/logs.md)",
+  ),
   apiDocsEnabled: s("NANOFAAS_API_DOCS_ENABLED", bool().default(true), "serve the API reference UI at /docs"),
   consoleEnabled: s(
     "NANOFAAS_CONSOLE_ENABLED",

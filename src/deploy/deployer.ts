@@ -5,6 +5,7 @@
  * dispatcher asks it where to send an invocation. Backends never see HTTP requests.
  */
 import type { ResolvedFunction } from "../domain/resolved-function";
+import type { FunctionLogSource } from "../logs/log-source";
 
 /** A spec this backend cannot run: the field to fix and why (a 400 for the client). */
 export interface Unsupported {
@@ -56,6 +57,8 @@ export interface Deployer {
    * The control plane reports ready only after it; absent means "at once".
    */
   readonly synced?: Promise<void>;
+  /** The functions' output lines (GET /v1/functions/{name}/logs); absent, the backend collects none. */
+  readonly logs?: FunctionLogSource;
   /** Stops watches and, for local backends, every replica process/container. */
   close(): Promise<void>;
 }

@@ -47,7 +47,7 @@ export function resolveRelative(from: string, specifier: string): string | undef
 /** Layers of src/, lowest first: a module may import its own layer and the ones below. */
 export const LAYERS: readonly (readonly string[])[] = [
   ["lib", "contracts"],
-  ["domain", "config", "store", "auth", "resilience"],
+  ["domain", "config", "store", "auth", "resilience", "logs"],
   ["queue", "scheduler", "dispatch", "execution", "deploy", "scaling"],
   ["registry", "observability", "admin", "dlq", "triggers", "operator"],
   ["api", "console"],

@@ -6,6 +6,7 @@
 import { type ErrorInfo, PodErrorCode, PodStatus } from "../../../src/contracts/pod.ts";
 import { callbackBody, createCallbackSender } from "./callback.ts";
 import { createColdStart } from "./cold-start.ts";
+import { withExecutionTag } from "./console-tags.ts";
 import { runWithDeadline } from "./invoke.ts";
 import { createLogger, type LineWriter } from "./logger.ts";
 import { createMetrics, type RuntimeMetrics } from "./metrics.ts";
@@ -71,11 +72,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     const isColdStart = coldStart.startInvocation();
     metrics.invocationStarted();
     const started = performance.now();
-    const outcome = await runWithDeadline(
-      handler,
-      { input, metadata },
-      { executionId, traceId, logger, isColdStart },
-      settings.timeoutMs,
+    const outcome = await withExecutionTag(executionId, traceId, () =>
+      runWithDeadline(handler, { input, metadata }, { executionId, traceId, logger, isColdStart }, settings.timeoutMs),
     );
     metrics.invocationFinished(outcome.ok, (performance.now() - started) / 1000);
     if (callbackBase)

@@ -3,6 +3,7 @@
  * Hosts a handler on Bun.serve (node:http under Node.js) with graceful shutdown. Shared by the dynamic entry point
  * (`main.ts`) and by compiled binaries, whose generated entry imports the handler statically.
  */
+import { tagConsoleOutput } from "./console-tags.ts";
 import { createLogger, type LineWriter, stdoutWriter } from "./logger.ts";
 import { createRuntime } from "./runtime.ts";
 import type { Handler } from "./sdk.ts";
@@ -37,6 +38,7 @@ export function serveHandler(handler: Handler, options: ServeOptions): void {
     fail("invalid runtime settings", error, write);
   }
   const log = createLogger(write, settings.functionName ? { function: settings.functionName } : {});
+  tagConsoleOutput();
   const runtime = createRuntime({ handler, settings, initDurationMs: options.initDurationMs, write });
   let server: Listening | undefined;
   let stopping = false;

@@ -29,12 +29,20 @@ export class LineSplitter {
   }
 }
 
-/** Reads `stream` to its end, calling `emit(prefix + " " + line)` per line. Never rejects. */
+/**
+ * Reads `stream` to its end, calling `emit(prefix + " " + line)` and `capture(line)` per line.
+ * Never rejects.
+ */
 export async function forwardLines(
   stream: ReadableStream<Uint8Array>,
   prefix: string,
   emit: (line: string) => void,
+  capture: (line: string) => void = () => undefined,
 ): Promise<void> {
+  const each = (line: string) => {
+    emit(`${prefix} ${line}`);
+    capture(line);
+  };
   const decoder = new TextDecoder();
   const splitter = new LineSplitter();
   const reader = stream.getReader();
@@ -42,11 +50,11 @@ export async function forwardLines(
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      for (const line of splitter.push(decoder.decode(value, { stream: true }))) emit(`${prefix} ${line}`);
+      for (const line of splitter.push(decoder.decode(value, { stream: true }))) each(line);
     }
   } catch {
     // The pipe broke because the child died: whatever it printed so far has been forwarded.
   }
-  for (const line of splitter.push(decoder.decode())) emit(`${prefix} ${line}`);
-  for (const line of splitter.end()) emit(`${prefix} ${line}`);
+  for (const line of splitter.push(decoder.decode())) each(line);
+  for (const line of splitter.end()) each(line);
 }

@@ -17,6 +17,7 @@ import type { Config } from "../../config/config";
 import { NanofaasError } from "../../domain/errors";
 import type { ResolvedFunction } from "../../domain/resolved-function";
 import type { Deployer } from "../deployer";
+import { LogHub } from "../../logs/log-hub";
 import { createCommandPolicy } from "./command-policy";
 import { checkReplicaCount, ReplicaSets } from "../shared/replica-sets";
 import type { ReplicaTiming } from "../shared/supervised-replica";
@@ -41,6 +42,7 @@ export interface ProcessDeployerOptions {
 
 /** The Deployer plus read-only introspection for tests and diagnostics. */
 export interface ProcessDeployer extends Deployer {
+  logs: LogHub;
   /** PID (= process-group id) of each replica's latest process, running or not. */
   replicaPids(name: string): number[];
   /** Total spawns per replica index, restarts included. */
@@ -72,6 +74,7 @@ export function createProcessDeployer(config: Config, options: ProcessDeployerOp
   const spawner = new SpawnGuard(reaper, output, options.spawn);
   const functions = new ReplicaSets<Replica>("process", output);
   const policy = createCommandPolicy(config.processAllowedCommands);
+  const logs = new LogHub(config.logsBufferLines);
   let closed = false;
 
   return {
@@ -104,6 +107,7 @@ export function createProcessDeployer(config: Config, options: ProcessDeployerOp
           spawner,
           timing,
           emit: output,
+          capture: (stream, line) => logs.record(fn.name, String(index), stream, line),
           onReadyChange,
         };
         return new Replica(ctx);
@@ -113,7 +117,10 @@ export function createProcessDeployer(config: Config, options: ProcessDeployerOp
       return { endpointUrl: first ? `${first}/invoke` : `process://${fn.name}` };
     },
 
-    deprovision: (name) => functions.remove(name),
+    async deprovision(name) {
+      await functions.remove(name);
+      logs.forget(name);
+    },
 
     async setReplicas(name, replicas) {
       const set = functions.existing(name);
@@ -128,6 +135,8 @@ export function createProcessDeployer(config: Config, options: ProcessDeployerOp
     pickEndpoint: (name) => functions.pick(name),
 
     onReadyChange: (listener) => functions.onReadyChange(listener),
+
+    logs,
 
     async close() {
       closed = true;

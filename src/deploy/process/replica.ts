@@ -8,6 +8,7 @@
  */
 import type { Subprocess } from "bun";
 import { sleep } from "../../lib/sleep";
+import type { LogStream } from "../../logs/log-line";
 import {
   type ReplicaIdentity,
   type ReplicaRun,
@@ -32,6 +33,8 @@ export interface ReplicaContext extends ReplicaIdentity {
   /** Spawns replica processes; refuses once the host's process limit was hit (issue 13.3). */
   spawner: SpawnGuard;
   timing: ReplicaTiming;
+  /** Keeps each output line for the logs route (the function's LogHub). */
+  capture(stream: LogStream, line: string): void;
 }
 
 /** How long to wait for a dead replica's pipes to drain. */
@@ -127,8 +130,8 @@ export class Replica extends SupervisedReplica<Run> {
       startedAt: performance.now(),
       exited,
       output: Promise.all([
-        forwardLines(proc.stdout, this.prefix, this.ctx.emit),
-        forwardLines(proc.stderr, this.prefix, this.ctx.emit),
+        forwardLines(proc.stdout, this.prefix, this.ctx.emit, (line) => this.ctx.capture("stdout", line)),
+        forwardLines(proc.stderr, this.prefix, this.ctx.emit, (line) => this.ctx.capture("stderr", line)),
       ]),
       signal: controller.signal,
     };

@@ -47,3 +47,33 @@ export function decodeUtf8(bytes: Uint8Array): string | undefined {
     return undefined;
   }
 }
+
+const NEWLINE = 10;
+
+/**
+ * A sink that starts every line with `tag` before passing it on to `sink`: the child of one
+ * invocation prints plain lines, and the pod log (and `nanofaas logs --execution`) must still tell
+ * whose they are (src/contracts/log-tag.ts). Works on bytes, so it never splits a UTF-8 character.
+ */
+export function taggedLines(sink: (chunk: Uint8Array) => void, tag: string): (chunk: Uint8Array) => void {
+  const tagBytes = new TextEncoder().encode(tag);
+  let atLineStart = true;
+  return (chunk) => {
+    const parts: Uint8Array[] = [];
+    let from = 0;
+    for (let i = 0; i < chunk.byteLength; i++) {
+      if (atLineStart) {
+        parts.push(tagBytes);
+        atLineStart = false;
+      }
+      if (chunk[i] === NEWLINE) {
+        parts.push(chunk.subarray(from, i + 1));
+        from = i + 1;
+        atLineStart = true;
+      }
+    }
+    if (from < chunk.byteLength) parts.push(chunk.subarray(from));
+    const size = parts.reduce((sum, part) => sum + part.byteLength, 0);
+    sink(concatBytes(parts, size));
+  };
+}

@@ -7,7 +7,8 @@
  */
 import { describe } from "../log.ts";
 import { PodErrorCode, podError } from "../errors.ts";
-import { forwardWithTail, settleWithin } from "../process/index.ts";
+import { execTag } from "../../../src/contracts/log-tag.ts";
+import { forwardWithTail, settleWithin, taggedLines } from "../process/index.ts";
 import { exitFailure, raceDeadline, spawnOrFail, STDERR_TAIL_BYTES, unfinished } from "./bounded.ts";
 import { invocationEnv } from "./env.ts";
 import { outcomeFromOutput, outputTooLarge } from "./output.ts";
@@ -97,7 +98,11 @@ async function runInFiles(deps: RunnerDeps, inv: Invocation, paths: Paths): Prom
     stderr: "pipe",
   });
   if (!("pid" in child)) return child;
-  const stderr = forwardWithTail(child.stderr!, deps.stderr, STDERR_TAIL_BYTES);
+  const stderr = forwardWithTail(
+    child.stderr!,
+    taggedLines(deps.stderr, execTag(inv.executionId, inv.traceId)),
+    STDERR_TAIL_BYTES,
+  );
   const raced = await raceDeadline(child.exited, config.timeoutMs, deps.stopSignal);
   if (raced.kind !== "done") return unfinished(deps, child, raced.kind);
   if (raced.value.code !== 0) {

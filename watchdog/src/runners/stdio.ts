@@ -3,7 +3,8 @@
  * STDIO mode: one process per invocation. The request JSON goes in on stdin, then EOF; the result
  * is whatever JSON the process writes on stdout before it exits 0.
  */
-import { forwardWithTail, readCapped, settleWithin } from "../process/index.ts";
+import { execTag } from "../../../src/contracts/log-tag.ts";
+import { forwardWithTail, readCapped, settleWithin, taggedLines } from "../process/index.ts";
 import { raceDeadline, exitFailure, spawnOrFail, STDERR_TAIL_BYTES, unfinished } from "./bounded.ts";
 import { invocationEnv } from "./env.ts";
 import { outcomeFromOutput, outputTooLarge } from "./output.ts";
@@ -36,7 +37,11 @@ async function runStdio(deps: RunnerDeps, inv: Invocation): Promise<Outcome> {
     stderr: "pipe",
   });
   if (!("pid" in child)) return child;
-  const stderr = forwardWithTail(child.stderr!, deps.stderr, STDERR_TAIL_BYTES);
+  const stderr = forwardWithTail(
+    child.stderr!,
+    taggedLines(deps.stderr, execTag(inv.executionId, inv.traceId)),
+    STDERR_TAIL_BYTES,
+  );
   // Output first: a process blocked writing a full pipe never exits until someone reads it.
   const work = readCapped(child.stdout!, config.maxOutputBytes).then(async (out) =>
     out.overflow ? out : { ...out, exit: await child.exited },
