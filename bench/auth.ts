@@ -1,25 +1,34 @@
 /**
  * Auth overhead on the sync `:invoke` hot path (issue 18.8): the same control plane configuration
  * in-process (no sockets, so the check's own cost is not hidden by HTTP), a LOCAL echo function,
- * `rounds` alternating batches of sync invocations with NANOFAAS_AUTH=none and with
- * NANOFAAS_AUTH=apikey + a valid key. Prints invocations per second of each and the ratio
- * (target ≥ 0.97). `bun bench/auth.ts [invocations per batch] [rounds]`.
+ * `rounds` alternating batches of sync invocations with NANOFAAS_AUTH=none, with
+ * NANOFAAS_AUTH=apikey + a valid key, and with NANOFAAS_AUTH=oidc + a JWT from a local issuer (one
+ * token reused, as a client does until it expires). Prints invocations per second of each and the
+ * ratios (targets: API key ≥ 0.97, JWT ≥ 0.95). `bun bench/auth.ts [invocations per batch] [rounds]`.
  */
 import { loadConfig } from "../src/config/config";
 import { createControlPlane } from "../src/control-plane";
+import { TestIssuer } from "../test/support/oidc-issuer";
 
 const perBatch = Number(process.argv[2] ?? 20_000);
 const rounds = Number(process.argv[3] ?? 5);
 const CONCURRENCY = 64;
+type Mode = "none" | "apikey" | "oidc";
 
-async function setup(auth: "none" | "apikey") {
-  const cp = createControlPlane(loadConfig({ NANOFAAS_DEPLOYMENT_BACKEND: "none", NANOFAAS_AUTH: auth }), {
-    version: "bench",
-  });
-  const key = (await cp.auth.apiKeys.create({ name: "b", scopes: ["admin"], tenant: "default", expiresAt: null }))
-    .secret;
+const issuer = await TestIssuer.start();
+
+async function credential(mode: Mode, cp: ReturnType<typeof createControlPlane>): Promise<string | undefined> {
+  if (mode === "oidc") return issuer.bearer(["admin"]);
+  const key = await cp.auth.apiKeys.create({ name: "b", scopes: ["admin"], tenant: "default", expiresAt: null });
+  return mode === "apikey" ? `Bearer ${key.secret}` : undefined;
+}
+
+async function setup(mode: Mode) {
+  const env = mode === "oidc" ? issuer.env() : { NANOFAAS_AUTH: mode };
+  const cp = createControlPlane(loadConfig({ NANOFAAS_DEPLOYMENT_BACKEND: "none", ...env }), { version: "bench" });
   const headers: Record<string, string> = { "content-type": "application/json" };
-  if (auth === "apikey") headers.authorization = `Bearer ${key}`;
+  const authorization = await credential(mode, cp);
+  if (authorization) headers.authorization = authorization;
   const reg = await cp.fetch(
     new Request("http://localhost/v1/functions", {
       method: "POST",
@@ -49,17 +58,16 @@ async function batch({ cp, headers }: Awaited<ReturnType<typeof setup>>): Promis
   return perBatch / ((performance.now() - started) / 1000);
 }
 
-const none = await setup("none");
-const keyed = await setup("apikey");
-await batch(none);
-await batch(keyed); // warm-up
-const rates = { none: [] as number[], apikey: [] as number[] };
-for (let i = 0; i < rounds; i++) {
-  rates.none.push(await batch(none));
-  rates.apikey.push(await batch(keyed));
-}
+const modes: Mode[] = ["none", "apikey", "oidc"];
+const planes = await Promise.all(modes.map(setup));
+for (const plane of planes) await batch(plane); // warm-up
+const rates: number[][] = modes.map(() => []);
+for (let i = 0; i < rounds; i++) for (const [m, plane] of planes.entries()) rates[m]!.push(await batch(plane));
+issuer.stop();
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const [a, b] = [median(rates.none), median(rates.apikey)];
+const [none, apikey, jwt] = rates.map(median) as [number, number, number];
 console.log(
-  `sync :invoke in-process, ${perBatch} × ${rounds} rounds, ${CONCURRENCY} concurrent: none ${a.toFixed(0)}/s, apikey ${b.toFixed(0)}/s, ratio ${(b / a).toFixed(3)} (target >= 0.97)`,
+  `sync :invoke in-process, ${perBatch} × ${rounds} rounds, ${CONCURRENCY} concurrent: none ${none.toFixed(0)}/s, ` +
+    `apikey ${apikey.toFixed(0)}/s (ratio ${(apikey / none).toFixed(3)}, target >= 0.97), ` +
+    `jwt ${jwt.toFixed(0)}/s (ratio ${(jwt / none).toFixed(3)}, target >= 0.95)`,
 );

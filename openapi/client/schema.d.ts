@@ -729,7 +729,7 @@ export interface components {
         /** @description Body of every non-2xx JSON response. */
         ErrorEnvelope: {
             /** @enum {string} */
-            error: "VALIDATION_ERROR" | "BAD_REQUEST" | "UNAUTHENTICATED" | "FORBIDDEN" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNPROCESSABLE" | "RATE_LIMITED" | "QUEUE_FULL" | "QUEUE_TIMEOUT" | "INTERNAL_ERROR" | "NOT_IMPLEMENTED" | "BACKEND_ERROR" | "BACKEND_FORBIDDEN" | "BACKEND_UNAVAILABLE" | "SHUTTING_DOWN" | "STORE_UNAVAILABLE" | "CIRCUIT_OPEN";
+            error: "VALIDATION_ERROR" | "BAD_REQUEST" | "UNAUTHENTICATED" | "FORBIDDEN" | "AUTH_UNAVAILABLE" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNPROCESSABLE" | "RATE_LIMITED" | "QUEUE_FULL" | "QUEUE_TIMEOUT" | "INTERNAL_ERROR" | "NOT_IMPLEMENTED" | "BACKEND_ERROR" | "BACKEND_FORBIDDEN" | "BACKEND_UNAVAILABLE" | "SHUTTING_DOWN" | "STORE_UNAVAILABLE" | "CIRCUIT_OPEN";
             message: string;
             /** @description Offending fields (400), or the missing scope (403 FORBIDDEN: [{scope}]) */
             details?: (string | {

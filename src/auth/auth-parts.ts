@@ -13,6 +13,7 @@ import { ApiKeyRegistry } from "./api-key-registry";
 import { AuditLog } from "./audit-log";
 import { CallbackTokens } from "./callback-token";
 import { AuthGuard, type TokenVerifier } from "./guard";
+import { oidcVerifierFrom } from "./oidc";
 
 export interface AuthParts {
   apiKeys: ApiKeyRegistry;
@@ -26,7 +27,7 @@ export interface AuthParts {
 export interface AuthPartsOptions {
   store?: Pick<StateStore, "apikeys" | "audit">;
   logger: Logger;
-  /** The OIDC verifier (oidc.ts), when NANOFAAS_AUTH includes oidc. */
+  /** The OIDC verifier when NANOFAAS_AUTH includes oidc; default: built from the OIDC settings (oidc.ts). */
   oidc?: TokenVerifier;
   /** Shared with the Job dispatcher, which main.ts builds first; else made here. */
   callbacks?: CallbackTokens;
@@ -42,7 +43,7 @@ export function createAuthParts(config: Config, options: AuthPartsOptions): Auth
       ? undefined
       : new AuthGuard({
           apiKeys: modes.includes("apikey") ? apiKeys : undefined,
-          oidc: modes.includes("oidc") ? options.oidc : undefined,
+          oidc: modes.includes("oidc") ? (options.oidc ?? oidcVerifierFrom(config)) : undefined,
           callbacks,
         });
   return { apiKeys, audit: new AuditLog(auditRows, options.logger), auditRows, callbacks, guard };

@@ -12,9 +12,12 @@ import { type Denial, type Principal, unauthenticated, type Verdict } from "./pr
 import type { Access } from "./route-scopes";
 import { scopeSet } from "./scopes";
 
-/** Verifies a bearer JWT (oidc.ts); resolves to the principal or to why not. */
+/** The principal, or why not (`retryAfterSeconds`: the issuer is unreachable, not the token bad). */
+export type TokenVerdict = Principal | { problem: string; retryAfterSeconds?: number };
+
+/** Verifies a bearer JWT (oidc.ts); synchronous when the token was verified before. */
 export interface TokenVerifier {
-  verify(token: string): Promise<Principal | { problem: string }>;
+  verify(token: string): TokenVerdict | Promise<TokenVerdict>;
 }
 
 export interface AuthGuardDeps {
@@ -73,16 +76,16 @@ export class AuthGuard {
       return unauthenticated(found.problem === "expired" ? "API key expired" : "Invalid API key", true);
     }
     if (oidc && token.split(".").length === 3) {
-      return oidc
-        .verify(token)
-        .then((r) => ("problem" in r ? unauthenticated(`Invalid token: ${r.problem}`, true) : r));
+      const verdict = oidc.verify(token);
+      return verdict instanceof Promise ? verdict.then(tokenOutcome) : tokenOutcome(verdict);
     }
     return unauthenticated("Invalid credential", true);
   }
 
   private decide(resolved: Principal | Denial, request: AccessRequest): Verdict {
     if ("status" in resolved) {
-      this.limiter.fail(request.source);
+      // An unreachable issuer is not the client's failure: do not slow it down for it.
+      if (resolved.status !== 503) this.limiter.fail(request.source);
       return { denial: resolved };
     }
     if (request.access === "any") return { principal: resolved };
@@ -103,6 +106,17 @@ export class AuthGuard {
       : "A callback needs the X-Callback-Token the execution was dispatched with";
     return { denial: unauthenticated(message, Boolean(callbackToken)) };
   }
+}
+
+function tokenOutcome(verdict: TokenVerdict): Principal | Denial {
+  if (!("problem" in verdict)) return verdict;
+  if (verdict.retryAfterSeconds === undefined) return unauthenticated(`Invalid token: ${verdict.problem}`, true);
+  return {
+    status: 503,
+    code: "AUTH_UNAVAILABLE",
+    message: `Token not checked: ${verdict.problem}`,
+    retryAfterSeconds: verdict.retryAfterSeconds,
+  };
 }
 
 function tooManyFailures(seconds: number): Denial {

@@ -11,10 +11,13 @@ export interface Principal {
   scopes: ScopeSet;
 }
 
-/** A refusal, rendered by the API layer as the error envelope (status 401, 403 or 429). */
+/**
+ * A refusal, rendered by the API layer as the error envelope (status 401, 403 or 429; 503 when the
+ * OIDC issuer's keys cannot be fetched, so a good token cannot be told from a bad one).
+ */
 export interface Denial {
-  status: 401 | 403 | 429;
-  code: "UNAUTHENTICATED" | "FORBIDDEN" | "RATE_LIMITED";
+  status: 401 | 403 | 429 | 503;
+  code: "UNAUTHENTICATED" | "FORBIDDEN" | "RATE_LIMITED" | "AUTH_UNAVAILABLE";
   message: string;
   /** 403: the scope that was missing. */
   scope?: string;

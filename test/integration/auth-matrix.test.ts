@@ -3,26 +3,23 @@
  * with no credential, a malformed one, a wrong key, an expired key, a revoked key, a key lacking
  * the route's scope and a key holding it → 401, 401, 401, 401, 401, 403, neither. The route list
  * comes from the document, so a new route without a line in src/auth/route-scopes.ts fails here.
+ * The same matrix in oidc mode: auth-matrix-oidc.test.ts.
  */
 import { describe, expect, test } from "bun:test";
 import { keyPrefix, newKeySecret, sha256Hex } from "../../src/auth/api-key-secret";
 import { ROUTE_RULES, type RouteRule } from "../../src/auth/route-scopes";
 import { authedControlPlane } from "../support/auth";
+import {
+  concrete,
+  documentedOperations,
+  expectMatrixRow,
+  guardedOperations,
+  lacking,
+  type MatrixCase,
+  ruleOf,
+} from "../support/auth-matrix";
 
-const doc = (await (await authedControlPlane().cp.app.request("/openapi.json")).json()) as {
-  paths: Record<string, Record<string, unknown>>;
-};
-const METHODS = ["get", "post", "put", "patch", "delete"];
-const operations = Object.entries(doc.paths).flatMap(([path, item]) =>
-  Object.keys(item)
-    .filter((m) => METHODS.includes(m))
-    .map((m) => ({ method: m.toUpperCase(), path })),
-);
-const ruleOf = (op: { method: string; path: string }) =>
-  ROUTE_RULES.find((r) => r.method === op.method && r.path === op.path);
-
-/** A scope that does not grant `rule`'s access. */
-const lacking = (rule: RouteRule) => (rule.access === "functions:read" ? "executions:read" : "functions:read");
+const operations = await documentedOperations();
 
 async function credentialsFor(rule: RouteRule) {
   const { cp, bearer } = authedControlPlane({ NANOFAAS_ADMIN_RUNTIME_CONFIG_ENABLED: "true" });
@@ -41,21 +38,17 @@ async function credentialsFor(rule: RouteRule) {
   ]);
   const revoked = await cp.auth.apiKeys.create({ name: "r", scopes: ["admin"], tenant: "default", expiresAt: null });
   await cp.auth.apiKeys.revoke(revoked.key.id);
-  return {
-    cp,
-    cases: [
-      ["no credential", undefined, 401],
-      ["malformed", "Token abc", 401],
-      ["wrong", `Bearer ${newKeySecret()}`, 401],
-      ["expired", `Bearer ${expired}`, 401],
-      ["revoked", `Bearer ${revoked.secret}`, 401],
-      ["lacking the scope", await bearer([lacking(rule)]), 403],
-      ["holding it", await bearer([rule.access]), "allowed"],
-    ] as const,
-  };
+  const cases: MatrixCase[] = [
+    ["no credential", undefined, 401],
+    ["malformed", "Token abc", 401],
+    ["wrong", `Bearer ${newKeySecret()}`, 401],
+    ["expired", `Bearer ${expired}`, 401],
+    ["revoked", `Bearer ${revoked.secret}`, 401],
+    ["lacking the scope", await bearer([lacking(rule)]), 403],
+    ["holding it", await bearer([rule.access]), "allowed"],
+  ];
+  return { cp, cases };
 }
-
-const concrete = (path: string) => path.replace(/\{[^}]+\}/g, "x");
 
 describe("route × credential matrix (NANOFAAS_AUTH=apikey)", () => {
   test("the document lists the routes (sanity) and every one has a rule in the route table", () => {
@@ -63,24 +56,13 @@ describe("route × credential matrix (NANOFAAS_AUTH=apikey)", () => {
     expect(operations.filter((op) => !ruleOf(op)).map((op) => `${op.method} ${op.path}`)).toEqual([]);
   });
 
-  const guarded = operations.filter((op) => ruleOf(op) && !["public", "callback"].includes(ruleOf(op)!.access));
-  test.each(guarded.map((op) => [`${op.method} ${op.path}`, op] as const))("%s", async (_, op) => {
-    const rule = ruleOf(op)!;
-    const { cp, cases } = await credentialsFor(rule);
-    const seen: [string, number | string][] = [];
-    for (const [label, authorization] of cases) {
-      const headers: Record<string, string> = { "content-type": "application/json" };
-      if (authorization) headers.authorization = authorization;
-      const body = op.method === "GET" || op.method === "DELETE" ? undefined : "{}";
-      const res = await cp.fetch(
-        new Request(`http://localhost${concrete(op.path)}`, { method: op.method, headers, body }),
-      );
-      const status = res.status === 401 || res.status === 403 ? res.status : "allowed";
-      seen.push([label, status]);
-      expect(status === "allowed" ? res.status : status).not.toBe(500);
-    }
-    expect(seen).toEqual(cases.map(([label, , expected]) => [label, expected]));
-  });
+  test.each(guardedOperations(operations).map((op) => [`${op.method} ${op.path}`, op] as const))(
+    "%s",
+    async (_, op) => {
+      const { cp, cases } = await credentialsFor(ruleOf(op)!);
+      await expectMatrixRow(cp, op, cases);
+    },
+  );
 
   test("public routes answer without a credential; the callback route takes no API key", async () => {
     // With the web console served, so its public routes (/ui…) exist.
