@@ -18,6 +18,7 @@ import { registerFunctionStatsRoutes } from "./api/routes/function-stats";
 import { registerScheduleRoutes } from "./api/routes/schedules";
 import { type ConsoleAssetLoader, registerConsoleRoutes } from "./console/console-routes";
 import { registerWebhookRoutes } from "./api/routes/webhooks";
+import { registerWorkflowRoutes } from "./api/routes/workflows";
 import { parseJsonBody } from "./api/invoke-input";
 import { WebhookService } from "./triggers/webhooks/webhook-service";
 import { createApp } from "./app";
@@ -54,6 +55,9 @@ import { engineFirer } from "./triggers/cron/engine-firer";
 import { systemClock } from "./triggers/cron/schedule-clock";
 import { createTriggerMetrics } from "./triggers/trigger-metrics";
 import type { ScheduleClock } from "./triggers/cron/schedule-clock";
+import { createMemoryWorkflowRows } from "./store/memory/workflow-rows";
+import { createWorkflowMetrics } from "./workflows/workflow-metrics";
+import { WorkflowService } from "./workflows/workflow-service";
 
 export interface ControlPlaneOptions {
   version: string;
@@ -108,6 +112,8 @@ export interface ControlPlane {
   auth: AuthParts;
   /** Fires functions' cron schedules once `start()`ed (main.ts, after start-up recovery). */
   cron: CronScheduler;
+  /** Workflow definitions and runs (issue 23); `workflows.resume()` runs after start-up recovery. */
+  workflows: WorkflowService;
 }
 
 export function runtimeSettingsFrom(config: Config): RuntimeSettings {
@@ -252,6 +258,14 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     parseBody: (text) => parseJsonBody(text, config.maxJsonDepth),
     metrics: triggerMetrics,
   });
+  const workflows = new WorkflowService({
+    rows: store.workflows ?? createMemoryWorkflowRows(),
+    // Steps are sync invocations through the engine (its admission, retries and timeouts apply).
+    invoker: () => engine,
+    functionExists: (name) => functions.get(name) !== undefined,
+    metrics: createWorkflowMetrics(metricsRegistry),
+    logger,
+  });
   const health = new HealthState(() => store.healthy());
   const gate = createAuthGate({ guard: auth.guard, audit: auth.audit });
   const reportUnexpected = createUnexpectedErrorReporter(logger);
@@ -285,6 +299,7 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
         : []),
       (a: OpenAPIHono) => registerScheduleRoutes(a, cron, functions),
       (a: OpenAPIHono) => registerWebhookRoutes(a, webhooks, config.maxBodyBytes),
+      (a: OpenAPIHono) => registerWorkflowRoutes(a, workflows),
       (a: OpenAPIHono) => registerFunctionStatsRoutes(a, readStats),
       ...(consoleAssets ? [(a: OpenAPIHono) => registerConsoleRoutes(a, consoleAssets)] : []),
       ...(options.extensions ?? []),
@@ -317,5 +332,6 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     store,
     auth,
     cron,
+    workflows,
   };
 }

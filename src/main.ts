@@ -159,6 +159,11 @@ async function main(): Promise<void> {
       "this state store keeps no trigger state: cron fire times and webhooks live in memory only",
     );
   await cp.cron.start();
+  // Workflow runs left running by the previous process continue after their last completed step.
+  if (!store.workflows)
+    logger.warn({ store: store.kind }, "this state store keeps no workflows: definitions and runs live in memory only");
+  const resumedRuns = await cp.workflows.resume();
+  if (resumedRuns > 0) logger.info({ runs: resumedRuns }, "resumed workflow runs");
   cp.health.phase = "ready";
   const janitor = setInterval(() => cp.engine.sweep(), janitorIntervalMs(config));
   const stopDlqSweep = cp.deadLetters.startSweeping(config.dlqRetentionMs);

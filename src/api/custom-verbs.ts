@@ -12,9 +12,10 @@ import { CUSTOM_VERBS } from "../contracts/invocation";
 /** Internal marker segment: `~` cannot appear in a function name or an execution id we issue. */
 const INTERNAL_PREFIX = "/~";
 const VERBS = CUSTOM_VERBS.join("|");
-// Verb targets: a function, an internal execution, a DLQ entry or the DLQ, a schedule, a webhook.
+// Verb targets: a function, an internal execution, a DLQ entry or the DLQ, a schedule, a webhook,
+// a workflow, a workflow run.
 const VERB = new RegExp(
-  `^(/v1/(?:(?:functions|internal/executions|dlq|webhooks)/[^/]+|functions/[^/]+/schedules/[^/]+|dlq))(?::|%3[aA])(${VERBS})$`,
+  `^(/v1/(?:(?:functions|internal/executions|dlq|webhooks|workflows|workflow-runs)/[^/]+|functions/[^/]+/schedules/[^/]+|dlq))(?::|%3[aA])(${VERBS})$`,
 );
 const PUBLIC_SUFFIX = new RegExp(`:(${VERBS})$`);
 const INTERNAL_SUFFIX = new RegExp(`/~(${VERBS})$`);

@@ -59,6 +59,17 @@ export const ROUTE_RULES: readonly RouteRule[] = [
   r("POST", "/v1/webhooks/{id}", "public"),
   // The web console's live figures (issue 24): read-only, like the function list.
   r("GET", "/v1/stats/functions", "functions:read"),
+  // Workflows (issue 23): definitions need workflows:write, starting and cancelling runs workflows:run.
+  r("POST", "/v1/workflows", "workflows:write", "workflow.create"),
+  r("GET", "/v1/workflows", "functions:read"),
+  r("GET", "/v1/workflows/{name}", "functions:read"),
+  r("PUT", "/v1/workflows/{name}", "workflows:write", "workflow.update"),
+  r("DELETE", "/v1/workflows/{name}", "workflows:write", "workflow.delete"),
+  r("POST", "/v1/workflows/{name}:run", "workflows:run", "workflow.run"),
+  r("POST", "/v1/workflows/{name}:invoke", "workflows:run", "workflow.run"),
+  r("GET", "/v1/workflow-runs", "executions:read"),
+  r("GET", "/v1/workflow-runs/{id}", "executions:read"),
+  r("POST", "/v1/workflow-runs/{id}:cancel", "workflows:run", "workflow-run.cancel"),
   r("GET", "/v1/executions", "executions:read"),
   r("GET", "/v1/executions/{executionId}", "executions:read"),
   r("POST", "/v1/internal/executions/{executionId}:complete", "callback"),

@@ -25,6 +25,8 @@ export const CUSTOM_VERBS = [
   "resume",
   "rotate-secret",
   "reset-circuit",
+  "run",
+  "cancel",
 ] as const;
 export type CustomVerb = (typeof CUSTOM_VERBS)[number];
 /** The verbs that start an invocation. */

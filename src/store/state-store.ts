@@ -18,6 +18,7 @@
 import type { ErrorInfo } from "../contracts/pod";
 import type { ExecutionState } from "../contracts/invocation";
 import type { TriggerRows } from "./trigger-rows";
+import type { WorkflowRows } from "./workflow-rows";
 
 export type StoreKind = "memory" | "sqlite" | "postgres";
 
@@ -218,6 +219,11 @@ export interface StateStore {
    * control plane then keeps trigger state in memory (and says so at start-up).
    */
   readonly triggers?: TriggerRows;
+  /**
+   * Workflow definitions and runs (issue 23). Optional like `triggers`: without it the control
+   * plane keeps them in memory (and says so at start-up).
+   */
+  readonly workflows?: WorkflowRows;
   /** False while the database cannot be reached or written (readiness answers 503 meanwhile). */
   healthy(): boolean;
   /** Flushes write-behind batches and closes connections. */

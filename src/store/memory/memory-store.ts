@@ -9,6 +9,7 @@ import { createMemoryAuditRows } from "./audit";
 import { createMemoryDeadLetterRows } from "./dlq";
 import { listExecutionRows } from "./execution-list";
 import { createMemoryTriggerRows } from "./trigger-rows";
+import { createMemoryWorkflowRows } from "./workflow-rows";
 
 const isUnfinished = (row: ExecutionRow) => row.status === "queued" || row.status === "running";
 
@@ -62,6 +63,7 @@ export function createMemoryStore(): StateStore {
     apikeys: createMemoryApiKeyRows(),
     audit: createMemoryAuditRows(),
     triggers: createMemoryTriggerRows(),
+    workflows: createMemoryWorkflowRows(),
     healthy: () => true,
     close: async () => {},
   };

@@ -19,11 +19,18 @@ import { CORE_SCHEMA } from "./core-schema";
 import { DLQ_SCHEMA } from "./dlq-schema";
 import type { MigrationArea } from "./migration-area";
 import { TRIGGERS_SCHEMA } from "./triggers-schema";
+import { WORKFLOWS_SCHEMA } from "./workflows-schema";
 
 export type { MigrationArea, MigrationStep } from "./migration-area";
 
 /** Every area this build knows, in the order their first steps should run. */
-export const AREAS: readonly MigrationArea[] = [CORE_SCHEMA, DLQ_SCHEMA, AUTH_SCHEMA, TRIGGERS_SCHEMA];
+export const AREAS: readonly MigrationArea[] = [
+  CORE_SCHEMA,
+  DLQ_SCHEMA,
+  AUTH_SCHEMA,
+  TRIGGERS_SCHEMA,
+  WORKFLOWS_SCHEMA,
+];
 
 /** Brings `db` up to date; returns how many steps ran. Throws SchemaTooNewError for a newer database. */
 export function migrate(db: Database, areas: readonly MigrationArea[] = AREAS): number {

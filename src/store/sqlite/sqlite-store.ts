@@ -26,6 +26,7 @@ import {
 import { createSqliteDeadLetterRows } from "./dlq";
 import { migrate } from "./migrations";
 import { createSqliteTriggerRows } from "./trigger-rows";
+import { createSqliteWorkflowRows } from "./workflow-rows";
 
 export type SqliteSynchronous = "full" | "normal";
 
@@ -99,6 +100,7 @@ export function sqliteStoreOn(
     apikeys: createSqliteApiKeyRows(db, write),
     audit,
     triggers: createSqliteTriggerRows(db, write),
+    workflows: createSqliteWorkflowRows(db, write),
     healthy: () => healthy,
     close: async () => {
       await batcher.close();
