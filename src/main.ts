@@ -174,6 +174,10 @@ async function main(): Promise<void> {
       .catch((error) => logger.warn({ err: error }, "audit retention sweep failed"));
   sweepAudit();
   const auditJanitor = setInterval(sweepAudit, 3_600_000);
+  // Keys created or revoked by another control plane on the same store (NANOFAAS_API_KEYS_REFRESH).
+  const stopKeyRefresh = cp.auth.apiKeys.startRefreshing(config.apiKeysRefreshMs, (error) =>
+    logger.warn({ err: error }, "API key refresh failed; keeping the keys held"),
+  );
   const scaling = autoscaler && setInterval(() => void autoscaler.tick(cp.engine), config.scalingPollIntervalMs);
 
   const shutdown = createShutdown({
@@ -197,6 +201,7 @@ async function main(): Promise<void> {
     const first = !shutdown.started;
     clearInterval(janitor);
     clearInterval(auditJanitor);
+    stopKeyRefresh();
     clearInterval(scaling);
     stopDlqSweep();
     cp.cron.stop();

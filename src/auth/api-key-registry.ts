@@ -3,7 +3,9 @@
  * The API keys a control plane accepts: bootstrap keys from NANOFAAS_API_KEYS_FILE plus keys made
  * through `/v1/apikeys` (persisted in the store). Held in memory by the SHA-256 of their secret, so
  * checking a presented key is one hash and one map lookup; creation and revocation write through
- * to the store first, then change the map (revocation takes effect on the next request).
+ * to the store first, then change the map (revocation takes effect on the next request). Control
+ * planes sharing one store see each other's creations and revocations through a periodic
+ * `refresh` (NANOFAAS_API_KEYS_REFRESH).
  */
 import type { ApiKeyRow, ApiKeyRows } from "../store/state-store";
 import { keyPrefix, newKeySecret, sameDigest, sha256Hex } from "./api-key-secret";
@@ -30,6 +32,8 @@ export class ApiKeyRegistry {
   private readonly byDigest = new Map<string, ApiKey>();
   private readonly byId = new Map<string, ApiKey>();
   private readonly recentDigests = new Map<string, string>();
+  /** Bumped by every local create/revoke, so a refresh can tell its snapshot went stale meanwhile. */
+  private mutations = 0;
 
   constructor(
     private readonly rows: ApiKeyRows,
@@ -66,6 +70,7 @@ export class ApiKeyRegistry {
       expiresAt: input.expiresAt,
     };
     await this.rows.put(row);
+    this.mutations++;
     return { key: this.remember(row, "api"), secret };
   }
 
@@ -84,20 +89,45 @@ export class ApiKeyRegistry {
     if (!key) return false;
     if (key.source === "file") return "file";
     await this.rows.delete(id);
+    this.mutations++;
     this.forget(key);
     return true;
   }
 
   /**
    * Re-reads the store's keys (another control plane sharing the store may have created or revoked
-   * some); file keys stay.
+   * some); file keys stay. A snapshot read while this control plane created or revoked a key is
+   * read again: applied as is, it could bring back a key just revoked here, or drop one just made.
    */
   async refresh(): Promise<void> {
-    const stored = await this.rows.loadAll();
+    let stored: ApiKeyRow[];
+    for (let attempt = 0; ; attempt++) {
+      const before = this.mutations;
+      stored = await this.rows.loadAll();
+      if (this.mutations === before) break;
+      if (attempt === 2) return; // keys keep changing here; the next tick tries again
+    }
     const live = new Set(stored.map((row) => row.id));
     for (const key of this.byId.values()) if (key.source === "api" && !live.has(key.id)) this.forget(key);
     for (const row of stored)
       if (!this.byId.has(row.id) && !this.byDigest.has(row.keySha256)) this.remember(row, "api");
+  }
+
+  /** Calls `refresh` every `intervalMs` (0: never); a failed read keeps the keys held. Returns the stop. */
+  startRefreshing(intervalMs: number, onError: (error: unknown) => void): () => void {
+    if (intervalMs <= 0) return () => {};
+    let running = false;
+    const timer = setInterval(() => {
+      if (running) return; // a slow store: never two reads at once
+      running = true;
+      this.refresh()
+        .catch(onError)
+        .finally(() => {
+          running = false;
+        });
+    }, intervalMs);
+    timer.unref?.();
+    return () => clearInterval(timer);
   }
 
   /**

@@ -61,6 +61,11 @@ export const AUTH_SETTINGS = {
     z.string().optional(),
     "bootstrap API keys, YAML `keys: [{name, key | keySha256, scopes, tenant?, expiresAt?}]`",
   ),
+  apiKeysRefreshMs: s(
+    "NANOFAAS_API_KEYS_REFRESH",
+    duration(0).prefault("5s"),
+    "how often API keys are re-read from the store, so a key created or revoked on another control plane sharing it takes effect here within this bound (0: only at start-up)",
+  ),
   oidcIssuer: s("NANOFAAS_OIDC_ISSUER", url().optional(), "OIDC issuer (`iss`); required with oidc"),
   oidcAudience: s("NANOFAAS_OIDC_AUDIENCE", z.string().optional(), "expected `aud` of tokens; required with oidc"),
   oidcJwksUrl: s(
