@@ -92,3 +92,18 @@ describe("idempotency", () => {
     expect(engine.execution(retried.executionId)).toBeDefined();
   });
 });
+
+describe("execution ids", () => {
+  test("are time-ordered UUIDv7, so a durable store's primary-key index appends instead of writing random pages", async () => {
+    const { engine, register } = setup();
+    register({ name: "f" });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      ids.push((await engine.enqueue("f", { input: i }, {})).executionId);
+      await Bun.sleep(2);
+    }
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(3);
+  });
+});
