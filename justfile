@@ -36,6 +36,12 @@ test-tools *ARGS: bench-tools
     scripts/ensure-tools.sh promtool=prometheus kubectl=kubernetes-client '/usr/lib/postgresql/*/bin/initdb=postgresql' nats-server=nats-server >/dev/null
     bun test --timeout 60000 $(find . -name '*.tools.ts' -not -path './node_modules/*' | sort) {{ARGS}}
 
+# the web console in a real browser: Playwright (playwright-core) driving Debian's chromium (installed
+# when missing); CONSOLE_SCREENSHOTS=1 also rewrites the screenshots in docs/console/
+test-browser *ARGS:
+    scripts/ensure-tools.sh chromium=chromium >/dev/null
+    bun test --timeout 60000 $(find ./src -name '*.browser.ts' | sort) {{ARGS}}
+
 # the PostgreSQL store against a real server (part of test-tools): installs Debian's postgresql when
 # missing; each test file runs initdb in a temp dir and starts its own server on a free loopback port
 test-postgres *ARGS:

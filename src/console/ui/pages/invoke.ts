@@ -40,8 +40,7 @@ function Result({ answer }: { answer: Answer }) {
   return html`<section class="result" aria-labelledby="result-title" aria-live="polite">
     <h2 id="result-title">Response</h2>
     <p>
-      <strong>HTTP <span data-testid="invoke-status">${answer.status}</span></strong> in
-      <span data-testid="invoke-time">${ms(answer.ms)}</span>
+      <strong>HTTP <span data-testid="invoke-status">${answer.status}</span></strong>${" in "}<span data-testid="invoke-time">${ms(answer.ms)}</span>
       ${executionId && html` · execution <a href=${`#/executions/${enc(executionId)}`}><code>${executionId}</code></a>`}
     </p>
     <pre class="json" aria-label="Response body" data-testid="invoke-body" tabindex="0">${prettyBody(answer.text)}</pre>
