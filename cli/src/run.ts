@@ -7,6 +7,7 @@
 import { Command, CommanderError } from "commander";
 import { VERSION } from "../../src/lib/version";
 import { connect } from "./api";
+import { registerAuthCommands } from "./commands/auth";
 import { registerCompletionCommand } from "./commands/completion";
 import { registerConfigCommands } from "./commands/config";
 import { registerContractCommand } from "./commands/contract";
@@ -20,6 +21,7 @@ import { registerScaleCommand } from "./commands/scale";
 import { registerTriggersCommand } from "./commands/triggers";
 import { registerVersionCommand } from "./commands/version";
 import { resolveEndpoint } from "./config";
+import { resolveCredential } from "./credentials";
 import { CliError, ExitCode } from "./errors";
 import { parseFormat } from "./output";
 import type { GlobalFlags, Io, Session } from "./session";
@@ -33,7 +35,8 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   const session: Session = {
     io,
     flags,
-    api: async () => connect(await resolveEndpoint(flags(), io.env)),
+    api: async (credential) =>
+      connect(await resolveEndpoint(flags(), io.env), credential ?? (await resolveCredential(flags(), io.env))),
     format: () => parseFormat(flags().output),
   };
   // Settings first: subcommands copy them when they are created.
@@ -61,6 +64,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   registerTriggersCommand(program, session);
   registerInitCommand(program, session);
   registerConfigCommands(program, session);
+  registerAuthCommands(program, session);
   registerContractCommand(program, session);
   registerVersionCommand(program, session);
   registerCompletionCommand(program, session);

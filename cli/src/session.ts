@@ -6,6 +6,7 @@
  */
 import type { Api } from "./api";
 import type { Env } from "./config";
+import type { Credential } from "./credentials";
 import type { Format } from "./output";
 
 export interface Io {
@@ -30,7 +31,8 @@ export interface GlobalFlags {
 export interface Session {
   io: Io;
   flags(): GlobalFlags;
-  api(): Promise<Api>;
+  /** The connection, sending the resolved credential (or `credential`, e.g. one `login` checks). */
+  api(credential?: Credential): Promise<Api>;
   /** The `--output` format, or undefined when the command's natural default applies. */
   format(): Format | undefined;
 }

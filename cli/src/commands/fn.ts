@@ -53,7 +53,7 @@ export function registerFnCommands(program: Command, session: Session): Command 
       const { response, error } = await send(api, api.client.DELETE("/v1/functions/{name}", nameParam(name)));
       let action = "deleted";
       if (response.status === 404 && options.ignoreNotFound) action = "not found";
-      else if (!response.ok) throw httpError(response, error);
+      else if (!response.ok) throw httpError(response, error, api);
       await report(session, name, action);
     });
 
@@ -81,14 +81,14 @@ async function apply(api: Api, spec: FunctionSpec, force: boolean): Promise<Appl
   const create = () => expectOk(api, api.client.POST("/v1/functions", { body: spec }));
   const first = await send(api, api.client.POST("/v1/functions", { body: spec }));
   if (first.response.status === 201) return { action: "created" };
-  if (first.response.status !== 409) throw httpError(first.response, first.error);
+  if (first.response.status !== 409) throw httpError(first.response, first.error, api);
 
   const current = await send(api, api.client.GET("/v1/functions/{name}", nameParam(spec.name)));
   if (current.response.status === 404) {
     await create(); // deleted by someone else in between
     return { action: "created" };
   }
-  if (!current.response.ok) throw httpError(current.response, current.error);
+  if (!current.response.ok) throw httpError(current.response, current.error, api);
   const changed = specDifferences(spec, current.data as FunctionResponse);
   if (changed.length === 0 && !force) return { action: "unchanged" };
   await expectOk(api, api.client.DELETE("/v1/functions/{name}", nameParam(spec.name)));
