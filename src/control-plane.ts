@@ -22,6 +22,7 @@ import { registerWorkflowRoutes } from "./api/routes/workflows";
 import { parseJsonBody } from "./api/invoke-input";
 import { WebhookService } from "./triggers/webhooks/webhook-service";
 import { createApp } from "./app";
+import { apiViewForSourceMode } from "./operator/source-mode";
 import type { Config } from "./config/config";
 import type { Deployer } from "./deploy/deployer";
 import type { Dispatcher } from "./dispatch/dispatcher";
@@ -273,7 +274,8 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
   const readStats = () => stats.read(telemetry.metrics.functions.byName.values(), engine.queueStats());
   const consoleAssets = options.console;
   const app = createApp({
-    functions,
+    // NANOFAAS_CRD_MODE=source: the API reads and scales functions; Function resources define them.
+    functions: config.crdMode === "source" ? apiViewForSourceMode(functions) : functions,
     replicas: deployer && {
       ready: (name) => deployer.readyReplicas(name),
       desired: (name) => deployer.desiredReplicas?.(name),

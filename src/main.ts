@@ -164,6 +164,10 @@ async function main(): Promise<void> {
     logger.warn({ store: store.kind }, "this state store keeps no workflows: definitions and runs live in memory only");
   const resumedRuns = await cp.workflows.resume();
   if (resumedRuns > 0) logger.info({ runs: resumedRuns }, "resumed workflow runs");
+  // Function resources (NANOFAAS_CRD_MODE): after recovery, so API functions are known to the mirror.
+  const operator = await startOperator(cp, config, logger);
+  const operatorResync =
+    operator && setInterval(() => void operator.resync().catch(() => undefined), config.crdResyncIntervalMs);
   cp.health.phase = "ready";
   const janitor = setInterval(() => cp.engine.sweep(), janitorIntervalMs(config));
   const stopDlqSweep = cp.deadLetters.startSweeping(config.dlqRetentionMs);
@@ -189,6 +193,7 @@ async function main(): Promise<void> {
     closers: [
       // First: executions are terminal now, so each consumer acks or naks what it holds, then disconnects.
       { name: "event sources", close: () => eventSources.stopAll() },
+      { name: "operator", close: () => operator?.stop() },
       { name: "deployer", close: () => deployer?.close() },
       { name: "tracing", close: () => tracing?.shutdown() },
       // Dead letters of the last failures are still being added: let them reach the store first.
@@ -203,6 +208,7 @@ async function main(): Promise<void> {
     clearInterval(auditJanitor);
     stopKeyRefresh();
     clearInterval(scaling);
+    clearInterval(operatorResync);
     stopDlqSweep();
     cp.cron.stop();
     await shutdown.begin(signal); // a second signal cuts the grace short
@@ -303,3 +309,12 @@ async function registerFunctionsFromDisk(
 }
 
 await main();
+
+/** The Function operator, loaded only when NANOFAAS_CRD_MODE asks for it (it brings the k8s client). */
+async function startOperator(cp: ControlPlane, config: Config, logger: Logger) {
+  if (config.crdMode === "off") return undefined;
+  const { startFunctionOperator } = await import("./operator/start");
+  return startFunctionOperator(config, { functions: cp.functions, deployer: cp.deployer }, (event, fields) =>
+    logger.info(fields ?? {}, event),
+  );
+}

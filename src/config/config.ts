@@ -121,6 +121,22 @@ export const SETTINGS = {
     z.enum(["Always", "IfNotPresent", "Never"]).default("Always"),
     "imagePullPolicy of function containers",
   ),
+  crdMode: s(
+    "NANOFAAS_CRD_MODE",
+    z.enum(["off", "source", "mirror"]).default("off"),
+    "Function custom resources (k8s backend): off | source (resources are the truth; API writes refused) | mirror (API functions also written as resources)",
+  ),
+  crdResyncIntervalMs: s(
+    "NANOFAAS_CRD_RESYNC_INTERVAL",
+    duration(1000).prefault("60s"),
+    "how often the operator reconciles every Function resource again (drift repair, retries)",
+  ),
+  tlsCertFile: s(
+    "NANOFAAS_TLS_CERT_FILE",
+    z.string().min(1).optional(),
+    "PEM certificate chain: the API port serves HTTPS (reloaded when the file changes); needs NANOFAAS_TLS_KEY_FILE",
+  ),
+  tlsKeyFile: s("NANOFAAS_TLS_KEY_FILE", z.string().min(1).optional(), "PEM private key of NANOFAAS_TLS_CERT_FILE"),
   k8sServiceName: s(
     "NANOFAAS_K8S_SERVICE_NAME",
     z.string().default("control-plane"),
@@ -432,6 +448,10 @@ function crossFieldProblems(c: Config): string[] {
     problems.push("NANOFAAS_DATABASE_URL: required when NANOFAAS_STORE=postgres");
   }
   problems.push(...authProblems(c));
+  if ((c.tlsCertFile === undefined) !== (c.tlsKeyFile === undefined))
+    problems.push("NANOFAAS_TLS_CERT_FILE and NANOFAAS_TLS_KEY_FILE: set both, or neither");
+  if (c.crdMode !== "off" && resolveDeploymentBackend(c) !== "k8s")
+    problems.push(`NANOFAAS_CRD_MODE=${c.crdMode}: needs the k8s deployment backend (NANOFAAS_DEPLOYMENT_BACKEND=k8s)`);
   if (c.concurrencyLowLoadThreshold > c.concurrencyHighLoadThreshold) {
     problems.push(
       `NANOFAAS_SCALING_CONCURRENCY_LOW_LOAD_THRESHOLD: must be <= the high threshold (${c.concurrencyLowLoadThreshold} > ${c.concurrencyHighLoadThreshold})`,

@@ -13,8 +13,12 @@ export interface Unsupported {
   reason: string;
 }
 
-/** Where a registration came from: an operator's file, or a request to the API. */
-export type RegistrationOrigin = "declared" | "api";
+/**
+ * Where a registration came from: an operator's file, a request to the API, or a Function custom
+ * resource (the operator, NANOFAAS_CRD_MODE; trusted like the API, and not stored: the resource is
+ * the durable copy).
+ */
+export type RegistrationOrigin = "declared" | "api" | "resource";
 
 export interface ProvisionResult {
   /** The URL reported as the function's `endpointUrl` (a Service URL, or the first replica's). */

@@ -10,7 +10,10 @@
  * - services: create/patch/delete; horizontalpodautoscalers: create/patch/delete (strategy HPA;
  *   delete also runs for other strategies, to remove an HPA left from an earlier registration).
  * - jobs: create (REMOTE mode; finished Jobs are removed by `ttlSecondsAfterFinished`).
- * No `get` and no `update`: create-or-patch answers 409 → patch, never read-modify-write.
+ * No `get` and no `update` on workloads: create-or-patch answers 409 → patch, never read-modify-write.
+ * - The Function operator (NANOFAAS_CRD_MODE, src/operator): functions.nanofaas.io list+watch, get
+ *   (a fresh read after a 409), update (finalizers; optimistic, resourceVersion-guarded), create and
+ *   delete (mirror mode), functions/status update, and core Events create.
  */
 export interface RbacRule {
   apiGroup: string;
@@ -24,4 +27,7 @@ export const REQUIRED_RBAC: readonly RbacRule[] = [
   { apiGroup: "", resource: "services", verbs: ["create", "delete", "patch"] },
   { apiGroup: "autoscaling", resource: "horizontalpodautoscalers", verbs: ["create", "delete", "patch"] },
   { apiGroup: "batch", resource: "jobs", verbs: ["create"] },
+  { apiGroup: "nanofaas.io", resource: "functions", verbs: ["create", "delete", "get", "list", "update", "watch"] },
+  { apiGroup: "nanofaas.io", resource: "functions/status", verbs: ["update"] },
+  { apiGroup: "", resource: "events", verbs: ["create"] },
 ];

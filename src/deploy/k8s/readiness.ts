@@ -89,30 +89,27 @@ export class DeploymentReadiness {
     return `/apis/apps/v1/namespaces/${encodeURIComponent(this.options.namespace)}/deployments`;
   }
 
-  private async run(): Promise<void> {
-    let backoffMs = 0;
-    while (!this.abort.signal.aborted) {
-      try {
+  private run(): Promise<void> {
+    return reflect({
+      signal: this.abort.signal,
+      maxBackoffMs: this.options.maxBackoffMs,
+      step: async () => {
         if (!this.resourceVersion) await this.relist();
         await this.watchOnce();
-        backoffMs = 0;
-      } catch (error) {
-        if (this.abort.signal.aborted) return;
-        if (error instanceof K8sStatusError && error.code === 410) {
-          this.resourceVersion = ""; // too old: start again from a fresh list
-          continue;
-        }
-        backoffMs = Math.min(this.options.maxBackoffMs ?? 30_000, Math.max(1000, backoffMs * 2));
+      },
+      expired: () => {
+        this.resourceVersion = ""; // too old: start again from a fresh list
+      },
+      failed: (error, retryInMs) => {
         const op = {
           verb: this.phase,
           kind: "Deployment",
           resource: "deployments.apps",
           namespace: this.options.namespace,
         };
-        this.options.log("k8s_watch_error", { error: toBackendError(error, op).message, retryInMs: backoffMs });
-        await abortableSleep(backoffMs, this.abort.signal);
-      }
-    }
+        this.options.log("k8s_watch_error", { error: toBackendError(error, op).message, retryInMs });
+      },
+    });
   }
 
   private async relist(): Promise<void> {
@@ -168,7 +165,37 @@ export class DeploymentReadiness {
   }
 }
 
-async function* jsonLines(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+/**
+ * The loop every reflector runs: `step` (list when needed, then one watch) again and again; after a
+ * 410 `expired` (forget the resourceVersion) and at once again; after other errors `failed`, then a
+ * backoff of 1 s doubling to `maxBackoffMs` (30 s), reset by a step that ends normally.
+ */
+export async function reflect(loop: {
+  signal: AbortSignal;
+  maxBackoffMs?: number;
+  step(): Promise<void>;
+  expired(): void;
+  failed(error: unknown, retryInMs: number): void;
+}): Promise<void> {
+  let backoffMs = 0;
+  while (!loop.signal.aborted) {
+    try {
+      await loop.step();
+      backoffMs = 0;
+    } catch (error) {
+      if (loop.signal.aborted) return;
+      if (error instanceof K8sStatusError && error.code === 410) {
+        loop.expired();
+        continue;
+      }
+      backoffMs = Math.min(loop.maxBackoffMs ?? 30_000, Math.max(1000, backoffMs * 2));
+      loop.failed(error, backoffMs);
+      await abortableSleep(backoffMs, loop.signal);
+    }
+  }
+}
+
+export async function* jsonLines(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let buffer = "";

@@ -1,0 +1,97 @@
+/**
+ * @module
+ * NANOFAAS_CRD_MODE=mirror: functions registered through the REST API are also written as
+ * Function resources, marked with the `nanofaas.io/source: api` annotation, so `kubectl get
+ * functions` lists every function. A mirror is a report, not a source: the operator never
+ * registers from it (it only writes its status), an API delete removes it, and a mirror deleted by
+ * hand comes back at the next resync while its function exists.
+ */
+import type { FunctionObject, FunctionResources } from "../deploy/k8s/function-resources";
+import type { FunctionSpec } from "../domain/function-spec";
+import type { ResolvedFunction } from "../domain/resolved-function";
+import type { FunctionLifecycleListener } from "../execution/function-lifecycle";
+import { CRD_GROUP, CRD_VERSION, FUNCTION_KIND } from "./function-crd";
+
+export const SOURCE_ANNOTATION = "nanofaas.io/source";
+
+export const isMirror = (obj: FunctionObject) => obj.metadata.annotations?.[SOURCE_ANNOTATION] === "api";
+
+// Resource names are DNS subdomains; function names may also hold capitals and underscores.
+const RESOURCE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** The spec a resolved function was registered with, as far as the resource needs it. */
+export function specOf(fn: ResolvedFunction): Omit<FunctionSpec, "name"> {
+  const spec: Record<string, unknown> = {
+    image: fn.image,
+    command: fn.command.length > 0 ? fn.command : undefined,
+    env: Object.keys(fn.env).length > 0 ? fn.env : undefined,
+    resources: fn.resources,
+    timeoutMs: fn.timeoutMs,
+    concurrency: fn.concurrency,
+    queueSize: fn.queueSize,
+    maxRetries: fn.maxRetries,
+    endpointUrl: fn.requestedExecutionMode === "POOL" ? fn.endpointUrl : undefined,
+    executionMode: fn.requestedExecutionMode,
+    runtimeMode: fn.runtimeMode,
+    runtimeCommand: fn.runtimeCommand,
+    imagePullSecrets: fn.imagePullSecrets,
+    rateLimitPerSecond: fn.rateLimitPerSecond,
+    retryBackoff: fn.retryBackoff,
+  };
+  return Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== undefined)) as Omit<FunctionSpec, "name">;
+}
+
+export interface MirrorOptions {
+  resources: FunctionResources;
+  /** Functions the operator registered from resources: those are not mirrored. */
+  owns: (name: string) => boolean;
+  list: () => ResolvedFunction[];
+  isLeader?: () => boolean;
+  log: (event: string, fields?: Record<string, unknown>) => void;
+}
+
+export class FunctionMirror implements FunctionLifecycleListener {
+  constructor(private readonly o: MirrorOptions) {}
+
+  private leads = () => this.o.isLeader?.() ?? true;
+
+  onRegistered(fn: ResolvedFunction): void {
+    if (this.leads()) void this.write(fn);
+  }
+
+  onRemoved(fn: ResolvedFunction): void {
+    if (!this.leads() || this.o.owns(fn.name)) return;
+    const obj = this.o.resources.cached(fn.name);
+    if (obj && !isMirror(obj)) return;
+    this.o.resources
+      .delete(fn.name)
+      .catch((error) => this.o.log("operator_mirror_failed", { function: fn.name, error: String(error) }));
+  }
+
+  /** Writes missing mirrors and removes those whose function is gone (the resync). */
+  async resync(): Promise<void> {
+    if (!this.leads()) return;
+    const names = new Set<string>();
+    for (const fn of this.o.list()) {
+      names.add(fn.name);
+      if (!this.o.resources.cached(fn.name)) await this.write(fn);
+    }
+    for (const obj of this.o.resources.cachedAll())
+      if (isMirror(obj) && !names.has(obj.metadata.name)) await this.o.resources.delete(obj.metadata.name);
+  }
+
+  private async write(fn: ResolvedFunction): Promise<void> {
+    if (this.o.owns(fn.name) || this.o.resources.cached(fn.name)) return;
+    if (!RESOURCE_NAME.test(fn.name) || fn.name.length > 253)
+      return this.o.log("operator_mirror_skipped", { function: fn.name, reason: "not a Kubernetes object name" });
+    const body: FunctionObject = {
+      apiVersion: `${CRD_GROUP}/${CRD_VERSION}`,
+      kind: FUNCTION_KIND,
+      metadata: { name: fn.name, annotations: { [SOURCE_ANNOTATION]: "api" } },
+      spec: specOf(fn),
+    };
+    await this.o.resources
+      .create(body)
+      .catch((error) => this.o.log("operator_mirror_failed", { function: fn.name, error: String(error) }));
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * @module
+ * NANOFAAS_CRD_MODE=source: Function resources are the truth, so the REST API may read functions
+ * and scale them, but not register, replace or delete them — those requests get 403 FORBIDDEN with
+ * a pointer to kubectl. The API routes are given this view of the registry; the operator, start-up
+ * recovery and NANOFAAS_FUNCTIONS_DIR keep the real one.
+ */
+import { NanofaasError } from "../domain/errors";
+import type { FunctionService } from "../registry/function-service";
+
+export const SOURCE_MODE_DETAILS = [
+  "NANOFAAS_CRD_MODE=source",
+  "kubectl apply -f function.yaml",
+  "kubectl delete function NAME",
+];
+
+const refused = (action: string, name: string) =>
+  new NanofaasError(
+    "FORBIDDEN",
+    `Functions are managed as Kubernetes resources here (NANOFAAS_CRD_MODE=source): ${action} '${name}' with kubectl (kind Function, apiVersion nanofaas.io/v1), not through the API`,
+    { details: SOURCE_MODE_DETAILS },
+  );
+
+export function apiViewForSourceMode(functions: FunctionService): FunctionService {
+  return {
+    ...functions,
+    register: async (spec, origin = "api") => {
+      if (origin === "api") throw refused("apply", spec.name);
+      return functions.register(spec, origin);
+    },
+    remove: async (name) => {
+      throw refused("delete", name);
+    },
+  };
+}
