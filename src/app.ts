@@ -25,6 +25,7 @@ import type { DeadLetterQueue } from "./dlq/dead-letter-queue";
 import type { Invoker } from "./execution/invoker";
 import type { FunctionLogSource } from "./logs/log-source";
 import type { FunctionService } from "./registry/function-service";
+import type { TriggerCatalog } from "./triggers/trigger-catalog";
 
 export interface AppDeps {
   functions: FunctionService;
@@ -32,6 +33,8 @@ export interface AppDeps {
   replicas?: ReplicaView;
   /** The deployment backend's function output lines (`GET /v1/functions/{name}/logs`); absent, no lines. */
   logs?: FunctionLogSource;
+  /** Every trigger with its state (issue 21): `GET /v1/functions/{name}` shows the function's. */
+  triggers?: Pick<TriggerCatalog, "list">;
   invoker: Invoker;
   /** Circuit breakers: `circuit` in function responses and `:reset-circuit`; absent, neither. */
   circuits?: CircuitControl;
@@ -94,7 +97,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     await next();
   });
 
-  registerFunctionRoutes(app, deps.functions, deps.replicas, deps.circuits);
+  registerFunctionRoutes(app, deps.functions, deps.replicas, deps.circuits, deps.triggers);
   if (deps.circuits) registerCircuitRoutes(app, deps.circuits);
   registerFunctionLogRoutes(app, deps.functions, deps.logs);
   registerInvocationRoutes(app, deps.invoker, deps.maxJsonDepth);

@@ -17,6 +17,7 @@ import { registerAdminRuntimeConfigRoutes } from "./api/routes/admin-runtime-con
 import { registerFunctionStatsRoutes } from "./api/routes/function-stats";
 import { registerScheduleRoutes } from "./api/routes/schedules";
 import { type ConsoleAssetLoader, registerConsoleRoutes } from "./console/console-routes";
+import { registerTriggerRoutes } from "./api/routes/triggers";
 import { registerWebhookRoutes } from "./api/routes/webhooks";
 import { registerWorkflowRoutes } from "./api/routes/workflows";
 import { parseJsonBody } from "./api/invoke-input";
@@ -55,6 +56,8 @@ import { CronScheduler } from "./triggers/cron/cron-scheduler";
 import { engineFirer } from "./triggers/cron/engine-firer";
 import { systemClock } from "./triggers/cron/schedule-clock";
 import { createTriggerMetrics } from "./triggers/trigger-metrics";
+import { TriggerActivity } from "./triggers/trigger-activity";
+import { TriggerCatalog } from "./triggers/trigger-catalog";
 import type { ScheduleClock } from "./triggers/cron/schedule-clock";
 import { createMemoryWorkflowRows } from "./store/memory/workflow-rows";
 import { createWorkflowMetrics } from "./workflows/workflow-metrics";
@@ -115,6 +118,8 @@ export interface ControlPlane {
   cron: CronScheduler;
   /** Workflow definitions and runs (issue 23); `workflows.resume()` runs after start-up recovery. */
   workflows: WorkflowService;
+  /** What each trigger did last; the message-queue consumers (main.ts) report into it. */
+  triggerActivity: TriggerActivity;
 }
 
 export function runtimeSettingsFrom(config: Config): RuntimeSettings {
@@ -171,6 +176,7 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
   });
   const triggerRows = store.triggers ?? createMemoryTriggerRows();
   const triggerMetrics = createTriggerMetrics(metricsRegistry);
+  const triggerActivity = new TriggerActivity();
   const cron = new CronScheduler({
     rows: triggerRows.schedules,
     clock: options.cronClock ?? systemClock,
@@ -179,6 +185,7 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     missedFireGraceMs: config.cronMissedFireGraceMs,
     isLeader: options.isLeader,
     metrics: triggerMetrics,
+    activity: triggerActivity,
     logger,
   });
   const retained = new RetainedBytes(config.maxRetainedBytes, config.syncQueueRetryAfterSeconds);
@@ -249,7 +256,12 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     remoteAvailable: options.remoteDispatcher !== undefined,
     maxReplicas: config.maxReplicas,
     maxFunctions: config.maxFunctions,
-    listeners: [engine, telemetry.lifecycle, cron],
+    listeners: [
+      engine,
+      telemetry.lifecycle,
+      cron,
+      { onRegistered: () => undefined, onRemoved: (fn) => triggerActivity.forgetFunction(fn.name) },
+    ],
   });
   const webhooks = new WebhookService({
     rows: triggerRows.webhooks,
@@ -258,6 +270,13 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     secretOverlapMs: config.webhookSecretOverlapMs,
     parseBody: (text) => parseJsonBody(text, config.maxJsonDepth),
     metrics: triggerMetrics,
+    activity: triggerActivity,
+  });
+  const triggerCatalog = new TriggerCatalog({
+    functions: () => functions.list(),
+    cron,
+    webhooks,
+    activity: triggerActivity,
   });
   const workflows = new WorkflowService({
     rows: store.workflows ?? createMemoryWorkflowRows(),
@@ -281,6 +300,7 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
       desired: (name) => deployer.desiredReplicas?.(name),
     },
     logs: deployer?.logs,
+    triggers: triggerCatalog,
     invoker: engine,
     circuits: engine,
     deadLetters,
@@ -304,6 +324,7 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
       (a: OpenAPIHono) => registerWorkflowRoutes(a, workflows),
       (a: OpenAPIHono) => registerFunctionStatsRoutes(a, readStats),
       ...(consoleAssets ? [(a: OpenAPIHono) => registerConsoleRoutes(a, consoleAssets)] : []),
+      (a: OpenAPIHono) => registerTriggerRoutes(a, triggerCatalog),
       ...(options.extensions ?? []),
     ],
   });
@@ -335,5 +356,6 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     auth,
     cron,
     workflows,
+    triggerActivity,
   };
 }

@@ -16,7 +16,7 @@ export function replicaCount(f: FunctionResponse): string | undefined {
 
 /** `fn get`: every field of the response, with `status` split into readable rows. */
 export function functionFields(f: FunctionResponse): string {
-  const { status, ...spec } = f;
+  const { status, triggers, ...spec } = f;
   const state: [string, unknown][] = status
     ? [
         ["state", status.state],
@@ -24,7 +24,17 @@ export function functionFields(f: FunctionResponse): string {
         ["lastError", status.lastError],
       ]
     : [];
-  return keyValues([...Object.entries(spec), ...state.filter(([, v]) => v !== undefined)]);
+  const triggerRows = (triggers ?? []).map((t): [string, unknown] => [`trigger ${t.type}/${t.id}`, triggerSummary(t)]);
+  return keyValues([...Object.entries(spec), ...state.filter(([, v]) => v !== undefined), ...triggerRows]);
+}
+
+type Trigger = NonNullable<FunctionResponse["triggers"]>[number];
+
+/** One line per trigger: `active; 30 2 * * * (Europe/Berlin), overlap skip; next 2026-…`. */
+export function triggerSummary(t: Trigger): string {
+  const next = t.nextFireAt ? `; next ${t.nextFireAt}` : "";
+  const error = t.lastError ? `; last error: ${t.lastError.message}` : "";
+  return `${t.state}; ${t.detail}${next}${error}`;
 }
 
 /** `fn describe`: the parts a person looks for, aligned under headings. */

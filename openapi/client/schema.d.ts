@@ -759,6 +759,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/triggers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List triggers (cron, webhooks, message queues) with their state
+         * @description Requires scope `functions:read`.
+         */
+        get: operations["listTriggers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -821,6 +841,8 @@ export interface components {
              */
             resourceName?: string;
             status?: components["schemas"]["FunctionStatus"];
+            /** @description GET /v1/functions/{name} only: its cron schedules, webhooks and message-queue sources with their state (as GET /v1/triggers) */
+            triggers?: components["schemas"]["TriggerStatus"][];
         };
         /**
          * @description LOCAL echoes in-process; POOL posts to endpointUrl; DEPLOYMENT runs managed replicas; REMOTE runs one Kubernetes Job per invocation.
@@ -877,6 +899,29 @@ export interface components {
             /** @description DEPLOYMENT: replicas the backend runs or is starting, when it knows */
             desired?: number;
             lastError?: string;
+        };
+        TriggerStatus: {
+            /** @enum {string} */
+            type: "cron" | "webhook" | "nats" | "rabbitmq";
+            /** @description Schedule id, webhook id, `<stream>/<durable>` (nats) or the queue (rabbitmq) */
+            id: string;
+            function: string;
+            /**
+             * @description cron: active, paused (:pause) or disabled (enabled: false in the spec); webhook: active; message queues: connecting, consuming, reconnecting (the broker is away; lastError says why) or not-started (lastError says why)
+             * @enum {string}
+             */
+            state: "active" | "paused" | "disabled" | "connecting" | "consuming" | "reconnecting" | "not-started";
+            /** @description What it listens to: cron expression and zone, webhook format and mode, stream or queue */
+            detail: string;
+            /** @description Last cron fire, webhook delivery or message received (ISO-8601 UTC) */
+            lastFireAt: string | null;
+            /** @description cron: the next fire time while active; else null */
+            nextFireAt: string | null;
+            /** @description The last failure: a fire that could not start, a rejected delivery, a broker error */
+            lastError: {
+                message: string;
+                at: string;
+            } | null;
         };
         /** @description Body of every non-2xx JSON response. */
         ErrorEnvelope: {
@@ -1411,6 +1456,10 @@ export interface components {
             p50Ms: number | null;
             /** @description 99th percentile final-attempt duration in the window, ms */
             p99Ms: number | null;
+        };
+        TriggerPage: {
+            items: components["schemas"]["TriggerStatus"][];
+            nextCursor: null;
         };
     };
     responses: never;
@@ -4503,6 +4552,67 @@ export interface operations {
             };
             /** @description The credential lacks this operation's scope (FORBIDDEN; details: [{scope}]) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    listTriggers: {
+        parameters: {
+            query?: {
+                /** @description Only this function's */
+                function?: string;
+                /** @description Only this type */
+                type?: "cron" | "webhook" | "nats" | "rabbitmq";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Triggers, by function, type and id */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TriggerPage"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists every offending field; BAD_REQUEST for malformed JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid credential (UNAUTHENTICATED; see WWW-Authenticate) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks this operation's scope (FORBIDDEN; details: [{scope}]) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -11,6 +11,7 @@ import { ERROR_CODES } from "../domain/errors";
 import { ExecutionMode, RuntimeMode } from "../domain/function-spec";
 import { EventSource } from "../domain/event-sources";
 import { RetryOn } from "../resilience/resilience-spec";
+import { TriggerStatus } from "./trigger-schema";
 
 /** The document of contracts/pod.ts's ErrorInfo (the type below keeps them the same shape). */
 export const ErrorInfo = z
@@ -180,5 +181,9 @@ export const FunctionResponse = z
     }),
     // Always sent; optional in the schema for the same reason as resourceName.
     status: FunctionStatus.optional(),
+    triggers: z.array(TriggerStatus).optional().meta({
+      description:
+        "GET /v1/functions/{name} only: its cron schedules, webhooks and message-queue sources with their state (as GET /v1/triggers)",
+    }),
   })
   .meta({ id: "FunctionResponse" });

@@ -70,6 +70,7 @@ export const ROUTE_RULES: readonly RouteRule[] = [
   r("GET", "/v1/workflow-runs", "executions:read"),
   r("GET", "/v1/workflow-runs/{id}", "executions:read"),
   r("POST", "/v1/workflow-runs/{id}:cancel", "workflows:run", "workflow-run.cancel"),
+  r("GET", "/v1/triggers", "functions:read"),
   r("GET", "/v1/executions", "executions:read"),
   r("GET", "/v1/executions/{executionId}", "executions:read"),
   r("POST", "/v1/internal/executions/{executionId}:complete", "callback"),

@@ -21,20 +21,28 @@ afterAll(async () => {
   cli.cleanup();
 });
 
-test("nanofaas triggers lists a function's schedules and webhooks (table and json); unknown function exits 3", async () => {
+test("nanofaas triggers lists schedules and webhooks with state and next fire (table and json); unknown function exits 3", async () => {
   const out = await cli.run(["triggers", "report"]);
   expect(out.code).toBe(0);
   expect(out.stdout).toContain("nightly");
   expect(out.stdout).toContain("Europe/Berlin");
   expect(out.stdout).toContain("gh");
-  const data = await cli.json<{ schedules: { id: string; nextRuns: string[] }[]; webhooks: { id: string }[] }>([
+  const data = await cli.json<{ type: string; id: string; state: string; nextFireAt: string | null }[]>([
     "triggers",
-    "report",
     "-o",
     "json",
   ]);
-  expect(data.schedules[0]?.nextRuns).toHaveLength(5);
-  expect(data.webhooks.map((w) => w.id)).toEqual(["gh"]);
+  expect(data.map((t) => `${t.type}/${t.id}/${t.state}`)).toEqual(["cron/nightly/active", "webhook/gh/active"]);
+  expect(Date.parse(data[0]?.nextFireAt ?? "")).toBeGreaterThan(Date.now());
   expect(JSON.stringify(data)).not.toContain("whsec_");
+  const cron = await cli.json<{ id: string }[]>(["triggers", "--type", "cron", "-o", "json"]);
+  expect(cron.map((t) => t.id)).toEqual(["nightly"]);
   expect((await cli.run(["triggers", "nope"])).code).toBe(3);
+});
+
+test("nanofaas fn get shows the function's triggers", async () => {
+  const out = await cli.run(["fn", "get", "report"]);
+  expect(out.code).toBe(0);
+  expect(out.stdout).toMatch(/trigger cron\/nightly\s+active; 30 2 \* \* \* \(Europe\/Berlin\), overlap skip; next 20/);
+  expect(out.stdout).toMatch(/trigger webhook\/gh\s+active; github, async/);
 });

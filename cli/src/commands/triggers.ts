@@ -1,45 +1,42 @@
 /**
  * @module
- * `nanofaas triggers <function>`: a function's cron schedules (next fire, last run, paused) and
- * the webhooks bound to it (docs/triggers.md). Secrets are never shown: the API does not return them.
+ * `nanofaas triggers [function] [--type cron|webhook|nats|rabbitmq]`: every trigger (cron schedules,
+ * webhooks, message-queue sources) with its state, last and next fire and last error, from
+ * `GET /v1/triggers` (docs/triggers.md). Secrets and broker URLs are never shown: the API does not
+ * return them.
  */
 import type { Command } from "commander";
 import { expectOk } from "../api";
 import { render, table } from "../output";
 import type { Session } from "../session";
 
+type TriggerType = "cron" | "webhook" | "nats" | "rabbitmq";
+
 export function registerTriggersCommand(program: Command, session: Session): void {
   program
-    .command("triggers <function>")
-    .description("list a function's cron schedules and webhooks")
-    .action(async (name: string) => {
+    .command("triggers [function]")
+    .description("list triggers (cron schedules, webhooks, message queues), of one function when named")
+    .option("--type <type>", "only this type: cron, webhook, nats or rabbitmq")
+    .action(async (name: string | undefined, options: { type?: TriggerType }) => {
       const api = await session.api();
-      const schedules = await expectOk(
-        api,
-        api.client.GET("/v1/functions/{name}/schedules", { params: { path: { name } } }),
-      );
-      const hooks = await expectOk(api, api.client.GET("/v1/webhooks", { params: { query: { function: name } } }));
-      const value = { schedules: schedules.data.items, webhooks: hooks.data.items };
+      const query = { function: name, type: options.type };
+      const { data } = await expectOk(api, api.client.GET("/v1/triggers", { params: { query } }));
       session.io.out(
-        await render(session.format() ?? "table", value, () => {
-          const cron = table(
-            ["SCHEDULE", "CRON", "TIMEZONE", "ENABLED", "OVERLAP", "NEXT RUN", "LAST RUN"],
-            value.schedules.map((s) => [
-              s.id,
-              s.cron,
-              s.timezone,
-              s.enabled,
-              s.overlap,
-              s.nextRuns[0] ?? "-",
-              s.lastRunAt ?? "-",
+        await render(session.format() ?? "table", data.items, () =>
+          table(
+            ["FUNCTION", "TYPE", "ID", "STATE", "DETAIL", "LAST FIRE", "NEXT FIRE", "LAST ERROR"],
+            data.items.map((t) => [
+              t.function,
+              t.type,
+              t.id,
+              t.state,
+              t.detail,
+              t.lastFireAt ?? "-",
+              t.nextFireAt ?? "-",
+              t.lastError?.message ?? "-",
             ]),
-          );
-          const web = table(
-            ["WEBHOOK", "FORMAT", "MODE", "FILTERS"],
-            value.webhooks.map((w) => [w.id, w.format, w.mode, w.filters.length]),
-          );
-          return `${cron}\n${web}`;
-        }),
+          ),
+        ),
       );
     });
 }

@@ -8,6 +8,7 @@ import { NanofaasError } from "../../domain/errors";
 import { FunctionSpec } from "../../domain/function-spec";
 import { type ResolvedFunction, toFunctionResponse } from "../../domain/resolved-function";
 import type { FunctionService } from "../../registry/function-service";
+import type { TriggerCatalog } from "../../triggers/trigger-catalog";
 import { errors, json } from "../openapi-helpers";
 import { FunctionResponse, ReplicaRequest, ReplicaResponse } from "../schemas";
 import type { CircuitControl } from "./circuits";
@@ -78,20 +79,25 @@ function replaceHint(conflict: NanofaasError, name: string): NanofaasError {
   );
 }
 
-/** `replicas`: the deployment backend's counts, for each response's `status`. */
+/**
+ * `replicas`: the deployment backend's counts, for each response's `status`; `triggers`: the
+ * function's triggers, shown by GET of one function (not by the list: it would read every webhook).
+ */
 export function registerFunctionRoutes(
   app: OpenAPIHono,
   functions: FunctionService,
   replicas?: ReplicaView,
   circuits?: Pick<CircuitControl, "circuit">,
+  triggers?: Pick<TriggerCatalog, "list">,
 ): void {
-  const respond = (fn: ResolvedFunction) => {
+  const view = (fn: ResolvedFunction) => {
     const body: Record<string, unknown> = toFunctionResponse(fn);
     const circuit = fn.circuitBreaker && circuits?.circuit(fn.name);
     if (circuit) body.circuit = circuit;
     body.status = functionStatus(fn, replicas);
-    return body as never;
+    return body;
   };
+  const respond = (fn: ResolvedFunction) => view(fn) as never;
   app.openapi(listFunctions, (c) => c.json(functions.list().map(respond) as never, 200));
 
   app.openapi(registerFunction, async (c) => {
@@ -102,7 +108,11 @@ export function registerFunctionRoutes(
     return c.json(respond(fn), 201);
   });
 
-  app.openapi(getFunction, (c) => c.json(respond(functions.require(c.req.valid("param").name)), 200));
+  app.openapi(getFunction, async (c) => {
+    const fn = functions.require(c.req.valid("param").name);
+    if (!triggers) return c.json(respond(fn), 200);
+    return c.json({ ...view(fn), triggers: await triggers.list({ function: fn.name }) } as never, 200);
+  });
 
   app.openapi(deleteFunction, async (c) => {
     await functions.remove(c.req.valid("param").name);

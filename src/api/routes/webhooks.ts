@@ -14,6 +14,11 @@ import { jsonResponse, outcomeJson } from "../invoke-output";
 import { errors, json } from "../openapi-helpers";
 
 const tags = ["triggers"];
+/** `?function=`: only this function's (webhooks, triggers). */
+export const FunctionFilter = z
+  .string()
+  .optional()
+  .meta({ param: { name: "function", in: "query" }, description: "Only this function's" });
 const IdParam = z.object({ id: z.string().meta({ param: { name: "id", in: "path" } }) });
 
 const Filter = z
@@ -65,14 +70,7 @@ const listWebhooks = route({
   operationId: "listWebhooks",
   tags,
   summary: "List webhooks (without secrets)",
-  request: {
-    query: z.object({
-      function: z
-        .string()
-        .optional()
-        .meta({ param: { name: "function", in: "query" }, description: "Only this function's" }),
-    }),
-  },
+  request: { query: z.object({ function: FunctionFilter }) },
   responses: {
     200: json(z.object({ items: z.array(Webhook), nextCursor: z.null() }).meta({ id: "WebhookPage" }), "Webhooks"),
   },

@@ -18,6 +18,7 @@ import type { OverlapPolicy, ResolvedSchedule } from "../../domain/schedule-spec
 import type { FunctionLifecycleListener } from "../../execution/function-lifecycle";
 import type { Logger } from "../../observability/logger";
 import type { ScheduleRows, ScheduleStateRow } from "../../store/trigger-rows";
+import type { TriggerActivity } from "../trigger-activity";
 import type { TriggerMetrics } from "../trigger-metrics";
 import { FireTimes } from "./fire-times";
 import type { ScheduleClock } from "./schedule-clock";
@@ -36,6 +37,8 @@ export interface CronSchedulerDeps {
   missedFireGraceMs: number;
   isLeader?: () => boolean;
   metrics?: TriggerMetrics;
+  /** Where a fire that could not start an execution is remembered (GET /v1/triggers lastError). */
+  activity?: TriggerActivity;
   logger?: Logger;
   /** Longest timer (ms); default 60 000. */
   maxSleepMs?: number;
@@ -274,6 +277,7 @@ export class CronScheduler implements FunctionLifecycleListener {
       executionId = await this.deps.firer.fire(entry.fn, entry.schedule, scheduledAt, idempotencyKey);
     } catch (error) {
       this.deps.metrics?.cron(entry.fn, entry.schedule.id, "failed");
+      this.deps.activity?.failed("cron", entry.fn, entry.schedule.id, error);
       this.deps.logger?.warn(
         { err: error, function: entry.fn, schedule: entry.schedule.id },
         "cron fire could not start an execution",

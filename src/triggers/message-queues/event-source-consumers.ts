@@ -5,13 +5,15 @@
  * redelivered message finds its execution's idempotency key) — consumers start on registration and
  * on recovery, are replaced when the function is registered again, and stop on delete and on drain.
  */
-import { type EventSource, SOURCE_ENV_PATTERN } from "../../domain/event-sources";
+import { type EventSource, type NatsEventSource, SOURCE_ENV_PATTERN } from "../../domain/event-sources";
 import type { ResolvedFunction } from "../../domain/resolved-function";
 import type { FunctionLifecycleListener } from "../../execution/function-lifecycle";
 import type { Invoker } from "../../execution/invoker";
 import type { Logger } from "../../observability/logger";
 import type { QueueStats } from "../../queue/function-queue";
 import { NatsConsumer } from "../nats/nats-consumer";
+import type { TriggerActivity } from "../trigger-activity";
+import { eventSourceId } from "../trigger-catalog";
 import type { EventSourceMetrics } from "./event-source-metrics";
 import type { TerminalWaiter } from "./terminal-waiter";
 
@@ -20,11 +22,15 @@ interface Stoppable {
   stop(): Promise<void>;
 }
 
+const UNSET_VARIABLE = "its urlFromEnv variable is not set (or not a NANOFAAS_SOURCE_* name)";
+
 export interface EventSourceConsumersDeps {
   invoker: Pick<Invoker, "enqueue">;
   waiter: TerminalWaiter;
   queues: () => ReadonlyMap<string, QueueStats>;
   metrics: EventSourceMetrics;
+  /** Where consumers report their state (GET /v1/triggers); a source not started says why there. */
+  activity?: TriggerActivity;
   logger: Logger;
   /** Reads an environment variable; called only with names matching SOURCE_ENV_PATTERN. */
   env: (name: string) => string | undefined;
@@ -67,40 +73,34 @@ export class EventSourceConsumers implements FunctionLifecycleListener {
 
   private create(fn: ResolvedFunction, source: EventSource): Stoppable[] {
     const url = this.urlOf(source);
-    if (url === undefined) {
-      this.deps.logger.error(
-        { function: fn.name, type: source.type, urlFromEnv: source.urlFromEnv },
-        "event source not started: its urlFromEnv variable is not set (or not a NANOFAAS_SOURCE_* name)",
-      );
+    const refusal = url === undefined ? UNSET_VARIABLE : this.refusal(source, url);
+    if (refusal !== undefined || url === undefined) {
+      const log = { function: fn.name, type: source.type, urlFromEnv: source.urlFromEnv };
+      this.deps.logger.error(log, `event source not started: ${refusal}`);
+      this.deps.activity?.consumer(source.type, fn.name, eventSourceId(source), "not-started", refusal);
       return [];
     }
-    if (source.type === "nats" && !/^(nats|tls):\/\//i.test(url)) {
-      this.deps.logger.error(
-        { function: fn.name, type: source.type },
-        "event source not started: not a nats:// or tls:// URL",
-      );
-      return [];
-    }
-    if (source.type !== "nats") {
-      this.deps.logger.warn(
-        { function: fn.name, type: source.type },
-        "event source not started: only NATS JetStream is consumed (docs/triggers.md)",
-      );
-      return [];
-    }
-    const { invoker, waiter, metrics, logger } = this.deps;
+    const { invoker, waiter, metrics, activity, logger } = this.deps;
     return [
       new NatsConsumer({
         functionName: fn.name,
-        source,
+        source: source as NatsEventSource,
         url,
         invoker,
         waiter,
         metrics,
+        activity,
         logger,
         room: () => this.room(fn.name),
       }),
     ];
+  }
+
+  /** Why a source with this URL cannot be consumed, or undefined when it can. */
+  private refusal(source: EventSource, url: string): string | undefined {
+    if (source.type === "nats" && !/^(nats|tls):\/\//i.test(url)) return "not a nats:// or tls:// URL";
+    if (source.type !== "nats") return "only NATS JetStream is consumed (docs/triggers.md)";
+    return undefined;
   }
 
   private urlOf(source: EventSource): string | undefined {

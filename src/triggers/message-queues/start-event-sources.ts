@@ -7,6 +7,7 @@ import type { Registry } from "prom-client";
 import type { InvocationEngine } from "../../execution/engine";
 import type { Logger } from "../../observability/logger";
 import type { FunctionService } from "../../registry/function-service";
+import type { TriggerActivity } from "../trigger-activity";
 import { createEventSourceMetrics } from "./event-source-metrics";
 import { EventSourceConsumers } from "./event-source-consumers";
 import type { TerminalWaiter } from "./terminal-waiter";
@@ -17,6 +18,7 @@ export interface EventSourceHost {
   functions: FunctionService;
   metricsRegistry: Registry;
   logger: Logger;
+  triggerActivity?: TriggerActivity;
 }
 
 export function startEventSources(
@@ -30,6 +32,7 @@ export function startEventSources(
     waiter,
     queues: () => cp.engine.queueStats(),
     metrics: createEventSourceMetrics(cp.metricsRegistry),
+    activity: cp.triggerActivity,
     logger: cp.logger,
     env,
   });

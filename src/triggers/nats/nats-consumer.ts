@@ -24,6 +24,7 @@ import type { Logger } from "../../observability/logger";
 import { type MessageOutcome, settleAction } from "../message-queues/settle-action";
 import type { TerminalWaiter } from "../message-queues/terminal-waiter";
 import type { EventSourceMetrics } from "../message-queues/event-source-metrics";
+import type { ConsumerState, TriggerActivity } from "../trigger-activity";
 
 /** The server redelivers a message not acked (nor marked working) within this. */
 export const ACK_WAIT_MS = 10_000;
@@ -42,6 +43,8 @@ export interface NatsConsumerDeps {
   /** How many more async executions the function's lane takes now, and how many messages may be unacked. */
   room: () => { lane: number; unacked: number };
   metrics: EventSourceMetrics;
+  /** Connection state, last message and last error, for GET /v1/triggers. */
+  activity?: TriggerActivity;
   logger: Logger;
 }
 
@@ -70,16 +73,24 @@ export class NatsConsumer {
     await Promise.allSettled([...this.handlers]);
     await this.connection?.drain().catch(() => undefined);
     this.deps.metrics.forget(this.labels);
+    this.deps.activity?.forget("nats", this.deps.functionName, this.labels.source);
+  }
+
+  private report(state: ConsumerState, error?: unknown): void {
+    this.deps.activity?.consumer("nats", this.deps.functionName, this.labels.source, state, error);
   }
 
   private async run(): Promise<void> {
+    this.report("connecting");
     for (let failures = 0; !this.stopped; failures++) {
       try {
         const consumer = await this.open();
         failures = 0;
+        this.report("consuming");
         await this.pull(consumer);
       } catch (error) {
         if (this.stopped) break;
+        this.report("reconnecting", error);
         this.deps.logger.warn(
           { function: this.deps.functionName, source: this.labels.source, err: error },
           "NATS event source unavailable; retrying",
@@ -151,6 +162,7 @@ export class NatsConsumer {
   private async handle(message: JsMsg): Promise<void> {
     const { metrics } = this.deps;
     metrics.messages.inc({ ...this.labels, outcome: "delivered" });
+    this.deps.activity?.fired("nats", this.deps.functionName, this.labels.source);
     const outcome = await this.execute(message);
     const action = settleAction(outcome, message.info.redeliveryCount);
     if (action.kind === "ack") message.ack();

@@ -11,6 +11,7 @@ import type { Payload } from "../../domain/payload";
 import type { InvocationOutcome, Invoker } from "../../execution/invoker";
 import { RawJson } from "../../lib/raw-json";
 import type { WebhookFilter, WebhookRow, WebhookRows } from "../../store/trigger-rows";
+import type { TriggerActivity } from "../trigger-activity";
 import type { TriggerMetrics } from "../trigger-metrics";
 import { filtersMatch } from "./filters";
 import { signatureProblem } from "./signatures";
@@ -56,6 +57,8 @@ export interface WebhookServiceDeps {
   parseBody?: (text: string) => unknown;
   now?: () => number;
   metrics?: TriggerMetrics;
+  /** Where deliveries and refused ones are remembered (GET /v1/triggers lastFireAt, lastError). */
+  activity?: TriggerActivity;
 }
 
 const newSecret = () => `whsec_${randomBytes(32).toString("base64url")}`;
@@ -101,9 +104,10 @@ export class WebhookService {
   }
 
   async delete(id: string): Promise<void> {
-    await this.require(id);
+    const row = await this.require(id);
     await this.deps.rows.delete(id);
     this.hooks?.delete(id);
+    this.deps.activity?.forget("webhook", row.function, id);
   }
 
   /** A new secret; the old one stays valid for the overlap (NANOFAAS_WEBHOOK_SECRET_OVERLAP). */
@@ -130,6 +134,7 @@ export class WebhookService {
     const problem = signatureProblem(row.format, header, delivery.body, this.validSecrets(row), this.now());
     if (problem) {
       this.deps.metrics?.webhook(row.function, row.id, "rejected");
+      this.deps.activity?.failed("webhook", row.function, row.id, `signature rejected: ${problem}`);
       throw new NanofaasError("UNAUTHENTICATED", `Webhook signature rejected: ${problem}`);
     }
     const text = new TextDecoder().decode(delivery.body);
@@ -156,9 +161,11 @@ export class WebhookService {
           ? await invoker.invoke(row.function, request, options)
           : await invoker.enqueue(row.function, request, options);
       this.deps.metrics?.webhook(row.function, row.id, "delivered");
+      this.deps.activity?.fired("webhook", row.function, row.id);
       return { outcome, mode: row.mode };
     } catch (error) {
       this.deps.metrics?.webhook(row.function, row.id, "failed");
+      this.deps.activity?.failed("webhook", row.function, row.id, error);
       throw error;
     }
   }
