@@ -25,9 +25,29 @@ export type ErrorCode = ErrorEnvelope["error"];
 
 export type NanofaasClient = Client<paths>;
 
+export interface NanofaasClientOptions extends Omit<ClientOptions, "baseUrl"> {
+  /**
+   * An API key (`nfk_…`) or OIDC access token, sent as `Authorization: Bearer` on every request when
+   * the control plane has authentication on; or a function giving the current one (called per
+   * request, so a token can be refreshed before it expires).
+   */
+  token?: string | (() => string | Promise<string>);
+}
+
 /** A client for the API at `baseUrl` (e.g. `http://localhost:8080`; a trailing slash is fine). */
-export function createNanofaasClient(baseUrl: string, options: Omit<ClientOptions, "baseUrl"> = {}): NanofaasClient {
-  return createClient<paths>({ ...options, baseUrl: baseUrl.replace(/\/+$/, "") });
+export function createNanofaasClient(baseUrl: string, options: NanofaasClientOptions = {}): NanofaasClient {
+  const { token, ...clientOptions } = options;
+  const client = createClient<paths>({ ...clientOptions, baseUrl: baseUrl.replace(/\/+$/, "") });
+  if (token !== undefined) {
+    client.use({
+      async onRequest({ request }) {
+        const current = typeof token === "function" ? await token() : token;
+        if (current) request.headers.set("authorization", `Bearer ${current}`);
+        return request;
+      },
+    });
+  }
+  return client;
 }
 
 /** States after which an execution never changes again. */

@@ -11,9 +11,11 @@ from .client import COVERED_OPERATIONS, TERMINAL_STATES, NanofaasClient
 from .errors import (
     BackpressureError,
     ConflictError,
+    ForbiddenError,
     NanofaasConnectionError,
     NanofaasError,
     NotFoundError,
+    UnauthenticatedError,
     WaitTimeout,
 )
 
@@ -22,9 +24,11 @@ __all__ = [
     "TERMINAL_STATES",
     "BackpressureError",
     "ConflictError",
+    "ForbiddenError",
     "NanofaasClient",
     "NanofaasConnectionError",
     "NanofaasError",
     "NotFoundError",
+    "UnauthenticatedError",
     "WaitTimeout",
 ]

@@ -8,6 +8,7 @@ the API no longer has. Objects are plain dicts shaped as in the OpenAPI document
 from __future__ import annotations
 
 import json
+import os
 import time
 import urllib.error
 import urllib.parse
@@ -18,9 +19,11 @@ from typing import Any
 from .errors import (
     BackpressureError,
     ConflictError,
+    ForbiddenError,
     NanofaasConnectionError,
     NanofaasError,
     NotFoundError,
+    UnauthenticatedError,
     WaitTimeout,
 )
 
@@ -33,19 +36,36 @@ OPERATIONS: dict[str, dict[str, Any]] = {
 COVERED_OPERATIONS = tuple(OPERATIONS)
 
 TERMINAL_STATES = ("success", "error", "timeout")
-_ERROR_TYPES = {404: NotFoundError, 409: ConflictError}
+_ERROR_TYPES = {401: UnauthenticatedError, 404: NotFoundError, 409: ConflictError}
 
 
 class NanofaasClient:
-    """The API at ``base_url`` (e.g. ``http://localhost:8080``); ``timeout`` is per request, in seconds."""
+    """The API at ``base_url`` (e.g. ``http://localhost:8080``); ``timeout`` is per request, in seconds.
 
-    def __init__(self, base_url: str, *, timeout: float = 30.0, headers: dict[str, str] | None = None):
+    ``token`` is an API key (``nfk_…``) or an OIDC access token, sent as ``Authorization: Bearer`` on
+    every request when the control plane has authentication on (docs/security.md); by default the
+    ``NANOFAAS_TOKEN`` environment variable, as for the CLI. ``token=""`` sends none.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout: float = 30.0,
+        headers: dict[str, str] | None = None,
+        token: str | None = None,
+    ):
         parsed = urllib.parse.urlsplit(base_url)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
             raise ValueError(f"base_url must be an http:// or https:// URL, got {base_url!r}")
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.headers = dict(headers or {})
+        token = os.environ.get("NANOFAAS_TOKEN") if token is None else token
+        if token:
+            if any(c.isspace() for c in token):
+                raise ValueError("token must be one word without spaces")
+            self.headers["authorization"] = f"Bearer {token}"
 
     # Functions
 
@@ -159,7 +179,8 @@ def _api_error(error: urllib.error.HTTPError) -> NanofaasError:
         envelope = {"error": f"HTTP_{error.code}", "message": raw[:200] or str(error.reason)}
     code = str(envelope.get("error", f"HTTP_{error.code}"))
     message = str(envelope.get("message", ""))
-    details = [str(d) for d in envelope.get("details") or []]
+    raw_details = envelope.get("details") or []
+    details = [str(d) for d in raw_details]
     if error.code == 429:
         return BackpressureError(
             error.code,
@@ -169,6 +190,9 @@ def _api_error(error: urllib.error.HTTPError) -> NanofaasError:
             retry_after=_seconds(error.headers.get("retry-after")),
             reason=error.headers.get("x-queue-reject-reason"),
         )
+    if error.code == 403:
+        scope = next((d.get("scope") for d in raw_details if isinstance(d, dict) and "scope" in d), None)
+        return ForbiddenError(error.code, code, message, details, scope=scope)
     return _ERROR_TYPES.get(error.code, NanofaasError)(error.code, code, message, details)
 
 

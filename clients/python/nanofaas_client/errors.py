@@ -19,6 +19,18 @@ class NanofaasError(Exception):
         self.details = details or []
 
 
+class UnauthenticatedError(NanofaasError):
+    """401: no credential, or an unknown, expired or revoked one (pass ``token=`` or set NANOFAAS_TOKEN)."""
+
+
+class ForbiddenError(NanofaasError):
+    """403: the credential is valid but lacks a scope; ``scope`` names it (None for other refusals)."""
+
+    def __init__(self, status, code, message, details=None, scope=None):
+        super().__init__(status, code, message, details)
+        self.scope: str | None = scope
+
+
 class NotFoundError(NanofaasError):
     """404: the function or execution does not exist."""
 

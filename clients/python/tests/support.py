@@ -24,9 +24,10 @@ def _bun() -> str:
 
 
 class ControlPlane:
-    """``bun src/main.ts`` with no backend, memory store, API on a free port; ``url`` once started."""
+    """``bun src/main.ts`` with no backend, memory store, API on a free port; ``url`` once started.
+    ``extra_env`` adds settings (e.g. NANOFAAS_AUTH and a keys file)."""
 
-    def __init__(self) -> None:
+    def __init__(self, extra_env: dict[str, str] | None = None) -> None:
         env = {
             "PATH": os.environ.get("PATH", ""),
             "HOME": os.environ.get("HOME", "/tmp"),
@@ -35,6 +36,7 @@ class ControlPlane:
             "NANOFAAS_STORE": "memory",
             "SERVER_PORT": "0",
             "MANAGEMENT_SERVER_PORT": "0",
+            **(extra_env or {}),
         }
         self.process = subprocess.Popen(
             [_bun(), "src/main.ts"],
