@@ -35,10 +35,10 @@ describe("a running control plane", () => {
     expect(await (await fetch(String(cp.started.metrics))).text()).toContain("function_");
   });
 
-  test("/ on the API port redirects to the API reference", async () => {
+  test("/ on the API port redirects to the web console", async () => {
     const res = await fetch(`${cp.api}/`, { redirect: "manual" });
     expect(res.status).toBe(302);
-    expect(res.headers.get("location")).toBe("/docs");
+    expect(res.headers.get("location")).toBe("/ui");
   });
 
   const tooLarge = async (res: Response) => {
