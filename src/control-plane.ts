@@ -43,6 +43,8 @@ import { FunctionStatsWindow } from "./observability/function-stats";
 import { HealthState } from "./observability/health";
 import { createUnexpectedErrorReporter } from "./observability/unexpected-errors";
 import { createCircuitRecorder } from "./observability/circuit-metrics";
+import { createMemoryVersionRows } from "./store/memory/version-rows";
+import { VersionHistory } from "./versions/version-history";
 import { type Logger, silentLogger } from "./observability/logger";
 import { createManagementApp } from "./observability/management-app";
 import type { ControlPlaneMetrics } from "./observability/metrics";
@@ -253,6 +255,10 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     },
     deployer,
     persisted: store.functions,
+    history: new VersionHistory({
+      rows: store.versions ?? createMemoryVersionRows(),
+      retention: config.maxFunctionVersions,
+    }),
     remoteAvailable: options.remoteDispatcher !== undefined,
     maxReplicas: config.maxReplicas,
     maxFunctions: config.maxFunctions,

@@ -158,6 +158,11 @@ async function main(): Promise<void> {
       { store: store.kind },
       "this state store keeps no trigger state: cron fire times and webhooks live in memory only",
     );
+  if (!store.versions)
+    logger.warn(
+      { store: store.kind },
+      "this state store keeps no function version history: versions live in memory only (docs/versions.md)",
+    );
   await cp.cron.start();
   // Workflow runs left running by the previous process continue after their last completed step.
   if (!store.workflows)

@@ -173,6 +173,7 @@ export const FunctionResponse = z
       )
       .optional()
       .meta({ description: "Cron triggers with defaults applied (absent when none)" }),
+    version: z.int().optional().meta({ description: "The active version (1 for a new function; docs/versions.md)" }),
     // Optional in the schema only so clients also read servers older than this field.
     resourceName: z.string().optional().meta({
       description:

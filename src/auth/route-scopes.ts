@@ -42,6 +42,10 @@ export const ROUTE_RULES: readonly RouteRule[] = [
   r("GET", "/v1/functions/{name}/logs", "functions:read"),
   r("PUT", "/v1/functions/{name}/replicas", "functions:write", "function.scale"),
   r("POST", "/v1/functions/{name}:reset-circuit", "functions:write", "function.reset-circuit"),
+  r("PUT", "/v1/functions/{name}", "functions:write", "function.update"),
+  r("GET", "/v1/functions/{name}/versions", "functions:read"),
+  r("GET", "/v1/functions/{name}/versions/{version}", "functions:read"),
+  r("POST", "/v1/functions/{name}:rollback", "functions:write", "function.rollback"),
   // Invocations are executions, not audit events (the hot path writes no audit line).
   r("POST", "/v1/functions/{name}:invoke", "functions:invoke"),
   r("POST", "/v1/functions/{name}:enqueue", "functions:invoke"),

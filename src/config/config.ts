@@ -291,6 +291,11 @@ export const SETTINGS = {
     int(1024, 2 ** 50).default(256 * 1024 * 1024),
     "bytes of execution inputs and outputs kept in memory (enqueue 503 above; outputs truncated)",
   ),
+  maxFunctionVersions: s(
+    "NANOFAAS_MAX_FUNCTION_VERSIONS",
+    int(1, 100_000).default(20),
+    "versions kept per function (the oldest beyond it are deleted; the active one never)",
+  ),
   maxTotalInflight: s(
     "NANOFAAS_MAX_TOTAL_INFLIGHT",
     int(0, 100_000_000).default(0),

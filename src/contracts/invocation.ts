@@ -27,6 +27,7 @@ export const CUSTOM_VERBS = [
   "reset-circuit",
   "run",
   "cancel",
+  "rollback",
 ] as const;
 export type CustomVerb = (typeof CUSTOM_VERBS)[number];
 /** The verbs that start an invocation. */

@@ -48,6 +48,8 @@ export interface ResolvedFunction {
   circuitBreaker?: ResolvedCircuitBreaker;
   /** Message-queue consumers (docs/triggers.md); GET shows them with URL credentials redacted. */
   eventSources?: EventSource[];
+  /** The active version (issue 22): set by the registry, 1 for a new function. */
+  version?: number;
   /** Cron triggers (issue 21); absent when the spec has none. */
   schedules?: ResolvedSchedule[];
 }
@@ -133,6 +135,7 @@ const RESPONSE_KEYS = [
   "circuitBreaker",
   "eventSources",
   "schedules",
+  "version",
 ] as const satisfies readonly (keyof ResolvedFunction)[];
 
 /** The wire shape: reference key order, top-level nulls omitted (reference §2.3). */

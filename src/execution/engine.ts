@@ -165,6 +165,25 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
     if (fn.rateLimitPerSecond) this.functionLimiters.set(fn.name, new FixedWindowRateLimiter(fn.rateLimitPerSecond));
   }
 
+  /** A new version (PUT, rollback): the queue keeps its work; limits and breaker follow the new spec. */
+  onUpdated(fn: ResolvedFunction): void {
+    const queue = this.queues.get(fn.name);
+    if (!queue) {
+      this.onRegistered(fn);
+      return;
+    }
+    const previous = queue.fn;
+    queue.replaceFunction(fn);
+    if (!Bun.deepEquals(previous.circuitBreaker, fn.circuitBreaker)) {
+      this.gates.detach(queue);
+      queue.breaker = undefined;
+      this.gates.attach(queue);
+    }
+    if (fn.rateLimitPerSecond) this.functionLimiters.set(fn.name, new FixedWindowRateLimiter(fn.rateLimitPerSecond));
+    else this.functionLimiters.delete(fn.name);
+    this.scheduler.wake(queue);
+  }
+
   onRemoved(fn: ResolvedFunction): void {
     const queue = this.queues.get(fn.name);
     this.queues.delete(fn.name);

@@ -10,4 +10,9 @@ import type { ResolvedFunction } from "../domain/resolved-function";
 export interface FunctionLifecycleListener {
   onRegistered(fn: ResolvedFunction): void;
   onRemoved(fn: ResolvedFunction): void;
+  /**
+   * A new version replaced `previous` in place (PUT, rollback). A listener without it is told
+   * onRemoved(previous) then onRegistered(fn).
+   */
+  onUpdated?(fn: ResolvedFunction, previous: ResolvedFunction): void;
 }

@@ -33,8 +33,8 @@ export interface QueueStats {
 }
 
 export class FunctionQueue implements QueueStats {
-  readonly sync: RingBuffer<ExecutionRecord>;
-  readonly async: RingBuffer<ExecutionRecord>;
+  sync: RingBuffer<ExecutionRecord>;
+  async: RingBuffer<ExecutionRecord>;
   private readonly serviceTimes: ServiceTimeWindow;
   private slotsInUse = 0;
   private effectiveLimit: number;
@@ -55,7 +55,7 @@ export class FunctionQueue implements QueueStats {
   };
 
   constructor(
-    readonly fn: ResolvedFunction,
+    public fn: ResolvedFunction,
     throughputWindowMs: number,
     private readonly minThroughputSamples = MIN_THROUGHPUT_SAMPLES,
     /** Told after every slot release (the engine wakes the scheduler and updates the gauge). */
@@ -65,6 +65,21 @@ export class FunctionQueue implements QueueStats {
     this.async = new RingBuffer(fn.queueSize);
     this.effectiveLimit = fn.concurrency;
     this.serviceTimes = new ServiceTimeWindow(throughputWindowMs);
+  }
+
+  /**
+   * A new version of the function (PUT, rollback): queued work stays queued, in order, and in-flight
+   * attempts keep their slots. A smaller queueSize keeps what is already queued (the lane holds it
+   * until it drains); the limit follows the new concurrency.
+   */
+  replaceFunction(fn: ResolvedFunction): void {
+    const previous = this.fn;
+    this.fn = fn;
+    if (fn.queueSize !== previous.queueSize) {
+      this.sync = resized(this.sync, fn.queueSize);
+      this.async = resized(this.async, fn.queueSize);
+    }
+    this.effectiveLimit = fn.concurrency;
   }
 
   get name(): string {
@@ -160,4 +175,11 @@ export class FunctionQueue implements QueueStats {
     if (depth === 0 || this.serviceTimes.count(now) < this.minThroughputSamples) return 0;
     return (depth * this.serviceTimes.meanMs(now)) / Math.max(1, this.limit);
   }
+}
+
+/** A lane of `capacity` holding what `lane` holds (more, when it already holds more). */
+function resized(lane: RingBuffer<ExecutionRecord>, capacity: number): RingBuffer<ExecutionRecord> {
+  const next = new RingBuffer<ExecutionRecord>(Math.max(capacity, lane.size, 1));
+  lane.drainTo((record) => next.push(record));
+  return next;
 }

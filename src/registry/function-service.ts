@@ -6,11 +6,14 @@
  */
 import type { Deployer, RegistrationOrigin } from "../deploy/deployer";
 import { NanofaasError, notFound, validation } from "../domain/errors";
-import type { FunctionSpec } from "../domain/function-spec";
+import { FunctionSpec } from "../domain/function-spec";
 import { type FunctionDefaults, type ResolvedFunction, resolveFunction } from "../domain/resolved-function";
 import type { FunctionLifecycleListener } from "../execution/function-lifecycle";
 import type { FunctionRows } from "../store/state-store";
 import { storeUnavailable } from "../execution/durable-executions";
+import { createMemoryVersionRows } from "../store/memory/version-rows";
+import type { FunctionVersionRow } from "../store/version-rows";
+import { VersionHistory } from "../versions/version-history";
 import type { FunctionRegistry } from "./function-registry";
 
 export interface FunctionServiceDeps {
@@ -31,6 +34,8 @@ export interface FunctionServiceDeps {
    * every start, so they are not stored.
    */
   persisted?: FunctionRows;
+  /** Version history (issue 22); in memory, 20 per function, when absent. */
+  history?: VersionHistory;
   now?: () => number;
 }
 
@@ -42,6 +47,12 @@ export interface FunctionService {
   list(): ResolvedFunction[];
   remove(name: string): Promise<void>;
   setReplicas(name: string, replicas: number): Promise<number>;
+  /** PUT: the next version of an existing function, in place; queued work is kept. */
+  update(spec: FunctionSpec): Promise<ResolvedFunction>;
+  /** Makes `version` (default: the newest one older than the active) active again. */
+  rollback(name: string, version?: number): Promise<ResolvedFunction>;
+  versions(name: string): Promise<FunctionVersionRow[]>;
+  version(name: string, version: number): Promise<FunctionVersionRow>;
   addListener(listener: FunctionLifecycleListener): void;
 }
 
@@ -50,6 +61,7 @@ export function createFunctionService(deps: FunctionServiceDeps): FunctionServic
   const listeners = [...(deps.listeners ?? [])];
   // Names with a registration or removal in progress: a second concurrent call is a conflict.
   const busy = new Set<string>();
+  const history = deps.history ?? new VersionHistory({ rows: createMemoryVersionRows(), retention: 20, now: deps.now });
 
   const conflict = (name: string) => new NanofaasError("CONFLICT", `Function '${name}' already exists`);
 
@@ -105,6 +117,52 @@ export function createFunctionService(deps: FunctionServiceDeps): FunctionServic
     }
   }
 
+  function notifyUpdated(fn: ResolvedFunction, previous: ResolvedFunction): void {
+    for (const listener of listeners) {
+      if (listener.onUpdated) listener.onUpdated(fn, previous);
+      else {
+        listener.onRemoved(previous);
+        listener.onRegistered(fn);
+      }
+    }
+  }
+
+  /** Stores the active spec of an update or rollback (nothing in memory changed yet when it fails). */
+  async function persistReplacement(spec: FunctionSpec): Promise<void> {
+    if (!deps.persisted) return;
+    const now = (deps.now ?? Date.now)();
+    await deps.persisted
+      .put({ name: spec.name, spec, createdAt: now, updatedAt: now })
+      .catch((error) => Promise.reject(storeUnavailable(error)));
+  }
+
+  /**
+   * Replaces the active spec of a registered function (PUT, rollback): the backend re-provisions
+   * (new replicas for a DEPLOYMENT function), listeners are told `onUpdated`, the engine's queue
+   * keeps its work. `chooseVersion` records the version (a new one, or the rollback target).
+   */
+  async function replace(
+    spec: FunctionSpec,
+    chooseVersion: (previous: ResolvedFunction) => Promise<number>,
+  ): Promise<ResolvedFunction> {
+    const previous = registry.get(spec.name);
+    if (!previous || busy.has(spec.name)) throw notFound(`Function '${spec.name}'`);
+    const resolved = boundReplicas(resolveFunction(spec, defaults), spec, deps.maxReplicas);
+    busy.add(spec.name);
+    try {
+      const fn = await provision(resolved, "api");
+      if (previous.deploymentBackend && !fn.deploymentBackend) await deployer?.deprovision(spec.name);
+      const version = await chooseVersion(previous).catch((error) => Promise.reject(storeUnavailable(error)));
+      await persistReplacement(spec);
+      fn.version = version;
+      notifyUpdated(fn, previous);
+      registry.put(fn);
+      return fn;
+    } finally {
+      busy.delete(spec.name);
+    }
+  }
+
   return {
     async register(spec, origin = "api") {
       const resolved = boundReplicas(resolveFunction(spec, defaults), spec, deps.maxReplicas);
@@ -112,6 +170,7 @@ export function createFunctionService(deps: FunctionServiceDeps): FunctionServic
       checkFunctionQuota(registry.list().length + busy.size, deps.maxFunctions);
       busy.add(spec.name);
       try {
+        resolved.version = await history.registered(spec).catch((error) => Promise.reject(storeUnavailable(error)));
         const fn = await provision(resolved, origin);
         try {
           notifyRegistered(fn);
@@ -141,6 +200,7 @@ export function createFunctionService(deps: FunctionServiceDeps): FunctionServic
       busy.add(name);
       try {
         await deps.persisted?.delete(name).catch((error) => Promise.reject(storeUnavailable(error)));
+        await history.forget(name).catch((error) => Promise.reject(storeUnavailable(error)));
         registry.delete(name);
         for (const listener of listeners) listener.onRemoved(fn);
         if (fn.deploymentBackend && deployer) {
@@ -175,6 +235,30 @@ export function createFunctionService(deps: FunctionServiceDeps): FunctionServic
     },
 
     addListener: (listener) => void listeners.push(listener),
+
+    update: (spec) => replace(spec, () => history.append(spec)),
+
+    async rollback(name, version) {
+      const active = registry.get(name);
+      if (!active) throw notFound(`Function '${name}'`);
+      const target = await history.rollbackTarget(name, active.version ?? 1, version);
+      return replace(FunctionSpec.parse(target.spec), async () => {
+        await history.activate(name, target.version);
+        return target.version;
+      });
+    },
+
+    async versions(name) {
+      if (!registry.get(name)) throw notFound(`Function '${name}'`);
+      return history.list(name);
+    },
+
+    async version(name, version) {
+      if (!registry.get(name)) throw notFound(`Function '${name}'`);
+      const row = await history.get(name, version);
+      if (!row) throw notFound(`Version ${version} of function '${name}'`);
+      return row;
+    },
   };
 }
 

@@ -15,6 +15,7 @@
  * - Rows are plain JSON-able data; no engine object crosses this edge.
  * - Lists are newest first with an opaque cursor (`decodeCursor` failures → `InvalidCursorError`).
  */
+import type { VersionRows } from "./version-rows";
 import type { ErrorInfo } from "../contracts/pod";
 import type { ExecutionState } from "../contracts/invocation";
 import type { TriggerRows } from "./trigger-rows";
@@ -224,6 +225,11 @@ export interface StateStore {
    * plane keeps them in memory (and says so at start-up).
    */
   readonly workflows?: WorkflowRows;
+  /**
+   * Function version history (issue 22). Optional as `triggers`: without it the control plane keeps
+   * history in memory (and says so at start-up).
+   */
+  readonly versions?: VersionRows;
   /** False while the database cannot be reached or written (readiness answers 503 meanwhile). */
   healthy(): boolean;
   /** Flushes write-behind batches and closes connections. */

@@ -49,7 +49,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["lib", "contracts"],
   ["domain", "config", "store", "auth", "resilience", "logs"],
   ["queue", "scheduler", "dispatch", "execution", "deploy", "scaling"],
-  ["registry", "observability", "admin", "dlq", "triggers", "operator", "workflows"],
+  ["registry", "observability", "admin", "dlq", "triggers", "operator", "workflows", "versions"],
   ["api", "console"],
   ["app.ts", "control-plane.ts", "openapi-document.ts", "main.ts"],
 ];

@@ -67,7 +67,7 @@ describe("errors that help", () => {
     expect(await res.json()).toEqual({
       error: "CONFLICT",
       message:
-        "Function 'echo' already exists. To replace it, delete it first (DELETE /v1/functions/echo) and register again, or run `nanofaas fn apply -f <spec>`, which does both",
+        "Function 'echo' already exists. To change it, update it in place (PUT /v1/functions/echo: a new version) or run `nanofaas fn apply -f <spec>`, which does that",
     });
   });
 });

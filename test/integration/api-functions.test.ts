@@ -31,7 +31,7 @@ describe("function registry over app.request()", () => {
     expect(res.status).toBe(409);
     expect(await res.json()).toMatchObject({
       error: "CONFLICT",
-      message: expect.stringMatching(/^Function 'echo' already exists\. To replace it/),
+      message: expect.stringMatching(/^Function 'echo' already exists\. To change it, update it in place \(PUT/),
     });
     expect((await (await app.request("/v1/functions/echo")).json()).timeoutMs).toBe(1000);
   });

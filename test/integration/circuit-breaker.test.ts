@@ -9,6 +9,7 @@ import { type ControlPlane, createControlPlane } from "../../src/control-plane";
 import { BUN, ECHO_POD, LogSink, testConfig } from "../../src/deploy/process/fixtures/harness";
 import { survivors } from "../../src/deploy/process/fixtures/processes";
 import { createProcessDeployer, type ProcessDeployer } from "../../src/deploy/process/process-deployer";
+import { appCaller } from "../support/app-call";
 import { until } from "../support/until";
 
 let deployer: ProcessDeployer;
@@ -17,19 +18,7 @@ let pod: string;
 const log = new LogSink();
 const pids = new Set<number>();
 
-async function call(method: string, path: string, body?: unknown) {
-  const response = await cp.app.request(path, {
-    method,
-    body: body === undefined ? undefined : JSON.stringify(body),
-    headers: { "content-type": "application/json" },
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    headers: response.headers,
-    json: (text ? JSON.parse(text) : {}) as Record<string, any>,
-  };
-}
+const call = appCaller(() => cp.app);
 
 const podInvocations = async () =>
   ((await (await fetch(`${pod}/invocations`)).json()) as { invocations: number }).invocations;

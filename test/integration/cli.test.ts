@@ -40,20 +40,23 @@ const writeSpec = (file: string, yaml: string) => {
 };
 
 describe("fn", () => {
-  test("apply creates, is a no-op when identical, re-creates when changed (and says so)", async () => {
+  test("apply creates, is a no-op when identical, updates in place (a new version) when changed", async () => {
     const spec = writeSpec("echo.yaml", "name: echo\nexecutionMode: LOCAL\ntimeoutMs: 1000\nx-cli: {ignored: true}\n");
     const created = await cli.run(["fn", "apply", "-f", spec]);
     expect(created).toMatchObject({ code: 0, stdout: "function/echo created\n" });
     expect(await cli.json(["fn", "apply", "-f", spec])).toEqual({ name: "echo", action: "unchanged" });
     writeSpec("echo.yaml", "name: echo\nexecutionMode: LOCAL\ntimeoutMs: 2000\n");
-    const recreated = await cli.run(["fn", "apply", "-f", spec]);
-    expect(recreated.code).toBe(0);
-    expect(recreated.stdout).toContain("function/echo recreated (changed: timeoutMs; nanofaas has no update");
-    expect((await cli.json<{ timeoutMs: number }>(["fn", "get", "echo"])).timeoutMs).toBe(2000);
+    const updated = await cli.run(["fn", "apply", "-f", spec]);
+    expect(updated).toMatchObject({ code: 0, stdout: "function/echo updated to version 2 (changed: timeoutMs)\n" });
+    expect(await cli.json<{ timeoutMs: number; version: number }>(["fn", "get", "echo"])).toMatchObject({
+      timeoutMs: 2000,
+      version: 2,
+    });
     expect(await cli.json(["fn", "apply", "-f", spec, "--force"])).toEqual({
       name: "echo",
-      action: "recreated",
+      action: "updated",
       changed: [],
+      version: 3,
     });
   });
 

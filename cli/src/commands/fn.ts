@@ -1,8 +1,9 @@
 /**
  * @module
- * `nanofaas fn list|get|describe|apply|delete`. `apply` creates the function, or — because the API has no
- * update — deletes and re-creates it when the registered spec differs, and does nothing when it
- * matches (see spec-diff.ts for what "matches" means).
+ * `nanofaas fn list|get|describe|apply|delete`. `apply` creates the function, or updates it in place
+ * (`PUT /v1/functions/{name}`: a new version, queued work kept) when the registered spec differs,
+ * and does nothing when it matches (see spec-diff.ts for what "matches" means). Against a server
+ * without PUT (405) it falls back to delete and re-create.
  */
 import type { Command } from "commander";
 import type { FunctionResponse, FunctionSpec } from "../../../openapi/client";
@@ -58,23 +59,23 @@ export function registerFnCommands(program: Command, session: Session): Command 
     });
 
   fn.command("apply")
-    .description(
-      "create a function from a spec file, or re-create it when the spec changed (there is no in-place update)",
-    )
+    .description("create a function from a spec file, or update it in place (a new version) when the spec changed")
     .requiredOption("-f, --file <spec>", "function spec (YAML or JSON)")
-    .option("--force", "delete and re-create even when the registered function matches")
+    .option("--force", "update even when the registered function matches")
     .action(async (options: { file: string; force?: boolean }) => {
       const spec = await readSpecFile(options.file, session.io.cwd);
       const api = await session.api();
       const outcome = await apply(api, spec, options.force ?? false);
-      await report(session, spec.name, outcome.action, outcome.changed);
+      await report(session, spec.name, outcome.action, outcome.changed, outcome.version);
     });
   return fn;
 }
 
 interface ApplyOutcome {
-  action: "created" | "recreated" | "unchanged";
+  action: "created" | "updated" | "recreated" | "unchanged";
   changed?: string[];
+  /** The version an update made active. */
+  version?: number;
 }
 
 async function apply(api: Api, spec: FunctionSpec, force: boolean): Promise<ApplyOutcome> {
@@ -91,19 +92,30 @@ async function apply(api: Api, spec: FunctionSpec, force: boolean): Promise<Appl
   if (!current.response.ok) throw httpError(current.response, current.error, api);
   const changed = specDifferences(spec, current.data as FunctionResponse);
   if (changed.length === 0 && !force) return { action: "unchanged" };
+  const put = await send(api, api.client.PUT("/v1/functions/{name}", { ...nameParam(spec.name), body: spec }));
+  if (put.response.ok) return { action: "updated", changed, version: (put.data as FunctionResponse).version };
+  if (put.response.status !== 405) throw httpError(put.response, put.error);
+  // A server from before versions (no PUT): delete and register again.
   await expectOk(api, api.client.DELETE("/v1/functions/{name}", nameParam(spec.name)));
   await create();
   return { action: "recreated", changed };
 }
 
-async function report(session: Session, name: string, action: string, changed?: string[]): Promise<void> {
+async function report(
+  session: Session,
+  name: string,
+  action: string,
+  changed?: string[],
+  version?: number,
+): Promise<void> {
   const format = session.format() ?? "table";
-  const value = changed ? { name, action, changed } : { name, action };
+  const value = { name, action, ...(changed ? { changed } : {}), ...(version !== undefined ? { version } : {}) };
   session.io.out(
     await render(format, value, () => {
-      if (action !== "recreated") return `function/${name} ${action}\n`;
       const why = changed && changed.length > 0 ? `changed: ${changed.join(", ")}` : "forced";
-      return `function/${name} recreated (${why}; nanofaas has no update, so it was deleted and registered again)\n`;
+      if (action === "updated") return `function/${name} updated to version ${version} (${why})\n`;
+      if (action !== "recreated") return `function/${name} ${action}\n`;
+      return `function/${name} recreated (${why}; the server has no update, so it was deleted and registered again)\n`;
     }),
   );
 }

@@ -12,6 +12,7 @@ import type { TriggerCatalog } from "../../triggers/trigger-catalog";
 import { errors, json } from "../openapi-helpers";
 import { FunctionResponse, ReplicaRequest, ReplicaResponse } from "../schemas";
 import type { CircuitControl } from "./circuits";
+import { registerVersionRoutes } from "./function-versions";
 import { functionStatus, type ReplicaView } from "./function-status";
 
 const NameParam = z.object({ name: z.string().meta({ param: { name: "name", in: "path" }, example: "word-stats" }) });
@@ -70,11 +71,11 @@ const setReplicas = createRoute({
   responses: { 200: json(ReplicaResponse, "Scaled"), ...errors(400, 404, 413, 415, 502, 503) },
 });
 
-/** A 409 on registration says how to replace the function: the API has no update, so delete first. */
+/** A 409 on registration says how to change the function instead: PUT (a new version) or `fn apply`. */
 function replaceHint(conflict: NanofaasError, name: string): NanofaasError {
   return new NanofaasError(
     "CONFLICT",
-    `${conflict.message}. To replace it, delete it first (DELETE /v1/functions/${name}) and register again, or run \`nanofaas fn apply -f <spec>\`, which does both`,
+    `${conflict.message}. To change it, update it in place (PUT /v1/functions/${name}: a new version) or run \`nanofaas fn apply -f <spec>\`, which does that`,
     { details: conflict.details },
   );
 }
@@ -98,6 +99,7 @@ export function registerFunctionRoutes(
     return body;
   };
   const respond = (fn: ResolvedFunction) => view(fn) as never;
+  registerVersionRoutes(app, functions, respond);
   app.openapi(listFunctions, (c) => c.json(functions.list().map(respond) as never, 200));
 
   app.openapi(registerFunction, async (c) => {

@@ -10,6 +10,7 @@ import { createMemoryDeadLetterRows } from "./dlq";
 import { listExecutionRows } from "./execution-list";
 import { createMemoryTriggerRows } from "./trigger-rows";
 import { createMemoryWorkflowRows } from "./workflow-rows";
+import { createMemoryVersionRows } from "./version-rows";
 
 const isUnfinished = (row: ExecutionRow) => row.status === "queued" || row.status === "running";
 
@@ -64,6 +65,7 @@ export function createMemoryStore(): StateStore {
     audit: createMemoryAuditRows(),
     triggers: createMemoryTriggerRows(),
     workflows: createMemoryWorkflowRows(),
+    versions: createMemoryVersionRows(),
     healthy: () => true,
     close: async () => {},
   };

@@ -20,6 +20,7 @@ import { DLQ_SCHEMA } from "./dlq-schema";
 import type { MigrationArea } from "./migration-area";
 import { TRIGGERS_SCHEMA } from "./triggers-schema";
 import { WORKFLOWS_SCHEMA } from "./workflows-schema";
+import { VERSIONS_SCHEMA } from "./versions-schema";
 
 export type { MigrationArea, MigrationStep } from "./migration-area";
 
@@ -30,6 +31,7 @@ export const AREAS: readonly MigrationArea[] = [
   AUTH_SCHEMA,
   TRIGGERS_SCHEMA,
   WORKFLOWS_SCHEMA,
+  VERSIONS_SCHEMA,
 ];
 
 /** Brings `db` up to date; returns how many steps ran. Throws SchemaTooNewError for a newer database. */

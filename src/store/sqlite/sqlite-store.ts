@@ -27,6 +27,7 @@ import { createSqliteDeadLetterRows } from "./dlq";
 import { migrate } from "./migrations";
 import { createSqliteTriggerRows } from "./trigger-rows";
 import { createSqliteWorkflowRows } from "./workflow-rows";
+import { createSqliteVersionRows } from "./version-rows";
 
 export type SqliteSynchronous = "full" | "normal";
 
@@ -101,6 +102,7 @@ export function sqliteStoreOn(
     audit,
     triggers: createSqliteTriggerRows(db, write),
     workflows: createSqliteWorkflowRows(db, write),
+    versions: createSqliteVersionRows(db, write),
     healthy: () => healthy,
     close: async () => {
       await batcher.close();

@@ -1,0 +1,30 @@
+/**
+ * @module
+ * The durable history of function versions (issue 22, SPEC-platform §6): every registration or
+ * update appends an immutable, numbered spec; one of them is active. A sub-store of StateStore,
+ * optional like the triggers one: a store without it keeps history in memory (said at start-up).
+ */
+import type { FunctionSpec } from "../domain/function-spec";
+
+export interface FunctionVersionRow {
+  name: string;
+  /** 1, 2, 3 … per function; never reused while the function exists. */
+  version: number;
+  spec: FunctionSpec;
+  createdAt: number;
+}
+
+export interface VersionRows {
+  /** Stores a new version and makes it the active one, in one commit. */
+  append(row: FunctionVersionRow): Promise<void>;
+  /** Oldest first. */
+  list(name: string): Promise<FunctionVersionRow[]>;
+  get(name: string, version: number): Promise<FunctionVersionRow | undefined>;
+  /** The active version (after a rollback, not the newest); undefined when the function has none. */
+  active(name: string): Promise<number | undefined>;
+  setActive(name: string, version: number): Promise<void>;
+  /** Deletes the oldest versions beyond `keep`, never the active one; returns how many went. */
+  prune(name: string, keep: number): Promise<number>;
+  /** The function was deleted: its history goes with it. */
+  deleteFunction(name: string): Promise<void>;
+}
