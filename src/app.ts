@@ -65,7 +65,8 @@ export const OPENAPI_INFO = {
 };
 
 /** POSTs the JSON gate lets through: bodyless verbs and webhook deliveries (`/v1/webhooks/{id}`). */
-const BODYLESS_POST = /\/~(?:replay|trigger|pause|resume|rotate-secret|reset-circuit|cancel|rollback)$|^\/v1\/webhooks\/[^/]+$/;
+const BODYLESS_POST =
+  /\/~(?:replay|trigger|pause|resume|rotate-secret|reset-circuit|cancel|rollback)$|^\/v1\/webhooks\/[^/]+$/;
 
 export function createApp(deps: AppDeps): OpenAPIHono {
   const app = new OpenAPIHono({
