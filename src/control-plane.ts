@@ -304,6 +304,7 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     replicas: deployer && {
       ready: (name) => deployer.readyReplicas(name),
       desired: (name) => deployer.desiredReplicas?.(name),
+      lastError: (name) => deployer.replicaError?.(name),
     },
     logs: deployer?.logs,
     triggers: triggerCatalog,

@@ -960,14 +960,15 @@ export interface components {
         };
         FunctionStatus: {
             /**
-             * @description Ready: invocations can run now (for DEPLOYMENT: at least the desired replicas are ready; desired 0 is Ready, it scales from zero). Progressing: replicas are starting. Degraded: DEPLOYMENT was asked for but runs as POOL (lastError says why).
+             * @description Ready: invocations can run now (for DEPLOYMENT: at least the desired replicas are ready; desired 0 is Ready, it scales from zero). Progressing: replicas are starting. Degraded: DEPLOYMENT was asked for but runs as POOL, or some replicas fail to start (lastError says why). Failed: no replica is ready and they fail to start or stay up (lastError: the last replica error).
              * @enum {string}
              */
-            state: "Ready" | "Progressing" | "Degraded";
+            state: "Ready" | "Progressing" | "Degraded" | "Failed";
             /** @description DEPLOYMENT: replicas ready to take invocations */
             ready?: number;
             /** @description DEPLOYMENT: replicas the backend runs or is starting, when it knows */
             desired?: number;
+            /** @description Why it is Degraded or Failed, e.g. "handler failed to load: Cannot find module …" */
             lastError?: string;
         };
         TriggerStatus: {

@@ -101,17 +101,21 @@ export const ReplicaResponse = z.object({ function: z.string(), replicas: z.int(
 
 export const FunctionStatus = z
   .object({
-    state: z.enum(["Ready", "Progressing", "Degraded"]).meta({
+    state: z.enum(["Ready", "Progressing", "Degraded", "Failed"]).meta({
       description:
         "Ready: invocations can run now (for DEPLOYMENT: at least the desired replicas are ready; desired 0 is Ready, it scales from zero). " +
-        "Progressing: replicas are starting. Degraded: DEPLOYMENT was asked for but runs as POOL (lastError says why).",
+        "Progressing: replicas are starting. Degraded: DEPLOYMENT was asked for but runs as POOL, or some replicas fail to start (lastError says why). " +
+        "Failed: no replica is ready and they fail to start or stay up (lastError: the last replica error).",
     }),
     ready: z.int().optional().meta({ description: "DEPLOYMENT: replicas ready to take invocations" }),
     desired: z
       .int()
       .optional()
       .meta({ description: "DEPLOYMENT: replicas the backend runs or is starting, when it knows" }),
-    lastError: z.string().optional(),
+    lastError: z
+      .string()
+      .optional()
+      .meta({ description: 'Why it is Degraded or Failed, e.g. "handler failed to load: Cannot find module …"' }),
   })
   .meta({ id: "FunctionStatus" });
 

@@ -50,6 +50,11 @@ export interface Deployer {
    */
   desiredReplicas?(name: string): number | undefined;
   /**
+   * Why `name`'s replicas fail to start or stay up (the last replica error: "handler failed to
+   * load: …", "ImagePullBackOff"), while none has recovered; undefined when all is well or unknown.
+   */
+  replicaError?(name: string): string | undefined;
+  /**
    * The endpoint for the next invocation, or undefined while no replica is ready (the scheduler
    * keeps the work queued until `onReadyChange` fires — scale from zero).
    */

@@ -2,13 +2,18 @@ import { describe, expect, test } from "bun:test";
 import type { Deployer } from "../../deploy/deployer";
 import { jsonRequest, testControlPlane } from "../../../test/support/control-plane";
 
-const fakeDeployer = (ready: Map<string, number>, desired?: Map<string, number>): Deployer => ({
+const fakeDeployer = (
+  ready: Map<string, number>,
+  desired?: Map<string, number>,
+  errors?: Map<string, string>,
+): Deployer => ({
   id: "fake",
   provision: async () => ({ endpointUrl: "http://127.0.0.1:9/invoke" }),
   deprovision: async () => undefined,
   setReplicas: async (name, n) => void desired?.set(name, n),
   readyReplicas: (name) => ready.get(name) ?? 0,
   ...(desired ? { desiredReplicas: (name: string) => desired.get(name) } : {}),
+  replicaError: (name) => errors?.get(name),
   pickEndpoint: () => undefined,
   onReadyChange: () => () => undefined,
   close: async () => undefined,
@@ -57,5 +62,20 @@ describe("a function response's status (SPEC-platform §8)", () => {
     const status = (await statusOf(cp, "deg")) as { state: string; lastError: string };
     expect(status.state).toBe("Degraded");
     expect(status.lastError).toContain("NANOFAAS_DEPLOYMENT_BACKEND=none");
+  });
+
+  test("replicas that fail: Failed while none is ready, Degraded while some are, with the last replica error", async () => {
+    const ready = new Map<string, number>();
+    const desired = new Map([["dep", 2]]);
+    const errors = new Map<string, string>();
+    const cp = testControlPlane({}, { deployer: fakeDeployer(ready, desired, errors) });
+    await cp.app.request("/v1/functions", jsonRequest("POST", { name: "dep", image: "x/dep:1" }));
+    const error = "handler failed to load: Cannot find module './nope'; exited with code 1 before becoming ready";
+    errors.set("dep", error);
+    expect(await statusOf(cp, "dep")).toEqual({ state: "Failed", ready: 0, desired: 2, lastError: error });
+    ready.set("dep", 1);
+    expect(await statusOf(cp, "dep")).toEqual({ state: "Degraded", ready: 1, desired: 2, lastError: error });
+    ready.set("dep", 2);
+    expect(await statusOf(cp, "dep")).toEqual({ state: "Ready", ready: 2, desired: 2 });
   });
 });

@@ -191,6 +191,8 @@ export function createDockerDeployer(config: Config, options: DockerDeployerOpti
     readyReplicas: (name) => functions.readyCount(name),
     desiredReplicas: (name) => functions.replicas(name).length,
 
+    replicaError: (name) => functions.lastError(name),
+
     pickEndpoint: (name) => functions.pick(name),
 
     onReadyChange: (listener) => functions.onReadyChange(listener),

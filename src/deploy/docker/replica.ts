@@ -32,6 +32,8 @@ export interface ContainerReplicaContext extends ReplicaIdentity {
 /** One container of a replica; `baseUrl` is undefined when it exited before Docker gave it an address. */
 interface Launched extends ReplicaRun {
   id: string;
+  /** The last line of its output, read when it failed (for `lastError`). */
+  lastLine?: string;
 }
 
 const LOG_TAIL_LINES = 20;
@@ -72,7 +74,7 @@ export class ContainerReplica extends SupervisedReplica<Launched> {
   protected async endRun(run: Launched, { problem }: RunVerdict): Promise<string> {
     // No problem of our own: the run was aborted by a stop or by the daemon's `die` event.
     const reason = problem ?? (this.stopping ? "stopped" : ((await this.exitReason(run)) ?? "container stopped"));
-    if (!this.stopping) await this.logTail(run.id);
+    if (!this.stopping) run.lastLine = await this.logTail(run.id);
     await this.discard(run.id);
     if (this.stopping) this.log(`container ${run.id.slice(0, 12)} stopped and removed`);
     return reason;
@@ -119,9 +121,15 @@ export class ContainerReplica extends SupervisedReplica<Launched> {
     }
   }
 
-  /** Forwards the end of a failed container's output: it is about to be removed with it. */
-  private async logTail(id: string): Promise<void> {
-    for (const line of await outputTail(this.ctx.engine, id, LOG_TAIL_LINES)) this.ctx.emit(`${this.prefix} ${line}`);
+  /** Forwards the end of a failed container's output (it is about to be removed); returns its last line. */
+  private async logTail(id: string): Promise<string | undefined> {
+    const lines = await outputTail(this.ctx.engine, id, LOG_TAIL_LINES);
+    for (const line of lines) this.ctx.emit(`${this.prefix} ${line}`);
+    return lines.at(-1);
+  }
+
+  protected override lastOutputLine(run: Launched): string | undefined {
+    return run.lastLine;
   }
 
   private async discard(id: string): Promise<void> {

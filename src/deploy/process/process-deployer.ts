@@ -132,6 +132,8 @@ export function createProcessDeployer(config: Config, options: ProcessDeployerOp
     readyReplicas: (name) => functions.readyCount(name),
     desiredReplicas: (name) => functions.replicas(name).length,
 
+    replicaError: (name) => functions.lastError(name),
+
     pickEndpoint: (name) => functions.pick(name),
 
     onReadyChange: (listener) => functions.onReadyChange(listener),

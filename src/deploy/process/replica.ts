@@ -48,6 +48,8 @@ interface Run extends ReplicaRun {
   /** Resolves (with "exited with code N" / "killed by SIG…") once the leader has exited. */
   exited: Promise<string>;
   output: Promise<unknown>;
+  /** The last line the process printed, on either stream. */
+  lastLine: { text?: string };
 }
 
 export class Replica extends SupervisedReplica<Run> {
@@ -87,6 +89,10 @@ export class Replica extends SupervisedReplica<Run> {
     return readySince === undefined && !problem ? `${exit} before becoming ready` : exit;
   }
 
+  protected override lastOutputLine(run: Run): string | undefined {
+    return run.lastLine.text;
+  }
+
   /** The usual newcomer mistake: a server hard-wired to 8080 instead of the PORT it is given. */
   protected override unreachableHint(run: Run): string {
     return `; does it listen on ${this.ctx.host}:$PORT (${run.port})?`;
@@ -123,15 +129,21 @@ export class Replica extends SupervisedReplica<Run> {
       controller.abort();
       return proc.signalCode ? `killed by ${proc.signalCode}` : `exited with code ${proc.exitCode}`;
     });
+    const lastLine: { text?: string } = {};
+    const capture = (stream: LogStream) => (line: string) => {
+      lastLine.text = line;
+      this.ctx.capture(stream, line);
+    };
     return {
       proc,
       port,
+      lastLine,
       baseUrl: this.baseUrl,
       startedAt: performance.now(),
       exited,
       output: Promise.all([
-        forwardLines(proc.stdout, this.prefix, this.ctx.emit, (line) => this.ctx.capture("stdout", line)),
-        forwardLines(proc.stderr, this.prefix, this.ctx.emit, (line) => this.ctx.capture("stderr", line)),
+        forwardLines(proc.stdout, this.prefix, this.ctx.emit, capture("stdout")),
+        forwardLines(proc.stderr, this.prefix, this.ctx.emit, capture("stderr")),
       ]),
       signal: controller.signal,
     };

@@ -9,6 +9,8 @@
 export interface ManagedReplica {
   /** Where to send an invocation while the replica is ready; undefined otherwise. */
   readonly endpoint: string | undefined;
+  /** Why its latest run failed, while no later run has become ready. */
+  readonly lastError?: string;
   /**
    * Starts the replica. A backend whose first start can be refused (docker) returns a promise that
    * rejects, leaving nothing behind; one that retries on its own (process) returns nothing.

@@ -50,6 +50,12 @@ export class ReplicaSets<R extends ManagedReplica> {
     await Promise.all([...this.sets.keys()].map((name) => this.remove(name)));
   }
 
+  /** The first replica's `lastError` (see SupervisedReplica), if any replica has one. */
+  lastError(name: string): string | undefined {
+    for (const replica of this.replicas(name)) if (replica.lastError) return replica.lastError;
+    return undefined;
+  }
+
   readyCount(name: string): number {
     return this.sets.get(name)?.readyCount ?? 0;
   }

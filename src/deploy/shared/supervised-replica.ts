@@ -67,6 +67,11 @@ export abstract class SupervisedReplica<Run extends ReplicaRun> implements Manag
   baseUrl: string | undefined;
   /** Runs started so far (spawns, containers), restarts included. */
   starts = 0;
+  /**
+   * Why the latest run failed, with the last line it printed (e.g. "handler failed to load: Cannot
+   * find module …; exited with code 1 before becoming ready"); cleared when a run becomes ready.
+   */
+  lastError: string | undefined;
   protected stopping = false;
   /** Aborted by `stop`: ends backoff sleeps and probes at once. */
   protected readonly stopSignal = new AbortController();
@@ -105,6 +110,11 @@ export abstract class SupervisedReplica<Run extends ReplicaRun> implements Manag
   /** Whether the run has exited, asked while it does not answer (backends without an exit signal). */
   protected exitReason(_run: Run): Promise<string | undefined> {
     return Promise.resolve(undefined);
+  }
+
+  /** The last line a run printed, if the backend saw its output (for `lastError`). */
+  protected lastOutputLine(_run: Run): string | undefined {
+    return undefined;
   }
 
   /** Appended to "not ready within …" when no probe got any HTTP answer. */
@@ -147,8 +157,10 @@ export abstract class SupervisedReplica<Run extends ReplicaRun> implements Manag
         reason = await this.endRun(run, verdict);
         this.finishRun();
         stable = this.wasStable(verdict.readySince);
+        if (!this.stopping) this.lastError = failureSummary(reason, this.lastOutputLine(run));
       }
       if (this.stopping) break;
+      if (typeof run === "string") this.lastError = reason;
       if (stable) failures = 0;
       const delay = backoffDelay(failures++, this.timing.backoff);
       this.log(`${reason}; ${this.restartVerb} in ${delay} ms`);
@@ -196,6 +208,7 @@ export abstract class SupervisedReplica<Run extends ReplicaRun> implements Manag
     const readiness = await this.waitUntilHealthy(run, run.baseUrl);
     if (!readiness.ready) return { problem: readiness.problem };
     const readySince = performance.now();
+    this.lastError = undefined;
     this.setReady(true);
     this.log(`ready after ${Math.round(readySince - run.startedAt)} ms`);
     return { problem: await this.watchHealth(run, run.baseUrl), readySince };
@@ -267,5 +280,30 @@ export abstract class SupervisedReplica<Run extends ReplicaRun> implements Manag
   /** Whether a run that became ready at `readySince` lasted long enough to reset the backoff. */
   private wasStable(readySince: number | undefined): boolean {
     return readySince !== undefined && performance.now() - readySince >= this.timing.stableAfterMs;
+  }
+}
+
+/** Longest `lastError`: a status field, not a log. */
+const MAX_ERROR_CHARS = 500;
+
+/**
+ * "<what the run last said>; <how it ended>". A runtime's JSON line says it as `message` and
+ * `error` ({"message":"handler failed to load","error":"Cannot find module …"}).
+ */
+export function failureSummary(reason: string, lastLine: string | undefined): string {
+  const said = lastLine?.trim() ? readableLine(lastLine.trim()) : undefined;
+  const text = said ? `${said}; ${reason}` : reason;
+  return text.length > MAX_ERROR_CHARS ? `${text.slice(0, MAX_ERROR_CHARS - 1)}…` : text;
+}
+
+function readableLine(line: string): string {
+  if (!line.startsWith("{")) return line;
+  try {
+    const { message, msg, error } = JSON.parse(line) as Record<string, unknown>;
+    const what = typeof message === "string" ? message : typeof msg === "string" ? msg : undefined;
+    if (what === undefined) return line;
+    return typeof error === "string" ? `${what}: ${error}` : what;
+  } catch {
+    return line;
   }
 }
