@@ -143,7 +143,11 @@ export function sqliteIdempotencyRows(db: Database, batcher: SqliteBatcher, writ
     publish: (fn, key, executionId, expiresAt) =>
       batcher.behindWrite(`k:${fn}\u0000${key}`, { kind: "key", entry: { function: fn, key, executionId, expiresAt } }),
     forgetFunction: async (fn) => {
-      batcher.discardBehind((item) => item.kind === "key" && item.entry.function === fn);
+      const ofFunction = (item: BehindRow) => item.kind === "key" && item.entry.function === fn;
+      batcher.discardBehind(ofFunction);
+      // A batch already handed to the writer thread may still insert keys: let it land first.
+      await batcher.flush().catch(() => {});
+      batcher.discardBehind(ofFunction);
       await write(() => db.run("DELETE FROM idempotency_keys WHERE function = ?1", [fn]));
     },
     sweep: async (now) => {

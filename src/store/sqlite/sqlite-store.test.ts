@@ -71,7 +71,8 @@ describe("sqlite store", () => {
   test("a full disk: accept rejects with StoreUnavailableError, healthy() is false, write-behind rows wait and land later", async () => {
     const db = openSqliteDatabase({ path: join(dir, "full.db") });
     const health: boolean[] = [];
-    const store = sqliteStoreOn(db, { behindDelayMs: 5, onHealthChange: (ok) => health.push(ok) });
+    // max_page_count is per connection, so the commits run on this one (the thread's case is below).
+    const store = sqliteStoreOn(db, { behindDelayMs: 5, writerThread: false, onHealthChange: (ok) => health.push(ok) });
     const pages = db.query<{ page_count: number }, []>("PRAGMA page_count").get()!.page_count;
     // A real SQLITE_FULL: the database may not grow past its current size.
     db.run(`PRAGMA max_page_count = ${pages}`);
@@ -88,6 +89,21 @@ describe("sqlite store", () => {
     expect(await store.executions.get("behind")).toBeDefined();
     expect(await store.executions.get("a1")).toBeUndefined(); // refused, so never admitted
     expect(health).toEqual([false, true]);
+    await store.close();
+  });
+
+  test("the writer thread: a commit it cannot make rejects with its SQLite error, and the next one lands", async () => {
+    const db = openSqliteDatabase({ path: join(dir, "thread.db") });
+    const store = sqliteStoreOn(db, { behindDelayMs: 5 });
+    // NOT NULL input: the thread's transaction fails and says why.
+    const rejected = await store.executions.accept(row("bad", { input: null as unknown as string })).catch((e) => e);
+    expect(rejected).toBeInstanceOf(StoreUnavailableError);
+    expect((rejected as Error).message).toContain("NOT NULL");
+    expect(store.healthy()).toBe(false);
+    await store.executions.accept(row("good"));
+    expect(store.healthy()).toBe(true);
+    // Written by the thread's connection, read back through this one.
+    expect((await store.executions.get("good"))?.id).toBe("good");
     await store.close();
   });
 

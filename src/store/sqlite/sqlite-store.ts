@@ -1,9 +1,9 @@
 /**
  * @module
  * The SQLite state store (the default): one `nanofaas.db` file through bun:sqlite in WAL mode.
- * bun:sqlite is synchronous, so a commit runs on the event loop; what keeps the hot path fast is
- * that commits are few — `accept` calls of one turn share one transaction (group commit) and
- * write-behind rows are coalesced per execution and committed every ~20 ms (write-batcher.ts).
+ * bun:sqlite is synchronous, so batch commits run on a writer thread (batch-writer.ts) and commits
+ * are few — `accept` calls of one turn share one transaction (group commit) and write-behind rows
+ * are coalesced per execution and committed every ~20 ms (write-batcher.ts).
  *
  * `synchronous`: FULL (default) makes each commit survive power loss (one fsync of the WAL per
  * group commit); NORMAL survives a killed process (SIGKILL, OOM) but may lose the last commits on
@@ -17,12 +17,12 @@ import { createSqliteAuditRows } from "./audit";
 import {
   type BehindRow,
   type GuardedWrite,
-  prepareBatchCommit,
   synchronousSwitch,
   sqliteExecutionRows,
   sqliteFunctionRows,
   sqliteIdempotencyRows,
 } from "./core-rows";
+import { type BatchWriter, inThreadWriter, sharesFile, ThreadWriter } from "./batch-writer";
 import { createSqliteDeadLetterRows } from "./dlq";
 import { migrate } from "./migrations";
 import { createSqliteTriggerRows } from "./trigger-rows";
@@ -39,6 +39,8 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /** Write-behind delay (ms); default 20. */
   behindDelayMs?: number;
+  /** Batch commits on a writer thread (default, for a database file); false keeps them on the event loop. */
+  writerThread?: boolean;
   /** Told when the store stops or starts being able to write (logged by main.ts). */
   onHealthChange?(healthy: boolean, error?: unknown): void;
 }
@@ -65,7 +67,10 @@ export function createSqliteStore(options: SqliteStoreOptions): StateStore {
 /** The StateStore over an open, migrated database (tests pass one they prepared). */
 export function sqliteStoreOn(
   db: Database,
-  options: Pick<SqliteStoreOptions, "behindDelayMs" | "onHealthChange" | "synchronous"> = {},
+  options: Pick<
+    SqliteStoreOptions,
+    "behindDelayMs" | "onHealthChange" | "synchronous" | "busyTimeoutMs" | "writerThread"
+  > = {},
 ): StateStore {
   let healthy = true;
   const setHealth = (ok: boolean, error?: unknown) => {
@@ -85,9 +90,16 @@ export function sqliteStoreOn(
       return Promise.reject(asUnavailable(error));
     }
   };
-  const batch = prepareBatchCommit(db, setLevel);
+  const writer: BatchWriter =
+    options.writerThread !== false && sharesFile(db)
+      ? new ThreadWriter({
+          path: db.filename,
+          fsync: options.synchronous !== "normal",
+          busyTimeoutMs: options.busyTimeoutMs ?? 5000,
+        })
+      : inThreadWriter(db, setLevel);
   const batcher = new WriteBatcher<ExecutionRow, BehindRow>({
-    commit: batch.commit,
+    commit: (batch) => writer.commit(batch),
     behindDelayMs: options.behindDelayMs,
     onHealth: setHealth,
   });
@@ -107,7 +119,7 @@ export function sqliteStoreOn(
     close: async () => {
       await batcher.close();
       await audit.flush().catch(() => {});
-      for (const statement of batch.statements) statement.finalize();
+      await writer.close();
       // Closing the last connection checkpoints the WAL into the file and removes it.
       db.close();
     },

@@ -1,0 +1,15 @@
+/**
+ * @module
+ * Messages between the event loop (batch-writer.ts) and the SQLite writer thread (batch-worker.ts).
+ * Every request carries a sequence number; the thread answers each, in order.
+ */
+
+export type WorkerRequest =
+  | { type: "open"; seq: number; path: string; fsync: boolean; busyTimeoutMs: number }
+  /** `batch`: JSON of `{accepted: ExecutionRow[], behind: BehindRow[]}`. */
+  | { type: "commit"; seq: number; batch: string }
+  | { type: "close"; seq: number };
+
+export type WorkerReply =
+  | { type: "done"; seq: number }
+  | { type: "failed"; seq: number; error: { message: string; code?: string } };
