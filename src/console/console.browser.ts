@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { type FakePod, startFakePod } from "../../test/fakes/fake-pod";
+import type { Deployer } from "../deploy/deployer";
+import { LogHub } from "../logs/log-hub";
 import { authedControlPlane } from "../../test/support/auth";
 import { jsonRequest, type Served, serveControlPlane, testControlPlane } from "../../test/support/control-plane";
 import { until } from "../../test/support/until";
@@ -20,6 +22,21 @@ const assets = async () => CONSOLE_ASSETS;
 let browser: Browser;
 let pod: FakePod;
 let served: Served;
+/** The function output lines the control plane serves (what a local backend's replicas would record). */
+const logs = new LogHub(1000);
+
+/** A deployment backend whose one replica of every DEPLOYMENT function is the fake pod, and which holds their log lines. */
+const podDeployer: Deployer = {
+  id: "fake",
+  provision: async () => ({ endpointUrl: pod.url }),
+  deprovision: async () => undefined,
+  setReplicas: async () => undefined,
+  readyReplicas: () => 1,
+  pickEndpoint: () => pod.url,
+  onReadyChange: () => () => undefined,
+  logs,
+  close: async () => undefined,
+};
 
 async function register(url: string, spec: Record<string, unknown>, headers: Record<string, string> = {}) {
   const res = await fetch(`${url}/v1/functions`, jsonRequest("POST", spec, headers));
@@ -33,11 +50,13 @@ async function shot(page: Page, name: string) {
 beforeAll(async () => {
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu"] });
   pod = await startFakePod();
-  served = serveControlPlane(testControlPlane({}, { console: assets }));
+  served = serveControlPlane(testControlPlane({}, { console: assets, deployer: podDeployer }));
   const pool = { image: "x", executionMode: "POOL", endpointUrl: pod.url };
   await register(served.url, { name: "echo", ...pool });
   // Fails every call (the fake pod answers 500 to this input): async calls end in the DLQ.
   await register(served.url, { name: "broken", ...pool, maxRetries: 0 });
+  // Logs are the deployment backend's: a DEPLOYMENT function has them.
+  await register(served.url, { name: "chatty", image: "x", executionMode: "DEPLOYMENT" });
 });
 
 afterAll(async () => {
@@ -136,7 +155,26 @@ describe("the web console in chromium", () => {
     await page.getByRole("heading", { name: "Recent executions" }).waitFor();
     await page.locator("tbody tr").first().waitFor();
     await expect(page.locator("dl.facts").textContent()).resolves.toContain("p50 / p99");
+    await page.close();
+  });
+
+  test("a function's logs are followed live, and can be narrowed to one execution", async () => {
+    const page = await open("/ui#/functions/chatty");
+    const status = page.getByTestId("logs-status");
+    await until(async () => ((await status.textContent()) === "following" ? true : undefined), "logs following");
+    // Lines as the runtime tags them (docs/logs.md): `[exec ID] message`.
+    logs.record("chatty", "0", "stdout", "[exec ex-one] hello from the first");
+    logs.record("chatty", "0", "stderr", "[exec ex-two] trouble in the second");
+    const view = page.getByTestId("logs");
+    await view.getByText("trouble in the second").waitFor();
+    await expect(view.textContent()).resolves.toContain("[ex-one] hello from the first");
     await shot(page, "function");
+    await page.getByLabel("Only execution").fill("ex-two");
+    await page.getByLabel("Only execution").press("Enter");
+    await until(async () => ((await view.textContent())?.includes("ex-one") ? undefined : true), "only ex-two");
+    logs.record("chatty", "0", "stdout", "[exec ex-two] still going");
+    await view.getByText("still going").waitFor();
+    await expect(view.textContent()).resolves.not.toContain("hello from the first");
     await page.close();
   });
 });
