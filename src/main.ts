@@ -3,6 +3,7 @@
  * ports, starts timers and handles signals (ARCHITECTURE.md, house style 1).
  */
 import { apiServeOptions } from "./api/listener";
+import { ReloadingTlsServer, TLS_CHECK_INTERVAL_MS } from "./api/tls-listener";
 import {
   ConfigError,
   type Config,
@@ -118,7 +119,16 @@ async function main(): Promise<void> {
   await loadApiKeys(cp, config, logger);
 
   // Sync invocations switch their idle timer off once their body is read (api/listener.ts).
-  const api = listen("SERVER_PORT", apiServeOptions(cp.fetch, { hostname: config.bindHost, port: config.serverPort }));
+  const apiOptions = apiServeOptions(cp.fetch, { hostname: config.bindHost, port: config.serverPort });
+  // NANOFAAS_TLS_CERT_FILE/KEY_FILE: HTTPS, with the files checked for a rotation every few seconds.
+  const api =
+    config.tlsCertFile && config.tlsKeyFile
+      ? new ReloadingTlsServer(apiOptions, { certFile: config.tlsCertFile, keyFile: config.tlsKeyFile }, (e, f) =>
+          logger.info(f ?? {}, e),
+        )
+      : listen("SERVER_PORT", apiOptions);
+  const tlsCheck =
+    api instanceof ReloadingTlsServer && setInterval(() => void api.checkForChange(), TLS_CHECK_INTERVAL_MS);
   const management = listen("MANAGEMENT_SERVER_PORT", {
     hostname: config.bindHost,
     port: config.managementPort,
@@ -214,6 +224,7 @@ async function main(): Promise<void> {
     stopKeyRefresh();
     clearInterval(scaling);
     clearInterval(operatorResync);
+    clearInterval(tlsCheck || undefined);
     stopDlqSweep();
     cp.cron.stop();
     await shutdown.begin(signal); // a second signal cuts the grace short

@@ -135,11 +135,17 @@ describe("the Function operator", () => {
     await operator.start();
     await custom.createNamespacedCustomObject({ ...where, body: fnResource("echo", {}) });
     await eventually(() => condition("echo", "Provisioned")?.status === "True", 5000, "Provisioned");
+    const creates = () => fake.requests.filter((r) => r.resource === "deployments" && r.verb === "create").length;
+    const before = creates();
     await fake.kubeConfig(NS).makeApiClient(AppsV1Api).deleteNamespacedDeployment({ name: "fn-echo", namespace: NS });
-    await eventually(() => deployer.desiredReplicas?.("echo") === undefined, 5000, "the deployer to see the delete");
-    await operator.resync();
+    // Resync until the deployer has seen the delete and the operator has put the Deployment back.
+    for (let i = 0; i < 200 && creates() === before; i++) {
+      await operator.resync();
+      await Bun.sleep(10);
+    }
+    expect(creates()).toBe(before + 1);
     expect(fake.get("deployments", NS, "fn-echo")).toBeDefined();
-    expect(eventReasons()).toContain("Normal/DriftRepaired");
+    await eventually(() => eventReasons().includes("Normal/DriftRepaired"), 5000, "the DriftRepaired Event");
   });
 
   test("status writes are retried after 409 conflicts, from a fresh read", async () => {
