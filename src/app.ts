@@ -4,7 +4,7 @@
  * come from @hono/zod-openapi, so validation and the OpenAPI document share one set of schemas.
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { Scalar } from "@scalar/hono-api-reference";
+import { type ApiReferenceLoader, embeddedApiReference, registerDocsRoutes } from "./docs/docs-routes";
 import type { MiddlewareHandler } from "hono";
 import { getPathWithCustomVerbs, publishCustomVerbPaths } from "./api/custom-verbs";
 import { errorResponse, unexpectedErrorResponse } from "./api/errors";
@@ -47,6 +47,8 @@ export interface AppDeps {
   /** NANOFAAS_MAX_JSON_DEPTH: deepest nesting accepted in a request body. */
   maxJsonDepth: number;
   apiDocsEnabled?: boolean;
+  /** The API reference's browser bundle for /docs; the one embedded in the binary unless a test passes its own. */
+  apiDocs?: ApiReferenceLoader;
   /** Where `/` redirects: the web console (`/ui`) when it is served, else the API reference. */
   home?: string;
   /** Middleware run before everything else, for every request (request metrics, access log). */
@@ -114,7 +116,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
       ),
     );
   app.get("/openapi.json", (c) => c.json(document()));
-  if (deps.apiDocsEnabled ?? true) app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "nanofaas API" }));
+  if (deps.apiDocsEnabled ?? true) registerDocsRoutes(app, deps.apiDocs ?? embeddedApiReference);
 
   // `/` on the API port: the console when it is served (SPEC-platform §8), else the API reference.
   const home = deps.home ?? ((deps.apiDocsEnabled ?? true) ? "/docs" : "/openapi.json");

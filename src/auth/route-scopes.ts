@@ -29,6 +29,8 @@ const r = (method: RouteRule["method"], path: string, access: Access, action?: s
 export const ROUTE_RULES: readonly RouteRule[] = [
   r("GET", "/", "public"),
   r("GET", "/docs", "public"),
+  // The API reference's own script files, embedded in the binary (no CDN).
+  r("GET", "/docs/assets/{file}", "public"),
   r("GET", "/openapi.json", "public"),
   // The web console's shell and assets hold no data: its API calls carry the user's own key.
   r("GET", "/ui", "public"),

@@ -18,7 +18,7 @@ export interface ConsoleAssetFiles {
 
 export type ConsoleAssetLoader = () => Promise<ConsoleAssetFiles>;
 
-interface Served {
+export interface Served {
   type: string;
   body: Uint8Array<ArrayBuffer>;
   gzip: Uint8Array<ArrayBuffer>;
@@ -51,7 +51,7 @@ async function gzip(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuf
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
-async function prepare(type: string, text: string): Promise<Served> {
+export async function prepare(type: string, text: string): Promise<Served> {
   const body = new TextEncoder().encode(text);
   return { type, body, gzip: await gzip(body) };
 }
@@ -72,13 +72,14 @@ function servedFiles(load: ConsoleAssetLoader): () => Promise<Map<string, Served
   };
 }
 
-function respond(file: Served, request: Request, immutable: boolean): Response {
+/** Answers one prepared file: gzip when accepted, cache headers by `immutable`, and the page's CSP. */
+export function respond(file: Served, request: Request, immutable: boolean, csp: string = CSP): Response {
   const gzipOk = /\bgzip\b/.test(request.headers.get("accept-encoding") ?? "");
   const headers: Record<string, string> = {
     "Content-Type": file.type,
     // The shell names the current assets, so it is never cached; the assets' names carry their hash.
     "Cache-Control": immutable ? "public, max-age=31536000, immutable" : "no-cache",
-    "Content-Security-Policy": CSP,
+    "Content-Security-Policy": csp,
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     Vary: "Accept-Encoding",
