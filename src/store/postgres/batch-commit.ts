@@ -45,6 +45,7 @@ export const executionToDb = (row: ExecutionRow) => ({
   init_duration_ms: row.initDurationMs,
   parent_execution_id: text(row.parentExecutionId),
   root_execution_id: text(row.rootExecutionId),
+  trigger_info: toJsonText(row.trigger ?? null),
 });
 
 const auditToDb = (row: AuditRow) => ({
@@ -96,7 +97,8 @@ async function writeBatch(tx: Sql, accepted: ExecutionRow[], behind: BehindRow[]
       idempotency_key = EXCLUDED.idempotency_key, trace = EXCLUDED.trace, output = EXCLUDED.output,
       error = EXCLUDED.error, started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at,
       cold_start = EXCLUDED.cold_start, init_duration_ms = EXCLUDED.init_duration_ms,
-      parent_execution_id = EXCLUDED.parent_execution_id, root_execution_id = EXCLUDED.root_execution_id`,
+      parent_execution_id = EXCLUDED.parent_execution_id, root_execution_id = EXCLUDED.root_execution_id,
+      trigger_info = EXCLUDED.trigger_info`,
   );
   await inChunks(
     keys,

@@ -17,6 +17,7 @@ import { postgresDeadLetters } from "./dead-letters";
 import { postgresExecutions } from "./executions";
 import { postgresApiKeys, postgresFunctions, postgresIdempotency } from "./functions-and-keys";
 import { migrate } from "./migrations";
+import { postgresTriggers } from "./triggers";
 
 export interface PostgresStoreOptions {
   logger?: Logger;
@@ -70,6 +71,7 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
     dlq: postgresDeadLetters(db),
     apikeys: postgresApiKeys(db),
     audit: postgresAudit(db, batcher),
+    triggers: postgresTriggers(db),
     healthy: () => db.healthy(),
     close: async () => {
       // the last rows get one more commit; what cannot be written now is reported, not waited on

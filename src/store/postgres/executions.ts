@@ -34,6 +34,8 @@ export const executionFromDb = (r: any): ExecutionRow => ({
   initDurationMs: num(r.init_duration_ms),
   parentExecutionId: r.parent_execution_id,
   rootExecutionId: r.root_execution_id,
+  // Only when set, as SQLite: a row without a trigger reads back as it was written (the field is optional).
+  ...(r.trigger_info ? { trigger: fromJsonText(r.trigger_info) as ExecutionRow["trigger"] } : {}),
 });
 
 export function postgresExecutions(db: Database, batcher: Batcher): ExecutionRows {

@@ -9,6 +9,7 @@ import { deadLetterRowsContract } from "../dead-letter-rows.contract";
 import { executionListContract } from "../execution-list.contract";
 import type { StateStore } from "../state-store";
 import { describeStateStoreContract } from "../state-store.contract";
+import { triggerRowsContract } from "../trigger-rows.contract";
 import { createPostgresStore } from "./create-postgres-store";
 
 const server = usePostgresServer();
@@ -47,4 +48,12 @@ executionListContract("postgres", async () => {
     list: (query) => store.executions.list(query),
     close: () => store.close(),
   };
+});
+
+triggerRowsContract("postgres", {
+  open: fresh,
+  reopen: async (store) => {
+    await store.close();
+    return open(urls.get(store)!);
+  },
 });
