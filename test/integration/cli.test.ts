@@ -60,6 +60,27 @@ describe("fn", () => {
     });
   });
 
+  test("versions lists the history; rollback goes back to the previous version", async () => {
+    const spec = writeSpec("hist.yaml", "name: hist\nexecutionMode: LOCAL\ntimeoutMs: 1000\n");
+    await cli.run(["fn", "apply", "-f", spec]);
+    writeSpec("hist.yaml", "name: hist\nexecutionMode: LOCAL\ntimeoutMs: 3000\n");
+    await cli.run(["fn", "apply", "-f", spec]);
+    const versions = await cli.json<{ items: { version: number; spec: { timeoutMs: number } }[] }>([
+      "fn",
+      "versions",
+      "hist",
+    ]);
+    expect(versions.items.map((v) => [v.version, v.spec.timeoutMs])).toEqual([
+      [1, 1000],
+      [2, 3000],
+    ]);
+    const back = await cli.run(["fn", "rollback", "hist"]);
+    expect(back).toMatchObject({ code: 0, stdout: "function/hist rolled back to version 1\n" });
+    expect((await cli.json<{ timeoutMs: number }>(["fn", "get", "hist"])).timeoutMs).toBe(1000);
+    expect((await cli.run(["fn", "rollback", "hist", "--to", "2"])).stdout).toContain("version 2");
+    expect((await cli.run(["fn", "delete", "hist"])).code).toBe(0);
+  });
+
   test("list and get in table, json and yaml", async () => {
     await cli.run([
       "fn",

@@ -1,6 +1,6 @@
 /**
  * @module
- * `nanofaas fn list|get|describe|apply|delete`. `apply` creates the function, or updates it in place
+ * `nanofaas fn list|get|describe|apply|delete|versions|rollback`. `apply` creates the function, or updates it in place
  * (`PUT /v1/functions/{name}`: a new version, queued work kept) when the registered spec differs,
  * and does nothing when it matches (see spec-diff.ts for what "matches" means). Against a server
  * without PUT (405) it falls back to delete and re-create.
@@ -56,6 +56,38 @@ export function registerFnCommands(program: Command, session: Session): Command 
       if (response.status === 404 && options.ignoreNotFound) action = "not found";
       else if (!response.ok) throw httpError(response, error, api);
       await report(session, name, action);
+    });
+
+  fn.command("versions <name>")
+    .description("list a function's versions, oldest first (docs/versions.md)")
+    .action(async (name: string) => {
+      const api = await session.api();
+      const { data } = await expectOk(api, api.client.GET("/v1/functions/{name}/versions", nameParam(name)));
+      const rows = data.items.map((v) => [v.version, v.createdAt, v.spec.image ?? v.spec.command?.join(" ")]);
+      session.io.out(
+        await render(session.format() ?? "table", data, () => table(["VERSION", "CREATED", "IMAGE/COMMAND"], rows)),
+      );
+    });
+
+  fn.command("rollback <name>")
+    .description("make an earlier version active again (default: the one before the active)")
+    .option("--to <version>", "the version to go to", (value) => Number.parseInt(value, 10))
+    .action(async (name: string, options: { to?: number }) => {
+      const api = await session.api();
+      const body = options.to === undefined ? {} : { version: options.to };
+      const { data } = await expectOk(
+        api,
+        api.client.POST("/v1/functions/{name}:rollback", { ...nameParam(name), body } as never),
+      );
+      const fn = data as FunctionResponse;
+      const value = { name, action: "rolled back", version: fn.version };
+      session.io.out(
+        await render(
+          session.format() ?? "table",
+          value,
+          () => `function/${name} rolled back to version ${fn.version}\n`,
+        ),
+      );
     });
 
   fn.command("apply")
