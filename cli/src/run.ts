@@ -19,6 +19,7 @@ import { registerInvokeCommands } from "./commands/invoke";
 import { registerLogsCommand } from "./commands/logs";
 import { registerScaleCommand } from "./commands/scale";
 import { registerTriggersCommand } from "./commands/triggers";
+import { registerWorkflowCommands } from "./commands/wf";
 import { registerVersionCommand } from "./commands/version";
 import { resolveEndpoint } from "./config";
 import { resolveCredential } from "./credentials";
@@ -62,6 +63,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   registerLogsCommand(program, session);
   registerDlqCommands(program, session);
   registerTriggersCommand(program, session);
+  registerWorkflowCommands(program, session);
   registerInitCommand(program, session);
   registerConfigCommands(program, session);
   registerAuthCommands(program, session);
