@@ -5,6 +5,7 @@
  * function registration so each function gets its lanes.
  */
 import type { Payload } from "../domain/payload";
+import { uuidV7 } from "../lib/uuid-v7";
 import type { InvocationRequest, InvocationResult } from "../contracts/pod";
 import { NanofaasError, notFound } from "../domain/errors";
 import type { ExecutionMode } from "../domain/function-spec";
@@ -103,7 +104,7 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
     this.now = deps.now ?? Date.now;
     // Time-ordered ids (UUIDv7): a durable store's primary-key index then grows at its end instead of
     // taking a random page per insert (SQLite: ~32 → ~12 µs of CPU per recorded sync execution).
-    this.newId = deps.newId ?? (() => Bun.randomUUIDv7());
+    this.newId = deps.newId ?? uuidV7;
     this.deadlines = new Deadlines({ onError: (error) => reportError(error, "sync wait deadline") });
     this.globalLimiter = new FixedWindowRateLimiter(deps.settings.rateMaxPerSecond);
     this.gates = new ResilienceGates(this.queues, {

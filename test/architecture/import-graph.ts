@@ -50,7 +50,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["domain", "config", "store", "auth", "resilience", "logs"],
   ["queue", "scheduler", "dispatch", "execution", "deploy", "scaling"],
   ["registry", "observability", "admin", "dlq", "triggers", "operator", "workflows", "versions"],
-  ["api", "console"],
+  ["api", "console", "docs"],
   ["app.ts", "control-plane.ts", "openapi-document.ts", "main.ts"],
 ];
 

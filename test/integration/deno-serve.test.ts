@@ -105,7 +105,7 @@ describe("the API served by Deno.serve", () => {
       [await send("GET", "/v1/executions/no-such-id"), 404, "NOT_FOUND"],
       [await send("POST", "/v1/functions", { name: "Bad Name!", executionMode: "LOCAL" }), 400, "VALIDATION_ERROR"],
       [await send("POST", "/v1/functions/echo:invoke", "{not json"), 400, "BAD_REQUEST"],
-      [await send("PUT", "/v1/functions/echo"), 405, "METHOD_NOT_ALLOWED"],
+      [await send("PATCH", "/v1/functions/echo"), 405, "METHOD_NOT_ALLOWED"], // PUT is an update now (versions),
       [await send("POST", "/v1/functions", { name: "echo", executionMode: "LOCAL" }), 409, "CONFLICT"],
     ];
     for (const [response, status, code] of cases) {

@@ -73,7 +73,8 @@ describe("durable :enqueue and registration", () => {
 
   test("a full disk: :enqueue → 503 STORE_UNAVAILABLE, nothing admitted, readiness 503; back to 202 once it can write", async () => {
     const db = openSqliteDatabase({ path: join(dir, "full.db") });
-    const store = sqliteStoreOn(db);
+    // max_page_count is per connection, so the commits run on this one, not on the writer thread.
+    const store = sqliteStoreOn(db, { writerThread: false });
     const cp = testControlPlane({}, { store });
     cp.health.phase = "ready";
     await call(cp, "POST", "/v1/functions", { name: "f", executionMode: "LOCAL", queueSize: 1, concurrency: 1 });
