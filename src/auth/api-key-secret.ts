@@ -4,7 +4,7 @@
  * Only the SHA-256 of a secret is ever stored; its first characters are the public prefix that
  * names the key in lists, logs and the audit log.
  */
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 
 export const KEY_MARKER = "nfk_";
 /** `nfk_` + 8 characters: 48 bits, enough to tell keys apart, far too few to guess the rest. */
@@ -23,10 +23,4 @@ export const isKeySecret = (text: string) => SECRET_SHAPE.test(text);
 
 export function sha256Hex(text: string): string {
   return createHash("sha256").update(text).digest("hex");
-}
-
-/** Constant-time comparison of two hex digests of equal length. */
-export function sameDigest(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  return timingSafeEqual(Buffer.from(a, "hex"), Buffer.from(b, "hex"));
 }
