@@ -1,6 +1,6 @@
 /**
  * @module
- * The VersionRows contract, run against each implementation (memory, SQLite).
+ * The VersionRows contract, run against each implementation (memory, SQLite, PostgreSQL).
  */
 import { expect, test } from "bun:test";
 import type { FunctionVersionRow, VersionRows } from "./version-rows";
@@ -12,9 +12,9 @@ const row = (name: string, version: number): FunctionVersionRow => ({
   createdAt: 1_000 + version,
 });
 
-export function versionRowsContract(open: () => VersionRows): void {
+export function versionRowsContract(open: () => VersionRows | Promise<VersionRows>): void {
   test("append stores a version and makes it active; list is oldest first", async () => {
-    const rows = open();
+    const rows = await open();
     await rows.append(row("f", 1));
     await rows.append(row("f", 2));
     await rows.append(row("g", 1));
@@ -26,13 +26,13 @@ export function versionRowsContract(open: () => VersionRows): void {
   });
 
   test("a version number cannot be stored twice", async () => {
-    const rows = open();
+    const rows = await open();
     await rows.append(row("f", 1));
     await expect(rows.append(row("f", 1))).rejects.toThrow();
   });
 
   test("setActive moves the active pointer (rollback); prune keeps the newest and the active", async () => {
-    const rows = open();
+    const rows = await open();
     for (let v = 1; v <= 5; v++) await rows.append(row("f", v));
     await rows.setActive("f", 1);
     expect(await rows.active("f")).toBe(1);
@@ -42,7 +42,7 @@ export function versionRowsContract(open: () => VersionRows): void {
   });
 
   test("deleteFunction removes its history and nothing else", async () => {
-    const rows = open();
+    const rows = await open();
     await rows.append(row("f", 1));
     await rows.append(row("g", 1));
     await rows.deleteFunction("f");

@@ -18,6 +18,7 @@ import { postgresExecutions } from "./executions";
 import { postgresApiKeys, postgresFunctions, postgresIdempotency } from "./functions-and-keys";
 import { migrate } from "./migrations";
 import { postgresTriggers } from "./triggers";
+import { postgresVersions } from "./versions";
 
 export interface PostgresStoreOptions {
   logger?: Logger;
@@ -72,6 +73,7 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
     apikeys: postgresApiKeys(db),
     audit: postgresAudit(db, batcher),
     triggers: postgresTriggers(db),
+    versions: postgresVersions(db),
     healthy: () => db.healthy(),
     close: async () => {
       // the last rows get one more commit; what cannot be written now is reported, not waited on

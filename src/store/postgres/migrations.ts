@@ -11,6 +11,7 @@ import { SchemaTooNewError } from "../state-store";
 import type { Database } from "./database";
 import { SCHEMA_V1 } from "./schema-v1";
 import { SCHEMA_V2 } from "./schema-v2";
+import { SCHEMA_V3 } from "./schema-v3";
 
 export interface Migration {
   version: number;
@@ -21,6 +22,7 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, description: "functions, executions, idempotency keys, DLQ, API keys, audit", sql: SCHEMA_V1 },
   { version: 2, description: "cron fire state, webhooks, executions.trigger_info", sql: SCHEMA_V2 },
+  { version: 3, description: "function version history", sql: SCHEMA_V3 },
 ];
 
 /** Any constant of our own: the key of the advisory lock migrations hold (pg_advisory_xact_lock). */
