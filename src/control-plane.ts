@@ -43,6 +43,7 @@ import { FunctionStatsWindow } from "./observability/function-stats";
 import { HealthState } from "./observability/health";
 import { createUnexpectedErrorReporter } from "./observability/unexpected-errors";
 import { createCircuitRecorder } from "./observability/circuit-metrics";
+import { Leadership } from "./ha/leadership";
 import { createMemoryVersionRows } from "./store/memory/version-rows";
 import { VersionHistory } from "./versions/version-history";
 import { type Logger, silentLogger } from "./observability/logger";
@@ -88,10 +89,10 @@ export interface ControlPlaneOptions {
   /** Callback token signer shared with the REMOTE dispatcher (made from the config when omitted). */
   callbacks?: CallbackTokens;
   /**
-   * Whether this control plane may fire cron schedules (issue 21). Only one of several control
-   * planes on a shared store should; until leader election exists (issue 20) the default is always.
+   * Whether this control plane is the leader (issue 20, src/ha): only the leader fires cron
+   * schedules. main.ts passes the elected one; without it this control plane always leads.
    */
-  isLeader?: () => boolean;
+  leadership?: Leadership;
   /** The cron scheduler's clock and timers (tests pass a manual one). */
   cronClock?: ScheduleClock;
   /** The web console's assets (main.ts passes the ones built into the binary); absent, no `/ui`. */
@@ -107,6 +108,8 @@ export interface ControlPlane {
   functions: FunctionService;
   deadLetters: DeadLetterQueue;
   health: HealthState;
+  /** Whether this replica leads (the singletons' gate), and its replica id (issue 20). */
+  leadership: Leadership;
   settings: RuntimeSettings;
   metricsRegistry: Registry;
   metrics: ControlPlaneMetrics;
@@ -141,6 +144,7 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
   const { deployer } = options;
   const logger = options.logger ?? silentLogger();
   const store = options.store ?? createMemoryStore();
+  const leadership = options.leadership ?? new Leadership("none");
   const telemetry = createTelemetry({
     registry: metricsRegistry,
     version: options.version,
@@ -185,7 +189,7 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     // The engine is built below; fires only happen after start(), long after.
     firer: engineFirer(() => engine),
     missedFireGraceMs: config.cronMissedFireGraceMs,
-    isLeader: options.isLeader,
+    isLeader: leadership.isLeader,
     metrics: triggerMetrics,
     activity: triggerActivity,
     logger,
@@ -335,7 +339,12 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
       ...(options.extensions ?? []),
     ],
   });
-  const management = createManagementApp({ health, registry: metricsRegistry, metricsToken: config.metricsToken });
+  const management = createManagementApp({
+    health,
+    registry: metricsRegistry,
+    metricsToken: config.metricsToken,
+    leadership,
+  });
   const fetch = createFastInvokeHandler({
     invoker: engine,
     maxBodyBytes: config.maxBodyBytes,
@@ -353,6 +362,7 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     functions,
     deadLetters,
     health,
+    leadership,
     settings,
     metricsRegistry,
     metrics: telemetry.metrics,

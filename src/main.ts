@@ -16,6 +16,7 @@ import { createDeployer } from "./deploy/create-deployer";
 import { kubernetesCallbackUrl } from "./deploy/k8s/callback-url";
 import { createJobDispatcher, isJobLauncher } from "./dispatch/job-dispatcher";
 import { combineObservers } from "./observability/combine-observers";
+import { createLeaderElection } from "./ha/create-elector";
 import { createAutoscaler } from "./scaling/autoscaler";
 import { closeLogger, createLogger, type Logger, stdoutDestination } from "./observability/logger";
 import type { OtlpTracing } from "./observability/otlp-tracing";
@@ -76,6 +77,13 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel, destination: stdoutDestination() });
   for (const warning of warnings) logger.warn(warning);
   const store = await openStore(config, logger);
+  // Who runs the singletons when several control planes share the PostgreSQL store (issue 20).
+  const { leadership, elector } = await createLeaderElection(config, (event, fields) =>
+    logger.warn(fields ?? {}, event),
+  );
+  leadership.onChange(({ leader, reason }) =>
+    logger.info({ leader, reason, replicaId: leadership.replicaId }, leader ? "leading" : "following"),
+  );
   const deployer = await createDeployer(backend, config, logger);
   // Tracing is loaded only when an endpoint is configured: no SDK, no hooks, no cost otherwise.
   let tracing: OtlpTracing | undefined;
@@ -111,6 +119,7 @@ async function main(): Promise<void> {
     logger,
     callbacks,
     store,
+    leadership,
     observer: combineObservers(tracing?.observer, autoscaler?.observer, terminalWaiter.observer),
     // Imported on the first /ui request: from source, the assets are bundled then (a Bun macro).
     console: config.consoleEnabled ? () => import("./console/assets").then((m) => m.CONSOLE_ASSETS) : undefined,
@@ -180,24 +189,33 @@ async function main(): Promise<void> {
   const resumedRuns = await cp.workflows.resume();
   if (resumedRuns > 0) logger.info({ runs: resumedRuns }, "resumed workflow runs");
   // Function resources (NANOFAAS_CRD_MODE): after recovery, so API functions are known to the mirror.
-  const operator = await startOperator(cp, config, logger);
+  const operator = await startOperator(cp, config, logger, leadership.isLeader);
   const operatorResync =
     operator && setInterval(() => void operator.resync().catch(() => undefined), config.crdResyncIntervalMs);
   cp.health.phase = "ready";
   const janitor = setInterval(() => cp.engine.sweep(), janitorIntervalMs(config));
-  const stopDlqSweep = cp.deadLetters.startSweeping(config.dlqRetentionMs);
+  // Store-wide retention deletes are singletons: on the leader only.
+  const stopDlqSweep = cp.deadLetters.startSweeping(config.dlqRetentionMs, leadership.isLeader);
   // Audit retention (NANOFAAS_AUDIT_RETENTION): hourly, and once now.
-  const sweepAudit = () =>
-    void cp.auth.auditRows
+  const sweepAudit = () => {
+    if (!leadership.isLeader()) return;
+    cp.auth.auditRows
       .sweep(Date.now() - config.auditRetentionMs)
       .catch((error) => logger.warn({ err: error }, "audit retention sweep failed"));
+  };
   sweepAudit();
   const auditJanitor = setInterval(sweepAudit, 3_600_000);
   // Keys created or revoked by another control plane on the same store (NANOFAAS_API_KEYS_REFRESH).
   const stopKeyRefresh = cp.auth.apiKeys.startRefreshing(config.apiKeysRefreshMs, (error) =>
     logger.warn({ err: error }, "API key refresh failed; keeping the keys held"),
   );
-  const scaling = autoscaler && setInterval(() => void autoscaler.tick(cp.engine), config.scalingPollIntervalMs);
+  const scaling =
+    autoscaler &&
+    setInterval(() => {
+      if (leadership.isLeader()) void autoscaler.tick(cp.engine);
+    }, config.scalingPollIntervalMs);
+  // After everything the leader runs exists: the first round may make this replica the leader.
+  elector?.start();
 
   const shutdown = createShutdown({
     engine: cp.engine,
@@ -209,6 +227,8 @@ async function main(): Promise<void> {
       // First: executions are terminal now, so each consumer acks or naks what it holds, then disconnects.
       { name: "event sources", close: () => eventSources.stopAll() },
       { name: "operator", close: () => operator?.stop() },
+      // Hands the lease or lock over now, so another replica leads within one retry period.
+      { name: "leader election", close: () => elector?.stop() },
       { name: "deployer", close: () => deployer?.close() },
       { name: "tracing", close: () => tracing?.shutdown() },
       // Dead letters of the last failures are still being added: let them reach the store first.
@@ -327,10 +347,10 @@ async function registerFunctionsFromDisk(
 await main();
 
 /** The Function operator, loaded only when NANOFAAS_CRD_MODE asks for it (it brings the k8s client). */
-async function startOperator(cp: ControlPlane, config: Config, logger: Logger) {
+async function startOperator(cp: ControlPlane, config: Config, logger: Logger, isLeader: () => boolean) {
   if (config.crdMode === "off") return undefined;
   const { startFunctionOperator } = await import("./operator/start");
-  return startFunctionOperator(config, { functions: cp.functions, deployer: cp.deployer }, (event, fields) =>
+  return startFunctionOperator(config, { functions: cp.functions, deployer: cp.deployer, isLeader }, (event, fields) =>
     logger.info(fields ?? {}, event),
   );
 }

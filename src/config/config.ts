@@ -9,6 +9,7 @@
 import { z } from "zod";
 import { MAX_TIMEOUT_MS } from "../contracts/invocation";
 import { AUTH_SETTINGS } from "./auth-settings";
+import { HA_SETTINGS, haProblems } from "./ha-settings";
 import { bool, commandList, duration, int, num, port, url } from "./fields";
 import { isLoopbackAddress } from "../lib/bind-address";
 import { classifyForeign, springEnvNames } from "./reference-variables";
@@ -361,6 +362,7 @@ export const SETTINGS = {
     "refuse to start on an unknown NANOFAAS_/SYNC_QUEUE_ variable (default: a start-up warning)",
   ),
   ...AUTH_SETTINGS,
+  ...HA_SETTINGS,
 } satisfies Record<string, Setting>;
 
 type Settings = typeof SETTINGS;
@@ -453,6 +455,7 @@ function crossFieldProblems(c: Config): string[] {
     problems.push("NANOFAAS_DATABASE_URL: required when NANOFAAS_STORE=postgres");
   }
   problems.push(...authProblems(c));
+  problems.push(...haProblems(c));
   if ((c.tlsCertFile === undefined) !== (c.tlsKeyFile === undefined))
     problems.push("NANOFAAS_TLS_CERT_FILE and NANOFAAS_TLS_KEY_FILE: set both, or neither");
   if (c.crdMode !== "off" && resolveDeploymentBackend(c) !== "k8s")

@@ -6,6 +6,7 @@ import { describe, expect, test } from "bun:test";
 import { Registry } from "prom-client";
 import pino from "pino";
 import { setup } from "../../test/support/engine";
+import { until } from "../../test/support/until";
 import { createMemoryDeadLetterRows } from "../store/memory/dlq";
 import { type DeadLetterRows, StoreUnavailableError } from "../store/state-store";
 import { DeadLetterQueue } from "./dead-letter-queue";
@@ -89,5 +90,22 @@ describe("retention", () => {
     expect(await dlq.sweep(1000)).toBe(1);
     expect((await dlq.list({ limit: 10 })).items.map((row) => row.id)).toEqual(["new"]);
     expect(await registry.getSingleMetricAsString("dlq_purged_total")).toContain('dlq_purged_total{function="f"} 1');
+  });
+
+  test("the periodic sweep runs only while this control plane leads (one sweeper per shared store)", async () => {
+    const now = 1_000_000;
+    const { dlq, rows } = withDlq(createMemoryDeadLetterRows(), () => now);
+    const base = { input: "1", metadata: null, error: null, attempts: 1, replayedAs: null, rootExecutionId: null };
+    await rows.add({ ...base, id: "old", function: "f", executionId: "e1", failedAt: now - 5000 });
+    let leader = false;
+    const stop = dlq.startSweeping(1000, () => leader); // a tick every second
+    try {
+      await Bun.sleep(1_300);
+      expect((await dlq.list({ limit: 10 })).items).toHaveLength(1); // a follower swept nothing
+      leader = true;
+      await until(async () => (await dlq.list({ limit: 10 })).items.length === 0, "the leader sweeps", 3_000);
+    } finally {
+      stop();
+    }
   });
 });

@@ -115,9 +115,11 @@ export class DeadLetterQueue {
    * Sweeps every tenth of the retention (between 1 s and 1 h) until the returned function is
    * called; a failed sweep is logged and tried again at the next tick.
    */
-  startSweeping(retentionMs: number): () => void {
+  startSweeping(retentionMs: number, isLeader: () => boolean = () => true): () => void {
     const everyMs = Math.min(3_600_000, Math.max(1000, Math.floor(retentionMs / 10)));
     const timer = setInterval(() => {
+      // Several control planes share one store: one of them sweeping is enough (issue 20).
+      if (!isLeader()) return;
       this.sweep(retentionMs).catch((error: unknown) =>
         this.deps.logger?.error({ err: error }, "the DLQ retention sweep failed"),
       );

@@ -14,15 +14,24 @@ export interface ManagementDeps {
   registry: Registry;
   /** NANOFAAS_METRICS_TOKEN: when set, the metrics paths answer 401 without it. */
   metricsToken?: string;
+  /** Leader election (issue 20): `/actuator/health` says whether this replica leads, and which it is. */
+  leadership?: { isLeader(): boolean; readonly replicaId: string };
 }
 
-export function createManagementApp({ health, registry, metricsToken }: ManagementDeps): Hono {
+export function createManagementApp({ health, registry, metricsToken, leadership }: ManagementDeps): Hono {
   const app = new Hono();
   const status = (up: boolean) => ({ status: up ? "UP" : "DOWN" });
 
   const overall = () => health.live && health.ready;
   app.get("/actuator/health", (c) =>
-    c.json({ ...status(overall()), groups: ["liveness", "readiness"] }, overall() ? 200 : 503),
+    c.json(
+      {
+        ...status(overall()),
+        groups: ["liveness", "readiness"],
+        ...(leadership && { leader: leadership.isLeader(), replicaId: leadership.replicaId }),
+      },
+      overall() ? 200 : 503,
+    ),
   );
   const liveness = () =>
     new Response(JSON.stringify(status(health.live)), { status: health.live ? 200 : 503, headers: JSON_TYPE });

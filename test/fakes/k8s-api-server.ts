@@ -37,6 +37,8 @@ const RESOURCES: Resource[] = [
   { group: "", version: "v1", plural: "services", kind: "Service" },
   { group: "autoscaling", version: "v2", plural: "horizontalpodautoscalers", kind: "HorizontalPodAutoscaler" },
   { group: "batch", version: "v1", plural: "jobs", kind: "Job" },
+  // Leader election (src/ha/lease-elector.ts): writes are resourceVersion-guarded like every object here.
+  { group: "coordination.k8s.io", version: "v1", plural: "leases", kind: "Lease" },
 ];
 
 const apiVersionOf = (r: Resource) => (r.group ? `${r.group}/${r.version}` : r.version);

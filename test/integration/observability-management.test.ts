@@ -5,6 +5,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import type { Phase } from "../../src/observability/health";
+import { Leadership } from "../../src/ha/leadership";
 import { testControlPlane } from "../support/control-plane";
 
 const statusOf = async (cp: ReturnType<typeof testControlPlane>, path: string) => {
@@ -29,7 +30,24 @@ describe("management probes", () => {
       expect(await statusOf(cp, path)).toEqual([ready, word(ready)]);
     const overall = await cp.management.request("/actuator/health");
     expect(overall.status).toBe(ready);
-    expect(await overall.json()).toEqual({ status: word(ready), groups: ["liveness", "readiness"] });
+    expect(await overall.json()).toEqual({
+      status: word(ready),
+      groups: ["liveness", "readiness"],
+      // One control plane without an election: it leads (issue 20).
+      leader: true,
+      replicaId: cp.leadership.replicaId,
+    });
+  });
+
+  test("a follower replica says so in /actuator/health, and still serves (it stays ready)", async () => {
+    const leadership = new Leadership("lease", "cp-2");
+    const cp = testControlPlane({}, { leadership });
+    cp.health.phase = "ready";
+    const overall = await cp.management.request("/actuator/health");
+    expect(overall.status).toBe(200);
+    expect(await overall.json()).toMatchObject({ status: "UP", leader: false, replicaId: "cp-2" });
+    leadership.set(true, "acquired");
+    expect(await (await cp.management.request("/actuator/health")).json()).toMatchObject({ leader: true });
   });
 
   test("a fresh control plane is not ready until main.ts marks it so", async () => {

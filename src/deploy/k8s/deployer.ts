@@ -7,8 +7,8 @@
  */
 import type { KubeConfig } from "@kubernetes/client-node";
 import { NanofaasError } from "../../domain/errors";
-import type { ResolvedFunction } from "../../domain/resolved-function";
 import { deploymentScaling } from "../../domain/function-scaling";
+import type { ResolvedFunction } from "../../domain/resolved-function";
 import type { Deployer, JobLauncher } from "../deployer";
 import { buildHpa } from "./hpa";
 import { buildJob, DEFAULT_JOB_TTL_SECONDS, MAX_JOB_PAYLOAD_BYTES } from "./job";

@@ -5,8 +5,9 @@
  * the control plane sets are reserved: a user `env` entry with one of them is dropped silently, as
  * the reference does, so a function cannot break its own contract with the control plane.
  */
-import type { JobRequest } from "../deployer";
+
 import type { ResolvedFunction } from "../../domain/resolved-function";
+import type { JobRequest } from "../deployer";
 
 export interface EnvVar {
   name: string;

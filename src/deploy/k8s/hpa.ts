@@ -6,9 +6,10 @@
  * External `nanofaas_custom_<name>`; anything else is dropped. The External metrics need a
  * metrics adapter (e.g. prometheus-adapter) that serves them — docs/kubernetes.md says how.
  */
+
+import { deploymentScaling } from "../../domain/function-scaling";
 import type { ResolvedFunction } from "../../domain/resolved-function";
 import type { ResolvedScalingMetric } from "../../domain/scaling-config";
-import { deploymentScaling } from "../../domain/function-scaling";
 import { functionLabels, objectName, selectorLabels } from "./labels";
 
 /** A target that is not a positive integer becomes 50, as the reference. */

@@ -14,6 +14,8 @@
  * - The Function operator (NANOFAAS_CRD_MODE, src/operator): functions.nanofaas.io list+watch, get
  *   (a fresh read after a 409), update (finalizers; optimistic, resourceVersion-guarded), create and
  *   delete (mirror mode), functions/status update, and core Events create.
+ * - Leader election (src/ha/lease-elector.ts, issue 20): leases get, create, update (a
+ *   resourceVersion-guarded replace is what makes two replicas unable to both win).
  */
 export interface RbacRule {
   apiGroup: string;
@@ -30,4 +32,5 @@ export const REQUIRED_RBAC: readonly RbacRule[] = [
   { apiGroup: "nanofaas.io", resource: "functions", verbs: ["create", "delete", "get", "list", "update", "watch"] },
   { apiGroup: "nanofaas.io", resource: "functions/status", verbs: ["update"] },
   { apiGroup: "", resource: "events", verbs: ["create"] },
+  { apiGroup: "coordination.k8s.io", resource: "leases", verbs: ["create", "get", "update"] },
 ];

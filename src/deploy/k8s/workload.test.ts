@@ -3,8 +3,8 @@
  * control-plane.md §6.2 plus the standard labels and the restricted securityContext).
  */
 import { describe, expect, test } from "bun:test";
-import { resolveFunction } from "../../domain/resolved-function";
 import type { FunctionSpec } from "../../domain/function-spec";
+import { resolveFunction } from "../../domain/resolved-function";
 import { buildDeployment, buildService } from "./workload";
 
 const defaults = { timeoutMs: 30_000, concurrency: 4, queueSize: 100, maxRetries: 3 };

@@ -3,8 +3,9 @@
  * Pure builders for a DEPLOYMENT function's Deployment and Service `fn-<name>` (reference
  * control-plane.md §6.2), pinned by snapshot tests. Only the k8s deployer sends them anywhere.
  */
-import type { ResolvedFunction } from "../../domain/resolved-function";
+
 import { initialReplicas } from "../../domain/function-scaling";
+import type { ResolvedFunction } from "../../domain/resolved-function";
 import { containerResources, deploymentEnv, pullSecrets } from "./env";
 import {
   FUNCTION_NAME_ANNOTATION,
