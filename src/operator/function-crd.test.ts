@@ -22,7 +22,7 @@ function nonStructural(node: Node, path = "$"): string[] {
 }
 
 describe("the Function CRD", () => {
-  test("manifests/crds/ is what `just crds` writes from the zod FunctionSpec (run it after changing the spec)", () => {
+  test("manifests/chart/crds/ is what `just crds` writes from the zod FunctionSpec (run it after changing the spec)", () => {
     expect(readFileSync(CRD_FILE, "utf8")).toBe(renderCrd());
     expect(parse(readFileSync(CRD_FILE, "utf8"))).toEqual(functionCrd());
   });

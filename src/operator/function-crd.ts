@@ -2,7 +2,7 @@
  * @module
  * The `functions.nanofaas.io/v1` CustomResourceDefinition (SPEC-platform §9). Its `spec` schema is
  * generated from `FunctionSpec`, the zod schema the REST API validates registrations with, so the
- * two cannot drift: `just crds` writes manifests/crds/ from here and a test compares. The
+ * two cannot drift: `just crds` writes manifests/chart/crds/ from here and a test compares. The
  * function's name is the resource's `metadata.name`, so `spec.name` is left out.
  */
 import { z } from "zod";
