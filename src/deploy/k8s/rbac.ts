@@ -1,7 +1,7 @@
 /**
  * @module
  * Every Kubernetes permission the control plane's code uses, and nothing more. The kustomize Role
- * (manifests/base/role.yaml) must grant exactly these — a test renders the manifests and compares —
+ * (manifests/chart/templates/role.yaml, rendered into manifests/base/role.yaml) must grant exactly these — a test renders the manifests and compares —
  * and the integration tests run the fake API server with these rules enforced, so a new API call
  * without a matching rule fails a test instead of a production cluster.
  *
