@@ -17,6 +17,7 @@ import { kubernetesCallbackUrl } from "./deploy/k8s/callback-url";
 import { createJobDispatcher, isJobLauncher } from "./dispatch/job-dispatcher";
 import { combineObservers } from "./observability/combine-observers";
 import { createLeaderElection } from "./ha/create-elector";
+import { defaultReplicaId } from "./ha/leadership";
 import { createAutoscaler } from "./scaling/autoscaler";
 import { closeLogger, createLogger, type Logger, stdoutDestination } from "./observability/logger";
 import type { OtlpTracing } from "./observability/otlp-tracing";
@@ -29,6 +30,7 @@ import { VERSION } from "./lib/version";
 import { createStore, StoreStartupError } from "./store/create-store";
 import type { StateStore } from "./store/state-store";
 import { recoverState } from "./registry/recover-state";
+import { startReplicaSync } from "./registry/replica-sync";
 import { startEventSources } from "./triggers/message-queues/start-event-sources";
 import { TerminalWaiter } from "./triggers/message-queues/terminal-waiter";
 
@@ -76,9 +78,12 @@ async function main(): Promise<void> {
   const backend = resolveDeploymentBackend(config);
   const logger = createLogger({ level: config.logLevel, destination: stdoutDestination() });
   for (const warning of warnings) logger.warn(warning);
-  const store = await openStore(config, logger);
-  // Who runs the singletons when several control planes share the PostgreSQL store (issue 20).
-  const { leadership, elector } = await createLeaderElection(config, (event, fields) =>
+  // This process among the control planes sharing a PostgreSQL store (issue 20): the owner of the
+  // executions it runs, and its name in the leader election.
+  const replicaId = defaultReplicaId();
+  const store = await openStore(config, logger, replicaId);
+  // Who runs the singletons when several control planes share the PostgreSQL store.
+  const { leadership, elector } = await createLeaderElection(config, replicaId, (event, fields) =>
     logger.warn(fields ?? {}, event),
   );
   leadership.onChange(({ leader, reason }) =>
@@ -216,6 +221,13 @@ async function main(): Promise<void> {
     }, config.scalingPollIntervalMs);
   // After everything the leader runs exists: the first round may make this replica the leader.
   elector?.start();
+  // Several control planes on one store: functions added elsewhere, work of replicas that are gone.
+  const stopReplicaSync =
+    elector &&
+    startReplicaSync(
+      { store, functions: cp.functions, engine: cp.engine, isLeader: leadership.isLeader, logger },
+      config.leaseRetryPeriodMs,
+    );
 
   const shutdown = createShutdown({
     engine: cp.engine,
@@ -243,6 +255,7 @@ async function main(): Promise<void> {
     clearInterval(auditJanitor);
     stopKeyRefresh();
     clearInterval(scaling);
+    stopReplicaSync?.();
     clearInterval(operatorResync);
     clearInterval(tlsCheck || undefined);
     stopDlqSweep();
@@ -260,10 +273,11 @@ async function main(): Promise<void> {
 }
 
 /** The configured state store; a store that cannot open is one clear line and exit 2, not a stack trace. */
-async function openStore(config: Config, logger: Logger): Promise<StateStore> {
+async function openStore(config: Config, logger: Logger, replicaId: string): Promise<StateStore> {
   try {
     const store = await createStore(config, {
       logger,
+      replicaId,
       onHealthChange: (healthy, error) =>
         healthy
           ? logger.info({ store: config.store }, "state store writable again")

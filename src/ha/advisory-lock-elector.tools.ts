@@ -120,9 +120,9 @@ test("the database goes away: the leader steps down at the renew deadline, and l
   const a = replica(url, "a", 1_500);
   await a.elector.tick();
   expect(a.leadership.isLeader()).toBe(true);
+  const lastRenewal = performance.now(); // the renew deadline counts from here
   await pg.stop();
   try {
-    const started = performance.now();
     await until(
       async () => {
         await a.elector.tick();
@@ -131,7 +131,7 @@ test("the database goes away: the leader steps down at the renew deadline, and l
       "the leader steps down during the outage",
       10_000,
     );
-    expect(performance.now() - started).toBeGreaterThanOrEqual(1_400);
+    expect(performance.now() - lastRenewal).toBeGreaterThanOrEqual(1_500);
     expect(a.changes.at(-1)).toBe("follow: renew deadline passed");
   } finally {
     await pg.start();

@@ -20,10 +20,11 @@ export function electionKind(config: Config): ElectionKind {
 /** The leadership, and the elector that drives it (absent when there is no election). */
 export async function createLeaderElection(
   config: Config,
+  replicaId?: string,
   log?: (event: string, fields?: Record<string, unknown>) => void,
 ): Promise<{ leadership: Leadership; elector?: LeaderElector }> {
   const kind = electionKind(config);
-  const leadership = new Leadership(kind);
+  const leadership = new Leadership(kind, replicaId);
   const timings = {
     renewDeadlineMs: config.leaseRenewDeadlineMs,
     retryPeriodMs: config.leaseRetryPeriodMs,

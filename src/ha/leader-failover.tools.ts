@@ -1,8 +1,9 @@
 /**
- * PostgreSQL tier: leader election between real control-plane processes (`bun src/main.ts`) on one
- * PostgreSQL store. Exactly one says `leader: true` in /actuator/health; SIGKILL it and another
- * takes over within the retry period (the database drops a dead session's lock at once); a SIGTERM
- * hands over too. Every replica keeps serving the API whichever leads.
+ * PostgreSQL tier: real control-plane processes (`bun src/main.ts`) on one PostgreSQL store.
+ * Exactly one says `leader: true` in /actuator/health; SIGKILL it and another takes over within the
+ * retry period (the database drops a dead session's lock at once); a SIGTERM hands over too. Every
+ * replica serves the API whichever leads, and a SIGKILLed replica's accepted async work is taken
+ * over by the leader and finishes.
  */
 import { afterAll, expect, test } from "bun:test";
 import { type ControlPlaneProcess, startControlPlane } from "../../test/support/control-plane-process";
@@ -16,6 +17,15 @@ afterAll(async () => {
   await Promise.all(replicas.map((r) => r.child.exited));
 });
 
+/** One PostgreSQL store, short lease timings: a dead leader is replaced within a few hundred ms. */
+const replicaEnv = (url: string) => ({
+  NANOFAAS_STORE: "postgres",
+  NANOFAAS_DATABASE_URL: url,
+  NANOFAAS_LEASE_RETRY_PERIOD_MS: "200",
+  NANOFAAS_LEASE_RENEW_DEADLINE_MS: "1000",
+  NANOFAAS_LEASE_DURATION_MS: "2000",
+});
+
 const health = async (r: ControlPlaneProcess) =>
   (await (await fetch(`${r.management}/actuator/health`)).json()) as { leader: boolean; replicaId: string };
 
@@ -26,13 +36,7 @@ async function leaders(alive: ControlPlaneProcess[]): Promise<ControlPlaneProces
 
 test("three control planes: one leader; SIGKILL it, then SIGTERM the next, and leadership moves each time", async () => {
   const url = await server().createDatabase("failover");
-  const env = {
-    NANOFAAS_STORE: "postgres",
-    NANOFAAS_DATABASE_URL: url,
-    NANOFAAS_LEASE_RETRY_PERIOD_MS: "200",
-    NANOFAAS_LEASE_RENEW_DEADLINE_MS: "1000",
-    NANOFAAS_LEASE_DURATION_MS: "2000",
-  };
+  const env = replicaEnv(url);
   for (let i = 0; i < 3; i++) replicas.push(await startControlPlane(env));
   let alive = [...replicas];
   const one = async () => {
@@ -71,4 +75,55 @@ test("three control planes: one leader; SIGKILL it, then SIGTERM the next, and l
   const third = await one();
   expect(third).toBe(alive[0]!);
   expect(second.lines.some((l) => l.msg === "leading")).toBe(true);
+});
+
+test("a replica SIGKILLed with accepted async work: another one takes it over and every execution succeeds", async () => {
+  const url = await server().createDatabase("takeover");
+  const pod = Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    async fetch(request) {
+      await Bun.sleep(50);
+      return new Response(await request.text(), { headers: { "Content-Type": "application/json" } });
+    },
+  });
+  try {
+    const env = replicaEnv(url);
+    const a = await startControlPlane(env);
+    const b = await startControlPlane(env);
+    replicas.push(a, b);
+    const spec = { name: "slow", executionMode: "POOL", endpointUrl: `http://127.0.0.1:${pod.port}/`, concurrency: 1 };
+    const created = await fetch(`${a.api}/v1/functions`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(spec),
+    });
+    expect(created.status).toBe(201);
+    // b learns of the function from the store within a retry period, and can invoke it.
+    await until(async () => (await fetch(`${b.api}/v1/functions/slow`)).status === 200, "b knows slow", 5_000);
+    const ids: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const accepted = await fetch(`${a.api}/v1/functions/slow:enqueue`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ input: { i } }),
+      });
+      expect(accepted.status).toBe(202);
+      ids.push(((await accepted.json()) as { executionId: string }).executionId);
+    }
+    a.child.kill("SIGKILL"); // with most of the 40 still queued on a (concurrency 1, 50 ms each)
+    await a.child.exited;
+    const status = async (id: string) =>
+      ((await (await fetch(`${b.api}/v1/executions/${id}`)).json()) as { status: string }).status;
+    await until(
+      async () => (await Promise.all(ids.map(status))).every((s) => s === "success"),
+      "every accepted execution succeeds on the surviving replica",
+      { timeoutMs: 20_000, intervalMs: 200 },
+    );
+    expect(b.lines.some((l) => l.msg === "took over the unfinished executions of a control plane that is gone")).toBe(
+      true,
+    );
+  } finally {
+    pod.stop(true);
+  }
 });

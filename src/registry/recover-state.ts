@@ -7,7 +7,8 @@
  *    process: the previous run's process groups were reaped when the backend started) — never
  *    duplicated; a stored function that cannot come back is logged and skipped;
  * 2. live idempotency keys are reloaded;
- * 3. unfinished executions are queued again or ended (execution/recovery.ts).
+ * 3. unfinished executions are queued again or ended (execution/recovery.ts) — on a store shared
+ *    by several control planes, only those whose control plane is gone (`claimUnfinished`).
  */
 import { FunctionSpec } from "../domain/function-spec";
 import type { InvocationEngine } from "../execution/engine";
@@ -28,8 +29,16 @@ export interface RecoveryReport extends RecoverySummary {
   idempotencyKeys: number;
 }
 
-export async function recoverState(deps: RecoveryDeps, logger: Logger, now = Date.now()): Promise<RecoveryReport> {
-  const { store, functions, engine } = deps;
+/**
+ * Registers the stored functions this control plane does not have, through the normal path. At
+ * start-up: every stored function. On a store shared by several replicas (issue 20): those another
+ * replica registered since.
+ */
+export async function registerStoredFunctions(
+  store: StateStore,
+  functions: FunctionService,
+  logger: Logger,
+): Promise<{ restored: number; failed: number }> {
   let restored = 0;
   let failed = 0;
   for (const row of await store.functions.loadAll()) {
@@ -45,9 +54,20 @@ export async function recoverState(deps: RecoveryDeps, logger: Logger, now = Dat
       );
     }
   }
+  return { restored, failed };
+}
+
+export async function recoverState(deps: RecoveryDeps, logger: Logger, now = Date.now()): Promise<RecoveryReport> {
+  const { store, functions, engine } = deps;
+  const { restored, failed } = await registerStoredFunctions(store, functions, logger);
   const keys = await store.idempotency.loadLive(now);
   for (const key of keys) engine.restoreIdempotencyKey(key.function, key.key, key.executionId, key.expiresAt);
-  const summary = engine.recover(await store.executions.loadUnfinished());
+  // A shared store hands over only what departed control planes left (issue 20), not what a live
+  // replica is running; a store of its own hands over everything unfinished.
+  const unfinished = store.executions.claimUnfinished
+    ? await store.executions.claimUnfinished()
+    : await store.executions.loadUnfinished();
+  const summary = engine.recover(unfinished);
   // Readiness waits for the ends recovery decided (CONTROL_PLANE_RESTARTED …) to be on disk.
   await store.executions.flush();
   const report = { functions: restored, functionsFailed: failed, idempotencyKeys: keys.length, ...summary };

@@ -28,6 +28,8 @@ export interface CreateStoreOptions {
   onHealthChange?(healthy: boolean, error?: unknown): void;
   /** Where a store logs what it does on its own (PostgreSQL: start-up connection retries). */
   logger?: Logger;
+  /** This control plane's id among replicas sharing a PostgreSQL store (issue 20). */
+  replicaId?: string;
 }
 
 /** The PostgreSQL store's module, typed without loading it (it is imported only when chosen). */
@@ -109,7 +111,11 @@ async function openPostgres(config: StoreConfig, options: CreateStoreOptions): P
     );
   }
   try {
-    return await module.createPostgresStore(url, { onHealthChange: options.onHealthChange, logger: options.logger });
+    return await module.createPostgresStore(url, {
+      onHealthChange: options.onHealthChange,
+      logger: options.logger,
+      replicaId: options.replicaId,
+    });
   } catch (error) {
     // unreachable after the start-up retries, refused credentials, a schema newer than this build
     throw new StoreStartupError(`NANOFAAS_STORE=postgres: ${(error as Error).message}`, { cause: error });

@@ -114,6 +114,12 @@ export interface ExecutionRows {
   list(query: ExecutionQuery): Promise<Page<ExecutionRow>>;
   /** Everything not terminal: what start-up must re-queue (async) or end (sync). */
   loadUnfinished(): Promise<ExecutionRow[]>;
+  /**
+   * Shared stores (PostgreSQL, issue 20): instead of everything unfinished, only what control
+   * planes that are gone left unfinished, now owned by this one. Start-up uses it in place of
+   * `loadUnfinished`, and the leader calls it periodically to take over a dead replica's work.
+   */
+  claimUnfinished?(): Promise<ExecutionRow[]>;
   /** Deletes terminal rows finished before `finishedBefore`; returns how many. */
   sweep(finishedBefore: number): Promise<number>;
 }

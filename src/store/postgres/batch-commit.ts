@@ -26,7 +26,8 @@ const CHUNK = 1000;
 const text = <T extends string | null>(value: T): T =>
   (value !== null && value.includes("\u0000") ? value.replaceAll("\u0000", "\ufffd") : value) as T;
 
-export const executionToDb = (row: ExecutionRow) => ({
+/** `owner`: the control plane writing the row (schema v4, issue 20); null when copied from elsewhere. */
+export const executionToDb = (row: ExecutionRow, owner: string | null = null) => ({
   id: text(row.id),
   function: text(row.function),
   lane: row.lane,
@@ -46,6 +47,7 @@ export const executionToDb = (row: ExecutionRow) => ({
   parent_execution_id: text(row.parentExecutionId),
   root_execution_id: text(row.rootExecutionId),
   trigger_info: toJsonText(row.trigger ?? null),
+  owner,
 });
 
 const auditToDb = (row: AuditRow) => ({
@@ -66,12 +68,12 @@ async function inChunks<T>(rows: T[], write: (chunk: T[]) => Promise<unknown>) {
 }
 
 /** The rows of `behind` of one kind, mapped to their columns. */
-function columnsOf(behind: BehindRow[]) {
+function columnsOf(behind: BehindRow[], owner: string) {
   const executions: ReturnType<typeof executionToDb>[] = [];
   const keys: { function: string; key: string; execution_id: string; expires_at: number }[] = [];
   const audit: ReturnType<typeof auditToDb>[] = [];
   for (const entry of behind) {
-    if (entry.kind === "execution") executions.push(executionToDb(entry.row));
+    if (entry.kind === "execution") executions.push(executionToDb(entry.row, owner));
     else if (entry.kind === "audit") audit.push(auditToDb(entry.row));
     else
       keys.push({
@@ -84,10 +86,10 @@ function columnsOf(behind: BehindRow[]) {
   return { executions, keys, audit };
 }
 
-async function writeBatch(tx: Sql, accepted: ExecutionRow[], behind: BehindRow[]) {
-  const { executions, keys, audit } = columnsOf(behind);
+async function writeBatch(tx: Sql, owner: string, accepted: ExecutionRow[], behind: BehindRow[]) {
+  const { executions, keys, audit } = columnsOf(behind, owner);
   await inChunks(
-    accepted.map(executionToDb),
+    accepted.map((row) => executionToDb(row, owner)),
     (rows) => tx`INSERT INTO executions ${tx(rows)} ON CONFLICT (id) DO NOTHING`,
   );
   await inChunks(
@@ -98,7 +100,7 @@ async function writeBatch(tx: Sql, accepted: ExecutionRow[], behind: BehindRow[]
       error = EXCLUDED.error, started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at,
       cold_start = EXCLUDED.cold_start, init_duration_ms = EXCLUDED.init_duration_ms,
       parent_execution_id = EXCLUDED.parent_execution_id, root_execution_id = EXCLUDED.root_execution_id,
-      trigger_info = EXCLUDED.trigger_info`,
+      trigger_info = EXCLUDED.trigger_info, owner = EXCLUDED.owner`,
   );
   await inChunks(
     keys,
@@ -108,14 +110,18 @@ async function writeBatch(tx: Sql, accepted: ExecutionRow[], behind: BehindRow[]
   await inChunks(audit, (rows) => tx`INSERT INTO audit_events ${tx(rows)} ON CONFLICT (id) DO NOTHING`);
 }
 
-/** The WriteBatcher's `commit`: one transaction, through `db` so an outage marks the store down. */
-export function postgresBatchCommit(db: Database) {
+/**
+ * The WriteBatcher's `commit`: one transaction, through `db` so an outage marks the store down.
+ * `owner` (this control plane's replica id) goes into every execution row written: the last writer
+ * of an execution owns it.
+ */
+export function postgresBatchCommit(db: Database, owner: string) {
   return async ({ accepted, behind }: { accepted: ExecutionRow[]; behind: BehindRow[] }) => {
     // a lone accept needs no transaction of its own: one statement is one commit
     await db.query((sql) =>
       accepted.length <= CHUNK && behind.length === 0
-        ? writeBatch(sql, accepted, behind)
-        : sql.begin((tx) => writeBatch(tx as unknown as Sql, accepted, behind)),
+        ? writeBatch(sql, owner, accepted, behind)
+        : sql.begin((tx) => writeBatch(tx as unknown as Sql, owner, accepted, behind)),
     );
   };
 }

@@ -17,6 +17,7 @@ import { postgresDeadLetters } from "./dead-letters";
 import { postgresExecutions } from "./executions";
 import { postgresApiKeys, postgresFunctions, postgresIdempotency } from "./functions-and-keys";
 import { migrate } from "./migrations";
+import { ReplicaPresence } from "./presence";
 import { postgresTriggers } from "./triggers";
 import { postgresVersions } from "./versions";
 
@@ -30,6 +31,11 @@ export interface PostgresStoreOptions {
   heartbeatMs?: number;
   /** How long write-behind rows wait for company (WriteBatcher; default 20 ms). */
   behindDelayMs?: number;
+  /**
+   * This control plane's id among the replicas sharing the database (issue 20): written as the
+   * owner of its executions, and held as its presence lock. Default: a random one.
+   */
+  replicaId?: string;
   /** Told when the database stops (false) or starts again (true) answering; main.ts logs it. */
   onHealthChange?(healthy: boolean, error?: unknown): void;
 }
@@ -53,8 +59,16 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
     await db.close();
     throw error;
   }
+  const replicaId = options.replicaId ?? crypto.randomUUID();
+  let presence: ReplicaPresence;
+  try {
+    presence = await ReplicaPresence.open(url, replicaId, logger);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
   const batcher = new WriteBatcher<ExecutionRow, BehindRow>({
-    commit: postgresBatchCommit(db),
+    commit: postgresBatchCommit(db, replicaId),
     behindDelayMs: options.behindDelayMs,
     // outages are logged once by Database (unreachable / reachable again); anything else is a bug
     // a retry will not cure, so each failed commit of that kind is logged
@@ -67,7 +81,7 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
   return {
     kind: "postgres",
     functions: postgresFunctions(db),
-    executions: postgresExecutions(db, batcher),
+    executions: postgresExecutions(db, batcher, replicaId),
     idempotency: postgresIdempotency(db, batcher),
     dlq: postgresDeadLetters(db),
     apikeys: postgresApiKeys(db),
@@ -82,6 +96,8 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
       if (failed) logger.error({ err: failed.message }, "store: write-behind rows not written at close");
       await batcher.close();
       await db.close();
+      // Last: until now this replica's unfinished rows were its own; from here others may claim them.
+      await presence.close();
     },
   };
 }

@@ -2,13 +2,15 @@
  * @module
  * `executions` on PostgreSQL: `accept` group-committed and `record` written behind, both through
  * the shared WriteBatcher (batch-commit.ts says what a commit writes); newest-first lists with an
- * opaque cursor, start-up's reload of unfinished rows, and the retention sweep.
+ * opaque cursor, start-up's reload of unfinished rows, claiming the unfinished rows of control
+ * planes that are gone (several replicas on one database, issue 20), and the retention sweep.
  */
 import type { ExecutionQuery, ExecutionRow, ExecutionRows, Page } from "../state-store";
 import { decodeCursor, pageOf } from "../cursor";
 import type { WriteBatcher } from "../write-batcher";
 import type { BehindRow } from "./batch-commit";
 import { type Database, fromJsonText } from "./database";
+import { presenceKey } from "./presence";
 
 export type Batcher = WriteBatcher<ExecutionRow, BehindRow>;
 
@@ -38,7 +40,7 @@ export const executionFromDb = (r: any): ExecutionRow => ({
   ...(r.trigger_info ? { trigger: fromJsonText(r.trigger_info) as ExecutionRow["trigger"] } : {}),
 });
 
-export function postgresExecutions(db: Database, batcher: Batcher): ExecutionRows {
+export function postgresExecutions(db: Database, batcher: Batcher, owner: string): ExecutionRows {
   return {
     accept: (row) => batcher.accept(row),
     record: (row) => batcher.behindWrite(`e:${row.id}`, { kind: "execution", row }),
@@ -54,6 +56,7 @@ export function postgresExecutions(db: Database, batcher: Batcher): ExecutionRow
       );
       return rows.map(executionFromDb);
     },
+    claimUnfinished: () => claimUnfinished(db, owner),
     sweep: (finishedBefore) =>
       db.query(async (sql) => {
         const result = await sql`DELETE FROM executions
@@ -62,6 +65,35 @@ export function postgresExecutions(db: Database, batcher: Batcher): ExecutionRow
         return result.count;
       }),
   };
+}
+
+/**
+ * Takes over the unfinished executions of control planes that are gone (issue 20) and returns
+ * them. An owner is gone when its presence lock (presence.ts) is free: taken here as a
+ * transaction-scoped lock, so two replicas claiming at once take turns, and the second finds the
+ * rows already moved. Rows without an owner (written before schema v4) are claimed as well.
+ */
+async function claimUnfinished(db: Database, me: string): Promise<ExecutionRow[]> {
+  const owners: { owner: string | null }[] = await db.query(
+    (sql) => sql`SELECT DISTINCT owner FROM executions
+      WHERE status IN ('queued', 'running') AND owner IS DISTINCT FROM ${me}`,
+  );
+  const claimed: ExecutionRow[] = [];
+  for (const { owner } of owners) {
+    const rows = await db.query((sql) =>
+      sql.begin(async (tx) => {
+        if (owner !== null) {
+          const [lock] = await tx`SELECT pg_try_advisory_xact_lock(hashtextextended(${presenceKey(owner)}, 0)) AS free`;
+          if (!lock.free) return []; // that control plane is alive: its rows stay its own
+        }
+        return tx`UPDATE executions SET owner = ${me}
+          WHERE owner IS NOT DISTINCT FROM ${owner} AND status IN ('queued', 'running')
+          RETURNING *`;
+      }),
+    );
+    claimed.push(...rows.map(executionFromDb));
+  }
+  return claimed.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
 }
 
 async function listExecutions(db: Database, query: ExecutionQuery): Promise<Page<ExecutionRow>> {

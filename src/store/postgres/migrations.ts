@@ -12,6 +12,7 @@ import type { Database } from "./database";
 import { SCHEMA_V1 } from "./schema-v1";
 import { SCHEMA_V2 } from "./schema-v2";
 import { SCHEMA_V3 } from "./schema-v3";
+import { SCHEMA_V4 } from "./schema-v4";
 
 export interface Migration {
   version: number;
@@ -23,6 +24,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, description: "functions, executions, idempotency keys, DLQ, API keys, audit", sql: SCHEMA_V1 },
   { version: 2, description: "cron fire state, webhooks, executions.trigger_info", sql: SCHEMA_V2 },
   { version: 3, description: "function version history", sql: SCHEMA_V3 },
+  { version: 4, description: "executions.owner: the control plane running an unfinished execution", sql: SCHEMA_V4 },
 ];
 
 /** Any constant of our own: the key of the advisory lock migrations hold (pg_advisory_xact_lock). */

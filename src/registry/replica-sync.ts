@@ -1,0 +1,52 @@
+/**
+ * @module
+ * What keeps several control planes on one PostgreSQL store in step (issue 20), every few seconds:
+ * - every replica registers the functions another replica registered since (so a function can be
+ *   invoked through any replica; updates and deletions reach the others at their next start —
+ *   docs/high-availability.md);
+ * - the leader claims the unfinished executions of replicas that are gone (their presence lock is
+ *   free) and runs them as start-up recovery would: queued ones again, running ones as a new
+ *   attempt, sync ones ended CONTROL_PLANE_RESTARTED (their callers' connections died with them).
+ */
+import type { InvocationEngine } from "../execution/engine";
+import type { Logger } from "../observability/logger";
+import type { StateStore } from "../store/state-store";
+import type { FunctionService } from "./function-service";
+import { registerStoredFunctions } from "./recover-state";
+
+export interface ReplicaSyncDeps {
+  store: StateStore;
+  functions: FunctionService;
+  engine: InvocationEngine;
+  isLeader: () => boolean;
+  logger: Logger;
+}
+
+/** One round; exported for tests. */
+export async function syncReplica(deps: ReplicaSyncDeps): Promise<{ functions: number; claimed: number }> {
+  const { store, functions, engine, isLeader, logger } = deps;
+  const { restored } = await registerStoredFunctions(store, functions, logger);
+  if (restored > 0) logger.info({ functions: restored }, "registered functions another control plane added");
+  const claim = store.executions.claimUnfinished;
+  if (!claim || !isLeader()) return { functions: restored, claimed: 0 };
+  const rows = await claim.call(store.executions);
+  if (rows.length === 0) return { functions: restored, claimed: 0 };
+  const summary = engine.recover(rows);
+  logger.warn(summary, "took over the unfinished executions of a control plane that is gone");
+  return { functions: restored, claimed: rows.length };
+}
+
+/** Runs `syncReplica` every `everyMs`, one round at a time, until the returned function is called. */
+export function startReplicaSync(deps: ReplicaSyncDeps, everyMs: number): () => void {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    syncReplica(deps)
+      .catch((error) => deps.logger.warn({ err: error }, "replica sync failed; trying again"))
+      .finally(() => {
+        running = false;
+      });
+  }, everyMs);
+  return () => clearInterval(timer);
+}
