@@ -144,12 +144,17 @@ docs:
 bench-ring:
     bun bench/ring-buffer.ts
 
-# Side by side on this machine: pod, forwarder, nginx, nanofaas :invoke/:enqueue, dispatch latency,
+# Side by side on this machine: pod, forwarder, nginx, nanofaas :invoke/:enqueue, the features table, dispatch latency,
 # ring buffer, compiled start-up, 60-s RSS; installs wrk/nginx-light when missing. Flags: --pin,
-# --rounds N, --seconds N, --phases http,dispatch,overhead,ring,startup,rss, --quick, --no-save.
+# --rounds N, --seconds N, --phases http,features,dispatch,overhead,ring,startup,rss, --quick, --no-save.
 # full benchmark (about 6 min): ratios table + bench/results/<date>.json
 bench *ARGS: install bench-tools
     bun bench/run.ts {{ARGS}}
+
+# CI's smoke of `just bench` (that it runs, not how fast; under a minute): one 1-s round of the HTTP,
+# features, dispatch, overhead and ring phases at 4 connections, nothing saved (bench/bench.tools.ts)
+bench-smoke: install bench-tools
+    bun bench/run.ts --quick --no-save --connections 4 --phases http,features,dispatch,overhead,ring
 
 # install what the benchmark needs (wrk, nginx-light) when missing
 bench-tools:

@@ -4,7 +4,6 @@
  * then measures at 1 connection (latency) and at N connections (throughput, CPU per request),
  * including nanofaas `:enqueue` until every accepted execution is terminal.
  */
-import { join } from "node:path";
 import { type HttpTarget, runSideBySide, type Sample } from "./http";
 import { podCount, terminalCount, waitTerminal } from "./lib/metrics";
 import { type Running, registerPoolFunction, startForwarder, startNanofaas, startNginx, startPod } from "./lib/servers";
@@ -29,11 +28,11 @@ export interface HttpSuiteResult {
   throughput: Sample[];
 }
 
-const SYNC_FN = "bench-echo";
-const ASYNC_FN = "bench-async";
+export const SYNC_FN = "bench-echo";
+export const ASYNC_FN = "bench-async";
 
 /** `:enqueue` at full speed, each round measured until every accepted execution is terminal. */
-function enqueueTarget(id: string, nf: Running & { management: string }, podBase: string): HttpTarget {
+export function enqueueTarget(id: string, nf: Running & { management: string }, podBase: string): HttpTarget {
   let terminal = 0;
   let served = 0;
   return {
@@ -87,27 +86,6 @@ export async function runHttpSuite(o: HttpSuiteOptions): Promise<HttpSuiteResult
       await registerPoolFunction(nfLog.base, SYNC_FN, podUrl, o.connections, 10_000);
       targets.push({ id: "nanofaas-log", url: `${nfLog.base}/v1/functions/${SYNC_FN}:invoke`, gatewayPid: nfLog.pid });
     }
-    // The same control plane on the default durable store (issue 17): SQLite in a temp data dir.
-    const nfSqlite =
-      want("nanofaas-sqlite") || want("enqueue-sqlite")
-        ? await start(
-            startNanofaas({
-              name: "nanofaas-sqlite",
-              env: { NANOFAAS_STORE: "sqlite", NANOFAAS_DATA_DIR: join(o.dir, "sqlite") },
-              cpus: o.serverCpus,
-            }),
-          )
-        : undefined;
-    if (nfSqlite) {
-      await registerPoolFunction(nfSqlite.base, SYNC_FN, podUrl, o.connections, 10_000);
-      await registerPoolFunction(nfSqlite.base, ASYNC_FN, podUrl, o.connections, 1_000_000);
-    }
-    if (nfSqlite && want("nanofaas-sqlite"))
-      targets.push({
-        id: "nanofaas-sqlite",
-        url: `${nfSqlite.base}/v1/functions/${SYNC_FN}:invoke`,
-        gatewayPid: nfSqlite.pid,
-      });
     const log = (line: string) => {
       o.log(line);
       for (const r of started) {
@@ -127,7 +105,6 @@ export async function runHttpSuite(o: HttpSuiteOptions): Promise<HttpSuiteResult
     const latency = await runSideBySide({ ...common, targets, connections: 1 });
     const throughputTargets = [...targets];
     if (want("enqueue")) throughputTargets.push(enqueueTarget("enqueue", nf, pod.base));
-    if (nfSqlite && want("enqueue-sqlite")) throughputTargets.push(enqueueTarget("enqueue-sqlite", nfSqlite, pod.base));
     o.log(`throughput at ${o.connections} connections`);
     const throughput = await runSideBySide({ ...common, targets: throughputTargets, connections: o.connections });
     return { latency, throughput };

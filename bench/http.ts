@@ -13,6 +13,8 @@ export interface HttpTarget {
   url: string;
   /** Process whose CPU is the target's own (undefined for the bare pod: its CPU is the pod's). */
   gatewayPid?: number;
+  /** `Authorization` header value sent with every request. */
+  authorization?: string;
   /** Called right before each wrk run (snapshots for `settle`). */
   prepare?: () => Promise<void>;
   /** Called after wrk ends; waits until the target has finished the work (enqueue → terminal). */
@@ -55,7 +57,13 @@ export async function runSideBySide(o: SideBySideOptions): Promise<Sample[]> {
   for (const t of o.targets) {
     if (o.warmupSeconds <= 0) break;
     await t.prepare?.();
-    const w = await runWrk({ url: t.url, connections: o.connections, seconds: o.warmupSeconds, cpus: o.loadgenCpus });
+    const w = await runWrk({
+      url: t.url,
+      connections: o.connections,
+      seconds: o.warmupSeconds,
+      authorization: t.authorization,
+      cpus: o.loadgenCpus,
+    });
     await t.settle?.(w.requests - w.statusErrors);
   }
   const samples: Sample[] = [];
@@ -66,7 +74,13 @@ export async function runSideBySide(o: SideBySideOptions): Promise<Sample[]> {
       const podBefore = cpuSeconds(o.podPid);
       const gwBefore = t.gatewayPid ? cpuSeconds(t.gatewayPid) : 0;
       const started = performance.now();
-      const w = await runWrk({ url: t.url, connections: o.connections, seconds: o.seconds, cpus: o.loadgenCpus });
+      const w = await runWrk({
+        url: t.url,
+        connections: o.connections,
+        seconds: o.seconds,
+        authorization: t.authorization,
+        cpus: o.loadgenCpus,
+      });
       const accepted = w.requests - w.statusErrors;
       let settleSeconds: number | undefined;
       if (t.settle) {

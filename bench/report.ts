@@ -99,25 +99,6 @@ export function ratios(latency: Sample[], throughput: Sample[]): Ratio[] {
       ":enqueue → terminal ÷ nanofaas :invoke",
       perRound(throughput, "enqueue", "nanofaas", (x, y) => x.settledRps! / y.rps),
     ),
-    // Issue 17: the durable store (SQLite, synchronous=FULL) against the in-memory one.
-    ratio(
-      "durable :enqueue accepted/s, sqlite ÷ memory",
-      perRound(throughput, "enqueue-sqlite", "enqueue", div("rps")),
-      2,
-      {
-        text: "≥ 0.5",
-        ok: (v) => v >= 0.5,
-      },
-    ),
-    ratio(
-      "sync :invoke throughput, sqlite ÷ memory",
-      perRound(throughput, "nanofaas-sqlite", "nanofaas", div("rps")),
-      2,
-      {
-        text: "≥ 0.95",
-        ok: (v) => v >= 0.95,
-      },
-    ),
     ratio("gateway CPU/req nanofaas ÷ forwarder", perRound(throughput, "nanofaas", "forwarder", div("gatewayCpuUs"))),
     ratio("gateway CPU/req nanofaas ÷ nginx", perRound(throughput, "nanofaas", "nginx", div("gatewayCpuUs"))),
     ratio("added p50 µs at c=1, nanofaas − pod", perRound(latency, "nanofaas", "pod", sub("p50Us")), 0, {

@@ -2,14 +2,18 @@
  * `just bench`: the whole benchmark in one go, on one machine, side by side (issue 10, SPEC §3).
  *
  *   bun bench/run.ts [--rounds 6] [--seconds 3] [--connections 64] [--phases http,dispatch,...]
- *                    [--pin] [--quick] [--no-save] [--only nanofaas,enqueue,nanofaas-sqlite,enqueue-sqlite]
+ *                    [--pin] [--quick] [--no-save] [--only nanofaas,enqueue]
  *
  * Phases (all by default):
  *   http      raw Bun echo pod (ceiling), minimal Bun keep-alive forwarder (floor of any Bun
  *             gateway), nginx keep-alive reverse proxy, nanofaas sync :invoke (POOL → the same
  *             pod), nanofaas with its access log on, and nanofaas :enqueue until every execution
- *             is terminal; the same :invoke and :enqueue on the SQLite store (issue 17) — at 1 connection (p50/p99) and at N connections (throughput, CPU/req),
+ *             is terminal — at 1 connection (p50/p99) and at N connections (throughput, CPU/req),
  *             interleaved round by round; ratios are taken within rounds.
+ *   features  the features table (issue 27): the plain control plane vs one control plane per
+ *             feature (API key, JWT, SQLite store incl. :enqueue, tenancy + quotas, breaker +
+ *             versioned routing), sync :invoke at N connections, interleaved; on ÷ plain against
+ *             each feature's budget; features this build lacks are listed as "not built".
  *   dispatch  enqueue → dispatch start in-process (p50, timers on the path).
  *   overhead  JS cost of one invoke in-process vs an in-process forwarder (fake pod).
  *   ring      RingBuffer vs a plain array used as a queue.
@@ -25,6 +29,8 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { runRingBufferBench } from "./ring-buffer";
 import { runDispatchLatencyBench } from "./dispatch-latency";
+import { runFeatures } from "./features";
+import { formatFeatureRows } from "./features-table";
 import { runHttpSuite } from "./http-suite";
 import { nginxBinary, ROOT } from "./lib/servers";
 import { runOverheadBench } from "./overhead";
@@ -32,7 +38,7 @@ import { formatRatios, formatTargets, type Ratio, ratios, summarise } from "./re
 import { runRssBench } from "./rss";
 import { runStartupBench } from "./startup";
 
-const ALL_PHASES = ["http", "dispatch", "overhead", "ring", "startup", "rss"] as const;
+const ALL_PHASES = ["http", "features", "dispatch", "overhead", "ring", "startup", "rss"] as const;
 type Phase = (typeof ALL_PHASES)[number];
 
 export interface RunOptions {
@@ -43,7 +49,7 @@ export interface RunOptions {
   pin: boolean;
   quick: boolean;
   save: boolean;
-  /** HTTP targets to run (ids: pod, forwarder, nginx, nanofaas, nanofaas-log, enqueue, nanofaas-sqlite, enqueue-sqlite); all when absent. */
+  /** HTTP targets to run (ids: pod, forwarder, nginx, nanofaas, nanofaas-log, enqueue); all when absent. */
   only?: string[];
   log?: (line: string) => void;
 }
@@ -97,23 +103,23 @@ export async function runBench(o: RunOptions): Promise<Record<string, unknown>> 
   };
   const checks: SpecCheck[] = [];
   const has = (p: Phase) => o.phases.includes(p);
+  // What the HTTP and features phases share: servers on CPU 0 and wrk on CPU 1 when pinned.
+  const suite = {
+    dir,
+    seconds: o.seconds,
+    rounds: o.rounds,
+    warmupSeconds: o.quick ? 0 : 2,
+    connections: o.connections,
+    serverCpus: o.pin ? "0" : undefined,
+    loadgenCpus: o.pin ? "1" : undefined,
+    log,
+  };
   try {
     if (has("http")) {
       log(
         `== HTTP side by side: pod, forwarder, nginx, nanofaas (${o.rounds} rounds × ${o.seconds} s, c=1 and c=${o.connections})`,
       );
-      const http = await runHttpSuite({
-        dir,
-        seconds: o.seconds,
-        rounds: o.rounds,
-        warmupSeconds: o.quick ? 0 : 2,
-        connections: o.connections,
-        accessLogVariant: !o.quick,
-        only: o.only,
-        serverCpus: o.pin ? "0" : undefined,
-        loadgenCpus: o.pin ? "1" : undefined,
-        log,
-      });
+      const http = await runHttpSuite({ ...suite, accessLogVariant: !o.quick, only: o.only });
       const rs = ratios(http.latency, http.throughput);
       result.http = {
         targets: { latency: summarise(http.latency), throughput: summarise(http.throughput) },
@@ -126,6 +132,22 @@ export async function runBench(o: RunOptions): Promise<Record<string, unknown>> 
       log(formatRatios(rs));
       for (const r of rs.filter((x: Ratio) => x.target))
         checks.push({ goal: r.name, value: r.value, target: r.target!, pass: r.pass });
+    }
+    if (has("features")) {
+      log("");
+      log(`== features: each on vs the plain configuration (${o.rounds} rounds × ${o.seconds} s, c=${o.connections})`);
+      const features = await runFeatures(suite);
+      result.features = features;
+      log("");
+      log(formatFeatureRows(features.rows, o.connections));
+      for (const r of features.rows)
+        if (r.pass !== undefined)
+          checks.push({
+            goal: `${r.feature}, ${r.measure}`,
+            value: r.ratio!,
+            target: `≥ ${r.budget}`,
+            pass: r.pass,
+          });
     }
     if (has("dispatch")) {
       log("== enqueue → dispatch (in-process)");
@@ -220,7 +242,7 @@ export async function runBench(o: RunOptions): Promise<Record<string, unknown>> 
   log("");
   log("== SPEC §3");
   for (const c of checks)
-    log(`  ${c.pass ? "PASS" : "FAIL"}  ${c.goal.padEnd(46)} ${String(c.value).padStart(8)}  (target ${c.target})`);
+    log(`  ${c.pass ? "PASS" : "FAIL"}  ${c.goal.padEnd(50)} ${String(c.value).padStart(8)}  (target ${c.target})`);
   log(`done in ${result.durationSeconds} s`);
   if (o.save) {
     const out = join(ROOT, "bench/results");

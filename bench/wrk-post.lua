@@ -3,6 +3,9 @@
 wrk.method = "POST"
 wrk.body = os.getenv("BENCH_BODY") or '{"input":{"text":"hello"},"metadata":{}}'
 wrk.headers["Content-Type"] = "application/json"
+-- The features table's auth rows send a credential (an API key or a JWT) with every request.
+local authorization = os.getenv("BENCH_AUTHORIZATION")
+if authorization and authorization ~= "" then wrk.headers["Authorization"] = authorization end
 
 done = function(summary, latency, requests)
   local e = summary.errors

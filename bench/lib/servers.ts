@@ -176,6 +176,8 @@ export interface NanofaasOptions {
   env?: Record<string, string>;
   cpus?: string;
   name?: string;
+  /** Polled until it answers 200 (default `/v1/functions`; a public path when auth is on). */
+  readyPath?: string;
 }
 
 export async function startNanofaas(o: NanofaasOptions = {}): Promise<Running & { management: string }> {
@@ -196,32 +198,47 @@ export async function startNanofaas(o: NanofaasOptions = {}): Promise<Running & 
       ...o.env,
     },
     port,
-    readyPath: "/v1/functions",
+    readyPath: o.readyPath ?? "/v1/functions",
     cpus: o.cpus,
   });
   return { ...running, management: `http://127.0.0.1:${managementPort}` };
 }
 
-/** Registers a POOL function pointing at `endpointUrl`. */
+/** The spec of a benchmark POOL function (POST it to register, PUT it for a new version). */
+export function poolSpec(
+  name: string,
+  endpointUrl: string,
+  concurrency: number,
+  queueSize: number,
+  more: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    name,
+    image: "bench/echo",
+    executionMode: "POOL",
+    endpointUrl,
+    concurrency,
+    queueSize,
+    maxRetries: 1,
+    ...more,
+  };
+}
+
+/** Registers a POOL function pointing at `endpointUrl` (`extra.spec`: more spec fields, e.g. a breaker). */
 export async function registerPoolFunction(
   base: string,
   name: string,
   endpointUrl: string,
   concurrency: number,
   queueSize: number,
+  extra: { authorization?: string; spec?: Record<string, unknown> } = {},
 ): Promise<void> {
+  const headers: Record<string, string> = { "Content-Type": "application/json" };
+  if (extra.authorization) headers.Authorization = extra.authorization;
   const res = await fetch(`${base}/v1/functions`, {
     method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({
-      name,
-      image: "bench/echo",
-      executionMode: "POOL",
-      endpointUrl,
-      concurrency,
-      queueSize,
-      maxRetries: 1,
-    }),
+    headers,
+    body: JSON.stringify(poolSpec(name, endpointUrl, concurrency, queueSize, extra.spec)),
   });
   const text = await res.text();
   if (res.status !== 201 && res.status !== 200) throw new Error(`register ${name}: ${res.status} ${text}`);

@@ -36,6 +36,8 @@ export interface WrkOptions {
   seconds: number;
   threads?: number;
   body?: string;
+  /** Sent as `Authorization` with every request (the features table's API key and JWT rows). */
+  authorization?: string;
   cpus?: string;
 }
 
@@ -52,7 +54,11 @@ export async function runWrk(o: WrkOptions): Promise<WrkRun> {
     join(ROOT, "bench/wrk-post.lua"),
     o.url,
   ]);
-  const proc = Bun.spawn(cmd, { env: { ...process.env, BENCH_BODY: o.body ?? BODY }, stdout: "pipe", stderr: "pipe" });
+  const proc = Bun.spawn(cmd, {
+    env: { ...process.env, BENCH_BODY: o.body ?? BODY, BENCH_AUTHORIZATION: o.authorization ?? "" },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   const [out, err] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
   const code = await proc.exited;
   const line = out.split("\n").find((l) => l.startsWith("BENCHJSON "));
