@@ -62,7 +62,6 @@ import { createTriggerMetrics } from "./triggers/trigger-metrics";
 import { TriggerActivity } from "./triggers/trigger-activity";
 import { TriggerCatalog } from "./triggers/trigger-catalog";
 import type { ScheduleClock } from "./triggers/cron/schedule-clock";
-import { createMemoryWorkflowRows } from "./store/memory/workflow-rows";
 import { createWorkflowMetrics } from "./workflows/workflow-metrics";
 import { WorkflowService } from "./workflows/workflow-service";
 
@@ -289,7 +288,7 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     activity: triggerActivity,
   });
   const workflows = new WorkflowService({
-    rows: store.workflows ?? createMemoryWorkflowRows(),
+    rows: store.workflows,
     // Steps are sync invocations through the engine (its admission, retries and timeouts apply).
     invoker: () => engine,
     functionExists: (name) => functions.get(name) !== undefined,

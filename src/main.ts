@@ -189,8 +189,6 @@ async function main(): Promise<void> {
     );
   await cp.cron.start();
   // Workflow runs left running by the previous process continue after their last completed step.
-  if (!store.workflows)
-    logger.warn({ store: store.kind }, "this state store keeps no workflows: definitions and runs live in memory only");
   const resumedRuns = await cp.workflows.resume();
   if (resumedRuns > 0) logger.info({ runs: resumedRuns }, "resumed workflow runs");
   // Function resources (NANOFAAS_CRD_MODE): after recovery, so API functions are known to the mirror.

@@ -227,10 +227,10 @@ export interface StateStore {
    */
   readonly triggers?: TriggerRows;
   /**
-   * Workflow definitions and runs (issue 23). Optional like `triggers`: without it the control
-   * plane keeps them in memory (and says so at start-up).
+   * Workflow definitions and runs (issue 23). Required: every store keeps them (memory, SQLite,
+   * PostgreSQL), so a run started on a durable store is always durable.
    */
-  readonly workflows?: WorkflowRows;
+  readonly workflows: WorkflowRows;
   /**
    * Function version history (issue 22). Optional as `triggers`: without it the control plane keeps
    * history in memory (and says so at start-up).

@@ -1,6 +1,6 @@
 /**
  * @module
- * The behaviour every `WorkflowRows` implementation keeps (memory, SQLite): run it from each
+ * The behaviour every `WorkflowRows` implementation keeps (memory, SQLite, PostgreSQL): run it from each
  * implementation's test with a factory for a fresh, empty store.
  */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";

@@ -20,6 +20,7 @@ import { migrate } from "./migrations";
 import { ReplicaPresence } from "./presence";
 import { postgresTriggers } from "./triggers";
 import { postgresVersions } from "./versions";
+import { postgresWorkflows } from "./workflows";
 
 export interface PostgresStoreOptions {
   logger?: Logger;
@@ -88,6 +89,7 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
     audit: postgresAudit(db, batcher),
     triggers: postgresTriggers(db),
     versions: postgresVersions(db),
+    workflows: postgresWorkflows(db),
     healthy: () => db.healthy(),
     close: async () => {
       // the last rows get one more commit; what cannot be written now is reported, not waited on

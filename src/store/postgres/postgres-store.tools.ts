@@ -12,6 +12,7 @@ import type { StateStore } from "../state-store";
 import { describeStateStoreContract } from "../state-store.contract";
 import { triggerRowsContract } from "../trigger-rows.contract";
 import { versionRowsContract } from "../version-rows.contract";
+import { run as workflowRun, workflowRowsContract } from "../workflow-rows.contract";
 import { createPostgresStore } from "./create-postgres-store";
 
 const server = usePostgresServer();
@@ -84,5 +85,62 @@ describe("version rows: postgres", () => {
     versionStores.push(reopened);
     expect((await reopened.versions!.list("f")).map((r) => r.spec)).toEqual([spec(1), spec(2)]);
     expect(await reopened.versions!.active("f")).toBe(1);
+  });
+});
+
+// Workflows (issue 23, schema v4): the same contract as memory and SQLite, and durable.
+describe("workflow rows: postgres", () => {
+  workflowRowsContract("postgres", async () => {
+    const store = await fresh();
+    return { rows: store.workflows, close: () => store.close() };
+  });
+
+  test("definitions and runs survive a restart; a step's end is durable once putStep resolves", async () => {
+    const store = await fresh();
+    await store.workflows.definitions.put({
+      name: "etl",
+      version: 3,
+      definition: { a: 1 },
+      createdAt: 1,
+      updatedAt: 2,
+    });
+    await store.workflows.runs.put(workflowRun("r1", "etl", 10));
+    const [first, second] = workflowRun("r1", "etl", 10).steps;
+    const done = {
+      ...first!,
+      status: "success" as const,
+      attempts: 1,
+      output: { rows: [1] },
+      startedAt: 11,
+      finishedAt: 12,
+    };
+    await store.workflows.runs.putStep("r1", done);
+    await store.close();
+    const reopened = await open(urls.get(store)!);
+    try {
+      expect(await reopened.workflows.definitions.loadAll()).toEqual([
+        { name: "etl", version: 3, definition: { a: 1 }, createdAt: 1, updatedAt: 2 },
+      ]);
+      expect(await reopened.workflows.runs.loadUnfinished()).toEqual([
+        workflowRun("r1", "etl", 10, { steps: [done, second!] }),
+      ]);
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  test("strings JSON allows but jsonb would refuse (NUL, a lone surrogate) round-trip", async () => {
+    const store = await fresh();
+    try {
+      const odd = { message: "a\u0000b\ud800c" };
+      await store.workflows.runs.put(
+        workflowRun("r1", "etl", 10, { input: odd, error: { code: "X", message: odd.message } }),
+      );
+      const got = await store.workflows.runs.get("r1");
+      expect(got?.input).toEqual(odd);
+      expect(got?.error?.message).toBe(odd.message);
+    } finally {
+      await store.close();
+    }
   });
 });
