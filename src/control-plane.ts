@@ -42,6 +42,7 @@ import { combineObservers } from "./observability/combine-observers";
 import { FunctionStatsWindow } from "./observability/function-stats";
 import { HealthState } from "./observability/health";
 import { createUnexpectedErrorReporter } from "./observability/unexpected-errors";
+import { registerStoreMetrics } from "./observability/store-metrics";
 import { createCircuitRecorder } from "./observability/circuit-metrics";
 import { Leadership } from "./ha/leadership";
 import { createMemoryVersionRows } from "./store/memory/version-rows";
@@ -169,6 +170,7 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
       initDurationMs: null,
     }),
   };
+  registerStoreMetrics(metricsRegistry, () => store.poisonRows?.() ?? 0);
   const dlqRows = options.deadLetterRows ?? store.dlq;
   const deadLetters: DeadLetterQueue = new DeadLetterQueue({
     rows: dlqRows,

@@ -75,7 +75,12 @@ export function prepareDataDir(dataDir: string): string {
 function openSqlite(config: StoreConfig, options: CreateStoreOptions): StateStore {
   const path = join(prepareDataDir(config.dataDir), SQLITE_FILE);
   try {
-    return createSqliteStore({ path, synchronous: config.sqliteSynchronous, onHealthChange: options.onHealthChange });
+    return createSqliteStore({
+      path,
+      synchronous: config.sqliteSynchronous,
+      onHealthChange: options.onHealthChange,
+      logger: options.logger,
+    });
   } catch (error) {
     throw new StoreStartupError(explainSqliteOpenFailure(path, error), { cause: error });
   }

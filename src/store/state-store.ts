@@ -238,6 +238,12 @@ export interface StateStore {
   readonly versions?: VersionRows;
   /** False while the database cannot be reached or written (readiness answers 503 meanwhile). */
   healthy(): boolean;
+  /**
+   * Rows the database refused for their content and the store dropped (write-batcher.ts: a poison
+   * row is isolated from its batch; each is logged). The `store_poison_rows_total` metric. Absent
+   * on the memory store, which refuses nothing.
+   */
+  poisonRows?(): number;
   /** Flushes write-behind batches and closes connections. */
   close(): Promise<void>;
 }

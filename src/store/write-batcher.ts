@@ -7,6 +7,15 @@
  * on a short timer, retained and retried when a batch fails). One `commit` callback writes both
  * kinds in one transaction, the awaited rows first, so a write-behind update never lands before
  * the row it updates.
+ *
+ * A failed commit is one of two things, and the store's `isPoison` tells which:
+ * - an *outage* (database down, locked, busy, disk full, a bug we cannot place): the batch's accepts
+ *   are refused (503 STORE_UNAVAILABLE) and its write-behind rows are kept and retried with backoff;
+ * - a *poison row* (a constraint violation, a value the database refuses: it fails every retry):
+ *   the batch is retried row by row, in the same order, so the poison row alone is dropped — its
+ *   accept refused, or its write-behind state logged and counted (`onPoisonRow`) — and every other
+ *   row of the batch is committed. Without this one bad row would fail its batch forever and take
+ *   every accept written with it down too.
  */
 import { StoreUnavailableError } from "./state-store";
 
@@ -23,7 +32,17 @@ export interface WriteBatcherOptions<A, W> {
   behindDelayMs?: number;
   /** Told after each commit whether it worked (drives `healthy()`). */
   onHealth?(healthy: boolean, error?: unknown): void;
+  /**
+   * True when `error` means the batch holds a row the database will never take (a data error), as
+   * opposed to an outage. Default: never — every failure is treated as an outage (rows kept).
+   */
+  isPoison?(error: unknown): boolean;
+  /** Told about each row dropped as poison (the store logs it); `awaited` for an accepted row. */
+  onPoisonRow?(row: A | W, awaited: boolean, error: unknown): void;
 }
+
+/** An accepted row the database refused for its content: retrying the same request fails again. */
+export class PoisonRowError extends StoreUnavailableError {}
 
 interface Waiter {
   resolve(): void;
@@ -39,6 +58,7 @@ export class WriteBatcher<A, W> {
   private immediate: ReturnType<typeof setImmediate> | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private failures = 0;
+  private poisoned = 0;
   private closed = false;
 
   constructor(private readonly options: WriteBatcherOptions<A, W>) {}
@@ -71,6 +91,11 @@ export class WriteBatcher<A, W> {
       this.flushWaiters.push({ resolve, reject });
       this.immediate ??= setImmediate(this.run);
     });
+  }
+
+  /** Rows dropped as poison since start (the `store_poison_rows_total` metric). */
+  get poisonRows(): number {
+    return this.poisoned;
   }
 
   /** Flushes what is queued (best effort) and refuses further accepts. */
@@ -115,24 +140,99 @@ export class WriteBatcher<A, W> {
     this.acceptWaiters = [];
     this.flushWaiters = [];
     this.behind.clear();
-    try {
-      if (batch.accepted.length > 0 || batch.behind.length > 0) await this.options.commit(batch);
+    let outage = await this.tryCommit(batch);
+    if (outage && this.options.isPoison?.(outage.error)) {
+      outage = await this.isolate(batch, acceptWaiters, behindKeys, outage.error);
+    } else if (outage) {
+      this.refuse(acceptWaiters, 0, outage.error);
+      this.keepBehind(batch.behind, behindKeys, 0);
+    } else {
+      for (const waiter of acceptWaiters) waiter.resolve();
+    }
+    if (outage) {
+      this.failures++;
+      this.options.onHealth?.(false, outage.error);
+      const unavailable = asUnavailable(outage.error);
+      for (const waiter of flushWaiters) waiter.reject(unavailable);
+    } else {
       this.failures = 0;
       this.options.onHealth?.(true);
-      for (const waiter of acceptWaiters) waiter.resolve();
       for (const waiter of flushWaiters) waiter.resolve();
-    } catch (error) {
-      this.failures++;
-      this.options.onHealth?.(false, error);
-      const unavailable = asUnavailable(error);
-      for (const waiter of acceptWaiters) waiter.reject(unavailable);
-      for (const waiter of flushWaiters) waiter.reject(unavailable);
-      // Write-behind rows are kept for the next try, unless a newer state was queued meanwhile.
-      behindKeys.forEach((key, i) => {
-        if (!this.behind.has(key)) this.behind.set(key, batch.behind[i]!);
-      });
     }
     this.schedule();
+  }
+
+  /** Commits `batch`; the failure, if any (boxed: a thrown `undefined` is still a failure). */
+  private async tryCommit(batch: Batch<A, W>): Promise<{ error: unknown } | undefined> {
+    if (batch.accepted.length === 0 && batch.behind.length === 0) return undefined;
+    try {
+      await this.options.commit(batch);
+      return undefined;
+    } catch (error) {
+      return { error };
+    }
+  }
+
+  /**
+   * The batch failed on a poison row: commits its rows one at a time, awaited rows first as in a
+   * batch, dropping each row that is poison on its own. An outage met on the way ends it: the rows
+   * not yet written are handled as in an outage, and it is returned.
+   */
+  private async isolate(
+    batch: Batch<A, W>,
+    acceptWaiters: Waiter[],
+    behindKeys: string[],
+    batchError: unknown,
+  ): Promise<{ error: unknown } | undefined> {
+    // A batch of one row has already been tried alone.
+    const alone = batch.accepted.length + batch.behind.length === 1;
+    for (let i = 0; i < batch.accepted.length; i++) {
+      const row = batch.accepted[i]!;
+      const failed = alone ? { error: batchError } : await this.tryCommit({ accepted: [row], behind: [] });
+      if (!failed) acceptWaiters[i]!.resolve();
+      else if (this.options.isPoison?.(failed.error))
+        acceptWaiters[i]!.reject(this.dropPoison(row, true, failed.error));
+      else {
+        this.refuse(acceptWaiters, i, failed.error);
+        this.keepBehind(batch.behind, behindKeys, 0);
+        return failed;
+      }
+    }
+    for (let i = 0; i < batch.behind.length; i++) {
+      const row = batch.behind[i]!;
+      const failed = alone ? { error: batchError } : await this.tryCommit({ accepted: [], behind: [row] });
+      if (!failed) continue;
+      if (this.options.isPoison?.(failed.error)) this.dropPoison(row, false, failed.error);
+      else {
+        this.keepBehind(batch.behind, behindKeys, i);
+        return failed;
+      }
+    }
+    return undefined;
+  }
+
+  private dropPoison(row: A | W, awaited: boolean, error: unknown): PoisonRowError {
+    this.poisoned++;
+    this.options.onPoisonRow?.(row, awaited, error);
+    const message = error instanceof Error ? error.message : String(error);
+    return new PoisonRowError(
+      `The state store refused the row (a data error, not an outage: the same request fails again): ${message}`,
+      { cause: error },
+    );
+  }
+
+  /** Refuses the accepts from `from` on: an outage, so their callers are told 503 and may retry. */
+  private refuse(waiters: Waiter[], from: number, error: unknown): void {
+    const unavailable = asUnavailable(error);
+    for (let i = from; i < waiters.length; i++) waiters[i]!.reject(unavailable);
+  }
+
+  /** Keeps write-behind rows from `from` on for the next try, unless a newer state was queued meanwhile. */
+  private keepBehind(rows: W[], keys: string[], from: number): void {
+    for (let i = from; i < rows.length; i++) {
+      const key = keys[i]!;
+      if (!this.behind.has(key)) this.behind.set(key, rows[i]!);
+    }
   }
 }
 

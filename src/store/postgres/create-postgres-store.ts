@@ -5,14 +5,16 @@
  * after the control plane is waited for, a wrong URL or an absent server fails with a clear message),
  * migrates under an advisory lock, then hands out the sub-stores. Outages later are survived: see
  * `Database` (readiness 503, `StoreUnavailableError`, reconnect with backoff) and the shared
- * `WriteBatcher` (group-committed accepts; write-behind rows retried with backoff, never dropped).
+ * `WriteBatcher` (group-committed accepts; write-behind rows retried with backoff through an outage;
+ * a row the database refuses for its content — SQLSTATE class 22 or 23 — is dropped alone and logged).
  */
 import { type Logger, silentLogger } from "../../observability/logger";
+import { executionName, logPoisonRow, type PoisonRowName } from "../poison-rows";
 import { type ExecutionRow, type StateStore, StoreUnavailableError } from "../state-store";
 import { WriteBatcher } from "../write-batcher";
 import { postgresAudit } from "./audit";
 import { type BehindRow, postgresBatchCommit } from "./batch-commit";
-import { type BackoffOptions, connect, DEFAULT_BACKOFF } from "./database";
+import { type BackoffOptions, connect, DEFAULT_BACKOFF, isPoison } from "./database";
 import { postgresDeadLetters } from "./dead-letters";
 import { postgresExecutions } from "./executions";
 import { postgresApiKeys, postgresFunctions, postgresIdempotency } from "./functions-and-keys";
@@ -78,6 +80,8 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
         logger.error({ err: (error as Error).message }, "store: commit failed; write-behind rows kept for a retry");
       }
     },
+    isPoison,
+    onPoisonRow: (row, awaited, error) => logPoisonRow(logger, nameOf(row, awaited), awaited, error),
   });
   return {
     kind: "postgres",
@@ -91,6 +95,7 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
     versions: postgresVersions(db),
     workflows: postgresWorkflows(db),
     healthy: () => db.healthy(),
+    poisonRows: () => batcher.poisonRows,
     close: async () => {
       // the last rows get one more commit; what cannot be written now is reported, not waited on
       const queued = batcher.flush().catch((error) => error as Error);
@@ -103,3 +108,11 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
     },
   };
 }
+
+const nameOf = (row: ExecutionRow | BehindRow, awaited: boolean): PoisonRowName => {
+  if (awaited) return executionName(row as ExecutionRow);
+  const behind = row as BehindRow;
+  if (behind.kind === "execution") return executionName(behind.row);
+  if (behind.kind === "key") return { kind: "idempotency key", id: `${behind.function}/${behind.key}` };
+  return { kind: "audit event", id: behind.row.id };
+};

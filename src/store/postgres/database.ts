@@ -30,6 +30,21 @@ export function isUnavailable(error: unknown): boolean {
   return /CONNECTION|TIMEOUT|CLOSED|TLS|^E(CONN|PIPE|HOSTUNREACH|NETUNREACH|AI_AGAIN|NOTFOUND|TIMEDOUT)/.test(code);
 }
 
+/**
+ * SQLSTATE classes of a *poison row* (write-batcher.ts): 22 data exception (a value the column
+ * refuses: bad encoding, out of range), 23 integrity constraint violation (NOT NULL, CHECK, a
+ * unique index other than the upsert's). The row fails every retry; the rest of its batch need not.
+ */
+const POISON_CLASSES = new Set(["22", "23"]);
+
+/** True for a failed commit caused by a row's content (or a value the client cannot serialise). */
+export function isPoison(error: unknown): boolean {
+  if (!(error instanceof Error) || error instanceof StoreUnavailableError) return false;
+  const { code, errno } = error as Error & { code?: unknown; errno?: unknown };
+  if (code === "ERR_POSTGRES_SERVER_ERROR") return POISON_CLASSES.has(String(errno ?? "").slice(0, 2));
+  return error.name === "TypeError" || error.name === "RangeError";
+}
+
 /** The URL without its password, for logs and error messages. */
 export function redactUrl(url: string): string {
   try {

@@ -2,13 +2,15 @@
  * PostgreSQL tier: the database away, for real — the test stops and restarts the server.
  * At start-up: a bounded retry with backoff, then a clear error; a server that comes up during the
  * retries is used. Later: writes the caller waits on reject with StoreUnavailableError, healthy()
- * is false (readiness 503), write-behind rows are kept and land once the server is back.
+ * is false (readiness 503), write-behind rows are kept and land once the server is back. A row the
+ * database refuses for its content (a poison row) is dropped alone; the rest of its batch lands.
  */
 import { expect, test } from "bun:test";
 import { usePostgresServer } from "../../../test/support/postgres-server";
 import { until } from "../../../test/support/until";
 import { execution } from "../state-store.contract";
 import { StoreUnavailableError } from "../state-store";
+import { capturingLogger, expectPoisonRowsIsolated } from "../poison-rows.contract";
 import { createPostgresStore } from "./create-postgres-store";
 
 const quick = { initialMs: 20, maxMs: 200 };
@@ -98,5 +100,13 @@ test("a NUL in a request-borne string (an audit target) cannot poison the write-
   expect((await store.executions.get("with-nul"))?.idempotencyKey).toBe("k\ufffd");
   await store.executions.accept(execution("after"));
   expect((await store.executions.get("after"))?.status).toBe("queued");
+  await store.close();
+});
+
+test("a poison row in a batch (a NOT NULL violation): only it is dropped and logged, every other row lands", async () => {
+  const { logger, lines } = capturingLogger();
+  const store = await createPostgresStore(await server().createDatabase("poison"), { logger, behindDelayMs: 5 });
+  const poison = await expectPoisonRowsIsolated(store, lines);
+  expect(poison.map((l) => l.errno)).toEqual(["23502", "23502"]); // not_null_violation
   await store.close();
 });

@@ -12,4 +12,5 @@ export type WorkerRequest =
 
 export type WorkerReply =
   | { type: "done"; seq: number }
-  | { type: "failed"; seq: number; error: { message: string; code?: string } };
+  /** `name` and `code` survive the thread boundary: they tell an outage from a poison row (sqlite-errors.ts). */
+  | { type: "failed"; seq: number; error: { message: string; name?: string; code?: string } };

@@ -22,10 +22,12 @@ let finalize: (() => void) | undefined;
 
 const reply = (message: WorkerReply) => self.postMessage(message);
 
-function errorOf(error: unknown): { message: string; code?: string } {
-  const message = error instanceof Error ? error.message : String(error);
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" ? { message, code } : { message };
+function errorOf(error: unknown): { message: string; name?: string; code?: string } {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const code = (error as { code?: unknown }).code;
+  return typeof code === "string"
+    ? { message: error.message, name: error.name, code }
+    : { message: error.message, name: error.name };
 }
 
 function open(request: Extract<WorkerRequest, { type: "open" }>): void {

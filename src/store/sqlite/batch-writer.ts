@@ -107,7 +107,7 @@ export class ThreadWriter implements BatchWriter {
     if (this.pending.size === 0) worker.unref();
     if (!waiter) return;
     if (reply.type === "done") waiter.resolve();
-    else waiter.reject(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
+    else waiter.reject(threadError(reply.error));
   }
 
   private discard(worker: Worker, error: Error): void {
@@ -118,4 +118,11 @@ export class ThreadWriter implements BatchWriter {
     this.pending.clear();
     for (const waiter of waiting) waiter.reject(error);
   }
+}
+
+/** The thread's error as this side sees it: same message, name and code (sqlite-errors.ts reads them). */
+function threadError(error: { message: string; name?: string; code?: string }): Error {
+  const rebuilt = new Error(error.message);
+  if (error.name) rebuilt.name = error.name;
+  return error.code === undefined ? rebuilt : Object.assign(rebuilt, { code: error.code });
 }

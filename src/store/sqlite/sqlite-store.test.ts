@@ -5,7 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { until } from "../../../test/support/until";
 import { coreRowsContract, row } from "../core-rows.contract";
+import { capturingLogger, expectPoisonRowsIsolated } from "../poison-rows.contract";
 import { type StateStore, StoreUnavailableError } from "../state-store";
+import { PoisonRowError } from "../write-batcher";
 import { describeStateStoreContract } from "../state-store.contract";
 import { createSqliteStore, openSqliteDatabase, sqliteStoreOn } from "./sqlite-store";
 
@@ -89,23 +91,37 @@ describe("sqlite store", () => {
     expect(await store.executions.get("behind")).toBeDefined();
     expect(await store.executions.get("a1")).toBeUndefined(); // refused, so never admitted
     expect(health).toEqual([false, true]);
+    expect(store.poisonRows?.()).toBe(0); // a full disk is an outage: nothing was dropped
     await store.close();
   });
 
-  test("the writer thread: a commit it cannot make rejects with its SQLite error, and the next one lands", async () => {
+  test("the writer thread: a row SQLite refuses is rejected with its SQLite error, and the store stays healthy", async () => {
     const db = openSqliteDatabase({ path: join(dir, "thread.db") });
     const store = sqliteStoreOn(db, { behindDelayMs: 5 });
-    // NOT NULL input: the thread's transaction fails and says why.
+    // NOT NULL input: the thread's transaction fails and says why; a data error, not an outage.
     const rejected = await store.executions.accept(row("bad", { input: null as unknown as string })).catch((e) => e);
+    expect(rejected).toBeInstanceOf(PoisonRowError);
     expect(rejected).toBeInstanceOf(StoreUnavailableError);
     expect((rejected as Error).message).toContain("NOT NULL");
-    expect(store.healthy()).toBe(false);
-    await store.executions.accept(row("good"));
     expect(store.healthy()).toBe(true);
+    await store.executions.accept(row("good"));
     // Written by the thread's connection, read back through this one.
     expect((await store.executions.get("good"))?.id).toBe("good");
+    expect(store.poisonRows?.()).toBe(1);
     await store.close();
   });
+
+  for (const writerThread of [true, false]) {
+    test(`a poison row in a batch (${writerThread ? "writer thread" : "event loop"}): only it is dropped and logged, every other row lands`, async () => {
+      const db = openSqliteDatabase({ path: join(dir, `poison-${writerThread}.db`) });
+      const { logger, lines } = capturingLogger();
+      const store = sqliteStoreOn(db, { behindDelayMs: 5, writerThread, logger });
+      const poison = await expectPoisonRowsIsolated(store, lines);
+      // The SQLite code survives the writer thread's boundary.
+      expect(poison.map((l) => l.code)).toEqual(["SQLITE_CONSTRAINT_NOTNULL", "SQLITE_CONSTRAINT_NOTNULL"]);
+      await store.close();
+    });
+  }
 
   test("close flushes write-behind rows", async () => {
     const path = join(dir, "close.db");

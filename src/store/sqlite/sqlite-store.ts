@@ -10,6 +10,8 @@
  * power loss or a kernel crash, in exchange for fewer fsyncs. docs/persistence.md.
  */
 import { Database } from "bun:sqlite";
+import { type Logger, silentLogger } from "../../observability/logger";
+import { executionName, logPoisonRow, type PoisonRowName } from "../poison-rows";
 import type { ExecutionRow, StateStore } from "../state-store";
 import { asUnavailable, WriteBatcher } from "../write-batcher";
 import { createSqliteApiKeyRows } from "./apikeys";
@@ -28,6 +30,7 @@ import { migrate } from "./migrations";
 import { createSqliteTriggerRows } from "./trigger-rows";
 import { createSqliteWorkflowRows } from "./workflow-rows";
 import { createSqliteVersionRows } from "./version-rows";
+import { isSqlitePoison } from "./sqlite-errors";
 
 export type SqliteSynchronous = "full" | "normal";
 
@@ -43,6 +46,8 @@ export interface SqliteStoreOptions {
   writerThread?: boolean;
   /** Told when the store stops or starts being able to write (logged by main.ts). */
   onHealthChange?(healthy: boolean, error?: unknown): void;
+  /** Where rows dropped as poison are logged (write-batcher.ts); silent when absent. */
+  logger?: Logger;
 }
 
 /** Opens (and migrates) the database; throws the raw error for the caller to explain (create-store.ts). */
@@ -69,10 +74,11 @@ export function sqliteStoreOn(
   db: Database,
   options: Pick<
     SqliteStoreOptions,
-    "behindDelayMs" | "onHealthChange" | "synchronous" | "busyTimeoutMs" | "writerThread"
+    "behindDelayMs" | "onHealthChange" | "synchronous" | "busyTimeoutMs" | "writerThread" | "logger"
   > = {},
 ): StateStore {
   let healthy = true;
+  const logger = options.logger ?? silentLogger();
   const setHealth = (ok: boolean, error?: unknown) => {
     if (ok === healthy) return;
     healthy = ok;
@@ -102,6 +108,8 @@ export function sqliteStoreOn(
     commit: (batch) => writer.commit(batch),
     behindDelayMs: options.behindDelayMs,
     onHealth: setHealth,
+    isPoison: isSqlitePoison,
+    onPoisonRow: (row, awaited, error) => logPoisonRow(logger, nameOf(row, awaited), awaited, error),
   });
   const audit = createSqliteAuditRows(db, write);
   return {
@@ -116,6 +124,7 @@ export function sqliteStoreOn(
     workflows: createSqliteWorkflowRows(db, write),
     versions: createSqliteVersionRows(db, write),
     healthy: () => healthy,
+    poisonRows: () => batcher.poisonRows,
     close: async () => {
       await batcher.close();
       await audit.flush().catch(() => {});
@@ -125,3 +134,11 @@ export function sqliteStoreOn(
     },
   };
 }
+
+const nameOf = (row: ExecutionRow | BehindRow, awaited: boolean): PoisonRowName => {
+  if (awaited) return executionName(row as ExecutionRow);
+  const behind = row as BehindRow;
+  return behind.kind === "execution"
+    ? executionName(behind.row)
+    : { kind: "idempotency key", id: `${behind.entry.function}/${behind.entry.key}` };
+};
