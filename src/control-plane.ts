@@ -267,6 +267,11 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     remoteAvailable: options.remoteDispatcher !== undefined,
     maxReplicas: config.maxReplicas,
     maxFunctions: config.maxFunctions,
+    traffic: {
+      routing: engine,
+      listeners: [engine, telemetry.lifecycle],
+      reportError: (error, what) => logger.error({ err: error }, `${what} failed`),
+    },
     listeners: [
       engine,
       telemetry.lifecycle,

@@ -98,6 +98,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/functions/{name}/traffic": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Split a function's calls between its versions
+         * @description Weights are whole percentages summing to 100 over versions in the history; each version with a weight runs on its own replicas. `[{version: <active>, weight: 100}]` ends the split.
+         *
+         *     Requires scope `functions:write`.
+         */
+        put: operations["setFunctionTraffic"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/functions/{name}:promote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move all traffic to one version (blue/green)
+         * @description The version must be running (in the traffic split, weight 0 is enough) and healthy: 409 when its circuit is OPEN or it has no ready replica. Work in flight on other versions finishes.
+         *
+         *     Requires scope `functions:write`.
+         */
+        post: operations["promoteFunction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/functions": {
         parameters: {
             query?: never;
@@ -905,6 +949,8 @@ export interface components {
             }[];
             /** @description The active version (1 for a new function; docs/versions.md) */
             version?: number;
+            /** @description The traffic split; absent when everything goes to the active version */
+            traffic?: components["schemas"]["TrafficEntry"][];
             /**
              * @description DNS label the function's Kubernetes and Docker objects are named after (k8s `fn-<resourceName>`, docker `nanofaas-<resourceName>-r<i>`): the name itself when it is a DNS label of at most 60 characters, else lower-cased, other characters replaced by '-', with an 8-hex-digit hash suffix.
              * @example wordstats-1a2b3c4d
@@ -957,6 +1003,12 @@ export interface components {
             urlFromEnv?: string;
             queue: string;
             prefetch?: number;
+        };
+        TrafficEntry: {
+            /** @description A version of the function (GET …/versions) */
+            version: number;
+            /** @description Its share of the calls, a whole percentage (0: pinned calls only) */
+            weight: number;
         };
         FunctionStatus: {
             /**
@@ -1131,6 +1183,13 @@ export interface components {
             createdAt: string;
             spec: components["schemas"]["FunctionSpec"];
         };
+        TrafficRequest: {
+            traffic: components["schemas"]["TrafficEntry"][];
+        };
+        PromoteRequest: {
+            /** @description The version that takes all traffic */
+            version: number;
+        };
         ReplicaResponse: {
             function: string;
             replicas: number;
@@ -1184,6 +1243,8 @@ export interface components {
             initDurationMs: number | null;
             /** @description The function invoked */
             function: string;
+            /** @description The function version that ran it; absent for executions read back from the store */
+            version?: number;
             /** @description Attempts started so far (1 before the first dispatch) */
             attempts: number;
             /** @description When the invocation was accepted (ISO-8601 UTC) */
@@ -1956,6 +2017,184 @@ export interface operations {
             };
         };
     };
+    setFunctionTraffic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrafficRequest"];
+            };
+        };
+        responses: {
+            /** @description The function with its split */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FunctionResponse"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists every offending field; BAD_REQUEST for malformed JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid credential (UNAUTHENTICATED; see WWW-Authenticate) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks this operation's scope (FORBIDDEN; details: [{scope}]) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request body over the configured limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unavailable (no deployment backend, or shutting down) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    promoteFunction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PromoteRequest"];
+            };
+        };
+        responses: {
+            /** @description The function, that version active */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FunctionResponse"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists every offending field; BAD_REQUEST for malformed JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid credential (UNAUTHENTICATED; see WWW-Authenticate) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks this operation's scope (FORBIDDEN; details: [{scope}]) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The deployment backend failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unavailable (no deployment backend, or shutting down) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     listFunctions: {
         parameters: {
             query?: never;
@@ -2334,6 +2573,8 @@ export interface operations {
                 /** @description W3C trace context, forwarded to the pod */
                 traceparent?: string;
                 tracestate?: string;
+                /** @description Runs this call on one version: the active one or one in the traffic split (404 otherwise). Without it, the split's weights choose */
+                "x-function-version"?: number;
                 /** @description How long this caller waits, in ms (default: the function's timeoutMs); ASCII digits only */
                 "x-timeout-ms"?: number;
             };
@@ -2446,6 +2687,8 @@ export interface operations {
                 /** @description W3C trace context, forwarded to the pod */
                 traceparent?: string;
                 tracestate?: string;
+                /** @description Runs this call on one version: the active one or one in the traffic split (404 otherwise). Without it, the split's weights choose */
+                "x-function-version"?: number;
             };
             path: {
                 name: string;

@@ -53,6 +53,13 @@ export function readInvokeOptions(headers: Headers, verb: InvokeVerb): InvokeOpt
     if ("problem" in parsed) throw validationError(`${Header.timeoutMs.toLowerCase()}: ${parsed.problem}`);
     options.timeoutMs = parsed.ms;
   }
+  const version = headers.get(Header.functionVersion);
+  if (version !== null) {
+    if (!/^[0-9]{1,9}$/.test(version) || Number(version) < 1) {
+      throw validationError(`${Header.functionVersion.toLowerCase()}: must be a version number (an integer >= 1)`);
+    }
+    options.version = Number(version);
+  }
   return options;
 }
 

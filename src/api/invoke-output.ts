@@ -21,7 +21,7 @@ export function viewJson(view: ExecutionView): string {
     `"startedAt":${JSON.stringify(view.startedAt)},"finishedAt":${JSON.stringify(view.finishedAt)},` +
     `"output":${jsonText(view.output)},"error":${JSON.stringify(view.error)},` +
     `"coldStart":${view.coldStart},"initDurationMs":${JSON.stringify(view.initDurationMs)},` +
-    `"function":${JSON.stringify(view.function)},"attempts":${view.attempts},"createdAt":"${view.createdAt}",` +
+    `"function":${JSON.stringify(view.function)},${view.version === undefined ? "" : `"version":${view.version},`}"attempts":${view.attempts},"createdAt":"${view.createdAt}",` +
     `"parentExecutionId":${JSON.stringify(view.parentExecutionId)},"rootExecutionId":${JSON.stringify(view.rootExecutionId)},` +
     `"trigger":${JSON.stringify(view.trigger)}}`
   );

@@ -55,6 +55,13 @@ export const InvocationResponse = z
   })
   .meta({ id: "InvocationResponse" });
 
+export const TrafficEntry = z
+  .object({
+    version: z.int().meta({ description: "A version of the function (GET …/versions)" }),
+    weight: z.int().meta({ description: "Its share of the calls, a whole percentage (0: pinned calls only)" }),
+  })
+  .meta({ id: "TrafficEntry" });
+
 export const ExecutionStatus = z
   .object({
     executionId: z.string(),
@@ -66,6 +73,10 @@ export const ExecutionStatus = z
     coldStart: z.boolean(),
     initDurationMs: z.int().nullable(),
     function: z.string().meta({ description: "The function invoked" }),
+    version: z
+      .int()
+      .optional()
+      .meta({ description: "The function version that ran it; absent for executions read back from the store" }),
     attempts: z.int().meta({ description: "Attempts started so far (1 before the first dispatch)" }),
     createdAt: z.string().meta({ description: "When the invocation was accepted (ISO-8601 UTC)" }),
     parentExecutionId: z
@@ -178,6 +189,10 @@ export const FunctionResponse = z
       .optional()
       .meta({ description: "Cron triggers with defaults applied (absent when none)" }),
     version: z.int().optional().meta({ description: "The active version (1 for a new function; docs/versions.md)" }),
+    traffic: z
+      .array(TrafficEntry)
+      .optional()
+      .meta({ description: "The traffic split; absent when everything goes to the active version" }),
     // Optional in the schema only so clients also read servers older than this field.
     resourceName: z.string().optional().meta({
       description:

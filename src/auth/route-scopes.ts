@@ -48,6 +48,8 @@ export const ROUTE_RULES: readonly RouteRule[] = [
   r("GET", "/v1/functions/{name}/versions", "functions:read"),
   r("GET", "/v1/functions/{name}/versions/{version}", "functions:read"),
   r("POST", "/v1/functions/{name}:rollback", "functions:write", "function.rollback"),
+  r("PUT", "/v1/functions/{name}/traffic", "functions:write", "function.traffic"),
+  r("POST", "/v1/functions/{name}:promote", "functions:write", "function.promote"),
   // Invocations are executions, not audit events (the hot path writes no audit line).
   r("POST", "/v1/functions/{name}:invoke", "functions:invoke"),
   r("POST", "/v1/functions/{name}:enqueue", "functions:invoke"),

@@ -11,6 +11,8 @@ export const Header = {
   tracestate: "tracestate",
   idempotencyKey: "Idempotency-Key",
   timeoutMs: "X-Timeout-Ms",
+  /** Pins one call to a version of the function (issue 22). */
+  functionVersion: "X-Function-Version",
   coldStart: "X-Cold-Start",
   initDurationMs: "X-Init-Duration-Ms",
   retryAfter: "Retry-After",

@@ -28,6 +28,7 @@ export const CUSTOM_VERBS = [
   "run",
   "cancel",
   "rollback",
+  "promote",
 ] as const;
 export type CustomVerb = (typeof CUSTOM_VERBS)[number];
 /** The verbs that start an invocation. */

@@ -50,6 +50,17 @@ export interface ResolvedFunction {
   eventSources?: EventSource[];
   /** The active version (issue 22): set by the registry, 1 for a new function. */
   version?: number;
+  /**
+   * Set on the deployment of a version that takes traffic without being active (issue 22): the
+   * function's name. `name` is then the internal `function@vN`, never listed and never a user's
+   * name (`@` is not allowed in one).
+   */
+  versionOf?: string;
+  /**
+   * The traffic split as set (issue 22). `[{version: <active>, weight: 100}]` is a pin: it routes
+   * as no split but keeps a later PUT's new version at 0 %; responses omit it (all to the active).
+   */
+  traffic?: { version: number; weight: number }[];
   /** Cron triggers (issue 21); absent when the spec has none. */
   schedules?: ResolvedSchedule[];
 }
@@ -136,7 +147,10 @@ const RESPONSE_KEYS = [
   "eventSources",
   "schedules",
   "version",
+  "traffic",
 ] as const satisfies readonly (keyof ResolvedFunction)[];
+
+const allToActive = (fn: ResolvedFunction) => fn.traffic?.length === 1 && fn.traffic[0]!.version === fn.version;
 
 /** The wire shape: reference key order, top-level nulls omitted (reference §2.3). */
 export function toFunctionResponse(fn: ResolvedFunction): Record<string, unknown> {
@@ -144,6 +158,7 @@ export function toFunctionResponse(fn: ResolvedFunction): Record<string, unknown
   for (const key of RESPONSE_KEYS) {
     const value = fn[key];
     if (value === undefined || value === null) continue;
+    if (key === "traffic" && allToActive(fn)) continue;
     out[key] = key === "eventSources" ? redactEventSources(fn.eventSources ?? []) : value;
   }
   out.resourceName = resourceName(fn.name);

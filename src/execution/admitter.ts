@@ -20,6 +20,7 @@ import type { InvocationOutcome, InvokeOptions } from "./invoker";
 import type { RateGate } from "./rate-gate";
 import type { RetainedBytes } from "./retained-bytes";
 import type { RuntimeSettings } from "./runtime-settings";
+import { pickRoute } from "./traffic-route";
 
 export interface AdmitterDeps {
   queues: ReadonlyMap<string, FunctionQueue>;
@@ -33,6 +34,8 @@ export interface AdmitterDeps {
   observer: EngineObserver;
   now: () => number;
   newId: () => string;
+  /** Picks a slot of a traffic split (Math.random unless a test fixes it). */
+  random?: () => number;
   /** Tells the scheduler that `queue` has work. */
   wake: (queue: FunctionQueue) => void;
   /** Applies a terminal transition through the attempt runner (slot, store, observer). */
@@ -44,8 +47,10 @@ export class Admitter {
   /** Async admissions whose durable accept is in flight: an idempotent replay waits for the same commit. */
   private readonly pendingAccepts = new Map<string, Promise<void>>();
   private readonly laneAdmission: LaneAdmission;
+  private readonly random: () => number;
 
   constructor(private readonly deps: AdmitterDeps) {
+    this.random = deps.random ?? Math.random;
     this.laneAdmission = {
       settings: deps.settings,
       syncMaxDepth: deps.syncMaxDepth,
@@ -73,6 +78,15 @@ export class Admitter {
     if (!queue) throw notFound(`Function '${name}'`);
     this.deps.rates.acquireFunction(name, now);
     return queue;
+  }
+
+  /**
+   * The queue of the version that takes the call (issue 22): the function's own unless it has a
+   * traffic split or the call pins a version (X-Function-Version).
+   */
+  route(queue: FunctionQueue, options: InvokeOptions): FunctionQueue {
+    if (queue.route === undefined && options.version === undefined) return queue;
+    return pickRoute(queue, queue.route, options.version, options.idempotencyKey, this.random);
   }
 
   /** The execution an idempotency key already names, if it is still live. */
@@ -104,7 +118,7 @@ export class Admitter {
     request: InvocationRequest<Payload>,
     options: InvokeOptions,
   ): Promise<InvocationOutcome> {
-    const replay = this.replay(queue.name, options.idempotencyKey);
+    const replay = this.replay(functionNameOf(queue.fn), options.idempotencyKey);
     if (replay) {
       // Reference §1.8: an async replay always answers `queued` with the original id (once it is durable).
       const pending = this.pendingAccepts.get(replay.id);
@@ -143,13 +157,14 @@ export class Admitter {
       await accepted;
     } catch (error) {
       this.deps.store.delete(record.id);
-      if (key) this.deps.idempotency.forget(queue.name, key, record.id);
+      if (key) this.deps.idempotency.forget(functionNameOf(queue.fn), key, record.id);
       throw storeUnavailable(error);
     } finally {
       queue.unreserve();
       this.pendingAccepts.delete(record.id);
     }
-    if (key) durable.idempotency.publish(queue.name, key, record.id, record.createdAt + IDEMPOTENCY_TTL_MS);
+    if (key)
+      durable.idempotency.publish(functionNameOf(queue.fn), key, record.id, record.createdAt + IDEMPOTENCY_TTL_MS);
     this.enqueueAdmitted(queue, record);
   }
 
@@ -187,7 +202,7 @@ export class Admitter {
       throw error;
     }
     this.deps.store.put(record);
-    if (idempotencyKey) this.deps.idempotency.publish(queue.name, idempotencyKey, record.id, now);
+    if (idempotencyKey) this.deps.idempotency.publish(functionNameOf(queue.fn), idempotencyKey, record.id, now);
     return record;
   }
 
@@ -197,6 +212,9 @@ export class Admitter {
     return total;
   }
 }
+
+/** The function a queue serves: a version's deployment (`name@vN`) serves its function's calls. */
+const functionNameOf = (fn: { name: string; versionOf?: string }): string => fn.versionOf ?? fn.name;
 
 const queued = (executionId: string): InvocationOutcome => ({
   executionId,

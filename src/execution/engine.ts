@@ -101,6 +101,7 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
       // Time-ordered ids (UUIDv7): a durable store's primary-key index then grows at its end instead of
       // taking a random page per insert (SQLite: ~32 → ~12 µs of CPU per recorded sync execution).
       newId: deps.newId ?? uuidV7,
+      random: deps.random,
       wake,
       finish,
     });
@@ -156,7 +157,8 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
     }
     const previous = queue.fn;
     queue.replaceFunction(fn);
-    if (!Bun.deepEquals(previous.circuitBreaker, fn.circuitBreaker)) {
+    // A breaker is per version (SPEC-platform §6): another version, or another breaker, starts CLOSED.
+    if (previous.version !== fn.version || !Bun.deepEquals(previous.circuitBreaker, fn.circuitBreaker)) {
       this.gates.detach(queue);
       queue.breaker = undefined;
       this.gates.attach(queue);
@@ -213,10 +215,36 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
     this.scheduler.wake(queue);
   }
 
+  /**
+   * Sets (or, with undefined, ends) the traffic split of function `name` (issue 22): `slots` and
+   * `byVersion` name the queues (registered functions: the function itself, or a version's
+   * deployment `name@vN`) that take its calls.
+   */
+  setRoute(
+    name: string,
+    route: { slots: readonly string[]; byVersion: ReadonlyMap<number, string> } | undefined,
+  ): void {
+    const queue = this.queues.get(name);
+    if (!queue) throw notFound(`Function '${name}'`);
+    if (!route) {
+      queue.route = undefined;
+      return;
+    }
+    const resolve = (target: string) => {
+      const found = this.queues.get(target);
+      if (!found) throw new Error(`traffic route of '${name}' names '${target}', which has no queue`);
+      return found;
+    };
+    queue.route = {
+      slots: route.slots.map(resolve),
+      byVersion: new Map([...route.byVersion].map(([version, target]) => [version, resolve(target)])),
+    };
+  }
+
   // ── Invoker ───────────────────────────────────────────────────────────────────────────────────
 
   async invoke(name: string, request: InvocationRequest<Payload>, options: InvokeOptions): Promise<InvocationOutcome> {
-    const queue = this.admission.call(name);
+    const queue = this.admission.route(this.admission.call(name), options);
     const waitMs = options.timeoutMs ?? this.defaultWaitMs(queue.fn);
     const replay = this.admission.replay(name, options.idempotencyKey);
     if (replay) return replay.isTerminal ? replay.outcome() : this.waitFor(replay, waitMs);
@@ -233,7 +261,7 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
    * commit). A store that cannot persist → 503 STORE_UNAVAILABLE and nothing is admitted.
    */
   enqueue(name: string, request: InvocationRequest<Payload>, options: InvokeOptions): Promise<InvocationOutcome> {
-    return this.admission.enqueue(this.admission.call(name), request, options);
+    return this.admission.enqueue(this.admission.route(this.admission.call(name), options), request, options);
   }
 
   execution(id: string): ExecutionView | undefined {

@@ -11,7 +11,7 @@ import type { ExecutionView } from "./invoker";
 export function executionRowOf(record: ExecutionRecord): ExecutionRow {
   return {
     id: record.id,
-    function: record.fn.name,
+    function: record.fn.versionOf ?? record.fn.name,
     lane: record.lane,
     status: record.state,
     attempts: record.attempt,

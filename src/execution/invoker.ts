@@ -16,6 +16,8 @@ export interface InvokeOptions {
   tracestate?: string;
   /** How long a sync caller waits (X-Timeout-Ms); defaults to the function's timeoutMs. */
   timeoutMs?: number;
+  /** X-Function-Version: runs the call on this version (the active one or one in the traffic split). */
+  version?: number;
   /** The execution this one replays or continues (a DLQ replay); recorded, never sent to the pod. */
   lineage?: Lineage;
   /** What started it when not an API call (a cron schedule, a webhook); recorded, never sent to the pod. */
@@ -58,6 +60,8 @@ export interface ExecutionView {
   coldStart: boolean;
   initDurationMs: number | null;
   function: string;
+  /** The function version that ran it (issue 22); absent for executions read back from a store. */
+  version?: number;
   attempts: number;
   createdAt: string;
   parentExecutionId: string | null;

@@ -63,6 +63,8 @@ describe("NANOFAAS_CRD_MODE=source", () => {
       update: () => view.update({ name: "echo", executionMode: "LOCAL" }),
       rollback: () => view.rollback("echo"),
       remove: () => view.remove("echo"),
+      setTraffic: () => view.setTraffic("echo", [{ version: 1, weight: 100 }]),
+      promote: () => view.promote("echo", 1),
     };
     expect(Object.keys(calls).sort()).toEqual([...refusedInSourceMode].sort());
     for (const call of Object.values(calls)) await expect(call()).rejects.toMatchObject({ code: "FORBIDDEN" });

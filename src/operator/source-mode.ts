@@ -30,6 +30,8 @@ const ACCESS: Record<keyof FunctionService, "allowed" | "refused"> = {
   register: "refused",
   update: "refused",
   rollback: "refused",
+  setTraffic: "refused",
+  promote: "refused",
   remove: "refused",
   get: "allowed",
   require: "allowed",
@@ -56,6 +58,12 @@ export function apiViewForSourceMode(functions: FunctionService): FunctionServic
       throw refused("apply", spec.name);
     },
     rollback: async (name) => {
+      throw refused("change the version of", name);
+    },
+    setTraffic: async (name) => {
+      throw refused("change the version of", name);
+    },
+    promote: async (name) => {
       throw refused("change the version of", name);
     },
     remove: async (name) => {

@@ -11,6 +11,7 @@
  */
 import type { ResolvedFunction } from "../domain/resolved-function";
 import type { ExecutionRecord, Lane, SlotRelease } from "../execution/execution-record";
+import type { TrafficRoute } from "../execution/traffic-route";
 import type { CircuitBreaker } from "../resilience/circuit-breaker";
 import { RingBuffer } from "./ring-buffer";
 import { ServiceTimeWindow } from "./service-time-window";
@@ -41,6 +42,8 @@ export class FunctionQueue implements QueueStats {
   private isRemoved = false;
   /** The function's circuit breaker, when its spec asks for one (execution/resilience-gates.ts). */
   breaker: CircuitBreaker | undefined = undefined;
+  /** The function's traffic split (issue 22): which versions' queues take its calls; undefined = this one. */
+  route: TrafficRoute<FunctionQueue> | undefined = undefined;
   private syncStreak = 0;
   /** Async admissions waiting for their durable commit: each holds a place in the async lane. */
   private reservedAsync = 0;

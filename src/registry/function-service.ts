@@ -12,9 +12,11 @@ import type { FunctionLifecycleListener } from "../execution/function-lifecycle"
 import type { FunctionRows } from "../store/state-store";
 import { storeUnavailable } from "../execution/durable-executions";
 import { createMemoryVersionRows } from "../store/memory/version-rows";
-import type { FunctionVersionRow } from "../store/version-rows";
+import type { FunctionVersionRow, TrafficRow } from "../store/version-rows";
 import { VersionHistory } from "../versions/version-history";
 import type { FunctionRegistry } from "./function-registry";
+import { type TrafficRouting, VersionDeployments } from "../versions/version-deployments";
+import { createTrafficOps } from "./traffic-ops";
 
 export interface FunctionServiceDeps {
   registry: FunctionRegistry;
@@ -36,6 +38,17 @@ export interface FunctionServiceDeps {
   persisted?: FunctionRows;
   /** Version history (issue 22); in memory, 20 per function, when absent. */
   history?: VersionHistory;
+  /**
+   * Traffic splitting (issue 22): the engine's routing, and who must know a version's internal
+   * deployment (the engine and the meters; not triggers or the operator). Without it, PUT …/traffic
+   * and :promote answer 400.
+   */
+  traffic?: {
+    routing: TrafficRouting;
+    listeners: FunctionLifecycleListener[];
+    retireGraceMs?: number;
+    reportError?: (error: unknown, what: string) => void;
+  };
   now?: () => number;
 }
 
@@ -51,6 +64,10 @@ export interface FunctionService {
   update(spec: FunctionSpec): Promise<ResolvedFunction>;
   /** Makes `version` (default: the newest one older than the active) active again. */
   rollback(name: string, version?: number): Promise<ResolvedFunction>;
+  /** Sets the traffic split (weights summing to 100 over versions in the history). */
+  setTraffic(name: string, traffic: TrafficRow[]): Promise<ResolvedFunction>;
+  /** Makes `version` active with all traffic, once it is healthy (409 CONFLICT otherwise). */
+  promote(name: string, version: number): Promise<ResolvedFunction>;
   versions(name: string): Promise<FunctionVersionRow[]>;
   version(name: string, version: number): Promise<FunctionVersionRow>;
   addListener(listener: FunctionLifecycleListener): void;
@@ -64,6 +81,21 @@ export function createFunctionService(deps: FunctionServiceDeps): FunctionServic
   const history = deps.history ?? new VersionHistory({ rows: createMemoryVersionRows(), retention: 20, now: deps.now });
 
   const conflict = (name: string) => new NanofaasError("CONFLICT", `Function '${name}' already exists`);
+  const deployments =
+    deps.traffic &&
+    new VersionDeployments({
+      ...deps.traffic,
+      deployer,
+      // A version's own deployment: its spec, resolved and provisioned by the same rules, no triggers.
+      provision: async (name, version, internalName) => {
+        const row = await history.get(name, version);
+        if (!row) throw notFound(`Version ${version} of function '${name}'`);
+        const spec = FunctionSpec.parse(row.spec);
+        const resolved = boundReplicas(resolveFunction(spec, defaults), spec, deps.maxReplicas);
+        const internal = { ...resolved, name: internalName, versionOf: name, version };
+        return provision({ ...internal, schedules: undefined, eventSources: undefined }, "api");
+      },
+    });
 
   async function provision(fn: ResolvedFunction, origin: RegistrationOrigin): Promise<ResolvedFunction> {
     if (fn.requestedExecutionMode === "REMOTE" && !deps.remoteAvailable) {
@@ -144,6 +176,7 @@ export function createFunctionService(deps: FunctionServiceDeps): FunctionServic
   async function replace(
     spec: FunctionSpec,
     chooseVersion: (previous: ResolvedFunction) => Promise<number>,
+    keepTraffic = false,
   ): Promise<ResolvedFunction> {
     const previous = registry.get(spec.name);
     if (!previous || busy.has(spec.name)) throw notFound(`Function '${spec.name}'`);
@@ -155,6 +188,7 @@ export function createFunctionService(deps: FunctionServiceDeps): FunctionServic
       const version = await chooseVersion(previous).catch((error) => Promise.reject(storeUnavailable(error)));
       await persistReplacement(spec);
       fn.version = version;
+      if (keepTraffic) fn.traffic = previous.traffic;
       notifyUpdated(fn, previous);
       registry.put(fn);
       return fn;
@@ -162,6 +196,16 @@ export function createFunctionService(deps: FunctionServiceDeps): FunctionServic
       busy.delete(spec.name);
     }
   }
+
+  const traffic = createTrafficOps({
+    registry,
+    history,
+    deployments,
+    deployer,
+    busy,
+    replace,
+    reportError: deps.traffic?.reportError,
+  });
 
   return {
     async register(spec, origin = "api") {
@@ -180,6 +224,7 @@ export function createFunctionService(deps: FunctionServiceDeps): FunctionServic
         }
         if (origin === "api") await persist(fn, spec);
         registry.put(fn);
+        await traffic.restore(fn);
         return fn;
       } finally {
         busy.delete(spec.name);
@@ -203,6 +248,7 @@ export function createFunctionService(deps: FunctionServiceDeps): FunctionServic
         await history.forget(name).catch((error) => Promise.reject(storeUnavailable(error)));
         registry.delete(name);
         for (const listener of listeners) listener.onRemoved(fn);
+        await deployments?.removeAll(name);
         if (fn.deploymentBackend && deployer) {
           try {
             await deployer.deprovision(name);
@@ -236,17 +282,24 @@ export function createFunctionService(deps: FunctionServiceDeps): FunctionServic
 
     addListener: (listener) => void listeners.push(listener),
 
-    update: (spec) => replace(spec, () => history.append(spec)),
+    update: (spec) => traffic.update(spec),
 
     async rollback(name, version) {
       const active = registry.get(name);
       if (!active) throw notFound(`Function '${name}'`);
       const target = await history.rollbackTarget(name, active.version ?? 1, version);
-      return replace(FunctionSpec.parse(target.spec), async () => {
-        await history.activate(name, target.version);
+      // A rollback ends a traffic split: everything goes to the version rolled back to.
+      const fn = await replace(FunctionSpec.parse(target.spec), async () => {
+        if (active.traffic) await history.setTraffic(name, undefined, target.version);
+        else await history.activate(name, target.version);
         return target.version;
       });
+      await deployments?.apply(name, target.version, undefined);
+      return fn;
     },
+
+    setTraffic: (name, split) => traffic.setTraffic(name, split),
+    promote: (name, version) => traffic.promote(name, version),
 
     async versions(name) {
       if (!registry.get(name)) throw notFound(`Function '${name}'`);

@@ -50,4 +50,27 @@ export function versionRowsContract(open: () => VersionRows | Promise<VersionRow
     expect(await rows.active("f")).toBeUndefined();
     expect(await rows.list("g")).toHaveLength(1);
   });
+
+  test("traffic is kept beside the active version; setActive keeps it; setTraffic with a version moves both", async () => {
+    const rows = await open();
+    await rows.append(row("f", 1));
+    await rows.append(row("f", 2));
+    expect(await rows.traffic("f")).toBeUndefined();
+    const split = [
+      { version: 1, weight: 90 },
+      { version: 2, weight: 10 },
+    ];
+    await rows.setTraffic("f", split);
+    expect(await rows.traffic("f")).toEqual(split);
+    expect(await rows.active("f")).toBe(2);
+    await rows.setActive("f", 2);
+    expect(await rows.traffic("f")).toEqual(split);
+    await rows.setTraffic("f", undefined, 1);
+    expect(await rows.traffic("f")).toBeUndefined();
+    expect(await rows.active("f")).toBe(1);
+    await rows.setTraffic("f", split);
+    await rows.deleteFunction("f");
+    await rows.append(row("f", 1));
+    expect(await rows.traffic("f")).toBeUndefined();
+  });
 }

@@ -14,6 +14,12 @@ export interface FunctionVersionRow {
   createdAt: number;
 }
 
+/** One version's share of a function's calls (SPEC-platform §6 `traffic`), a whole percentage. */
+export interface TrafficRow {
+  version: number;
+  weight: number;
+}
+
 export interface VersionRows {
   /** Stores a new version and makes it the active one, in one commit. */
   append(row: FunctionVersionRow): Promise<void>;
@@ -25,6 +31,13 @@ export interface VersionRows {
   setActive(name: string, version: number): Promise<void>;
   /** Deletes the oldest versions beyond `keep`, never the active one; returns how many went. */
   prune(name: string, keep: number): Promise<number>;
+  /** The function's traffic split; undefined when everything goes to the active version. */
+  traffic(name: string): Promise<TrafficRow[] | undefined>;
+  /**
+   * Stores (or, with undefined, clears) the split. With `active`, the active version is set in the
+   * same commit (a promote or rollback ends a split as it moves the active version).
+   */
+  setTraffic(name: string, traffic: TrafficRow[] | undefined, active?: number): Promise<void>;
   /** The function was deleted: its history goes with it. */
   deleteFunction(name: string): Promise<void>;
 }

@@ -8,7 +8,7 @@
  */
 import { NanofaasError, notFound } from "../domain/errors";
 import type { FunctionSpec } from "../domain/function-spec";
-import type { FunctionVersionRow, VersionRows } from "../store/version-rows";
+import type { FunctionVersionRow, TrafficRow, VersionRows } from "../store/version-rows";
 
 export interface VersionHistoryDeps {
   rows: VersionRows;
@@ -34,13 +34,27 @@ export class VersionHistory {
     return this.append(spec);
   }
 
-  /** An update (PUT): always a new version, made active. */
-  async append(spec: FunctionSpec): Promise<number> {
+  /**
+   * An update (PUT): always a new version, made active. Versions in `protect` (a traffic split's)
+   * are kept even when older than the retention would allow: the split still runs them.
+   */
+  async append(spec: FunctionSpec, protect: readonly number[] = []): Promise<number> {
     const existing = await this.deps.rows.list(spec.name);
     const version = (existing.at(-1)?.version ?? 0) + 1;
     await this.deps.rows.append({ name: spec.name, version, spec, createdAt: this.now() });
-    await this.deps.rows.prune(spec.name, this.deps.retention);
+    const oldest = Math.min(version, ...protect);
+    const needed = existing.filter((r) => r.version >= oldest).length + 1;
+    await this.deps.rows.prune(spec.name, Math.max(this.deps.retention, needed));
     return version;
+  }
+
+  traffic(name: string): Promise<TrafficRow[] | undefined> {
+    return this.deps.rows.traffic(name);
+  }
+
+  /** Stores the split (undefined: none); with `active`, moves the active version in the same commit. */
+  setTraffic(name: string, traffic: TrafficRow[] | undefined, active?: number): Promise<void> {
+    return this.deps.rows.setTraffic(name, traffic, active);
   }
 
   /** The version a rollback goes to: `version`, or the newest one older than `active`. */

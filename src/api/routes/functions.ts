@@ -14,6 +14,7 @@ import { FunctionResponse, ReplicaRequest, ReplicaResponse } from "../schemas";
 import type { CircuitControl } from "./circuits";
 import { registerVersionRoutes } from "./function-versions";
 import { functionStatus, type ReplicaView } from "./function-status";
+import { registerTrafficRoutes } from "./function-traffic";
 
 const NameParam = z.object({ name: z.string().meta({ param: { name: "name", in: "path" }, example: "word-stats" }) });
 const tags = ["functions"];
@@ -100,6 +101,7 @@ export function registerFunctionRoutes(
   };
   const respond = (fn: ResolvedFunction) => view(fn) as never;
   registerVersionRoutes(app, functions, respond);
+  registerTrafficRoutes(app, functions, respond);
   app.openapi(listFunctions, (c) => c.json(functions.list().map(respond) as never, 200));
 
   app.openapi(registerFunction, async (c) => {

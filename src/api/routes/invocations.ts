@@ -28,6 +28,13 @@ const InvokeHeaders = z.object({
   "x-trace-id": optionalText.meta({ description: "Forwarded to the pod on every attempt" }),
   traceparent: optionalText.meta({ description: "W3C trace context, forwarded to the pod" }),
   tracestate: optionalText,
+  // Checked by invoke-input's rule (digits only); documented as the integer it is.
+  "x-function-version": optionalText.meta({
+    type: "integer",
+    minimum: 1,
+    description:
+      "Runs this call on one version: the active one or one in the traffic split (404 otherwise). Without it, the split's weights choose",
+  }),
 });
 const SyncHeaders = InvokeHeaders.extend({
   // Checked by invoke-input's rule (digits only); documented as the integer it is.

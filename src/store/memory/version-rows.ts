@@ -2,11 +2,12 @@
  * @module
  * Function version history in memory (NANOFAAS_STORE=memory, and stores without the sub-store).
  */
-import type { FunctionVersionRow, VersionRows } from "../version-rows";
+import type { FunctionVersionRow, TrafficRow, VersionRows } from "../version-rows";
 
 export function createMemoryVersionRows(): VersionRows {
   const history = new Map<string, FunctionVersionRow[]>();
   const activeOf = new Map<string, number>();
+  const trafficOf = new Map<string, TrafficRow[]>();
   const rows = (name: string) => history.get(name) ?? [];
   return {
     async append(row) {
@@ -37,9 +38,16 @@ export function createMemoryVersionRows(): VersionRows {
       );
       return gone.size;
     },
+    traffic: async (name) => structuredClone(trafficOf.get(name)),
+    async setTraffic(name, traffic, active) {
+      if (traffic) trafficOf.set(name, structuredClone(traffic));
+      else trafficOf.delete(name);
+      if (active !== undefined) activeOf.set(name, active);
+    },
     async deleteFunction(name) {
       history.delete(name);
       activeOf.delete(name);
+      trafficOf.delete(name);
     },
   };
 }

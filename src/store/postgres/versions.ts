@@ -3,7 +3,7 @@
  * Function version history on PostgreSQL (issue 22, schema v3). Updates are rare: each write is
  * committed before it resolves (no write-behind), an append and its activation in one transaction.
  */
-import type { FunctionVersionRow, VersionRows } from "../version-rows";
+import type { FunctionVersionRow, TrafficRow, VersionRows } from "../version-rows";
 import { type Database, fromJsonText, toJsonText } from "./database";
 
 // biome-ignore lint/suspicious/noExplicitAny: a database row, shaped by the schema
@@ -47,6 +47,23 @@ export function postgresVersions(db: Database): VersionRows {
                      ON CONFLICT (function) DO UPDATE SET version = EXCLUDED.version`,
       );
     },
+    traffic: async (name) => {
+      const [found] = await db.query(
+        (sql) => sql`SELECT traffic FROM function_active_versions WHERE function = ${name}`,
+      );
+      return found?.traffic ? (fromJsonText(found.traffic) as TrafficRow[]) : undefined;
+    },
+    setTraffic: (name, traffic, active) =>
+      db.query((sql) =>
+        sql.begin(async (tx) => {
+          if (active !== undefined) {
+            await tx`INSERT INTO function_active_versions (function, version) VALUES (${name}, ${active})
+                     ON CONFLICT (function) DO UPDATE SET version = EXCLUDED.version`;
+          }
+          await tx`UPDATE function_active_versions SET traffic = ${traffic ? toJsonText(traffic) : null}
+                   WHERE function = ${name}`;
+        }),
+      ),
     prune: (name, keep) =>
       db.query(async (sql) => {
         // the oldest beyond `keep`, never the active one (as the SQLite store does)

@@ -4,7 +4,7 @@
  * each write is one small committed transaction.
  */
 import type { Database } from "bun:sqlite";
-import type { FunctionVersionRow, VersionRows } from "../version-rows";
+import type { FunctionVersionRow, TrafficRow, VersionRows } from "../version-rows";
 import type { GuardedWrite } from "./core-rows";
 
 interface VersionColumns {
@@ -23,7 +23,19 @@ const rowOf = (c: VersionColumns): FunctionVersionRow => ({
 
 export function createSqliteVersionRows(db: Database, write: GuardedWrite): VersionRows {
   const insert = db.query("INSERT INTO function_versions (function, version, spec, created_at) VALUES (?, ?, ?, ?)");
-  const activate = db.query("INSERT OR REPLACE INTO function_active_versions (function, version) VALUES (?, ?)");
+  // An upsert that keeps the traffic column (INSERT OR REPLACE would reset it to NULL).
+  const activate = db.query(
+    `INSERT INTO function_active_versions (function, version) VALUES (?, ?)
+     ON CONFLICT (function) DO UPDATE SET version = excluded.version`,
+  );
+  const trafficOf = db.query<{ traffic: string | null }, [string]>(
+    "SELECT traffic FROM function_active_versions WHERE function = ?",
+  );
+  const setTraffic = db.query("UPDATE function_active_versions SET traffic = ? WHERE function = ?");
+  const setTrafficTx = db.transaction((name: string, traffic: TrafficRow[] | undefined, version?: number) => {
+    if (version !== undefined) activate.run(name, version);
+    setTraffic.run(traffic ? JSON.stringify(traffic) : null, name);
+  });
   const list = db.query<VersionColumns, [string]>(
     "SELECT * FROM function_versions WHERE function = ? ORDER BY version",
   );
@@ -57,6 +69,11 @@ export function createSqliteVersionRows(db: Database, write: GuardedWrite): Vers
     active: async (name) => active.get(name)?.version,
     setActive: (name, version) => write(() => void activate.run(name, version)),
     prune: (name, keep) => write(() => prune.run(name, keep).changes),
+    traffic: async (name) => {
+      const text = trafficOf.get(name)?.traffic;
+      return text ? (JSON.parse(text) as TrafficRow[]) : undefined;
+    },
+    setTraffic: (name, traffic, active) => write(() => void setTrafficTx(name, traffic, active)),
     deleteFunction: (name) => write(() => void deleteTx(name)),
   };
 }

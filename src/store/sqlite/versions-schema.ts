@@ -24,5 +24,10 @@ CREATE TABLE function_active_versions (
 );
 `,
     },
+    {
+      // The traffic split (JSON text `[{version, weight}]`), NULL when all goes to the active version.
+      version: 2,
+      sql: "ALTER TABLE function_active_versions ADD COLUMN traffic TEXT;",
+    },
   ],
 };
