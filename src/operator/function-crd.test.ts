@@ -1,10 +1,12 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
-import { CRD_FILE, renderCrd } from "../../scripts/write-crds";
+import { CRD_FILE, CRD_FILES, renderCrd } from "../../scripts/write-crds";
 import { FunctionSpec } from "../domain/function-spec";
+import { WorkflowRequest } from "../workflows/workflow-spec";
 import { functionCrd, functionSpecSchema } from "./function-crd";
 import { type JsonSchema, structural } from "./structural-schema";
+import { workflowCrd, workflowSpecSchema } from "./workflow-crd";
 
 // biome-ignore lint/suspicious/noExplicitAny: walking free-form JSON Schema.
 type Node = any;
@@ -79,5 +81,49 @@ describe("the Function CRD", () => {
       },
     });
     expect(() => structural({ $ref: "#/definitions/Missing" }, {})).toThrow("unresolved reference");
+  });
+});
+
+describe("the Workflow CRD", () => {
+  test("manifests/chart/crds/ holds what `just crds` writes, for every CRD (run it after changing a spec)", () => {
+    expect(Object.keys(CRD_FILES).map((p) => p.split("/").pop())).toEqual([
+      "functions.nanofaas.io.yaml",
+      "workflows.nanofaas.io.yaml",
+    ]);
+    for (const [path, text] of Object.entries(CRD_FILES)) expect(readFileSync(path, "utf8")).toBe(text());
+    expect(parse(readFileSync(Object.keys(CRD_FILES)[1] as string, "utf8"))).toEqual(workflowCrd());
+  });
+
+  test("spec has every WorkflowRequest field but name, with the zod bounds; input and output keep any JSON", () => {
+    const spec = workflowSpecSchema() as Node;
+    expect(Object.keys(spec.properties).sort()).toEqual(
+      Object.keys(WorkflowRequest.shape)
+        .filter((k) => k !== "name")
+        .sort(),
+    );
+    expect(spec.required).toEqual(["steps"]);
+    expect([spec.properties.steps.minItems, spec.properties.steps.maxItems]).toEqual([1, 100]);
+    const step = spec.properties.steps.items;
+    expect(step.required.sort()).toEqual(["function", "id"]);
+    expect(step.properties.retry.properties.maxAttempts.maximum).toBe(10);
+    expect(step.properties.input["x-kubernetes-preserve-unknown-fields"]).toBe(true);
+    expect(spec.properties.output["x-kubernetes-preserve-unknown-fields"]).toBe(true);
+    expect(spec.properties.onFailure.enum).toEqual(["failFast", "continue"]);
+  });
+
+  test("workflows.nanofaas.io/v1, kind Workflow, namespaced, structural, with the status subresource", () => {
+    const crd = workflowCrd() as Node;
+    expect(crd.metadata.name).toBe("workflows.nanofaas.io");
+    expect(crd.spec.names).toMatchObject({ kind: "Workflow", plural: "workflows", shortNames: ["wf"] });
+    expect(crd.spec.scope).toBe("Namespaced");
+    const version = crd.spec.versions[0];
+    expect(version.subresources).toEqual({ status: {} });
+    expect(nonStructural(version.schema.openAPIV3Schema)).toEqual([]);
+    expect(version.additionalPrinterColumns.map((c: Node) => c.name)).toEqual([
+      "On failure",
+      "Ready",
+      "Version",
+      "Age",
+    ]);
   });
 });
