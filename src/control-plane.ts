@@ -63,6 +63,10 @@ import { createTriggerMetrics } from "./triggers/trigger-metrics";
 import { TriggerActivity } from "./triggers/trigger-activity";
 import { TriggerCatalog } from "./triggers/trigger-catalog";
 import type { ScheduleClock } from "./triggers/cron/schedule-clock";
+import { registerTenantRoutes } from "./api/routes/tenants";
+import { createMemoryTenantRows } from "./store/memory/tenant-rows";
+import { tenantOfKey } from "./tenants/tenant-key";
+import { TenantRegistry } from "./tenants/tenant-registry";
 import { createWorkflowMetrics } from "./workflows/workflow-metrics";
 import { WorkflowService } from "./workflows/workflow-service";
 
@@ -125,6 +129,8 @@ export interface ControlPlane {
   workflows: WorkflowService;
   /** What each trigger did last; the message-queue consumers (main.ts) report into it. */
   triggerActivity: TriggerActivity;
+  /** Tenants and their quotas (issue 19); `tenants.load` runs before serving (main.ts). */
+  tenants: TenantRegistry;
 }
 
 export function runtimeSettingsFrom(config: Config): RuntimeSettings {
@@ -279,6 +285,16 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
       { onRegistered: () => undefined, onRemoved: (fn) => triggerActivity.forgetFunction(fn.name) },
     ],
   });
+  const ownedBy = (tenant: string) => functions.list().filter((fn) => tenantOfKey(fn.name) === tenant);
+  const tenants = new TenantRegistry({
+    rows: store.tenants ?? createMemoryTenantRows(),
+    ownership: {
+      functionCount: (tenant) => ownedBy(tenant).length,
+      deleteFunctions: async (tenant) => {
+        for (const fn of ownedBy(tenant)) await functions.remove(fn.name);
+      },
+    },
+  });
   const webhooks = new WebhookService({
     rows: triggerRows.webhooks,
     invoker: () => engine,
@@ -333,6 +349,7 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     extensions: [
       (a: OpenAPIHono) => registerApiKeyRoutes(a, auth.apiKeys),
       (a: OpenAPIHono) => registerAuditRoutes(a, auth.auditRows),
+      (a: OpenAPIHono) => registerTenantRoutes(a, tenants, (tenant) => ownedBy(tenant).length),
       ...(config.adminRuntimeConfigEnabled
         ? [(a: OpenAPIHono) => registerAdminRuntimeConfigRoutes(a, runtimeConfig)]
         : []),
@@ -380,5 +397,6 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     cron,
     workflows,
     triggerActivity,
+    tenants,
   };
 }

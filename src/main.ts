@@ -25,6 +25,7 @@ import { registerProcessMetrics } from "./observability/process-metrics";
 import { createShutdown } from "./observability/shutdown";
 import { isLoopbackAddress } from "./lib/bind-address";
 import { ApiKeysFileError, readApiKeysFile } from "./auth/api-keys-file";
+import { readTenantsFile, TenantsFileError } from "./tenants/tenants-file";
 import { CallbackTokens } from "./auth/callback-token";
 import { VERSION } from "./lib/version";
 import { createStore, StoreStartupError } from "./store/create-store";
@@ -131,6 +132,7 @@ async function main(): Promise<void> {
   });
   registerProcessMetrics(cp.metricsRegistry);
   await loadApiKeys(cp, config, logger);
+  await loadTenants(cp, config, store, logger);
 
   // Sync invocations switch their idle timer off once their body is read (api/listener.ts).
   const apiOptions = apiServeOptions(cp.fetch, { hostname: config.bindHost, port: config.serverPort });
@@ -334,6 +336,24 @@ async function loadApiKeys(cp: ControlPlane, config: Config, logger: Logger): Pr
   logger.info({ auth: modes, apiKeys: keys }, "authentication");
   if (config.authModes.includes("apikey") && keys === 0 && !config.authModes.includes("oidc"))
     logger.warn("NANOFAAS_AUTH=apikey but no API key exists: set NANOFAAS_API_KEYS_FILE (docs/security.md)");
+}
+
+/** Stored tenants, then NANOFAAS_TENANTS_FILE over them; a broken file stops start-up (exit 2). */
+async function loadTenants(cp: ControlPlane, config: Config, store: StateStore, logger: Logger): Promise<void> {
+  let fileTenants: Awaited<ReturnType<typeof readTenantsFile>> = [];
+  if (config.tenantsFile) {
+    try {
+      fileTenants = await readTenantsFile(config.tenantsFile);
+    } catch (error) {
+      if (!(error instanceof TenantsFileError)) throw error;
+      process.stderr.write(`nanofaas: ${error.message}\n`);
+      process.exit(EXIT_CONFIG);
+    }
+  }
+  if (!store.tenants)
+    logger.warn({ store: store.kind }, "this state store keeps no tenants: tenants live in memory only");
+  const changed = await cp.tenants.load(fileTenants);
+  logger.info({ tenants: cp.tenants.list().length, fromFile: fileTenants.length, changed }, "tenants");
 }
 
 /** Registers the specs in NANOFAAS_FUNCTIONS_DIR; a broken spec stops start-up like a config error. */

@@ -501,6 +501,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tenants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List tenants (by name)
+         * @description Requires scope `admin`.
+         */
+        get: operations["listTenants"];
+        put?: never;
+        /**
+         * Create a tenant
+         * @description Requires scope `admin`.
+         */
+        post: operations["createTenant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a tenant
+         * @description Requires scope `admin`.
+         */
+        get: operations["getTenant"];
+        /**
+         * Replace a tenant's quotas
+         * @description Requires scope `admin`.
+         */
+        put: operations["updateTenant"];
+        post?: never;
+        /**
+         * Delete a tenant (409 while it owns functions, unless force=true)
+         * @description Requires scope `admin`.
+         */
+        delete: operations["deleteTenant"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/runtime-config": {
         parameters: {
             query?: never;
@@ -1372,6 +1424,49 @@ export interface components {
             status: number;
             requestId: string;
             source: string;
+        };
+        Tenant: {
+            name: string;
+            quotas: components["schemas"]["TenantQuotas"];
+            /**
+             * @description `file`: from NANOFAAS_TENANTS_FILE (changed there); `builtin`: `default` before it had quotas
+             * @enum {string}
+             */
+            source: "api" | "file" | "builtin";
+            /** @description Functions it owns */
+            functions: number;
+            createdAt: string | null;
+            updatedAt: string | null;
+        };
+        /** @description Every quota is optional; absent means no limit */
+        TenantQuotas: {
+            /** @description Most functions the tenant may register (403 QUOTA_EXCEEDED above) */
+            maxFunctions?: number;
+            /** @description Invocations per second over all its functions (429 tenant_rate above) */
+            maxRequestsPerSecond?: number;
+            /** @description Invocations in flight over all its functions (429 tenant_concurrency above) */
+            maxConcurrency?: number;
+            /** @description Invocations waiting in its queues (429 tenant_queue above) */
+            maxQueued?: number;
+            /** @description Concurrent REMOTE Jobs (further ones wait in the queue) */
+            maxJobs?: number;
+        };
+        TenantSpec: {
+            /**
+             * @description The function-name rule
+             * @example team-a
+             */
+            name: string;
+            quotas?: components["schemas"]["TenantQuotas"];
+        };
+        /** @description Replaces the quotas: an absent quota is no limit */
+        UpdateTenant: {
+            /**
+             * @description When given, must be the tenant of the path
+             * @example team-a
+             */
+            name?: string;
+            quotas?: components["schemas"]["TenantQuotas"];
         };
         RuntimeConfigSnapshot: {
             revision: number;
@@ -2658,7 +2753,7 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": string;
-                    "X-Queue-Reject-Reason": "rate" | "depth" | "est_wait" | "timeout" | "memory" | "bulkhead";
+                    "X-Queue-Reject-Reason": "rate" | "depth" | "est_wait" | "timeout" | "memory" | "bulkhead" | "tenant_rate" | "tenant_concurrency" | "tenant_queue";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2769,7 +2864,7 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": string;
-                    "X-Queue-Reject-Reason": "rate" | "depth" | "est_wait" | "timeout" | "memory" | "bulkhead";
+                    "X-Queue-Reject-Reason": "rate" | "depth" | "est_wait" | "timeout" | "memory" | "bulkhead" | "tenant_rate" | "tenant_concurrency" | "tenant_queue";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3166,7 +3261,7 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": string;
-                    "X-Queue-Reject-Reason": "rate" | "depth" | "est_wait" | "timeout" | "memory" | "bulkhead";
+                    "X-Queue-Reject-Reason": "rate" | "depth" | "est_wait" | "timeout" | "memory" | "bulkhead" | "tenant_rate" | "tenant_concurrency" | "tenant_queue";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3622,6 +3717,345 @@ export interface operations {
             };
         };
     };
+    listTenants: {
+        parameters: {
+            query?: {
+                /** @description Default 50, at most 500 */
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description By name */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Tenant"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists every offending field; BAD_REQUEST for malformed JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid credential (UNAUTHENTICATED; see WWW-Authenticate) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks this operation's scope (FORBIDDEN; details: [{scope}]) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    createTenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TenantSpec"];
+            };
+        };
+        responses: {
+            /** @description The tenant */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tenant"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists every offending field; BAD_REQUEST for malformed JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid credential (UNAUTHENTICATED; see WWW-Authenticate) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks this operation's scope (FORBIDDEN; details: [{scope}]) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request body over the configured limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getTenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tenant */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tenant"];
+                };
+            };
+            /** @description No valid credential (UNAUTHENTICATED; see WWW-Authenticate) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks this operation's scope (FORBIDDEN; details: [{scope}]) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    updateTenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTenant"];
+            };
+        };
+        responses: {
+            /** @description The tenant */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tenant"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists every offending field; BAD_REQUEST for malformed JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid credential (UNAUTHENTICATED; see WWW-Authenticate) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks this operation's scope (FORBIDDEN; details: [{scope}]) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request body over the configured limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    deleteTenant: {
+        parameters: {
+            query?: {
+                /** @description true: delete the tenant's functions with it */
+                force?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists every offending field; BAD_REQUEST for malformed JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid credential (UNAUTHENTICATED; see WWW-Authenticate) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks this operation's scope (FORBIDDEN; details: [{scope}]) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     getRuntimeConfig: {
         parameters: {
             query?: never;
@@ -4057,7 +4491,7 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": string;
-                    "X-Queue-Reject-Reason": "rate" | "depth" | "est_wait" | "timeout" | "memory" | "bulkhead";
+                    "X-Queue-Reject-Reason": "rate" | "depth" | "est_wait" | "timeout" | "memory" | "bulkhead" | "tenant_rate" | "tenant_concurrency" | "tenant_queue";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4335,7 +4769,7 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": string;
-                    "X-Queue-Reject-Reason": "rate" | "depth" | "est_wait" | "timeout" | "memory" | "bulkhead";
+                    "X-Queue-Reject-Reason": "rate" | "depth" | "est_wait" | "timeout" | "memory" | "bulkhead" | "tenant_rate" | "tenant_concurrency" | "tenant_queue";
                     [name: string]: unknown;
                 };
                 content: {

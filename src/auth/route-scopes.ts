@@ -95,6 +95,12 @@ export const ROUTE_RULES: readonly RouteRule[] = [
   r("GET", "/v1/apikeys/{id}", "admin"),
   r("DELETE", "/v1/apikeys/{id}", "admin", "apikey.revoke"),
   r("GET", "/v1/audit", "admin"),
+  // Tenants (issue 19): only an admin creates tenants or changes their quotas.
+  r("POST", "/v1/tenants", "admin", "tenant.create"),
+  r("GET", "/v1/tenants", "admin"),
+  r("GET", "/v1/tenants/{name}", "admin"),
+  r("PUT", "/v1/tenants/{name}", "admin", "tenant.update"),
+  r("DELETE", "/v1/tenants/{name}", "admin", "tenant.delete"),
 ];
 
 /**

@@ -282,6 +282,11 @@ export const SETTINGS = {
     int(1, 1_000_000).default(1000),
     "most registered functions (403 QUOTA_EXCEEDED above)",
   ),
+  tenantsFile: s(
+    "NANOFAAS_TENANTS_FILE",
+    z.string().optional(),
+    "tenants as YAML, `tenants: [{name, quotas: {maxFunctions?, maxRequestsPerSecond?, maxConcurrency?, maxQueued?, maxJobs?}}]` (docs/tenants.md); at most 1 MiB",
+  ),
   maxJsonDepth: s(
     "NANOFAAS_MAX_JSON_DEPTH",
     int(1, 100_000).default(256),

@@ -22,6 +22,16 @@ export const Header = {
   callbackToken: "X-Callback-Token",
 } as const;
 
-/** Why a request was turned away with 429 (SPEC §1.2). */
-export const QUEUE_REJECT_REASONS = ["rate", "depth", "est_wait", "timeout", "memory", "bulkhead"] as const;
+/** Why a request was turned away with 429 (SPEC §1.2; the `tenant_*` ones: a tenant's quotas, SPEC-platform §3). */
+export const QUEUE_REJECT_REASONS = [
+  "rate",
+  "depth",
+  "est_wait",
+  "timeout",
+  "memory",
+  "bulkhead",
+  "tenant_rate",
+  "tenant_concurrency",
+  "tenant_queue",
+] as const;
 export type QueueRejectReason = (typeof QUEUE_REJECT_REASONS)[number];

@@ -10,7 +10,12 @@ import type { Lane } from "./execution-record";
 import type { RuntimeSettings } from "./runtime-settings";
 
 export function rejection(reason: QueueRejectReason, message: string, retryAfterSeconds: number): NanofaasError {
-  const code = reason === "rate" ? "RATE_LIMITED" : reason === "timeout" ? "QUEUE_TIMEOUT" : "QUEUE_FULL";
+  const code =
+    reason === "rate" || reason === "tenant_rate"
+      ? "RATE_LIMITED"
+      : reason === "timeout"
+        ? "QUEUE_TIMEOUT"
+        : "QUEUE_FULL";
   return new NanofaasError(code, message, { rejectReason: reason, retryAfterSeconds });
 }
 

@@ -6,7 +6,7 @@
  * Two counters and a set that is empty unless a cap was hit: nothing allocated per call.
  */
 
-/** 0 = no cap. */
+/** 0 = no cap. A tenant's gate (src/tenants) changes its object's fields when its quotas change. */
 export interface BulkheadLimits {
   maxTotalInFlight: number;
   maxTotalJobs: number;
@@ -61,6 +61,11 @@ export class Bulkhead<Q> {
   release(remote: boolean): void {
     this.inFlight--;
     if (remote) this.jobs--;
+    this.wakeHeld();
+  }
+
+  /** Wakes every held queue (a slot freed, or the limits were raised). */
+  wakeHeld(): void {
     if (this.held.size === 0) return;
     const held = [...this.held];
     this.held.clear();

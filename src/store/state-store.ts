@@ -15,6 +15,7 @@
  * - Rows are plain JSON-able data; no engine object crosses this edge.
  * - Lists are newest first with an opaque cursor (`decodeCursor` failures → `InvalidCursorError`).
  */
+import type { TenantRows } from "./tenant-rows";
 import type { VersionRows } from "./version-rows";
 import type { ErrorInfo } from "../contracts/pod";
 import type { ExecutionState } from "../contracts/invocation";
@@ -236,6 +237,11 @@ export interface StateStore {
    * history in memory (and says so at start-up).
    */
   readonly versions?: VersionRows;
+  /**
+   * Tenants and their quotas (issue 19). Optional as `versions`: without it the control plane keeps
+   * tenants in memory (and says so at start-up).
+   */
+  readonly tenants?: TenantRows;
   /** False while the database cannot be reached or written (readiness answers 503 meanwhile). */
   healthy(): boolean;
   /**

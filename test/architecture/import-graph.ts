@@ -48,7 +48,7 @@ export function resolveRelative(from: string, specifier: string): string | undef
 export const LAYERS: readonly (readonly string[])[] = [
   ["lib", "contracts"],
   ["domain", "config", "store", "auth", "resilience", "logs"],
-  ["queue", "scheduler", "dispatch", "execution", "deploy", "scaling", "ha"],
+  ["queue", "scheduler", "dispatch", "execution", "deploy", "scaling", "ha", "tenants"],
   ["registry", "observability", "admin", "dlq", "triggers", "operator", "workflows", "versions"],
   ["api", "console", "docs"],
   ["app.ts", "control-plane.ts", "openapi-document.ts", "main.ts"],

@@ -11,6 +11,7 @@ import { listExecutionRows } from "./execution-list";
 import { createMemoryTriggerRows } from "./trigger-rows";
 import { createMemoryWorkflowRows } from "./workflow-rows";
 import { createMemoryVersionRows } from "./version-rows";
+import { createMemoryTenantRows } from "./tenant-rows";
 
 const isUnfinished = (row: ExecutionRow) => row.status === "queued" || row.status === "running";
 
@@ -66,6 +67,7 @@ export function createMemoryStore(): StateStore {
     triggers: createMemoryTriggerRows(),
     workflows: createMemoryWorkflowRows(),
     versions: createMemoryVersionRows(),
+    tenants: createMemoryTenantRows(),
     healthy: () => true,
     close: async () => {},
   };

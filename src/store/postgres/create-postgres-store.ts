@@ -21,6 +21,7 @@ import { postgresApiKeys, postgresFunctions, postgresIdempotency } from "./funct
 import { migrate } from "./migrations";
 import { ReplicaPresence } from "./presence";
 import { postgresTriggers } from "./triggers";
+import { postgresTenants } from "./tenants";
 import { postgresVersions } from "./versions";
 import { postgresWorkflows } from "./workflows";
 
@@ -94,6 +95,7 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
     triggers: postgresTriggers(db),
     versions: postgresVersions(db),
     workflows: postgresWorkflows(db),
+    tenants: postgresTenants(db),
     healthy: () => db.healthy(),
     poisonRows: () => batcher.poisonRows,
     close: async () => {

@@ -11,6 +11,7 @@ import { executionListContract } from "../execution-list.contract";
 import type { StateStore } from "../state-store";
 import { describeStateStoreContract } from "../state-store.contract";
 import { triggerRowsContract } from "../trigger-rows.contract";
+import { tenantRowsContract } from "../tenant-rows.contract";
 import { versionRowsContract } from "../version-rows.contract";
 import { run as workflowRun, workflowRowsContract } from "../workflow-rows.contract";
 import { createPostgresStore } from "./create-postgres-store";
@@ -142,5 +143,35 @@ describe("workflow rows: postgres", () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+// Tenants (issue 19, schema v7): the same contract as memory and SQLite, and durable.
+const tenantStores: StateStore[] = [];
+describe("tenant rows: postgres", () => {
+  afterAll(async () => {
+    await Promise.all(tenantStores.map((store) => store.close()));
+  });
+  tenantRowsContract(async () => {
+    const store = await fresh();
+    tenantStores.push(store);
+    return store.tenants!;
+  });
+
+  test("tenants survive a restart", async () => {
+    const store = await fresh();
+    await store.tenants!.put({
+      name: "team-a",
+      quotas: { maxFunctions: 2 },
+      source: "file",
+      createdAt: 1,
+      updatedAt: 2,
+    });
+    await store.close();
+    const reopened = await open(urls.get(store)!);
+    tenantStores.push(reopened);
+    expect(await reopened.tenants!.loadAll()).toEqual([
+      { name: "team-a", quotas: { maxFunctions: 2 }, source: "file", createdAt: 1, updatedAt: 2 },
+    ]);
   });
 });

@@ -21,6 +21,7 @@ import type { MigrationArea } from "./migration-area";
 import { TRIGGERS_SCHEMA } from "./triggers-schema";
 import { WORKFLOWS_SCHEMA } from "./workflows-schema";
 import { VERSIONS_SCHEMA } from "./versions-schema";
+import { TENANTS_SCHEMA } from "./tenants-schema";
 
 export type { MigrationArea, MigrationStep } from "./migration-area";
 
@@ -32,6 +33,7 @@ export const AREAS: readonly MigrationArea[] = [
   TRIGGERS_SCHEMA,
   WORKFLOWS_SCHEMA,
   VERSIONS_SCHEMA,
+  TENANTS_SCHEMA,
 ];
 
 /** Brings `db` up to date; returns how many steps ran. Throws SchemaTooNewError for a newer database. */

@@ -31,6 +31,7 @@ import { createSqliteTriggerRows } from "./trigger-rows";
 import { createSqliteWorkflowRows } from "./workflow-rows";
 import { createSqliteVersionRows } from "./version-rows";
 import { isSqlitePoison } from "./sqlite-errors";
+import { createSqliteTenantRows } from "./tenant-rows";
 
 export type SqliteSynchronous = "full" | "normal";
 
@@ -123,6 +124,7 @@ export function sqliteStoreOn(
     triggers: createSqliteTriggerRows(db, write),
     workflows: createSqliteWorkflowRows(db, write),
     versions: createSqliteVersionRows(db, write),
+    tenants: createSqliteTenantRows(db, write),
     healthy: () => healthy,
     poisonRows: () => batcher.poisonRows,
     close: async () => {
