@@ -18,6 +18,7 @@ import { registerInitCommand } from "./commands/init";
 import { registerInvokeCommands } from "./commands/invoke";
 import { registerLogsCommand } from "./commands/logs";
 import { registerScaleCommand } from "./commands/scale";
+import { registerTrafficCommands } from "./commands/traffic";
 import { registerTriggersCommand } from "./commands/triggers";
 import { registerWorkflowCommands } from "./commands/wf";
 import { registerVersionCommand } from "./commands/version";
@@ -57,7 +58,9 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     .showHelpAfterError("(add --help for usage)")
     .showSuggestionAfterError()
     .hook("preAction", () => void parseFormat(flags().output));
-  registerScaleCommand(registerFnCommands(program, session), session);
+  const fn = registerFnCommands(program, session);
+  registerScaleCommand(fn, session);
+  registerTrafficCommands(fn, session);
   registerInvokeCommands(program, session);
   registerExecCommands(program, session);
   registerLogsCommand(program, session);

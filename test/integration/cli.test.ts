@@ -81,6 +81,35 @@ describe("fn", () => {
     expect((await cli.run(["fn", "delete", "hist"])).code).toBe(0);
   });
 
+  test("traffic splits, shows and promotes; a bad weight is a usage error before any request", async () => {
+    const spec = writeSpec("canary.yaml", "name: canary\nexecutionMode: LOCAL\ntimeoutMs: 1000\n");
+    await cli.run(["fn", "apply", "-f", spec]);
+    writeSpec("canary.yaml", "name: canary\nexecutionMode: LOCAL\ntimeoutMs: 2000\n");
+    await cli.run(["fn", "apply", "-f", spec]);
+    const set = await cli.run(["fn", "traffic", "canary", "v1=90", "2=10"]);
+    expect(set).toMatchObject({ code: 0, stdout: "function/canary traffic v1=90 v2=10\n" });
+    expect((await cli.json<{ traffic: unknown }>(["fn", "get", "canary"])).traffic).toEqual([
+      { version: 1, weight: 90 },
+      { version: 2, weight: 10 },
+    ]);
+    expect((await cli.run(["fn", "traffic", "canary"])).stdout).toMatch(
+      /^VERSION\s+WEIGHT\s+STATE\n1\s+90\s+-\n2\s+10\s+active\n$/,
+    );
+    const bad = await cli.run(["fn", "traffic", "canary", "v1=ninety"]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain("VERSION=WEIGHT");
+    const sum = await cli.run(["fn", "traffic", "canary", "v1=90"]);
+    expect(sum.code).not.toBe(0);
+    expect(sum.stderr).toContain("sum to 100");
+    expect(await cli.run(["fn", "promote", "canary", "v1"])).toMatchObject({
+      code: 0,
+      stdout: "function/canary promoted to version 1\n",
+    });
+    expect((await cli.json<{ traffic?: unknown; timeoutMs: number }>(["fn", "get", "canary"])).traffic).toBeUndefined();
+    expect((await cli.run(["fn", "promote", "canary", "9"])).code).not.toBe(0);
+    expect((await cli.run(["fn", "delete", "canary"])).code).toBe(0);
+  });
+
   test("list and get in table, json and yaml", async () => {
     await cli.run([
       "fn",

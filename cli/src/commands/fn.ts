@@ -1,6 +1,6 @@
 /**
  * @module
- * `nanofaas fn list|get|describe|apply|delete|versions|rollback`. `apply` creates the function, or updates it in place
+ * `nanofaas fn list|get|describe|apply|delete|versions|rollback` (`traffic` and `promote`: traffic.ts). `apply` creates the function, or updates it in place
  * (`PUT /v1/functions/{name}`: a new version, queued work kept) when the registered spec differs,
  * and does nothing when it matches (see spec-diff.ts for what "matches" means). Against a server
  * without PUT (405) it falls back to delete and re-create.
