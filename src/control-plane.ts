@@ -225,6 +225,7 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     replicas: deployer && {
       ready: (name) => deployer.readyReplicas(name) > 0,
       pick: (name) => deployer.pickEndpoint(name),
+      failure: (name) => deployer.replicaError?.(name),
     },
     store: executions,
     idempotency: createInMemoryIdempotencyStore(),
@@ -248,6 +249,7 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     onCircuitTransition: createCircuitRecorder(metricsRegistry, logger),
   });
   deployer?.onReadyChange((name) => engine.wakeFunction(name));
+  deployer?.onReplicaFailure?.((name, error) => engine.replicasFailed(name, error));
   const functions = createFunctionService({
     registry: createInMemoryFunctionRegistry(),
     defaults: {

@@ -62,6 +62,12 @@ export interface Deployer {
   /** Subscribes to ready-replica changes; returns an unsubscribe function. */
   onReadyChange(listener: (name: string, ready: number) => void): () => void;
   /**
+   * Subscribes to "a replica of `name` failed to start or stay up, and none is ready" (`error` is
+   * its `replicaError`): the engine then fails the sync calls waiting for one. Returns an
+   * unsubscribe function; absent, the backend does not report failures as they happen.
+   */
+  onReplicaFailure?(listener: (name: string, error: string) => void): () => void;
+  /**
    * Resolves once the backend's view of replicas is complete (k8s: the first list of Deployments).
    * The control plane reports ready only after it; absent means "at once".
    */

@@ -17,6 +17,8 @@ import { retryDelayMs, shouldRetry } from "./retry-policy";
 export interface ReplicaEndpoints {
   ready(name: string): boolean;
   pick(name: string): string | undefined;
+  /** Why the replicas fail while none is ready (Deployer.replicaError); undefined otherwise. */
+  failure?(name: string): string | undefined;
 }
 
 export interface AttemptRunnerDeps {

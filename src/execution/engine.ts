@@ -27,6 +27,7 @@ import type { ExecutionRecord, Lane } from "./execution-record";
 import { viewOfRow } from "./execution-row";
 import type { ExecutionView, InvocationOutcome, Invoker, InvokeOptions } from "./invoker";
 import { RateGate } from "./rate-gate";
+import { replicasFailedError, replicasFailedRejection, takeAwaited } from "./failed-replicas";
 import { RecoveredBacklog } from "./recovered-backlog";
 import { type RecoverySummary, recoverExecutions } from "./recovery";
 import type { ExecutionRow } from "../store/state-store";
@@ -207,6 +208,17 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
     if (queue) this.scheduler.wake(queue);
   }
 
+  /** A replica of `name` failed and none is ready: the sync calls waiting in its queue end now. */
+  replicasFailed(name: string, error: string): void {
+    const queue = this.queues.get(name);
+    if (!queue || queue.fn.effectiveExecutionMode !== "DEPLOYMENT") return;
+    const failure = replicasFailedError(name, error);
+    for (const record of takeAwaited(queue)) {
+      record.cancel();
+      this.attempts.finish(record, () => record.fail(failure, this.now()));
+    }
+  }
+
   /** Lowers (or restores) a function's effective concurrency; never above `concurrency`, never below 1. */
   setEffectiveConcurrency(name: string, limit: number): void {
     const queue = this.queues.get(name);
@@ -248,8 +260,9 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
     const waitMs = options.timeoutMs ?? this.defaultWaitMs(queue.fn);
     const replay = this.admission.replay(name, options.idempotencyKey);
     if (replay) return replay.isTerminal ? replay.outcome() : this.waitFor(replay, waitMs);
-    // A sync call meets an open circuit or a full bulkhead at once; async work waits in its queue.
+    // A sync call meets an open circuit, a full bulkhead or failing replicas at once; async work waits.
     this.gates.admitSync(queue, this.now());
+    this.refuseIfReplicasFail(queue);
     const lane: Lane = this.deps.settings.syncQueueEnabled ? "sync" : "async";
     const record = this.admission.admit(queue, request, options, lane);
     return this.waitFor(record, waitMs);
@@ -288,6 +301,15 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
   /** A sync caller's default wait: the function's timeout, plus the Job start-up allowance for REMOTE. */
   private defaultWaitMs(fn: ResolvedFunction): number {
     return fn.effectiveExecutionMode === "REMOTE" ? fn.timeoutMs + this.deps.jobStartupAllowanceMs : fn.timeoutMs;
+  }
+
+  /** Only DEPLOYMENT functions have replicas; a ready one means the call can be served. */
+  private refuseIfReplicasFail(queue: FunctionQueue): void {
+    const replicas = this.deps.replicas;
+    if (queue.fn.effectiveExecutionMode !== "DEPLOYMENT" || !replicas?.failure || replicas.ready(queue.name)) return;
+    const error = replicas.failure(queue.name);
+    if (error !== undefined)
+      throw replicasFailedRejection(queue.name, error, this.deps.settings.syncQueueRetryAfterSeconds);
   }
 
   private waitFor(record: ExecutionRecord, waitMs: number): Promise<InvocationOutcome> {

@@ -249,6 +249,11 @@ export class ExecutionRecord {
     return true;
   }
 
+  /** Whether a caller waits for this record's end (a sync invocation, a workflow step). */
+  get awaited(): boolean {
+    return this.waiters !== undefined;
+  }
+
   /** Calls `wake` once the record is terminal: now if it already is, else from its terminal transition. */
   onSettled(wake: () => void): void {
     if (this.isTerminal) {

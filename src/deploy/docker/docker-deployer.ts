@@ -147,7 +147,7 @@ export function createDockerDeployer(config: Config, options: DockerDeployerOpti
         await functions.remove(fn.name);
         const set = functions.create(
           fn.name,
-          (index, onReadyChange) =>
+          (index, onReadyChange, onFailed) =>
             new ContainerReplica({
               name: fn.name,
               index,
@@ -158,6 +158,7 @@ export function createDockerDeployer(config: Config, options: DockerDeployerOpti
               timing,
               emit: output,
               onReadyChange,
+              onFailed,
               track: (id, replica) => (replica ? byContainer.set(id, replica) : byContainer.delete(id)),
             }),
         );
@@ -196,6 +197,8 @@ export function createDockerDeployer(config: Config, options: DockerDeployerOpti
     pickEndpoint: (name) => functions.pick(name),
 
     onReadyChange: (listener) => functions.onReadyChange(listener),
+
+    onReplicaFailure: (listener) => functions.onFailure(listener),
 
     async close() {
       closing.abort();

@@ -95,7 +95,7 @@ export function createProcessDeployer(config: Config, options: ProcessDeployerOp
       // "Creates or updates": an existing set is replaced, since command and env may have changed.
       await functions.remove(fn.name);
       const plan = launchPlan(fn, config, host, baseEnv);
-      const set = functions.create(fn.name, (index, onReadyChange) => {
+      const set = functions.create(fn.name, (index, onReadyChange, onFailed) => {
         const ctx: ReplicaContext = {
           name: fn.name,
           index,
@@ -109,6 +109,7 @@ export function createProcessDeployer(config: Config, options: ProcessDeployerOp
           emit: output,
           capture: (stream, line) => logs.record(fn.name, String(index), stream, line),
           onReadyChange,
+          onFailed,
         };
         return new Replica(ctx);
       });
@@ -137,6 +138,8 @@ export function createProcessDeployer(config: Config, options: ProcessDeployerOp
     pickEndpoint: (name) => functions.pick(name),
 
     onReadyChange: (listener) => functions.onReadyChange(listener),
+
+    onReplicaFailure: (listener) => functions.onFailure(listener),
 
     logs,
 

@@ -20,8 +20,11 @@ export interface ManagedReplica {
   stop(): Promise<void>;
 }
 
-/** Builds replica `index`; the replica calls `onReadyChange` whenever its `endpoint` may have changed. */
-export type NewReplica<R> = (index: number, onReadyChange: () => void) => R;
+/**
+ * Builds replica `index`; the replica calls `onReadyChange` whenever its `endpoint` may have changed,
+ * and `onFailed` when a run failed (its `lastError` is set).
+ */
+export type NewReplica<R> = (index: number, onReadyChange: () => void, onFailed: () => void) => R;
 
 export class ReplicaSet<R extends ManagedReplica> {
   readonly replicas: R[] = [];
@@ -32,6 +35,7 @@ export class ReplicaSet<R extends ManagedReplica> {
     readonly name: string,
     private readonly newReplica: NewReplica<R>,
     private readonly announce: (name: string, ready: number) => void,
+    private readonly announceFailure: (name: string, error: string) => void = () => undefined,
   ) {}
 
   get readyCount(): number {
@@ -68,7 +72,11 @@ export class ReplicaSet<R extends ManagedReplica> {
     const before = this.replicas.length;
     const starts: (void | Promise<void>)[] = [];
     while (this.replicas.length < count) {
-      const replica = this.newReplica(this.replicas.length, () => this.refresh());
+      const replica = this.newReplica(
+        this.replicas.length,
+        () => this.refresh(),
+        () => this.failed(),
+      );
       this.replicas.push(replica);
       starts.push(replica.start());
     }
@@ -76,6 +84,13 @@ export class ReplicaSet<R extends ManagedReplica> {
     const failed = results.findIndex((result) => result.status === "rejected");
     if (failed === -1) return { keep: count, failure: undefined };
     return { keep: before + failed, failure: results[failed] as PromiseRejectedResult };
+  }
+
+  /** A replica's run failed: when none of the set serves, the function is Failed (function-status.ts). */
+  private failed(): void {
+    if (this.readyEndpoints.length > 0) return;
+    const error = this.replicas.find((replica) => replica.lastError)?.lastError;
+    if (error) this.announceFailure(this.name, error);
   }
 
   private refresh(): void {

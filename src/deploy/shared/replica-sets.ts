@@ -8,10 +8,12 @@ import { NanofaasError } from "../../domain/errors";
 import { type ManagedReplica, type NewReplica, ReplicaSet } from "./replica-set";
 
 type ReadyListener = (name: string, ready: number) => void;
+type FailureListener = (name: string, error: string) => void;
 
 export class ReplicaSets<R extends ManagedReplica> {
   private readonly sets = new Map<string, ReplicaSet<R>>();
   private readonly listeners = new Set<ReadyListener>();
+  private readonly failureListeners = new Set<FailureListener>();
 
   /** `backendId` names the backend in errors; `output` receives a line when a listener throws. */
   constructor(
@@ -21,7 +23,12 @@ export class ReplicaSets<R extends ManagedReplica> {
 
   /** A new, empty set for `name`. `remove` an existing one first, or its replicas would run on unseen. */
   create(name: string, newReplica: NewReplica<R>): ReplicaSet<R> {
-    const set = new ReplicaSet(name, newReplica, (fn, ready) => this.announce(fn, ready));
+    const set = new ReplicaSet(
+      name,
+      newReplica,
+      (fn, ready) => this.announce(fn, ready),
+      (fn, error) => this.tell(this.failureListeners, (listener) => listener(fn, error), fn),
+    );
     this.sets.set(name, set);
     return set;
   }
@@ -70,13 +77,23 @@ export class ReplicaSets<R extends ManagedReplica> {
     return () => void this.listeners.delete(listener);
   }
 
-  /** A throwing listener is reported and must not keep the others from hearing the change. */
+  /** Subscribes to "a replica failed and none is ready" (Deployer.onReplicaFailure). */
+  onFailure(listener: FailureListener): () => void {
+    this.failureListeners.add(listener);
+    return () => void this.failureListeners.delete(listener);
+  }
+
   private announce(name: string, ready: number): void {
-    for (const listener of this.listeners) {
+    this.tell(this.listeners, (listener) => listener(name, ready), name);
+  }
+
+  /** A throwing listener is reported and must not keep the others from hearing the change. */
+  private tell<L>(listeners: Set<L>, call: (listener: L) => void, name: string): void {
+    for (const listener of listeners) {
       try {
-        listener(name, ready);
+        call(listener);
       } catch (error) {
-        this.output(`[fn/${name}] nanofaas: a ready-change listener failed: ${(error as Error).message}`);
+        this.output(`[fn/${name}] nanofaas: a replica listener failed: ${(error as Error).message}`);
       }
     }
   }

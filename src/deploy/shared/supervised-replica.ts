@@ -35,6 +35,8 @@ export interface ReplicaIdentity {
   index: number;
   emit(line: string): void;
   onReadyChange(): void;
+  /** A run failed and `lastError` says why (the set fails waiting sync callers when none is ready). */
+  onFailed?(): void;
 }
 
 /** One run of a replica (one process, one container) as the shared supervision sees it. */
@@ -161,6 +163,7 @@ export abstract class SupervisedReplica<Run extends ReplicaRun> implements Manag
       }
       if (this.stopping) break;
       if (typeof run === "string") this.lastError = reason;
+      this.identity.onFailed?.();
       if (stable) failures = 0;
       const delay = backoffDelay(failures++, this.timing.backoff);
       this.log(`${reason}; ${this.restartVerb} in ${delay} ms`);
