@@ -198,6 +198,8 @@ describe("docker backend (fake engine)", () => {
       body: { Image: IMAGE, Env: [], Labels: {}, HostConfig: {} },
       running: false,
       exitCode: 0,
+      output: [],
+      followers: new Set(),
     });
     await deployer.provision(fn("reborn"));
     expect(engine.find("f".repeat(64))).toBeUndefined();
@@ -238,5 +240,50 @@ describe("docker backend (fake engine)", () => {
     expect(engine.containers.size).toBe(0);
     expect(await codeOf(deployer.provision(fn("late")))).toBe("BACKEND_UNAVAILABLE");
     expect(await codeOf(deployer.setReplicas("unknown", 1))).toBe("NOT_FOUND");
+  });
+
+  test("logs: every container's stdout and stderr, demultiplexed, by replica index, live, through replacements", async () => {
+    const { engine, deployer } = await start();
+    await deployer.provision(fn("talky", { scalingConfig: { minReplicas: 2, maxReplicas: 2 } }));
+    await until(() => deployer.readyReplicas("talky") === 2, "two ready replicas");
+    const read = async (query = {}) =>
+      (await deployer.logs.read("talky", query)).map((l) => `${l.replica} ${l.stream} ${l.message}`);
+    await untilCondition(async () => (await read()).length === 4, "the start-up lines of both containers");
+    expect((await read()).sort()).toEqual([
+      "0 stderr nanofaas-talky-r0 is failing",
+      "0 stdout nanofaas-talky-r0 says hello",
+      "1 stderr nanofaas-talky-r1 is failing",
+      "1 stdout nanofaas-talky-r1 says hello",
+    ]);
+    // Followed, filtered by execution: an invocation's tagged line arrives while the container runs.
+    const seen: string[] = [];
+    const stop = new AbortController();
+    const following = deployer.logs.follow("talky", { executionId: "e-7" }, (l) => seen.push(l.message), stop.signal);
+    const r1 = engine.byName("nanofaas-talky-r1")!;
+    await fetch(`http://127.0.0.1:${r1.pod!.port}/invoke`, {
+      method: "POST",
+      headers: { "x-execution-id": "e-7" },
+      body: JSON.stringify({ input: 7 }),
+    });
+    // A line cut across frames (and chunks) is one line.
+    engine.print(r1, "stdout", "[exec e-7] part one, ");
+    engine.print(r1, "stdout", "part two\n");
+    await untilCondition(() => seen.length === 2, "the execution's lines, followed");
+    stop.abort();
+    await following;
+    expect(seen).toEqual(["invoked with 7", "part one, part two"]);
+    expect((await deployer.logs.read("talky", { executionId: "e-7", replica: "1" })).map((l) => l.stream)).toEqual([
+      "stdout",
+      "stdout",
+    ]);
+    // A replacement container's output joins its replica's lines.
+    engine.kill(engine.byName("nanofaas-talky-r0")!);
+    await until(() => deployer.replicaStarts("talky")[0] === 2, "a replacement");
+    await untilCondition(
+      async () => (await read({ replica: "0" })).filter((l) => l.endsWith("says hello")).length === 2,
+      "the replacement's start-up line",
+    );
+    await deployer.deprovision("talky");
+    expect(await deployer.logs.read("talky", {})).toEqual([]);
   });
 });

@@ -22,6 +22,7 @@ import { createEngineClient, DockerApiError, DockerUnreachableError, type Engine
 import { describePlacement, detectPlacement, realSelfFacts, type SelfFacts } from "./placement";
 import { sleep } from "../../lib/sleep";
 import { ContainerReplica } from "./replica";
+import { LogHub } from "../../logs/log-hub";
 
 export interface DockerDeployerOptions {
   /** Default: the client for `config.dockerSocket`. */
@@ -35,6 +36,7 @@ export interface DockerDeployerOptions {
 
 /** The Deployer plus read-only introspection for tests and diagnostics. */
 export interface DockerDeployer extends Deployer {
+  logs: LogHub;
   /** Current container id of each replica (undefined between a death and its replacement). */
   containerIds(name: string): (string | undefined)[];
   /** Containers started per replica index, replacements included. */
@@ -72,6 +74,7 @@ export function createDockerDeployer(config: Config, options: DockerDeployerOpti
   const functions = new ReplicaSets<ContainerReplica>("docker", output);
   const byContainer = new Map<string, ContainerReplica>();
   const closing = new AbortController();
+  const logs = new LogHub(config.logsBufferLines);
   let placement: Placement | undefined;
   let placing: Promise<Placement> | undefined;
   let watching = false;
@@ -160,6 +163,7 @@ export function createDockerDeployer(config: Config, options: DockerDeployerOpti
               onReadyChange,
               onFailed,
               track: (id, replica) => (replica ? byContainer.set(id, replica) : byContainer.delete(id)),
+              capture: (stream, line) => logs.record(fn.name, String(index), stream, line),
             }),
         );
         try {
@@ -176,7 +180,10 @@ export function createDockerDeployer(config: Config, options: DockerDeployerOpti
       }
     },
 
-    deprovision: (name) => functions.remove(name),
+    async deprovision(name) {
+      await functions.remove(name);
+      logs.forget(name);
+    },
 
     async setReplicas(name, replicas) {
       const set = functions.existing(name);
@@ -204,6 +211,8 @@ export function createDockerDeployer(config: Config, options: DockerDeployerOpti
       closing.abort();
       await functions.removeAll();
     },
+
+    logs,
 
     containerIds: (name) => functions.replicas(name).map((r) => r.containerId),
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server, type ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createEngineClient, DockerApiError, demuxLogs, splitImage } from "./engine-client";
+import { createEngineClient, DockerApiError, splitImage } from "./engine-client";
 
 /** Scripted daemon: each path answers what the test needs, events arrive split across chunks. */
 const dir = mkdtempSync(join(tmpdir(), "engine-client-"));
@@ -98,18 +98,5 @@ describe("engine client", () => {
     expect(error.name).toBe("DockerUnreachableError");
     expect(error.message).toContain(`cannot reach the Docker Engine at ${join(dir, "nope.sock")}`);
     expect(error.message).toContain("--group-add");
-  });
-
-  test("demuxLogs reads stdout and stderr frames", () => {
-    const frame = (stream: number, text: string) => {
-      const payload = new TextEncoder().encode(text);
-      const out = new Uint8Array(8 + payload.length);
-      out[0] = stream;
-      new DataView(out.buffer).setUint32(4, payload.length);
-      out.set(payload, 8);
-      return out;
-    };
-    const bytes = new Uint8Array([...frame(1, "one\ntw"), ...frame(2, "o\n"), ...frame(1, "three\n")]);
-    expect(demuxLogs(bytes)).toEqual(["one", "two", "three"]);
   });
 });

@@ -65,11 +65,18 @@ export interface EngineClient {
   removeContainer(id: string): Promise<void>;
   /** The last `lines` lines of the container's stdout and stderr, for diagnostics. */
   logsTail(id: string, lines: number): Promise<string[]>;
+  /**
+   * The container's multiplexed output from its start, then live until it stops or `signal`
+   * aborts (log-frames.ts reads it); undefined when the container is gone.
+   */
+  logsFollow(id: string, signal: AbortSignal): Promise<ReadableStream<Uint8Array> | undefined>;
   /** Pulls `image` and waits for the pull to finish; rejects with the daemon's error. */
   pullImage(image: string): Promise<void>;
   /** Streams events matching `filters` until `signal` aborts or the daemon closes the stream. */
   events(filters: Record<string, string[]>, signal: AbortSignal): AsyncGenerator<DockerEvent>;
 }
+
+import { demuxLogs } from "./log-frames";
 
 /** Deadline of a single API call; pulls and the event stream are not bounded by it. */
 const CALL_TIMEOUT_MS = 30_000;
@@ -82,23 +89,6 @@ export function splitImage(image: string): { fromImage: string; tag?: string } {
   return colon > slash
     ? { fromImage: image.slice(0, colon), tag: image.slice(colon + 1) }
     : { fromImage: image, tag: "latest" };
-}
-
-/**
- * Splits Docker's multiplexed log stream (containers without a TTY): frames of an 8-byte header —
- * stream type, 3 zero bytes, big-endian payload length — then the payload.
- */
-export function demuxLogs(bytes: Uint8Array): string[] {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const decoder = new TextDecoder();
-  let text = "";
-  let offset = 0;
-  while (offset + 8 <= bytes.length) {
-    const size = view.getUint32(offset + 4);
-    text += decoder.decode(bytes.subarray(offset + 8, offset + 8 + size));
-    offset += 8 + size;
-  }
-  return text.split("\n").filter((line) => line.trim() !== "");
 }
 
 export function createEngineClient(socketPath: string): EngineClient {
@@ -191,6 +181,22 @@ export function createEngineClient(socketPath: string): EngineClient {
         return [];
       }
       return demuxLogs(new Uint8Array(await response.arrayBuffer()));
+    },
+
+    async logsFollow(id, signal) {
+      const op = `follow logs of container ${id.slice(0, 12)}`;
+      const response = await call("GET", `/containers/${enc(id)}/logs?follow=true&stdout=true&stderr=true`, {
+        signal,
+      });
+      if (response.status === 404) {
+        await response.arrayBuffer();
+        return undefined;
+      }
+      if (response.status !== 200 || !response.body) {
+        await expect(response, op, [200]);
+        return undefined;
+      }
+      return response.body;
     },
 
     async pullImage(image) {

@@ -17,6 +17,8 @@ import {
 import { discardContainer, exitReason, outputTail } from "./container-ops";
 import { containerBaseUrl, containerName, type Placement } from "./container-spec";
 import { DockerApiError, type EngineClient } from "./engine-client";
+import { followContainerLogs } from "./log-follower";
+import type { LogStream } from "../../logs/log-line";
 
 export interface ContainerReplicaContext extends ReplicaIdentity {
   image: string;
@@ -27,6 +29,8 @@ export interface ContainerReplicaContext extends ReplicaIdentity {
   timing: ReplicaTiming;
   /** Tells the deployer which container this replica runs now, so `die` events find it. */
   track(containerId: string, replica: ContainerReplica | undefined): void;
+  /** Keeps each output line of the replica's containers for the logs route (the function's LogHub). */
+  capture(stream: LogStream, line: string): void;
 }
 
 /** One container of a replica; `baseUrl` is undefined when it exited before Docker gave it an address. */
@@ -43,6 +47,8 @@ const describe = (error: unknown) => (error instanceof Error ? error.message : S
 export class ContainerReplica extends SupervisedReplica<Launched> {
   /** The current container, from creation until it is removed. */
   containerId: string | undefined;
+  /** Ends the following of each container's logs once it is removed (log-follower.ts). */
+  private readonly logFollows = new Map<string, AbortController>();
 
   constructor(private readonly ctx: ContainerReplicaContext) {
     super(ctx, ctx.timing, "replacing it");
@@ -108,6 +114,7 @@ export class ContainerReplica extends SupervisedReplica<Launched> {
     this.ctx.track(id, this);
     try {
       await engine.startContainer(id);
+      this.followLogs(id);
       const inspect = await engine.inspectContainer(id);
       // No address yet means it already exited: noAddress reports why, like any other exit.
       const baseUrl = inspect ? containerBaseUrl(inspect, placement) : undefined;
@@ -132,9 +139,21 @@ export class ContainerReplica extends SupervisedReplica<Launched> {
     return run.lastLine;
   }
 
+  /** Collects the container's output, from its first line, into the log hub until it is removed. */
+  private followLogs(id: string): void {
+    const stop = new AbortController();
+    this.logFollows.set(id, stop);
+    void followContainerLogs(this.ctx.engine, id, this.ctx.capture, stop.signal).then((problem) => {
+      if (problem && this.logFollows.has(id)) this.log(`container ${id.slice(0, 12)}: ${problem}`);
+    });
+  }
+
   private async discard(id: string): Promise<void> {
     this.ctx.track(id, undefined);
     if (this.containerId === id) this.containerId = undefined;
     await discardContainer(this.ctx.engine, id, this.timing.stopGraceMs, (message) => this.log(message));
+    // Removal ends Docker's stream with the container's last lines; this only frees a stuck one.
+    this.logFollows.get(id)?.abort();
+    this.logFollows.delete(id);
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { forwardLines, LineSplitter, MAX_LINE_CHARS } from "./line-forwarder";
+import { LineSplitter, MAX_LINE_CHARS } from "../shared/line-splitter";
+import { forwardLines } from "./line-forwarder";
 
 describe("LineSplitter", () => {
   test("keeps a partial line until its newline arrives", () => {
