@@ -211,7 +211,7 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
   /** A replica of `name` failed and none is ready: the sync calls waiting in its queue end now. */
   replicasFailed(name: string, error: string): void {
     const queue = this.queues.get(name);
-    if (!queue || queue.fn.effectiveExecutionMode !== "DEPLOYMENT") return;
+    if (queue?.fn.effectiveExecutionMode !== "DEPLOYMENT") return;
     const failure = replicasFailedError(name, error);
     for (const record of takeAwaited(queue)) {
       record.cancel();
