@@ -36,6 +36,8 @@ export class IssuerKeys {
   private inFlight: Promise<void> | undefined;
   /** How many times the JWKS was fetched (tests and logs). */
   fetches = 0;
+  /** Bumped by every JWKS fetched: a token verified under an older generation is checked again. */
+  generation = 0;
   private readonly timeoutMs: number;
   private readonly maxAgeMs: number;
   private readonly cooldownMs: number;
@@ -65,8 +67,17 @@ export class IssuerKeys {
     }
   };
 
-  private mayRefetch(): boolean {
-    return this.now() - this.lastAttempt >= this.cooldownMs;
+  private mayRefetch(now = this.now()): boolean {
+    return now - this.lastAttempt >= this.cooldownMs;
+  }
+
+  /**
+   * Whether a token verified under key generation `generation` must be verified again at `now`:
+   * the keys changed since, or they are old enough that the next verification will refetch them
+   * (so a key the issuer stopped publishing is noticed even when every token comes from a cache).
+   */
+  outdated(generation: number, now: number): boolean {
+    return generation !== this.generation || (now - this.fetchedAt > this.maxAgeMs && this.mayRefetch(now));
   }
 
   /** One fetch at a time; concurrent callers share it. `tolerant`: keep the old keys on failure. */
@@ -89,6 +100,7 @@ export class IssuerKeys {
     this.keys = createLocalJWKSet(jwks);
     this.fetchedAt = this.now();
     this.fetches++;
+    this.generation++;
   }
 
   /** OIDC Discovery 1.0 §4: the document's `issuer` must be exactly the configured issuer. */

@@ -90,6 +90,85 @@ describe("OidcVerifier", () => {
     expect(await problemOf(verifier, token)).toBe("token expired");
   });
 
+  test("the cache never answers past exp: inside the clock skew every call is a full check", async () => {
+    let now = Date.now();
+    const { verifier } = verifierFor({ clockSkewMs: 30_000, now: () => now });
+    const token = await issuer.token({ expiresIn: 10 });
+    expect(await problemOf(verifier, token)).toBe("accepted as oidc:alice");
+    expect(verifier.verify(token)).not.toBeInstanceOf(Promise);
+    now += 11_000; // past exp, inside the 30 s skew: accepted, but only by a full verification
+    const late = verifier.verify(token);
+    expect(late).toBeInstanceOf(Promise);
+    expect(await late).toMatchObject({ actor: "oidc:alice" });
+    expect(verifier.verify(token)).toBeInstanceOf(Promise);
+    expect(verifier.known(token)).toBeUndefined();
+  });
+
+  test("the cache TTL bounds trust even for a long-lived token", async () => {
+    let now = Date.now();
+    const { verifier, keys } = verifierFor({ cacheMs: 1_000, now: () => now, maxAgeMs: 3_600_000 });
+    const token = await issuer.token({ expiresIn: 3600 });
+    await verifier.verify(token);
+    now += 999;
+    expect(verifier.known(token)).toBeDefined();
+    now += 1;
+    expect(verifier.known(token)).toBeUndefined();
+    expect(verifier.verify(token)).toBeInstanceOf(Promise);
+    expect(keys.fetches).toBe(1);
+  });
+
+  test("bounded: at most cacheEntries tokens remembered; a token in use stays, an idle one is checked again", async () => {
+    const { verifier } = verifierFor({ cacheEntries: 4 });
+    const hot = await issuer.token({ sub: "hot" });
+    const idle = await issuer.token({ sub: "idle" });
+    await verifier.verify(hot);
+    await verifier.verify(idle);
+    for (let i = 0; i < 12; i++) {
+      await verifier.verify(await issuer.token({ sub: `flood-${i}` }));
+      expect(verifier.known(hot)).toMatchObject({ actor: "oidc:hot" });
+    }
+    expect(verifier.known(idle)).toBeUndefined();
+    // Evicted is not refused: it is verified again.
+    expect(await problemOf(verifier, idle)).toBe("accepted as oidc:idle");
+  });
+
+  test("a token signed by a key the issuer rotated out stops being accepted from the cache once the keys are refetched", async () => {
+    let now = Date.now();
+    const keys = new IssuerKeys({ issuer: issuer.url, now: () => now, maxAgeMs: 60_000 });
+    const { verifier } = verifierFor({ keys, now: () => now });
+    const old = await issuer.rotate();
+    const token = await issuer.token({ key: old, sub: "erin", expiresIn: 3600 });
+    expect(await problemOf(verifier, token)).toBe("accepted as oidc:erin");
+    expect(verifier.verify(token)).not.toBeInstanceOf(Promise);
+    await issuer.rotate();
+    issuer.retire(old.kid);
+    // Within the keys' max age the control plane has not seen the rotation, cache or no cache.
+    now += 30_000;
+    expect(verifier.known(token)).toMatchObject({ actor: "oidc:erin" });
+    // Keys due for a refetch: not answered from the cache; the full check refetches and refuses.
+    now += 31_000;
+    expect(verifier.known(token)).toBeUndefined();
+    expect(await problemOf(verifier, token)).toBe("no signing key of the issuer matches the token's kid");
+    expect(keys.fetches).toBe(2);
+    // A token of a key still published, verified before the refetch, is checked once more, then cached.
+    expect(await problemOf(verifier, await issuer.token({ sub: "frank" }))).toBe("accepted as oidc:frank");
+  });
+
+  test("a refetch triggered by another token (unknown kid) also sends cached tokens of a dropped key back to a full check", async () => {
+    let now = Date.now();
+    const keys = new IssuerKeys({ issuer: issuer.url, now: () => now, refetchCooldownMs: 0 });
+    const { verifier } = verifierFor({ keys, now: () => now });
+    const old = await issuer.rotate();
+    const token = await issuer.token({ key: old, sub: "gina", expiresIn: 3600 });
+    expect(await problemOf(verifier, token)).toBe("accepted as oidc:gina");
+    const fresh = await issuer.rotate();
+    issuer.retire(old.kid);
+    expect(await problemOf(verifier, await issuer.token({ key: fresh, sub: "hal" }))).toBe("accepted as oidc:hal");
+    expect(keys.fetches).toBe(2);
+    expect(verifier.known(token)).toBeUndefined();
+    expect(await problemOf(verifier, token)).toBe("no signing key of the issuer matches the token's kid");
+  });
+
   test("tampered signature and a key the issuer does not publish are refused", async () => {
     const { verifier } = verifierFor();
     const [h, p, sig] = (await issuer.token()).split(".");

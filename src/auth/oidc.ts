@@ -5,8 +5,11 @@
  * configured clock skew; then maps claims to a principal: scopes from `scope` (space-separated) or
  * `scp` (list), or the configured claim (a dotted path such as `realm_access.roles`), keeping only
  * values that are nanofaas scopes; tenant from the tenant claim (default `default`); actor
- * `oidc:<sub>`. A verified token is remembered until it expires (or ten minutes at most), so a client
- * reusing its token pays for the signature check once, not on every call.
+ * `oidc:<sub>`. A verified token is remembered (token-cache.ts) until its `exp` — never past it, the
+ * clock skew is only granted by a full check — or ten minutes at most, so a client reusing its token
+ * pays for the signature check once, not on every call. A remembered token is checked in full again
+ * once the issuer's keys change or are due for a refetch, so a key the issuer stopped publishing
+ * stops its tokens no later than it would without the cache.
  */
 import { errors, type JWTPayload, jwtVerify } from "jose";
 import type { Config } from "../config/config";
@@ -14,6 +17,7 @@ import type { TokenVerifier, TokenVerdict } from "./guard";
 import { IssuerKeys, IssuerUnavailableError } from "./issuer-keys";
 import type { Principal } from "./principal";
 import { scopeProblem, scopeSet } from "./scopes";
+import { TokenCache } from "./token-cache";
 
 export interface OidcVerifierOptions {
   issuer: string;
@@ -27,9 +31,10 @@ export interface OidcVerifierOptions {
   now?: () => number;
   /** Longest a verified token is trusted without checking it again. */
   cacheMs?: number;
+  /** Most tokens remembered at once (default 1024). */
+  cacheEntries?: number;
 }
 
-const CACHE_ENTRIES = 1024;
 /** Seconds a client is told to wait when the issuer's keys are unreachable. */
 const ISSUER_RETRY_AFTER_S = 5;
 
@@ -47,30 +52,41 @@ export function oidcVerifierFrom(config: Config): OidcVerifier {
 }
 
 export class OidcVerifier implements TokenVerifier {
-  private readonly verified = new Map<string, { principal: Principal; until: number }>();
+  private readonly verified: TokenCache<Principal>;
   private readonly now: () => number;
   private readonly cacheMs: number;
 
   constructor(private readonly options: OidcVerifierOptions) {
     this.now = options.now ?? Date.now;
     this.cacheMs = options.cacheMs ?? 10 * 60_000;
+    this.verified = new TokenCache(options.cacheEntries ?? 1024);
   }
 
   /** Synchronous for a token verified before and not yet expired (the hot path). */
   verify(token: string): TokenVerdict | Promise<TokenVerdict> {
-    const hit = this.verified.get(token);
-    if (hit !== undefined) {
-      if (hit.until > this.now()) return hit.principal;
-      this.verified.delete(token);
-    }
-    return this.verifyFully(token);
+    return this.known(token) ?? this.verifyFully(token);
+  }
+
+  /** The principal of a token verified before that may still be trusted without a check, else undefined. */
+  known(token: string): Principal | undefined {
+    const now = this.now();
+    const hit = this.verified.get(token, now);
+    if (hit === undefined || this.options.keys.outdated(hit.keysGeneration, now)) return undefined;
+    return hit.value;
   }
 
   private async verifyFully(token: string): Promise<TokenVerdict> {
     const { issuer, audience, algorithms, clockSkewMs, keys } = this.options;
     let payload: JWTPayload;
+    // The key set the signature was checked against (a refetch may land while this one runs).
+    let keysGeneration = -1;
+    const resolve: typeof keys.resolve = async (header, jws) => {
+      const key = await keys.resolve(header, jws);
+      keysGeneration = keys.generation;
+      return key;
+    };
     try {
-      ({ payload } = await jwtVerify(token, keys.resolve, {
+      ({ payload } = await jwtVerify(token, resolve, {
         issuer,
         audience,
         algorithms,
@@ -89,13 +105,16 @@ export class OidcVerifier implements TokenVerifier {
       tenant: this.tenantOf(payload),
       scopes: scopeSet(this.scopesOf(payload)),
     };
-    this.remember(token, principal, (payload.exp as number) * 1000 + clockSkewMs);
+    const now = this.now();
+    // Until exp, not exp + skew: inside the skew window every call is checked in full.
+    this.verified.set(
+      token,
+      principal,
+      Math.min((payload.exp as number) * 1000, now + this.cacheMs),
+      keysGeneration,
+      now,
+    );
     return principal;
-  }
-
-  private remember(token: string, principal: Principal, expiresAt: number): void {
-    if (this.verified.size >= CACHE_ENTRIES) this.verified.clear();
-    this.verified.set(token, { principal, until: Math.min(expiresAt, this.now() + this.cacheMs) });
   }
 
   private scopesOf(payload: JWTPayload): string[] {

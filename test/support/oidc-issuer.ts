@@ -1,7 +1,7 @@
 /**
  * A real OIDC issuer on loopback for tests: serves `/.well-known/openid-configuration` and its JWKS
- * over HTTP (Bun.serve) and signs tokens with keys made by jose. Keys can be rotated, the JWKS taken
- * down, and the number of JWKS fetches read back.
+ * over HTTP (Bun.serve) and signs tokens with keys made by jose. Keys can be rotated and retired, the
+ * JWKS taken down, and the number of JWKS fetches read back.
  */
 import { exportJWK, generateKeyPair, type JWTPayload, SignJWT, UnsecuredJWT } from "jose";
 
@@ -34,6 +34,8 @@ export async function makeSigningKey(kid: string, alg = "RS256"): Promise<Signin
 
 export class TestIssuer {
   private published: SigningKey[] = [];
+  /** Keys ever made (kids stay unique after a retirement). */
+  private made = 0;
   current!: SigningKey;
   jwksFetches = 0;
   /** When true the JWKS answers 503. */
@@ -54,9 +56,14 @@ export class TestIssuer {
 
   /** Publishes a new key (keeping the old ones) and signs with it from now on. */
   async rotate(alg = "RS256"): Promise<SigningKey> {
-    this.current = await makeSigningKey(`k${this.published.length + 1}`, alg);
+    this.current = await makeSigningKey(`k${++this.made}`, alg);
     this.published.push(this.current);
     return this.current;
+  }
+
+  /** Stops publishing a key (the issuer rotated it out): its tokens must stop verifying. */
+  retire(kid: string): void {
+    this.published = this.published.filter((k) => k.kid !== kid);
   }
 
   /** The environment of a control plane trusting this issuer. */
