@@ -225,7 +225,7 @@ async function main(): Promise<void> {
   const stopReplicaSync =
     elector &&
     startReplicaSync(
-      { store, functions: cp.functions, engine: cp.engine, isLeader: leadership.isLeader, logger },
+      { replicaId, store, functions: cp.functions, engine: cp.engine, isLeader: leadership.isLeader, logger },
       config.leaseRetryPeriodMs,
     );
 

@@ -13,6 +13,7 @@ import type { InvocationRequest, InvocationResult } from "../contracts/pod";
 import { notFound } from "../domain/errors";
 import type { ResolvedFunction } from "../domain/resolved-function";
 import { FunctionQueue, type QueueStats } from "../queue/function-queue";
+import { type ReplicaShare, SOLE_REPLICA } from "../queue/replica-share";
 import { Deadlines } from "../lib/deadlines";
 import { Scheduler } from "../scheduler/scheduler";
 import { Admitter, functionRemoved } from "./admitter";
@@ -39,6 +40,8 @@ export type { EngineDeps, ErrorReporter, ReplicaEndpoints };
 
 export class InvocationEngine implements Invoker, FunctionLifecycleListener {
   private readonly queues = new Map<string, FunctionQueue>();
+  /** This replica's part of the shared limits (issue 20); the whole of them while it is alone. */
+  private replicaShare: ReplicaShare = SOLE_REPLICA;
   readonly scheduler: Scheduler;
   private readonly waitHooks: WaitHooks;
   private readonly rates: RateGate;
@@ -144,6 +147,7 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
       this.deps.throughputMinSamples,
       this.slotReleased,
     );
+    queue.setReplicaShare(this.replicaShare);
     this.gates.attach(queue);
     this.queues.set(fn.name, queue);
     this.rates.follow(fn);
@@ -216,6 +220,20 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
     for (const record of takeAwaited(queue)) {
       record.cancel();
       this.attempts.finish(record, () => record.fail(failure, this.now()));
+    }
+  }
+
+  /**
+   * Several control planes share the store (issue 20): each function's concurrency and every rate
+   * limit are split between the live replicas, this one taking its part (queue/replica-share.ts).
+   */
+  setReplicaShare(share: ReplicaShare): void {
+    if (share.count === this.replicaShare.count && share.rank === this.replicaShare.rank) return;
+    this.replicaShare = share;
+    this.rates.setReplicaShare(share);
+    for (const queue of this.queues.values()) {
+      queue.setReplicaShare(share);
+      this.scheduler.wake(queue); // a larger share may start queued work now
     }
   }
 

@@ -5,12 +5,16 @@
  */
 import type { ResolvedFunction } from "../domain/resolved-function";
 import { FixedWindowRateLimiter } from "../queue/rate-limiter";
+import { type ReplicaShare, SOLE_REPLICA, shareOf } from "../queue/replica-share";
 import { rejection } from "./admission";
 import type { EngineObserver } from "./engine-observer";
 
 export class RateGate {
   private readonly global: FixedWindowRateLimiter;
-  private readonly perFunction = new Map<string, FixedWindowRateLimiter>();
+  /** Each limiter with the function's whole limit, of which this replica enforces its share. */
+  private readonly perFunction = new Map<string, { limiter: FixedWindowRateLimiter; total: number }>();
+  /** Several control planes share each limit (issue 20): this one admits its part. */
+  private share: ReplicaShare = SOLE_REPLICA;
 
   constructor(
     private readonly globalMaxPerSecond: () => number,
@@ -21,8 +25,16 @@ export class RateGate {
 
   /** A function was registered or got a new version: its limiter follows the spec (a new window). */
   follow(fn: ResolvedFunction): void {
-    if (fn.rateLimitPerSecond) this.perFunction.set(fn.name, new FixedWindowRateLimiter(fn.rateLimitPerSecond));
+    const total = fn.rateLimitPerSecond;
+    if (total)
+      this.perFunction.set(fn.name, { limiter: new FixedWindowRateLimiter(shareOf(total, this.share)), total });
     else this.perFunction.delete(fn.name);
+  }
+
+  /** The live replicas changed: every limit admits this replica's part from the next call. */
+  setReplicaShare(share: ReplicaShare): void {
+    this.share = share;
+    for (const entry of this.perFunction.values()) entry.limiter.maxPerSecond = shareOf(entry.total, share);
   }
 
   forget(name: string): void {
@@ -32,7 +44,7 @@ export class RateGate {
   /** Throws RATE_LIMITED when the global window is spent (checked before the function is looked up). */
   acquireGlobal(now: number): void {
     const limiter = this.global;
-    limiter.maxPerSecond = this.globalMaxPerSecond();
+    limiter.maxPerSecond = shareOf(this.globalMaxPerSecond(), this.share);
     if (!limiter.tryAcquire(now)) {
       throw rejection("rate", `Global rate limit of ${limiter.maxPerSecond}/s exceeded`, limiter.retryAfterSeconds);
     }
@@ -40,7 +52,7 @@ export class RateGate {
 
   /** Throws RATE_LIMITED when the function's own window is spent. */
   acquireFunction(name: string, now: number): void {
-    const limiter = this.perFunction.get(name);
+    const limiter = this.perFunction.get(name)?.limiter;
     if (!limiter || limiter.tryAcquire(now)) return;
     this.observer.onRejected?.(name, "sync", "rate");
     throw rejection(

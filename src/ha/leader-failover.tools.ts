@@ -127,3 +127,56 @@ test("a replica SIGKILLed with accepted async work: another one takes it over an
     pod.stop(true);
   }
 });
+
+test("two replicas never run more of a function at once than its concurrency; alone, one uses all of it", async () => {
+  const url = await server().createDatabase("share");
+  let inFlight = 0;
+  let peak = 0;
+  const pod = Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    async fetch(request) {
+      peak = Math.max(peak, ++inFlight);
+      await Bun.sleep(30);
+      inFlight--;
+      return new Response(await request.text(), { headers: { "Content-Type": "application/json" } });
+    },
+  });
+  try {
+    const a = await startControlPlane(replicaEnv(url));
+    const b = await startControlPlane(replicaEnv(url));
+    replicas.push(a, b);
+    const spec = {
+      name: "capped",
+      executionMode: "POOL",
+      endpointUrl: `http://127.0.0.1:${pod.port}/`,
+      concurrency: 4,
+      queueSize: 1000,
+    };
+    await fetch(`${a.api}/v1/functions`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(spec),
+    });
+    const limitOn = async (r: ControlPlaneProcess) => {
+      const text = await (await fetch(`${r.management}/metrics`)).text();
+      return Number(/function_effective_concurrency\{function="capped"\} (\d+)/.exec(text)?.[1]);
+    };
+    // Each replica takes 2 of the 4 once both have counted each other.
+    await until(async () => (await limitOn(a)) === 2 && (await limitOn(b)) === 2, "a 2 + 2 split", 10_000);
+    const invoke = (r: ControlPlaneProcess, i: number) =>
+      fetch(`${r.api}/v1/functions/capped:invoke`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ input: { i } }),
+      }).then((res) => res.status);
+    const statuses = await Promise.all(Array.from({ length: 80 }, (_, i) => invoke(i % 2 ? a : b, i)));
+    expect(statuses.every((s) => s === 200)).toBe(true);
+    expect(peak).toBe(4);
+    b.child.kill("SIGTERM");
+    await b.exited();
+    await until(async () => (await limitOn(a)) === 4, "the survivor takes the whole concurrency", 10_000);
+  } finally {
+    pod.stop(true);
+  }
+});

@@ -13,6 +13,7 @@ import type { ResolvedFunction } from "../domain/resolved-function";
 import type { ExecutionRecord, Lane, SlotRelease } from "../execution/execution-record";
 import type { TrafficRoute } from "../execution/traffic-route";
 import type { CircuitBreaker } from "../resilience/circuit-breaker";
+import { type ReplicaShare, SOLE_REPLICA, shareOf } from "./replica-share";
 import { RingBuffer } from "./ring-buffer";
 import { ServiceTimeWindow } from "./service-time-window";
 
@@ -29,7 +30,7 @@ export interface QueueStats {
   readonly async: { readonly size: number };
   /** Occupied concurrency slots. */
   readonly inFlight: number;
-  /** Effective concurrency: `concurrency`, possibly lowered by the autoscaler. */
+  /** Effective concurrency: `concurrency`, possibly lowered by the autoscaler and split between replicas. */
   readonly limit: number;
 }
 
@@ -38,7 +39,12 @@ export class FunctionQueue implements QueueStats {
   async: RingBuffer<ExecutionRecord>;
   private readonly serviceTimes: ServiceTimeWindow;
   private slotsInUse = 0;
+  /** The autoscaler's limit (never above `concurrency`). */
   private effectiveLimit: number;
+  /** This replica's part of `concurrency` when several control planes share the work (issue 20). */
+  private replicaShare: ReplicaShare = SOLE_REPLICA;
+  /** min(effectiveLimit, this replica's share): kept up to date so the dispatch check is one compare. */
+  private slotLimit: number;
   private isRemoved = false;
   /** The function's circuit breaker, when its spec asks for one (execution/resilience-gates.ts). */
   breaker: CircuitBreaker | undefined = undefined;
@@ -67,6 +73,7 @@ export class FunctionQueue implements QueueStats {
     this.sync = new RingBuffer(fn.queueSize);
     this.async = new RingBuffer(fn.queueSize);
     this.effectiveLimit = fn.concurrency;
+    this.slotLimit = fn.concurrency;
     this.serviceTimes = new ServiceTimeWindow(throughputWindowMs);
   }
 
@@ -83,6 +90,7 @@ export class FunctionQueue implements QueueStats {
       this.async = resized(this.async, fn.queueSize);
     }
     this.effectiveLimit = fn.concurrency;
+    this.updateSlotLimit();
   }
 
   get name(): string {
@@ -94,12 +102,23 @@ export class FunctionQueue implements QueueStats {
   }
 
   get limit(): number {
-    return this.effectiveLimit;
+    return this.slotLimit;
   }
 
   /** Sets the effective concurrency; never above `concurrency`, never below 1. */
   setLimit(limit: number): void {
     this.effectiveLimit = Math.max(1, Math.min(this.fn.concurrency, Math.floor(limit)));
+    this.updateSlotLimit();
+  }
+
+  /** The live replicas changed: this replica's part of `concurrency` follows. */
+  setReplicaShare(share: ReplicaShare): void {
+    this.replicaShare = share;
+    this.updateSlotLimit();
+  }
+
+  private updateSlotLimit(): void {
+    this.slotLimit = Math.min(this.effectiveLimit, shareOf(this.fn.concurrency, this.replicaShare));
   }
 
   /** The function was removed: nothing more is dispatched from this queue. */

@@ -8,7 +8,7 @@ import pino from "pino";
 import { testControlPlane } from "../../test/support/control-plane";
 import { createMemoryStore } from "../store/memory/memory-store";
 import type { ExecutionRow, StateStore } from "../store/state-store";
-import { syncReplica } from "./replica-sync";
+import { shareAmong, syncReplica } from "./replica-sync";
 
 const orphan = (id: string, fn: string, lane: ExecutionRow["lane"], status: ExecutionRow["status"]): ExecutionRow => ({
   id,
@@ -69,10 +69,10 @@ describe("replica sync", () => {
       createdAt: 1,
       updatedAt: 1,
     });
-    const round = await syncReplica({ ...cp, store, isLeader: () => false, logger });
+    const round = await syncReplica({ ...cp, replicaId: "me", store, isLeader: () => false, logger });
     expect(round.functions).toBe(1);
     expect(cp.functions.get("theirs")?.timeoutMs).toBe(1234);
-    expect((await syncReplica({ ...cp, store, isLeader: () => false, logger })).functions).toBe(0);
+    expect((await syncReplica({ ...cp, replicaId: "me", store, isLeader: () => false, logger })).functions).toBe(0);
   });
 
   test("a follower claims nothing; the leader claims a departed replica's work and recovers it", async () => {
@@ -83,9 +83,9 @@ describe("replica sync", () => {
     ];
     const { cp, store, logger, lines } = harness(rows);
     await cp.functions.register({ name: "f", executionMode: "LOCAL" }, "api");
-    expect((await syncReplica({ ...cp, store, isLeader: () => false, logger })).claimed).toBe(0);
+    expect((await syncReplica({ ...cp, replicaId: "me", store, isLeader: () => false, logger })).claimed).toBe(0);
     expect(store.claims).toBe(0);
-    const round = await syncReplica({ ...cp, store, isLeader: () => true, logger });
+    const round = await syncReplica({ ...cp, replicaId: "me", store, isLeader: () => true, logger });
     expect(round.claimed).toBe(3);
     expect(
       lines.find((l) => l.msg === "took over the unfinished executions of a control plane that is gone"),
@@ -97,5 +97,18 @@ describe("replica sync", () => {
     // The sync one cannot be answered any more: it ends as after a restart.
     await store.executions.flush();
     expect((await store.executions.get("s1"))?.error?.code).toBe("CONTROL_PLANE_RESTARTED");
+  });
+
+  test("each round sets this replica's share from the live replicas, sorted", async () => {
+    const { cp, logger } = harness();
+    const store = { ...createMemoryStore(), replicas: { live: async () => ["a", "me", "z"] } };
+    await cp.functions.register({ name: "f", executionMode: "LOCAL", concurrency: 7 }, "api");
+    await syncReplica({ ...cp, replicaId: "me", store, isLeader: () => false, logger });
+    expect(cp.engine.queueStats().get("f")!.limit).toBe(2); // 7 = 3 + 2 + 2, rank 1
+  });
+
+  test("shareAmong ranks by position, and counts a replica whose row is missing", () => {
+    expect(shareAmong(["a", "b", "c"], "b")).toEqual({ count: 3, rank: 1 });
+    expect(shareAmong(["a", "c"], "b")).toEqual({ count: 3, rank: 2 });
   });
 });

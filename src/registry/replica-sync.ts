@@ -1,6 +1,8 @@
 /**
  * @module
  * What keeps several control planes on one PostgreSQL store in step (issue 20), every few seconds:
+ * - every replica counts the live ones and takes its share of each function's concurrency and of
+ *   the rate limits (queue/replica-share.ts), so their sum over the replicas is the limit;
  * - every replica registers the functions another replica registered since (so a function can be
  *   invoked through any replica; updates and deletions reach the others at their next start —
  *   docs/high-availability.md);
@@ -10,11 +12,14 @@
  */
 import type { InvocationEngine } from "../execution/engine";
 import type { Logger } from "../observability/logger";
+import type { ReplicaShare } from "../queue/replica-share";
 import type { StateStore } from "../store/state-store";
 import type { FunctionService } from "./function-service";
 import { registerStoredFunctions } from "./recover-state";
 
 export interface ReplicaSyncDeps {
+  /** This control plane's id (its rank among the live replicas sets its share of the limits). */
+  replicaId: string;
   store: StateStore;
   functions: FunctionService;
   engine: InvocationEngine;
@@ -25,6 +30,7 @@ export interface ReplicaSyncDeps {
 /** One round; exported for tests. */
 export async function syncReplica(deps: ReplicaSyncDeps): Promise<{ functions: number; claimed: number }> {
   const { store, functions, engine, isLeader, logger } = deps;
+  if (store.replicas) engine.setReplicaShare(shareAmong(await store.replicas.live(), deps.replicaId));
   const { restored } = await registerStoredFunctions(store, functions, logger);
   if (restored > 0) logger.info({ functions: restored }, "registered functions another control plane added");
   const claim = store.executions.claimUnfinished;
@@ -34,6 +40,12 @@ export async function syncReplica(deps: ReplicaSyncDeps): Promise<{ functions: n
   const summary = engine.recover(rows);
   logger.warn(summary, "took over the unfinished executions of a control plane that is gone");
   return { functions: restored, claimed: rows.length };
+}
+
+/** This replica's rank among the live ones; counted in even when its own row is missing for a moment. */
+export function shareAmong(live: string[], me: string): ReplicaShare {
+  const rank = live.indexOf(me);
+  return rank >= 0 ? { count: live.length, rank } : { count: live.length + 1, rank: live.length };
 }
 
 /** Runs `syncReplica` every `everyMs`, one round at a time, until the returned function is called. */

@@ -242,6 +242,11 @@ export interface StateStore {
    * tenants in memory (and says so at start-up).
    */
   readonly tenants?: TenantRows;
+  /**
+   * The control planes sharing this store (PostgreSQL, issue 20): the sorted ids of the live ones.
+   * Absent on a store only one process uses.
+   */
+  readonly replicas?: { live(): Promise<string[]> };
   /** False while the database cannot be reached or written (readiness answers 503 meanwhile). */
   healthy(): boolean;
   /**

@@ -132,3 +132,23 @@ test("a replica id already held by a live control plane is refused at start-up",
   );
   await a.close();
 });
+
+test("the live replicas: listed while their presence lock is held, gone once closed or killed", async () => {
+  const url = await server().createDatabase("members");
+  const b = await createPostgresStore(url, { replicaId: "b" });
+  const a = await createPostgresStore(url, { replicaId: "a" });
+  expect(await a.replicas!.live()).toEqual(["a", "b"]);
+  await b.close();
+  expect(await a.replicas!.live()).toEqual(["a"]);
+  // A replica that died without closing leaves its row; the next count removes it (its lock is free).
+  const sql = new SQL(url, { max: 1 });
+  await sql`INSERT INTO control_planes (replica_id, started_at) VALUES ('dead', 1)`;
+  expect(await a.replicas!.live()).toEqual(["a"]);
+  expect(
+    (await sql`SELECT replica_id FROM control_planes ORDER BY replica_id`).map(
+      (r: { replica_id: string }) => r.replica_id,
+    ),
+  ).toEqual(["a"]);
+  await sql.close();
+  await a.close();
+});

@@ -19,7 +19,7 @@ import { postgresDeadLetters } from "./dead-letters";
 import { postgresExecutions } from "./executions";
 import { postgresApiKeys, postgresFunctions, postgresIdempotency } from "./functions-and-keys";
 import { migrate } from "./migrations";
-import { ReplicaPresence } from "./presence";
+import { liveReplicas, ReplicaPresence } from "./presence";
 import { postgresTriggers } from "./triggers";
 import { postgresTenants } from "./tenants";
 import { postgresVersions } from "./versions";
@@ -96,6 +96,7 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
     versions: postgresVersions(db),
     workflows: postgresWorkflows(db),
     tenants: postgresTenants(db),
+    replicas: { live: () => liveReplicas(db) },
     healthy: () => db.healthy(),
     poisonRows: () => batcher.poisonRows,
     close: async () => {

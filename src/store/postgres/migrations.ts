@@ -16,6 +16,7 @@ import { SCHEMA_V4 } from "./schema-v4";
 import { SCHEMA_V5 } from "./schema-v5";
 import { SCHEMA_V6 } from "./schema-v6";
 import { SCHEMA_V7 } from "./schema-v7";
+import { SCHEMA_V8 } from "./schema-v8";
 
 export interface Migration {
   version: number;
@@ -31,6 +32,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, description: "workflow definitions, runs and run steps", sql: SCHEMA_V5 },
   { version: 6, description: "function traffic splits", sql: SCHEMA_V6 },
   { version: 7, description: "tenants and their quotas", sql: SCHEMA_V7 },
+  { version: 8, description: "control_planes: the replicas sharing the database", sql: SCHEMA_V8 },
 ];
 
 /** Any constant of our own: the key of the advisory lock migrations hold (pg_advisory_xact_lock). */

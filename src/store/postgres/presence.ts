@@ -14,9 +14,27 @@
  */
 import { SQL } from "bun";
 import type { Logger } from "../../observability/logger";
+import type { Database } from "./database";
 
 /** The lock key of a replica: a name of our own, hashed by PostgreSQL. */
-export const presenceKey = (replicaId: string) => `nanofaas-replica:${replicaId}`;
+const PRESENCE_PREFIX = "nanofaas-replica:";
+export const presenceKey = (replicaId: string) => `${PRESENCE_PREFIX}${replicaId}`;
+
+/**
+ * The ids of the live replicas, sorted (their order ranks them for the split of shared limits).
+ * Rows whose presence lock is free — replicas that are gone — are removed on the way, under a
+ * transaction-scoped lock so two counting at once take turns.
+ */
+export async function liveReplicas(db: Database): Promise<string[]> {
+  return db.query((sql) =>
+    sql.begin(async (tx) => {
+      await tx`DELETE FROM control_planes
+        WHERE pg_try_advisory_xact_lock(hashtextextended(${PRESENCE_PREFIX} || replica_id, 0))`;
+      const rows: { replica_id: string }[] = await tx`SELECT replica_id FROM control_planes ORDER BY replica_id`;
+      return rows.map((r) => r.replica_id);
+    }),
+  );
+}
 
 export class ReplicaPresence {
   readonly #sql: InstanceType<typeof SQL>;
@@ -57,6 +75,9 @@ export class ReplicaPresence {
       const [taken] = await this
         .#sql`SELECT pg_try_advisory_lock(hashtextextended(${presenceKey(this.replicaId)}, 0)) AS locked`;
       if (!taken.locked) return false;
+      // Listed among the live replicas (a replica that counted while this one was away removed it).
+      await this.#sql`INSERT INTO control_planes (replica_id, started_at) VALUES (${this.replicaId}, ${Date.now()})
+        ON CONFLICT (replica_id) DO NOTHING`;
       if (this.#pid !== undefined)
         this.logger.warn({ replicaId: this.replicaId }, "store: presence lock taken again after a reconnect");
       this.#pid = row.pid;
@@ -69,6 +90,7 @@ export class ReplicaPresence {
   async close(): Promise<void> {
     this.#closed = true;
     clearInterval(this.#timer);
+    await this.#sql`DELETE FROM control_planes WHERE replica_id = ${this.replicaId}`.catch(() => {});
     // Closing the session frees the lock: other replicas may claim what this one left unfinished.
     await this.#sql.close({ timeout: 0 }).catch(() => {});
   }
