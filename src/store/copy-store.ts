@@ -4,9 +4,15 @@
  * moves SQLite to PostgreSQL (docs/persistence.md, "Moving from SQLite to PostgreSQL"), and back,
  * and works for any pair of stores. Both control planes must be stopped: the source is read as it
  * is, and the target must be empty (a copy never merges into live data). Expired idempotency keys
- * are left behind; everything else is copied as it is, ids and times included.
+ * are left behind; everything else is copied as it is, ids and times included: the optional
+ * sub-stores too (trigger state, function version history) and workflows. A target that lacks an
+ * optional sub-store the source holds rows in is refused before anything is written, rather than
+ * losing those rows.
  */
 import type { StateStore } from "./state-store";
+import type { TriggerRows } from "./trigger-rows";
+import type { VersionRows } from "./version-rows";
+import type { WorkflowRows } from "./workflow-rows";
 
 export interface CopyCounts {
   functions: number;
@@ -15,6 +21,14 @@ export interface CopyCounts {
   deadLetters: number;
   apiKeys: number;
   auditEvents: number;
+  /** Cron fire state, one row per schedule of a function. */
+  cronSchedules: number;
+  webhooks: number;
+  /** Every kept version of every function (the active one is set as in the source). */
+  functionVersions: number;
+  workflowDefinitions: number;
+  /** Runs with all their step rows. */
+  workflowRuns: number;
 }
 
 const PAGE = 1000;
@@ -40,7 +54,7 @@ async function copyEach<T>(rows: T[], put: (row: T) => Promise<void> | void): Pr
   return rows.length;
 }
 
-/** Throws unless `store` holds no function, execution, DLQ entry, API key or audit event. */
+/** Throws unless `store` holds no row in any of its sub-stores. */
 export async function assertEmpty(store: StateStore, what: string): Promise<void> {
   const held = [
     (await store.functions.loadAll()).length > 0 && "functions",
@@ -48,13 +62,44 @@ export async function assertEmpty(store: StateStore, what: string): Promise<void
     (await store.dlq.list({ limit: 1 })).items.length > 0 && "dead letters",
     (await store.apikeys.loadAll()).length > 0 && "API keys",
     (await store.audit.list({ limit: 1 })).items.length > 0 && "audit events",
+    (await countTriggers(store.triggers)) > 0 && "trigger state",
+    (await countWorkflows(store.workflows)) > 0 && "workflows",
   ].filter(Boolean);
+  // Version history belongs to functions: an empty target has none of either (checked above).
   if (held.length > 0) throw new Error(`${what} is not empty (it holds ${held.join(", ")}); copy into an empty store`);
+}
+
+const countTriggers = async (rows: TriggerRows | undefined) =>
+  rows ? (await rows.schedules.loadAll()).length + (await rows.webhooks.loadAll()).length : 0;
+
+const countWorkflows = async (rows: WorkflowRows) =>
+  (await rows.definitions.loadAll()).length + (await rows.runs.list({ limit: 1 })).items.length;
+
+/** Refuses, before any write, a target that lacks a sub-store the source holds rows in. */
+async function assertTargetKeeps(from: StateStore, to: StateStore, names: string[]): Promise<void> {
+  const lost: string[] = [];
+  if (!to.triggers && (await countTriggers(from.triggers)) > 0) lost.push("trigger state");
+  if (!to.versions && from.versions) {
+    for (const name of names) {
+      if ((await from.versions.list(name)).length === 0) continue;
+      lost.push("function versions");
+      break;
+    }
+  }
+  if (lost.length > 0) {
+    throw new Error(`the target store keeps no ${lost.join(", ")}: copying would lose them; nothing was copied`);
+  }
 }
 
 export async function copyStateStore(from: StateStore, to: StateStore, now = Date.now()): Promise<CopyCounts> {
   await assertEmpty(to, "the target store");
-  const functions = await copyEach(await from.functions.loadAll(), (row) => to.functions.put(row));
+  const functionRows = await from.functions.loadAll();
+  await assertTargetKeeps(
+    from,
+    to,
+    functionRows.map((row) => row.name),
+  );
+  const functions = await copyEach(functionRows, (row) => to.functions.put(row));
   const executions = await copyPages(
     (cursor) => from.executions.list({ limit: PAGE, cursor }),
     async (rows) => {
@@ -77,5 +122,54 @@ export async function copyStateStore(from: StateStore, to: StateStore, now = Dat
       await to.audit.flush();
     },
   );
-  return { functions, executions, idempotencyKeys, deadLetters, apiKeys, auditEvents };
+  const triggers = await copyTriggers(from.triggers, to.triggers);
+  const functionVersions = await copyVersions(
+    from.versions,
+    to.versions,
+    functionRows.map((row) => row.name),
+  );
+  const workflows = await copyWorkflows(from.workflows, to.workflows);
+  return {
+    functions,
+    executions,
+    idempotencyKeys,
+    deadLetters,
+    apiKeys,
+    auditEvents,
+    ...triggers,
+    functionVersions,
+    ...workflows,
+  };
+}
+
+async function copyTriggers(from: TriggerRows | undefined, to: TriggerRows | undefined) {
+  if (!from || !to) return { cronSchedules: 0, webhooks: 0 };
+  return {
+    cronSchedules: await copyEach(await from.schedules.loadAll(), (row) => to.schedules.put(row)),
+    webhooks: await copyEach(await from.webhooks.loadAll(), (row) => to.webhooks.put(row)),
+  };
+}
+
+/**
+ * Oldest first, so the numbers and their order are kept (`append` makes each one active in turn);
+ * then the source's active version — after a rollback not the newest — is made active again.
+ */
+async function copyVersions(from: VersionRows | undefined, to: VersionRows | undefined, names: string[]) {
+  if (!from || !to) return 0;
+  let copied = 0;
+  for (const name of names) {
+    copied += await copyEach(await from.list(name), (row) => to.append(row));
+    const active = await from.active(name);
+    if (active !== undefined) await to.setActive(name, active);
+  }
+  return copied;
+}
+
+async function copyWorkflows(from: WorkflowRows, to: WorkflowRows) {
+  const workflowDefinitions = await copyEach(await from.definitions.loadAll(), (row) => to.definitions.put(row));
+  const workflowRuns = await copyPages(
+    (cursor) => from.runs.list({ limit: PAGE, cursor }),
+    (rows) => copyEach(rows, (run) => to.runs.put(run)).then(() => {}),
+  );
+  return { workflowDefinitions, workflowRuns };
 }
