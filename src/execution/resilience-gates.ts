@@ -12,7 +12,14 @@ import { CircuitBreaker, type CircuitState, type CircuitView } from "../resilien
 import { rejection } from "./admission";
 import type { ExecutionRecord } from "./execution-record";
 
-export type CircuitTransitionListener = (fn: string, from: CircuitState, to: CircuitState, reason: string) => void;
+/** `fn` is the function's name; `version` the version whose breaker it is (issue 22), when known. */
+export type CircuitTransitionListener = (
+  fn: string,
+  from: CircuitState,
+  to: CircuitState,
+  reason: string,
+  version?: number,
+) => void;
 
 export interface ResilienceDeps {
   limits?: BulkheadLimits;
@@ -39,10 +46,12 @@ export class ResilienceGates {
   attach(queue: FunctionQueue): void {
     const config = queue.fn.circuitBreaker;
     if (!config) return;
-    const name = queue.name;
+    // A version's own deployment (`name@vN`) reports under its function's name and its version.
+    const name = queue.fn.versionOf ?? queue.name;
+    const version = queue.fn.version;
     queue.breaker = new CircuitBreaker(config, {
       now: this.deps.now,
-      onTransition: (from, to, reason) => this.deps.onTransition?.(name, from, to, reason),
+      onTransition: (from, to, reason) => this.deps.onTransition?.(name, from, to, reason, version),
       wake: () => this.deps.wake(queue),
     });
   }
@@ -56,7 +65,10 @@ export class ResilienceGates {
   admitSync(queue: FunctionQueue, now: number): void {
     const breaker = queue.breaker;
     if (breaker?.refusesCalls(now)) {
-      throw new NanofaasError("CIRCUIT_OPEN", `The circuit of function '${queue.name}' is ${breaker.state}`, {
+      const which = queue.fn.versionOf
+        ? `version ${queue.fn.version} of function '${queue.fn.versionOf}'`
+        : `function '${queue.name}'`;
+      throw new NanofaasError("CIRCUIT_OPEN", `The circuit of ${which} is ${breaker.state}`, {
         retryAfterSeconds: breaker.retryAfterSeconds(now),
       });
     }

@@ -31,7 +31,8 @@ const TARGET_LOAD_TYPES: Record<string, string> = {
 };
 
 export class FunctionMeters {
-  readonly labels: { function: string };
+  /** `version` (issue 22): the version these meters count; absent only for a function without one (unit tests). */
+  readonly labels: { function: string; version?: string };
   enqueued = 0;
   dispatched = 0;
   succeeded = 0;
@@ -57,7 +58,9 @@ export class FunctionMeters {
   readonly targetLoads: { scalingType: string; value: number }[];
 
   constructor(readonly fn: ResolvedFunction) {
-    this.labels = { function: fn.name };
+    // A version's own deployment (`name@vN`) counts under its function's name and its version.
+    const name = fn.versionOf ?? fn.name;
+    this.labels = fn.version === undefined ? { function: name } : { function: name, version: String(fn.version) };
     this.targetLoads = targetLoadsOf(fn);
     const control = configuredControl(fn);
     this.controllerMode = control.mode;

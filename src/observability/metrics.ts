@@ -95,8 +95,12 @@ export function createMetrics({
 }: MetricsDeps): ControlPlaneMetrics {
   const functions = new FunctionMetersObserver();
   const each = (emit: (m: FunctionMeters, out: Sample[]) => void) => (out: Sample[]) => {
-    for (const m of functions.byName.values()) emit(m, out);
+    for (const m of functions.byName.values()) if (!shadowed(m)) emit(m, out);
   };
+  // A version's own deployment draining after a promote has the labels of the function now at that
+  // version: one series per label set, so the function's wins (the drain's last counts are dropped).
+  const shadowed = (m: FunctionMeters) =>
+    m.fn.versionOf !== undefined && functions.byName.get(m.fn.versionOf)?.fn.version === m.fn.version;
   const quantiles = referenceQuantiles ? quantileSeries(now) : undefined;
 
   for (const [name, help, field] of FUNCTION_COUNTERS) {

@@ -182,7 +182,7 @@ describe("admin runtime-config API", () => {
     await cp.app.request("/v1/functions/echo:invoke", post({ input: 1 }));
     await cp.app.request(PATH, patch({ expectedRevision: 0, syncQueueEnabled: false }));
     await cp.app.request("/v1/functions/echo:invoke", post({ input: 2 }));
-    expect(await metric(cp, 'sync_queue_admitted_total{function="echo"}')).toBe(1);
-    expect(await metric(cp, 'function_enqueue_total{function="echo"}')).toBe(1);
+    expect(await metric(cp, 'sync_queue_admitted_total{function="echo",version="1"}')).toBe(1);
+    expect(await metric(cp, 'function_enqueue_total{function="echo",version="1"}')).toBe(1);
   });
 });

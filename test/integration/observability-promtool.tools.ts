@@ -62,8 +62,8 @@ test("NANOFAAS_METRICS_REFERENCE_QUANTILES=true: {quantile} series for every fun
   await cp.app.request("/v1/functions", jsonRequest("POST", { name: "echo", executionMode: "LOCAL" }));
   await cp.app.request("/v1/functions/echo:invoke", jsonRequest("POST", { input: 1 }));
   const text = await (await cp.management.request("/actuator/prometheus")).text();
-  expect(text).toMatch(/^function_latency_ms_seconds\{function="echo",quantile="0\.99"\} [0-9.e-]+$/m);
-  expect(text).toContain('function_e2e_latency_ms_seconds{function="echo",quantile="0.5"}');
+  expect(text).toMatch(/^function_latency_ms_seconds\{function="echo",version="1",quantile="0\.99"\} [0-9.e-]+$/m);
+  expect(text).toContain('function_e2e_latency_ms_seconds{function="echo",version="1",quantile="0.5"}');
   const findings = promtoolCheckMetrics(text);
   expect(
     findings.filter(

@@ -59,3 +59,28 @@ test("the split comes back after a restart: same weights, same routing, pins wor
     expect(((await pinned.json()) as { output: { version: string } }).output.version).toBe("one");
   }
 });
+
+test("metrics carry the version: each version's calls count under its own label, never the internal name", async () => {
+  const cp = testControlPlane({}, {});
+  const call = appCaller(() => cp.app);
+  expect((await call("POST", "/v1/functions", spec(0))).status).toBe(201);
+  await call("PUT", "/v1/functions/cart", spec(1));
+  await call("PUT", "/v1/functions/cart/traffic", {
+    traffic: [
+      { version: 1, weight: 0 },
+      { version: 2, weight: 100 },
+    ],
+  });
+  const pinned = (version: string) =>
+    cp.app.request("/v1/functions/cart:invoke", {
+      method: "POST",
+      headers: { "content-type": "application/json", "X-Function-Version": version },
+      body: JSON.stringify({ input: 1 }),
+    });
+  for (let i = 0; i < 3; i++) expect((await pinned("1")).status).toBe(200);
+  for (let i = 0; i < 5; i++) expect((await pinned("2")).status).toBe(200);
+  const text = await (await cp.management.request("/metrics")).text();
+  expect(text).toContain('function_success_total{function="cart",version="1"} 3');
+  expect(text).toContain('function_success_total{function="cart",version="2"} 5');
+  expect(text).not.toContain("cart@v");
+});
