@@ -152,7 +152,8 @@ async function copyTriggers(from: TriggerRows | undefined, to: TriggerRows | und
 
 /**
  * Oldest first, so the numbers and their order are kept (`append` makes each one active in turn);
- * then the source's active version — after a rollback not the newest — is made active again.
+ * then the source's active version — after a rollback not the newest — is made active again,
+ * with its traffic split (issue 22).
  */
 async function copyVersions(from: VersionRows | undefined, to: VersionRows | undefined, names: string[]) {
   if (!from || !to) return 0;
@@ -160,7 +161,7 @@ async function copyVersions(from: VersionRows | undefined, to: VersionRows | und
   for (const name of names) {
     copied += await copyEach(await from.list(name), (row) => to.append(row));
     const active = await from.active(name);
-    if (active !== undefined) await to.setActive(name, active);
+    if (active !== undefined) await to.setTraffic(name, await from.traffic(name), active);
   }
   return copied;
 }

@@ -137,6 +137,11 @@ async function writeSampleSubStores(store: StateStore): Promise<void> {
     });
   }
   await store.versions?.setActive("echo", 2);
+  // and splits its calls with version 3 (issue 22)
+  await store.versions?.setTraffic("echo", [
+    { version: 2, weight: 80 },
+    { version: 3, weight: 20 },
+  ]);
   await store.versions?.append({
     name: "slow",
     version: 1,
@@ -223,6 +228,7 @@ async function readSubStores(store: StateStore, all: ListAll) {
           name,
           history: await versions.list(name),
           active: await versions.active(name),
+          traffic: await versions.traffic(name),
         })),
       )),
     workflows: {
