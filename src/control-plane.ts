@@ -34,6 +34,7 @@ import { createDlqMetrics } from "./dlq/dlq-metrics";
 import { writeBehindObserver } from "./execution/durable-executions";
 import { InvocationEngine } from "./execution/engine";
 import type { EngineObserver } from "./execution/engine-observer";
+import type { Invoker } from "./execution/invoker";
 import { createInMemoryExecutionStore } from "./execution/execution-store";
 import { createInMemoryIdempotencyStore } from "./execution/idempotency-store";
 import { RetainedBytes } from "./execution/retained-bytes";
@@ -67,6 +68,8 @@ import { registerTenantRoutes } from "./api/routes/tenants";
 import { createMemoryTenantRows } from "./store/memory/tenant-rows";
 import { tenantOfKey } from "./tenants/tenant-key";
 import { TenantRegistry } from "./tenants/tenant-registry";
+import { chainFollower } from "./workflows/chain-follower";
+import { createChainMetrics } from "./workflows/chain-metrics";
 import { createWorkflowMetrics } from "./workflows/workflow-metrics";
 import { WorkflowService } from "./workflows/workflow-service";
 
@@ -243,6 +246,12 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
       telemetry.observer,
       deadLetters.observer,
       { onFinished: (record) => cron.executionFinished(record.id) },
+      chainFollower({
+        invoker: (): Pick<Invoker, "enqueue"> => engine,
+        maxDepth: config.maxChainDepth,
+        metrics: createChainMetrics(metricsRegistry),
+        logger,
+      }),
     ),
     reportError: (error, what) => logger.error({ err: error }, `${what} failed`),
     bulkhead: { maxTotalInFlight: config.maxTotalInflight, maxTotalJobs: config.maxTotalJobs },
@@ -275,6 +284,8 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     remoteAvailable: options.remoteDispatcher !== undefined,
     maxReplicas: config.maxReplicas,
     maxFunctions: config.maxFunctions,
+    maxChainDepth: config.maxChainDepth,
+    logger,
     traffic: {
       routing: engine,
       listeners: [engine, telemetry.lifecycle],

@@ -36,6 +36,7 @@ export const SPEC_KEYS = [
   "eventSources",
   "schedules",
   "schedule",
+  "chain",
 ] as const satisfies readonly (keyof FunctionSpec)[];
 type Missing = Exclude<keyof FunctionSpec, (typeof SPEC_KEYS)[number]>;
 const exhaustive: [Missing] extends [never] ? true : Missing = true;

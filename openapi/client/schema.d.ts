@@ -999,6 +999,13 @@ export interface components {
                 /** @enum {string} */
                 overlap: "skip" | "queue";
             }[];
+            /** @description The chain with defaults applied (absent when none; docs/workflows.md, Chains) */
+            chain?: {
+                next: string;
+                passOutput: boolean;
+                /** @enum {string} */
+                onError: "stop" | "next";
+            };
             /** @description The active version (1 for a new function; docs/versions.md) */
             version?: number;
             /** @description The traffic split; absent when everything goes to the active version */
@@ -1156,6 +1163,7 @@ export interface components {
             } | null;
             /** @description Message-queue consumers feeding this function (docs/triggers.md, Message queues). */
             eventSources?: components["schemas"]["EventSource"][] | null;
+            chain?: components["schemas"]["ChainSpec"];
             /** @description Cron triggers (issue 21) */
             schedules?: components["schemas"]["ScheduleSpec"][] | null;
             /**
@@ -1202,6 +1210,18 @@ export interface components {
             baseDelayMs?: number;
             maxDelayMs?: number;
             jitter?: number;
+        } | null;
+        /** @description docs/workflows.md, Chains */
+        ChainSpec: {
+            /** @description The function invoked (async) when an execution of this one ends; it need not exist yet (a missing one is logged and counted when the chain reaches it) */
+            next: string;
+            /** @description true (default): next gets this execution's output; false: this execution's input */
+            passOutput?: boolean | null;
+            /**
+             * @description stop (default): a failed execution ends the chain; next: next is invoked anyway, with this execution's input and metadata chain-error
+             * @enum {string|null}
+             */
+            onError?: "stop" | "next" | null;
         } | null;
         ScheduleSpec: {
             id: string;
@@ -1301,9 +1321,9 @@ export interface components {
             attempts: number;
             /** @description When the invocation was accepted (ISO-8601 UTC) */
             createdAt: string;
-            /** @description The execution this one replays (a DLQ replay), else null */
+            /** @description The execution this one replays (a DLQ replay) or follows (a function chain's step), else null */
             parentExecutionId: string | null;
-            /** @description The first execution of a replay chain, else null */
+            /** @description The first execution of a replay chain or a function chain, else null */
             rootExecutionId: string | null;
             /** @description What started it (a cron schedule, a webhook); null for an API call */
             trigger?: {

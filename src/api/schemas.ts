@@ -79,11 +79,13 @@ export const ExecutionStatus = z
       .meta({ description: "The function version that ran it; absent for executions read back from the store" }),
     attempts: z.int().meta({ description: "Attempts started so far (1 before the first dispatch)" }),
     createdAt: z.string().meta({ description: "When the invocation was accepted (ISO-8601 UTC)" }),
-    parentExecutionId: z
+    parentExecutionId: z.string().nullable().meta({
+      description: "The execution this one replays (a DLQ replay) or follows (a function chain's step), else null",
+    }),
+    rootExecutionId: z
       .string()
       .nullable()
-      .meta({ description: "The execution this one replays (a DLQ replay), else null" }),
-    rootExecutionId: z.string().nullable().meta({ description: "The first execution of a replay chain, else null" }),
+      .meta({ description: "The first execution of a replay chain or a function chain, else null" }),
     trigger: z
       .object({
         type: z.enum(["cron", "webhook"]),
@@ -188,6 +190,10 @@ export const FunctionResponse = z
       )
       .optional()
       .meta({ description: "Cron triggers with defaults applied (absent when none)" }),
+    chain: z
+      .object({ next: z.string(), passOutput: z.boolean(), onError: z.enum(["stop", "next"]) })
+      .optional()
+      .meta({ description: "The chain with defaults applied (absent when none; docs/workflows.md, Chains)" }),
     version: z.int().optional().meta({ description: "The active version (1 for a new function; docs/versions.md)" }),
     traffic: z
       .array(TrafficEntry)

@@ -287,6 +287,11 @@ export const SETTINGS = {
     z.string().optional(),
     "tenants as YAML, `tenants: [{name, quotas: {maxFunctions?, maxRequestsPerSecond?, maxConcurrency?, maxQueued?, maxJobs?}}]` (docs/tenants.md); at most 1 MiB",
   ),
+  maxChainDepth: s(
+    "NANOFAAS_MAX_CHAIN_DEPTH",
+    int(1, 1000).default(10),
+    "most functions one chain runs, the first included: registering a chain that would be longer, or a cycle, is 400; at run time a longer chain (a restored function) stops there",
+  ),
   maxJsonDepth: s(
     "NANOFAAS_MAX_JSON_DEPTH",
     int(1, 100_000).default(256),

@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { MAX_TIMEOUT_MS } from "../contracts/invocation";
 import { CircuitBreakerSpec, RetryOn } from "../resilience/resilience-spec";
+import { ChainSpec } from "./chain";
 import { EventSources } from "./event-sources";
 import { FUNCTION_NAME_PATTERN } from "./object-name";
 import { scheduleFields, scheduleIdIssues } from "./schedule-spec";
@@ -140,6 +141,7 @@ export const FunctionSpec = z
       description: "Per-function circuit breaker (docs/versions.md); absent: none.",
     }),
     eventSources: EventSources.nullish(),
+    chain: ChainSpec.nullish(),
     ...scheduleFields,
   })
   .superRefine((spec, ctx) => {

@@ -5,6 +5,7 @@
  * mode, backend and endpoint) happens in the registry.
  */
 import { type ResolvedCircuitBreaker, type RetryClass, resolveCircuitBreaker } from "../resilience/resilience-spec";
+import { type ResolvedChain, resolveChain } from "./chain";
 import { validation } from "./errors";
 import { type EventSource, redactEventSources } from "./event-sources";
 import type { ExecutionMode, FunctionSpec, RuntimeMode } from "./function-spec";
@@ -63,6 +64,8 @@ export interface ResolvedFunction {
   traffic?: { version: number; weight: number }[];
   /** Cron triggers (issue 21); absent when the spec has none. */
   schedules?: ResolvedSchedule[];
+  /** What runs after each execution (issue 23, domain/chain.ts); absent when none. */
+  chain?: ResolvedChain;
 }
 
 export interface FunctionDefaults {
@@ -111,6 +114,7 @@ export function resolveFunction(spec: FunctionSpec, defaults: FunctionDefaults):
     circuitBreaker: resolveCircuitBreaker(spec.circuitBreaker),
     eventSources: spec.eventSources?.length ? spec.eventSources : undefined,
     schedules: orEmpty(resolveSchedules(spec)),
+    chain: resolveChain(spec.chain),
   };
 }
 
@@ -146,6 +150,7 @@ const RESPONSE_KEYS = [
   "circuitBreaker",
   "eventSources",
   "schedules",
+  "chain",
   "version",
   "traffic",
 ] as const satisfies readonly (keyof ResolvedFunction)[];

@@ -50,9 +50,9 @@ export const refusedInSourceMode = (Object.keys(ACCESS) as (keyof FunctionServic
 export function apiViewForSourceMode(functions: FunctionService): FunctionService {
   return {
     ...functions,
-    register: async (spec, origin = "api") => {
+    register: async (spec, origin = "api", options) => {
       if (origin === "api") throw refused("apply", spec.name);
-      return functions.register(spec, origin);
+      return functions.register(spec, origin, options);
     },
     update: async (spec) => {
       throw refused("apply", spec.name);

@@ -5,10 +5,12 @@
  * metrics, autoscaler) before a function becomes visible and after it disappears.
  */
 import type { Deployer, RegistrationOrigin } from "../deploy/deployer";
+import { chainProblems } from "../domain/chain";
 import { NanofaasError, notFound, validation } from "../domain/errors";
 import { FunctionSpec } from "../domain/function-spec";
 import { type FunctionDefaults, type ResolvedFunction, resolveFunction } from "../domain/resolved-function";
 import type { FunctionLifecycleListener } from "../execution/function-lifecycle";
+import type { Logger } from "../observability/logger";
 import type { FunctionRows } from "../store/state-store";
 import { storeUnavailable } from "../execution/durable-executions";
 import { createMemoryVersionRows } from "../store/memory/version-rows";
@@ -36,6 +38,10 @@ export interface FunctionServiceDeps {
    * every start, so they are not stored.
    */
   persisted?: FunctionRows;
+  /** Most functions one chain may run, the first included (NANOFAAS_MAX_CHAIN_DEPTH); default 10. */
+  maxChainDepth?: number;
+  /** Told of stored functions whose chain would be refused now (restored anyway). */
+  logger?: Logger;
   /** Version history (issue 22); in memory, 20 per function, when absent. */
   history?: VersionHistory;
   /**
@@ -54,7 +60,7 @@ export interface FunctionServiceDeps {
 
 export interface FunctionService {
   /** `origin` "declared" marks a spec an operator wrote (NANOFAAS_FUNCTIONS_DIR); default "api". */
-  register(spec: FunctionSpec, origin?: RegistrationOrigin): Promise<ResolvedFunction>;
+  register(spec: FunctionSpec, origin?: RegistrationOrigin, options?: RegisterOptions): Promise<ResolvedFunction>;
   get(name: string): ResolvedFunction | undefined;
   require(name: string): ResolvedFunction;
   list(): ResolvedFunction[];
@@ -71,6 +77,15 @@ export interface FunctionService {
   versions(name: string): Promise<FunctionVersionRow[]>;
   version(name: string, version: number): Promise<FunctionVersionRow>;
   addListener(listener: FunctionLifecycleListener): void;
+}
+
+export interface RegisterOptions {
+  /**
+   * A function the store already holds (start-up recovery, another replica's registration): its
+   * chain is not refused — it was accepted once, and refusing it now would drop the function and
+   * its queued work — only logged; the runtime guard (workflows/chain-follower.ts) bounds it.
+   */
+  restored?: boolean;
 }
 
 export function createFunctionService(deps: FunctionServiceDeps): FunctionService {
@@ -96,6 +111,38 @@ export function createFunctionService(deps: FunctionServiceDeps): FunctionServic
         return provision({ ...internal, schedules: undefined, eventSources: undefined }, "api");
       },
     });
+  // The chain of each registration in progress, so two racing registrations cannot close a cycle.
+  const pendingChains = new Map<string, string>();
+
+  /**
+   * 400 when `fn`'s chain would close a cycle or exceed the depth, with the others as they are;
+   * for a restored function, a warning instead.
+   */
+  function checkChain(fn: ResolvedFunction, restored = false): void {
+    if (!fn.chain) return;
+    const nextOf = new Map<string, string>();
+    for (const other of registry.list()) if (other.chain) nextOf.set(other.name, other.chain.next);
+    for (const [name, next] of pendingChains) nextOf.set(name, next);
+    const problems = chainProblems(fn.name, fn.chain.next, nextOf, deps.maxChainDepth ?? DEFAULT_MAX_CHAIN_DEPTH);
+    if (problems.length === 0) return;
+    if (!restored) throw validation("Request validation failed", problems);
+    deps.logger?.warn(
+      { function: fn.name, problems },
+      "a stored function's chain is refused for new registrations; at run time it stops at NANOFAAS_MAX_CHAIN_DEPTH",
+    );
+  }
+
+  /** Marks `name` busy (and its chain pending) for the duration of `work`. */
+  async function exclusively<T>(fn: ResolvedFunction, work: () => Promise<T>): Promise<T> {
+    busy.add(fn.name);
+    if (fn.chain) pendingChains.set(fn.name, fn.chain.next);
+    try {
+      return await work();
+    } finally {
+      busy.delete(fn.name);
+      pendingChains.delete(fn.name);
+    }
+  }
 
   async function provision(fn: ResolvedFunction, origin: RegistrationOrigin): Promise<ResolvedFunction> {
     if (fn.requestedExecutionMode === "REMOTE" && !deps.remoteAvailable) {
@@ -181,8 +228,8 @@ export function createFunctionService(deps: FunctionServiceDeps): FunctionServic
     const previous = registry.get(spec.name);
     if (!previous || busy.has(spec.name)) throw notFound(`Function '${spec.name}'`);
     const resolved = boundReplicas(resolveFunction(spec, defaults), spec, deps.maxReplicas);
-    busy.add(spec.name);
-    try {
+    checkChain(resolved);
+    return exclusively(resolved, async () => {
       const fn = await provision(resolved, "api");
       if (previous.deploymentBackend && !fn.deploymentBackend) await deployer?.deprovision(spec.name);
       const version = await chooseVersion(previous).catch((error) => Promise.reject(storeUnavailable(error)));
@@ -192,9 +239,7 @@ export function createFunctionService(deps: FunctionServiceDeps): FunctionServic
       notifyUpdated(fn, previous);
       registry.put(fn);
       return fn;
-    } finally {
-      busy.delete(spec.name);
-    }
+    });
   }
 
   const traffic = createTrafficOps({
@@ -208,12 +253,12 @@ export function createFunctionService(deps: FunctionServiceDeps): FunctionServic
   });
 
   return {
-    async register(spec, origin = "api") {
+    async register(spec, origin = "api", options = {}) {
       const resolved = boundReplicas(resolveFunction(spec, defaults), spec, deps.maxReplicas);
       if (registry.get(spec.name) || busy.has(spec.name)) throw conflict(spec.name);
       checkFunctionQuota(registry.list().length + busy.size, deps.maxFunctions);
-      busy.add(spec.name);
-      try {
+      checkChain(resolved, options.restored);
+      return exclusively(resolved, async () => {
         resolved.version = await history.registered(spec).catch((error) => Promise.reject(storeUnavailable(error)));
         const fn = await provision(resolved, origin);
         try {
@@ -226,9 +271,7 @@ export function createFunctionService(deps: FunctionServiceDeps): FunctionServic
         registry.put(fn);
         await traffic.restore(fn);
         return fn;
-      } finally {
-        busy.delete(spec.name);
-      }
+      });
     },
 
     get: (name) => registry.get(name),
@@ -314,6 +357,8 @@ export function createFunctionService(deps: FunctionServiceDeps): FunctionServic
     },
   };
 }
+
+export const DEFAULT_MAX_CHAIN_DEPTH = 10;
 
 /**
  * A registration that can never run as sent (issue 13.14): the client's mistake, so 400 naming

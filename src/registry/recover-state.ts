@@ -44,7 +44,7 @@ export async function registerStoredFunctions(
   for (const row of await store.functions.loadAll()) {
     if (functions.get(row.name)) continue; // declared in NANOFAAS_FUNCTIONS_DIR: that spec wins
     try {
-      await functions.register(FunctionSpec.parse(row.spec), "api");
+      await functions.register(FunctionSpec.parse(row.spec), "api", { restored: true });
       restored++;
     } catch (error) {
       failed++;

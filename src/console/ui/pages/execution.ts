@@ -24,7 +24,7 @@ export function ExecutionDetail({ id }: { id: string }) {
       <dt>Finished</dt><dd>${time(e.finishedAt)}</dd>
       <dt>Duration</dt><dd>${duration(e.startedAt, e.finishedAt)}</dd>
       <dt>Cold start</dt><dd>${e.coldStart ? "yes" : "no"}</dd>
-      <dt>Replay of</dt><dd>${link(e.parentExecutionId)}</dd>
+      <dt>Follows</dt><dd>${link(e.parentExecutionId)}</dd>
       <dt>Trigger</dt><dd>${e.trigger ? `${e.trigger.type} ${e.trigger.id}` : "API call"}</dd>
     </dl>
     ${"input" in e && html`<h2>Input</h2><${Json} value=${e.input} label="Input" />`}
