@@ -92,8 +92,13 @@ async function followWithHistory(
   );
   const history = await source.read(name, query);
   for (const line of history) emit(line);
-  const seen = new Set(history);
-  for (const line of early) if (!seen.has(line)) emit(line);
+  // By value, not identity: a source that reads its history anew (k8s pods/log) returns new
+  // objects for the lines its follow also delivered.
+  const seen = new Set(history.map(keyOf));
+  for (const line of early) if (!seen.has(keyOf(line))) emit(line);
   early = undefined;
   await followed;
 }
+
+/** A line's identity across two reads of the same source: every field, the time to the millisecond. */
+const keyOf = (line: LogLine) => `${line.time}\0${line.replica}\0${line.stream}\0${line.message}`;

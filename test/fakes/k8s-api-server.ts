@@ -26,6 +26,7 @@ import {
   type Resource,
   resourcesOfCrd,
 } from "./k8s-custom-resources";
+import { PodLogStore } from "./k8s-pod-logs";
 
 // biome-ignore lint/suspicious/noExplicitAny: Kubernetes objects are free-form JSON in this fake.
 type Obj = any;
@@ -37,6 +38,8 @@ const RESOURCES: Resource[] = [
   { group: "", version: "v1", plural: "services", kind: "Service" },
   { group: "autoscaling", version: "v2", plural: "horizontalpodautoscalers", kind: "HorizontalPodAutoscaler" },
   { group: "batch", version: "v1", plural: "jobs", kind: "Job" },
+  // Function pods, seeded by tests (no controllers); their logs come from k8s-pod-logs.ts.
+  { group: "", version: "v1", plural: "pods", kind: "Pod" },
   // Leader election (src/ha/lease-elector.ts): writes are resourceVersion-guarded like every object here.
   { group: "coordination.k8s.io", version: "v1", plural: "leases", kind: "Lease" },
 ];
@@ -152,6 +155,8 @@ interface Watcher {
 
 export class FakeKubeApiServer {
   readonly requests: RecordedRequest[] = [];
+  /** What each pod's container printed: `podLogs.print(ns, pod, text)`; served at pods/{name}/log. */
+  readonly podLogs = new PodLogStore();
   /** When set, every request outside these rules is answered 403 Forbidden. */
   rbac: readonly RbacRule[] | undefined;
   private readonly store = new Map<string, Obj>();
@@ -290,6 +295,11 @@ export class FakeKubeApiServer {
           causes: f.causes,
         });
       if (verb === "watch") return this.watch(res0, ns, url.searchParams, res);
+      if (sub === "log") {
+        const refused = this.podLogs.serve(ns, this.mustGet("pods", ns, name!), url.searchParams, res);
+        if (refused) throw new ApiError(refused[0], "BadRequest", refused[1]);
+        return;
+      }
       const [status, out] = this.dispatch(
         verb,
         res0,
@@ -393,6 +403,7 @@ export class FakeKubeApiServer {
     }
     this.store.delete(`${res.plural}/${namespace}/${name}`);
     this.emit("DELETED", res, obj);
+    if (res.kind === "Pod") this.podLogs.end(namespace, name);
     if (res === CRD_RESOURCE) this.resources = this.resources.filter((r) => r.crd !== name);
     return [
       200,
@@ -502,7 +513,9 @@ export class FakeKubeApiServer {
 
 /** The subresources a type serves: a Deployment's scale, a custom resource's status (when its CRD says so). */
 const subresourceServed = (res: Resource, sub: string) =>
-  (sub === "scale" && res.kind === "Deployment") || (sub === "status" && (res.statusSubresource || !res.crd));
+  (sub === "scale" && res.kind === "Deployment") ||
+  (sub === "log" && res.kind === "Pod") ||
+  (sub === "status" && (res.statusSubresource || !res.crd));
 
 function verbOf(method: string, name: string | undefined, watching: boolean): string {
   if (method === "GET") return name ? "get" : watching ? "watch" : "list";

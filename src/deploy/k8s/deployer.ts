@@ -14,6 +14,7 @@ import { buildHpa } from "./hpa";
 import { buildJob, DEFAULT_JOB_TTL_SECONDS, MAX_JOB_PAYLOAD_BYTES } from "./job";
 import { objectName, serviceUrl } from "./labels";
 import { DeploymentReadiness, type Log } from "./readiness";
+import { PodLogs } from "./pod-logs";
 import { KubeResources } from "./resources";
 import { KubeTransport } from "./transport";
 import { buildDeployment, buildService, type ImagePullPolicy } from "./workload";
@@ -34,6 +35,10 @@ export interface KubernetesDeployerOptions {
   jobStartupAllowanceMs: number;
   jobTtlSecondsAfterFinished?: number;
   watchTimeoutSeconds?: number;
+  /** Lines read from each pod's log for GET …/logs (NANOFAAS_LOGS_BUFFER_LINES). Default 1000. */
+  logLinesPerPod?: number;
+  /** How often a followed log looks for new pods. Default 2000 ms. */
+  podRelistMs?: number;
   log?: Log;
 }
 
@@ -66,6 +71,13 @@ export function createKubernetesDeployer(options: KubernetesDeployerOptions): Ku
     },
   });
   readiness.start();
+  const logs = new PodLogs({
+    transport,
+    namespace,
+    maxLines: options.logLinesPerPod ?? 1000,
+    relistMs: options.podRelistMs,
+    log: options.log ?? defaultLog,
+  });
   // The dialled URL per function, computed once (pickEndpoint is on the dispatch path).
   const endpoints = new Map<string, string>();
   const endpointOf = (name: string) => {
@@ -87,6 +99,7 @@ export function createKubernetesDeployer(options: KubernetesDeployerOptions): Ku
     id: "k8s",
     namespace,
     synced: readiness.synced,
+    logs,
 
     unsupportedReason(fn: ResolvedFunction) {
       if (!fn.image)

@@ -27,6 +27,7 @@ export function createKubernetesDeployerFromConfig(
     imagePullPolicy: config.k8sImagePullPolicy,
     callbackUrl: kubernetesCallbackUrl(config),
     jobStartupAllowanceMs: config.jobStartupAllowanceMs,
+    logLinesPerPod: config.logsBufferLines,
     ...overrides,
     kubeConfig: overrides.kubeConfig ?? loadKubeConfig(config),
   });

@@ -16,6 +16,8 @@
  *   delete (mirror mode), functions/status update, and core Events create.
  * - Leader election (src/ha/lease-elector.ts, issue 20): leases get, create, update (a
  *   resourceVersion-guarded replace is what makes two replicas unable to both win).
+ * - Function logs (GET /v1/functions/{name}/logs, pod-logs.ts): pods list (a function's replicas),
+ *   pods/log get (read and follow each one's output).
  */
 export interface RbacRule {
   apiGroup: string;
@@ -33,4 +35,6 @@ export const REQUIRED_RBAC: readonly RbacRule[] = [
   { apiGroup: "nanofaas.io", resource: "functions/status", verbs: ["update"] },
   { apiGroup: "", resource: "events", verbs: ["create"] },
   { apiGroup: "coordination.k8s.io", resource: "leases", verbs: ["create", "get", "update"] },
+  { apiGroup: "", resource: "pods", verbs: ["list"] },
+  { apiGroup: "", resource: "pods/log", verbs: ["get"] },
 ];

@@ -26,11 +26,14 @@ export interface WorkloadOptions {
   callbackUrl?: string;
 }
 
+/** The name of a function pod's container (pods/log asks for it by name: a mesh may add sidecars). */
+export const FUNCTION_CONTAINER = "function";
+
 /** The single `function` container: the reference's port, probe, env and resources, restricted. */
 function functionContainer(fn: ResolvedFunction, options: WorkloadOptions) {
   const resources = containerResources(fn.resources);
   return {
-    name: "function",
+    name: FUNCTION_CONTAINER,
     image: fn.image,
     imagePullPolicy: options.imagePullPolicy,
     ...(fn.command.length > 0 ? { command: fn.command } : {}),
