@@ -93,8 +93,8 @@ describe("replicas die with their control plane", () => {
     for (const pid of runningInGroup(pgid!)) if (pid !== pgid) process.kill(pid, "SIGKILL");
     first.child.kill("SIGKILL");
     await first.child.exited;
-    await Bun.sleep(300);
-    expect(runningInGroup(pgid!)).toEqual([pgid!]);
+    // The killed watcher disappears once init reaps it: on a loaded machine that can take a while.
+    await until(() => runningInGroup(pgid!).join() === String(pgid), "only the replica left in its group", 5_000);
     const second = await startControlPlane(dir, 1);
     expect(
       second.lines.some((l) =>
