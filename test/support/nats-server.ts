@@ -8,6 +8,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { accepting, freePort } from "./loopback";
 import { until } from "./until";
 
 export interface NatsServer {
@@ -19,23 +20,6 @@ export interface NatsServer {
   restart: () => Promise<void>;
   /** Stops the server and removes its store. */
   close: () => Promise<void>;
-}
-
-function freePort(): number {
-  const listener = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const { port } = listener;
-  listener.stop(true);
-  return port;
-}
-
-async function accepting(port: number): Promise<boolean> {
-  try {
-    const socket = await Bun.connect({ hostname: "127.0.0.1", port, socket: { data() {} } });
-    socket.end();
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export async function startNatsServer(): Promise<NatsServer> {

@@ -5,13 +5,15 @@
  * redelivered message finds its execution's idempotency key) — consumers start on registration and
  * on recovery, are replaced when the function is registered again, and stop on delete and on drain.
  */
-import { type EventSource, type NatsEventSource, SOURCE_ENV_PATTERN } from "../../domain/event-sources";
+import { type EventSource, SOURCE_ENV_PATTERN } from "../../domain/event-sources";
 import type { ResolvedFunction } from "../../domain/resolved-function";
 import type { FunctionLifecycleListener } from "../../execution/function-lifecycle";
 import type { Invoker } from "../../execution/invoker";
 import type { Logger } from "../../observability/logger";
 import type { QueueStats } from "../../queue/function-queue";
 import { NatsConsumer } from "../nats/nats-consumer";
+import type { AmqpConnect } from "../rabbitmq/amqp-session";
+import { RabbitMqConsumer } from "../rabbitmq/rabbitmq-consumer";
 import type { TriggerActivity } from "../trigger-activity";
 import { eventSourceId } from "../trigger-catalog";
 import type { EventSourceMetrics } from "./event-source-metrics";
@@ -34,6 +36,8 @@ export interface EventSourceConsumersDeps {
   logger: Logger;
   /** Reads an environment variable; called only with names matching SOURCE_ENV_PATTERN. */
   env: (name: string) => string | undefined;
+  /** RabbitMQ's connect (amqplib by default; tests pass a fake broker). */
+  amqpConnect?: AmqpConnect;
 }
 
 export class EventSourceConsumers implements FunctionLifecycleListener {
@@ -81,25 +85,20 @@ export class EventSourceConsumers implements FunctionLifecycleListener {
       return [];
     }
     const { invoker, waiter, metrics, activity, logger } = this.deps;
-    return [
-      new NatsConsumer({
-        functionName: fn.name,
-        source: source as NatsEventSource,
-        url,
-        invoker,
-        waiter,
-        metrics,
-        activity,
-        logger,
-        room: () => this.room(fn.name),
-      }),
-    ];
+    const common = { functionName: fn.name, url, invoker, waiter, metrics, activity, logger };
+    if (source.type === "rabbitmq") {
+      const limits = { concurrency: fn.concurrency, queueSize: fn.queueSize };
+      return [new RabbitMqConsumer({ ...common, source, limits, connect: this.deps.amqpConnect })];
+    }
+    return [new NatsConsumer({ ...common, source, room: () => this.room(fn.name) })];
   }
 
   /** Why a source with this URL cannot be consumed, or undefined when it can. */
   private refusal(source: EventSource, url: string): string | undefined {
+    // A literal url was checked at registration; one from the environment is checked here.
+    if (!URL.canParse(url) || new URL(url).hostname === "") return "not a URL with a host";
     if (source.type === "nats" && !/^(nats|tls):\/\//i.test(url)) return "not a nats:// or tls:// URL";
-    if (source.type !== "nats") return "only NATS JetStream is consumed (docs/triggers.md)";
+    if (source.type === "rabbitmq" && !/^amqps?:\/\/[^/\s]/i.test(url)) return "not an amqp:// or amqps:// URL";
     return undefined;
   }
 

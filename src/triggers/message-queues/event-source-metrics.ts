@@ -1,7 +1,7 @@
 /**
  * @module
  * Metrics of the message-queue consumers (issue 21): messages by outcome and the consumer lag.
- * Labels: function, type (nats | rabbitmq), source (nats: `<stream>/<durable>`).
+ * Labels: function, type (nats | rabbitmq), source (nats: `<stream>/<durable>`; rabbitmq: the queue).
  */
 import { Counter, Gauge, type Registry } from "prom-client";
 

@@ -7,6 +7,12 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { connect, type JetStreamManager, type NatsConnection, RetentionPolicy, StorageType } from "nats";
 import { jsonRequest, testControlPlane } from "../../../test/support/control-plane";
+import {
+  consumingSpec,
+  countedMessages,
+  deadLetteredInputs,
+  echoFunction,
+} from "../../../test/support/event-source-kit";
 import { type NatsServer, startNatsServer } from "../../../test/support/nats-server";
 import { until } from "../../../test/support/until";
 import type { ControlPlane } from "../../control-plane";
@@ -19,8 +25,8 @@ let client: NatsConnection;
 let jsm: JetStreamManager;
 let cp: ControlPlane;
 let consumers: EventSourceConsumers;
-let fnServer: ReturnType<typeof Bun.serve>;
-const calls = new Map<number, number>();
+const fn = echoFunction();
+const calls = fn.calls;
 
 beforeAll(async () => {
   nats = await startNatsServer();
@@ -32,16 +38,6 @@ beforeAll(async () => {
     storage: StorageType.File,
     retention: RetentionPolicy.Limits,
   });
-  // The function: fails every attempt for inputs with fail=true, echoes otherwise.
-  fnServer = Bun.serve({
-    port: 0,
-    hostname: "127.0.0.1",
-    fetch: async (request) => {
-      const { input } = (await request.json()) as { input: { i: number; fail?: boolean } };
-      calls.set(input.i, (calls.get(input.i) ?? 0) + 1);
-      return input.fail ? new Response("boom", { status: 500 }) : Response.json(input);
-    },
-  });
   const waiter = new TerminalWaiter();
   cp = testControlPlane({}, { observer: waiter.observer });
   consumers = startEventSources(cp, waiter, (name) =>
@@ -52,7 +48,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await consumers?.stopAll();
   await client?.close();
-  fnServer?.stop(true);
+  fn.server.stop(true);
   await nats?.close();
 });
 
@@ -60,17 +56,8 @@ const publish = async (subject: string, body: string) => {
   await client.jetstream().publish(subject, new TextEncoder().encode(body));
 };
 
-async function register(name: string, source: Record<string, unknown>) {
-  const spec = {
-    name,
-    executionMode: "POOL",
-    endpointUrl: `http://127.0.0.1:${fnServer.port}/`,
-    concurrency: 4,
-    queueSize: 20,
-    maxRetries: 2,
-    retryBackoff: { baseDelayMs: 1, maxDelayMs: 5, jitter: 0 },
-    eventSources: [{ type: "nats", stream: "ORDERS", ...source }],
-  };
+function register(name: string, source: Record<string, unknown>) {
+  const spec = consumingSpec(name, fn.server, { type: "nats", stream: "ORDERS", ...source });
   return cp.app.request("/v1/functions", jsonRequest("POST", spec));
 }
 
@@ -79,10 +66,7 @@ const drained = (durable: string) => async () => {
   return info.num_pending === 0 && info.num_ack_pending === 0 && info.delivered.stream_seq > 0;
 };
 
-const counted = async (outcome: string) => {
-  const metric = await cp.metricsRegistry.getSingleMetric("nanofaas_event_source_messages_total")?.get();
-  return metric?.values.filter((v) => v.labels.outcome === outcome).reduce((sum, v) => sum + v.value, 0) ?? 0;
-};
+const counted = (outcome: string) => countedMessages(cp.metricsRegistry, outcome);
 
 test("successes are acked, failures after the attempts go to the DLQ, non-JSON is terminated; a broker restart is survived", async () => {
   const response = await register("orders", {
@@ -98,14 +82,8 @@ test("successes are acked, failures after the attempts go to the DLQ, non-JSON i
   expect(await counted("acked")).toBe(54);
   expect(await counted("failed")).toBe(6);
   expect(await counted("invalid")).toBe(1);
-  await until(
-    async () => (await cp.deadLetters.list({ function: "orders", limit: 50 })).items.length === 6,
-    "6 DLQ entries",
-  );
-  const dead = (await cp.deadLetters.list({ function: "orders", limit: 50 })).items;
-  expect(dead.map((d) => (JSON.parse(String(d.input)) as { i: number }).i).sort((a, b) => a - b)).toEqual([
-    0, 10, 20, 30, 40, 50,
-  ]);
+  await until(async () => (await deadLetteredInputs(cp, "orders")).length === 6, "6 DLQ entries");
+  expect(await deadLetteredInputs(cp, "orders")).toEqual([0, 10, 20, 30, 40, 50]);
   // Each failing message ran the function's 2 attempts once: terminated, not redelivered.
   for (const i of [0, 10, 20, 30, 40, 50]) expect(calls.get(i)).toBe(2);
 

@@ -11,29 +11,19 @@ import { join } from "node:path";
 import { connect, StorageType } from "nats";
 import { type ControlPlaneProcess, startControlPlane } from "../../../test/support/control-plane-process";
 import { startNatsServer } from "../../../test/support/nats-server";
+import { allPages, consumingSpec, deadLetteredSet, flakyFunction } from "../../../test/support/event-source-kit";
 import { until } from "../../../test/support/until";
 
 const MESSAGES = 10_000;
 const dataDir = mkdtempSync(join(tmpdir(), "nanofaas-nats-crash-"));
 const nats = await startNatsServer();
-const succeeded = new Set<number>();
-let attempts = 0;
-const fnServer = Bun.serve({
-  port: 0,
-  hostname: "127.0.0.1",
-  fetch: async (request) => {
-    const { input } = (await request.json()) as { input: { i: number } };
-    attempts++;
-    if (Math.random() < 0.1) return new Response("random failure", { status: 500 });
-    succeeded.add(input.i);
-    return Response.json(input);
-  },
-});
+const fn = flakyFunction();
+const { succeeded } = fn;
 let cp: ControlPlaneProcess | undefined;
 
 afterAll(async () => {
   await cp?.stop();
-  fnServer.stop(true);
+  fn.server.stop(true);
   await nats.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
@@ -44,35 +34,18 @@ const env = {
   NANOFAAS_SOURCE_CRASH: nats.url,
 };
 
-async function pages<T>(first: string): Promise<T[]> {
-  const items: T[] = [];
-  for (let cursor: string | null = ""; cursor !== null; ) {
-    const url = `${cp?.api}${first}&limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
-    const page = (await (await fetch(url)).json()) as { items: T[]; nextCursor: string | null };
-    items.push(...page.items);
-    cursor = page.nextCursor;
-  }
-  return items;
-}
-
 test("10 000 messages, 10 % failing attempts, a SIGKILL in the middle: every message succeeded or is in the DLQ", async () => {
   const started = performance.now();
   const client = await connect({ servers: nats.url });
   const jsm = await client.jetstreamManager();
   await jsm.streams.add({ name: "CRASH", subjects: ["crash.>"], storage: StorageType.File });
   cp = await startControlPlane(env);
-  const spec = {
-    name: "crash",
-    executionMode: "POOL",
-    endpointUrl: `http://127.0.0.1:${fnServer.port}/`,
-    concurrency: 32,
-    queueSize: 1000,
-    maxRetries: 2,
-    retryBackoff: { baseDelayMs: 1, maxDelayMs: 10, jitter: 0 },
-    eventSources: [
-      { type: "nats", urlFromEnv: "NANOFAAS_SOURCE_CRASH", stream: "CRASH", subject: "crash.in", durable: "crash" },
-    ],
-  };
+  const spec = consumingSpec(
+    "crash",
+    fn.server,
+    { type: "nats", urlFromEnv: "NANOFAAS_SOURCE_CRASH", stream: "CRASH", subject: "crash.in", durable: "crash" },
+    { concurrency: 32, queueSize: 1000 },
+  );
   const registered = await fetch(`${cp.api}/v1/functions`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -97,17 +70,16 @@ test("10 000 messages, 10 % failing attempts, a SIGKILL in the middle: every mes
   };
   await until(settled, "the consumer to settle all 10 000 messages", { timeoutMs: 240_000, intervalMs: 500 });
 
-  const dead = await pages<{ input: unknown }>("/v1/dlq?function=crash");
-  const deadInputs = new Set(dead.map((d) => (typeof d.input === "string" ? JSON.parse(d.input) : d.input).i));
+  const deadInputs = await deadLetteredSet(cp.api, "crash");
   const lost = Array.from({ length: MESSAGES }, (_, i) => i).filter((i) => !succeeded.has(i) && !deadInputs.has(i));
   expect(lost).toEqual([]);
-  const executions = await pages<{ status: string }>("/v1/executions?function=crash");
+  const executions = await allPages<{ status: string }>(cp.api, "/v1/executions?function=crash");
   expect(executions.filter((e) => !["success", "error", "timeout"].includes(e.status))).toEqual([]);
   // With 2 attempts at 10 % each, about 1 % of the messages end in the DLQ.
   expect(deadInputs.size).toBeGreaterThan(0);
   expect(deadInputs.size).toBeLessThan(MESSAGES * 0.05);
   console.log(
-    `nats crash test: ${MESSAGES} messages, ${attempts} attempts, ${succeeded.size} succeeded, ${deadInputs.size} in the DLQ, ${executions.length} executions, killed at ${atKill} successes, ${Math.round(performance.now() - started)} ms`,
+    `nats crash test: ${MESSAGES} messages, ${fn.attempts()} attempts, ${succeeded.size} succeeded, ${deadInputs.size} in the DLQ, ${executions.length} executions, killed at ${atKill} successes, ${Math.round(performance.now() - started)} ms`,
   );
   await client.close();
 });
