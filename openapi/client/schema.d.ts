@@ -3382,6 +3382,8 @@ export interface operations {
             query?: {
                 /** @description Only this function */
                 function?: string;
+                /** @description A whole chain: the execution with this id and every one whose rootExecutionId it is (function chains, DLQ replays) */
+                root?: string;
                 /** @description Only executions in this state */
                 status?: "queued" | "running" | "success" | "error" | "timeout";
                 /** @description Created at or after this time (ISO-8601) */

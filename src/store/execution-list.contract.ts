@@ -73,6 +73,19 @@ export function executionListContract(name: string, open: () => Promise<Executio
       expect(ids(await store.list({ function: "b", status: "error", since: 1004, limit: 50 }))).toEqual(["e11"]);
     });
 
+    test("root: the execution itself and every one whose rootExecutionId it is (a chain)", async () => {
+      const chained = (id: string, at: number, parent: string) => ({
+        ...executionRow(id, "c", at, "success"),
+        parentExecutionId: parent,
+        rootExecutionId: "e02",
+      });
+      await store.put([chained("c1", 2000, "e02"), chained("c2", 2001, "c1")]);
+      expect(ids(await store.list({ root: "e02", limit: 50 }))).toEqual(["c2", "c1", "e02"]);
+      expect(ids(await store.list({ root: "e02", function: "c", limit: 1 }))).toEqual(["c2"]);
+      expect(ids(await store.list({ root: "c1", limit: 50 }))).toEqual(["c1"]);
+      expect(ids(await store.list({ root: "nope", limit: 50 }))).toEqual([]);
+    });
+
     test("a row reads back whole (input byte-exact, error object, nulls)", async () => {
       const page = await store.list({ status: "error", function: "a", limit: 1 });
       expect(page.items).toEqual([all[6]!]);

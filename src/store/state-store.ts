@@ -64,6 +64,8 @@ export interface ExecutionRow {
 
 export interface ExecutionQuery {
   function?: string;
+  /** A whole chain (issue 23): the execution with this id and every one whose rootExecutionId it is. */
+  root?: string;
   status?: ExecutionState;
   /** Epoch ms, inclusive, on createdAt. */
   since?: number;

@@ -103,6 +103,11 @@ describe("running a chain", () => {
       rootExecutionId: first.executionId,
     });
     expect(await chainSteps("chain-a", "started")).toBe(1);
+    // the whole chain from its root, newest first
+    const chain = (await (await api(`/v1/executions?root=${first.executionId}`)).json()) as {
+      items: { executionId: string; function: string }[];
+    };
+    expect(chain.items.map((e) => e.function)).toEqual(["chain-c", "chain-b", "chain-a"]);
   });
 
   test("passOutput false: next gets the execution's own input (async start: :enqueue)", async () => {

@@ -31,6 +31,15 @@ const ListQuery = z.object({
     .string()
     .optional()
     .meta({ param: { name: "function", in: "query" }, description: "Only this function" }),
+  root: z
+    .string()
+    .max(200)
+    .optional()
+    .meta({
+      param: { name: "root", in: "query" },
+      description:
+        "A whole chain: the execution with this id and every one whose rootExecutionId it is (function chains, DLQ replays)",
+    }),
   status: z
     .enum(EXECUTION_STATES)
     .optional()
@@ -60,6 +69,7 @@ export function registerExecutionListRoutes(app: OpenAPIHono, history: Execution
     const page = await listing(() =>
       history.list({
         function: q.function,
+        root: q.root,
         status: q.status,
         since: q.since === undefined ? undefined : parseTimestamp(q.since),
         until: q.until === undefined ? undefined : parseTimestamp(q.until),

@@ -8,10 +8,11 @@ import type { ExecutionQuery, ExecutionRow, Page } from "../state-store";
 
 const position = (row: ExecutionRow) => ({ at: row.createdAt, id: row.id });
 
-/** True when `row` passes the query's filters (function, status, since/until inclusive on createdAt). */
+/** True when `row` passes the query's filters (function, root, status, since/until inclusive on createdAt). */
 export function matchesExecutionQuery(row: ExecutionRow, query: ExecutionQuery): boolean {
   return (
     (query.function === undefined || row.function === query.function) &&
+    (query.root === undefined || row.id === query.root || row.rootExecutionId === query.root) &&
     (query.status === undefined || row.status === query.status) &&
     (query.since === undefined || row.createdAt >= query.since) &&
     (query.until === undefined || row.createdAt <= query.until)

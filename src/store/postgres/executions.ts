@@ -101,6 +101,7 @@ async function listExecutions(db: Database, query: ExecutionQuery): Promise<Page
   const rows = await db.query(
     (sql) => sql`SELECT * FROM executions WHERE TRUE
       ${query.function === undefined ? sql`` : sql`AND function = ${query.function}`}
+      ${query.root === undefined ? sql`` : sql`AND (root_execution_id = ${query.root} OR id = ${query.root})`}
       ${query.status === undefined ? sql`` : sql`AND status = ${query.status}`}
       ${query.since === undefined ? sql`` : sql`AND created_at >= ${query.since}`}
       ${query.until === undefined ? sql`` : sql`AND created_at <= ${query.until}`}

@@ -17,6 +17,7 @@ import { SCHEMA_V5 } from "./schema-v5";
 import { SCHEMA_V6 } from "./schema-v6";
 import { SCHEMA_V7 } from "./schema-v7";
 import { SCHEMA_V8 } from "./schema-v8";
+import { SCHEMA_V9 } from "./schema-v9";
 
 export interface Migration {
   version: number;
@@ -33,6 +34,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, description: "function traffic splits", sql: SCHEMA_V6 },
   { version: 7, description: "tenants and their quotas", sql: SCHEMA_V7 },
   { version: 8, description: "control_planes: the replicas sharing the database", sql: SCHEMA_V8 },
+  { version: 9, description: "executions_root: listing a chain by its root", sql: SCHEMA_V9 },
 ];
 
 /** Any constant of our own: the key of the advisory lock migrations hold (pg_advisory_xact_lock). */

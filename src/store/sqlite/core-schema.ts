@@ -51,5 +51,10 @@ CREATE TABLE idempotency_keys (
 CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at);
 `,
     },
+    {
+      // GET /v1/executions?root= follows a chain (issue 23); only chained and replayed rows have a root
+      version: 2,
+      sql: "CREATE INDEX executions_root ON executions (root_execution_id) WHERE root_execution_id IS NOT NULL;",
+    },
   ],
 };

@@ -1,7 +1,7 @@
 /**
  * @module
  * `executions.list` for SQLite (GET /v1/executions): newest first on (created_at, id), filtered by
- * function, status and an inclusive created_at window.
+ * function, chain root, status and an inclusive created_at window.
  */
 import type { Database } from "bun:sqlite";
 import { decodeCursor, pageOf } from "../cursor";
@@ -12,6 +12,7 @@ import { type Filter, newestFirstPage } from "./list-sql";
 export function listSqliteExecutions(db: Database, query: ExecutionQuery): Page<ExecutionRow> {
   const filters: Filter[] = [];
   if (query.function !== undefined) filters.push(["function = ?", query.function]);
+  if (query.root !== undefined) filters.push(["(root_execution_id = ? OR id = ?)", query.root, query.root]);
   if (query.status !== undefined) filters.push(["status = ?", query.status]);
   if (query.since !== undefined) filters.push(["created_at >= ?", query.since]);
   if (query.until !== undefined) filters.push(["created_at <= ?", query.until]);

@@ -9,7 +9,8 @@ import type { Database } from "bun:sqlite";
 import type { ListPosition } from "../cursor";
 
 /** A WHERE condition with one `?` and its value. */
-export type Filter = [condition: string, value: string | number];
+/** A condition and the values of its `?` placeholders, in order. */
+export type Filter = [condition: string, ...values: (string | number)[]];
 
 export interface NewestFirstQuery {
   /** `SELECT <columns> FROM <table>` */
@@ -23,7 +24,7 @@ export interface NewestFirstQuery {
 
 export function newestFirstPage<T>(db: Database, q: NewestFirstQuery): T[] {
   const conditions = q.filters.map(([condition]) => condition);
-  const params: (string | number)[] = q.filters.map(([, value]) => value);
+  const params: (string | number)[] = q.filters.flatMap(([, ...values]) => values);
   if (q.after) {
     conditions.push(`(${q.time} < ? OR (${q.time} = ? AND id < ?))`);
     params.push(q.after.at, q.after.at, q.after.id);
