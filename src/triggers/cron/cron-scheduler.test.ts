@@ -143,4 +143,60 @@ describe("leadership", () => {
     // 10:05 is within the one-minute grace at the 10:06 tick; 10:01–10:04 are older and skipped.
     expect(firer.times()).toEqual(["2026-05-01T10:05:00.000Z", "2026-05-01T10:06:00.000Z"]);
   });
+
+  test("a new leader goes on from the fire state the previous leader stored, not from its own stale copy", async () => {
+    const rows = createMemoryTriggerRows().schedules; // one store shared by two control planes
+    let aLeads = true;
+    const replica = (isLeader: () => boolean) => {
+      const clock = new ManualClock("2026-05-01T10:00:30Z");
+      const firer = new RecordingFirer();
+      firer.finishAtOnce = true;
+      const scheduler = new CronScheduler({ rows, clock, firer, missedFireGraceMs: 600_000, isLeader });
+      clock.drive(scheduler);
+      scheduler.onRegistered(fnWith([{ id: "m", cron: "* * * * *" }]));
+      return { clock, firer, scheduler };
+    };
+    const a = replica(() => aLeads);
+    const b = replica(() => !aLeads);
+    await a.scheduler.start();
+    await b.scheduler.start();
+    const advanceBoth = async (iso: string) => {
+      await a.clock.advanceTo(iso);
+      await b.clock.advanceTo(iso);
+    };
+    await advanceBoth("2026-05-01T10:05:30Z");
+    expect(a.firer.fires).toHaveLength(5);
+    aLeads = false; // a loses the lease, b gets it
+    await advanceBoth("2026-05-01T10:07:30Z");
+    expect(a.firer.fires).toHaveLength(5);
+    // Not 10:01–10:05 again: b reloaded the stored state when it became leader.
+    expect(b.firer.times()).toEqual(["2026-05-01T10:06:00.000Z", "2026-05-01T10:07:00.000Z"]);
+  });
+
+  test("a new leader that cannot read the stored fire state fires nothing until it can", async () => {
+    const shared = createMemoryTriggerRows().schedules;
+    let readable = true;
+    const rows = {
+      ...shared,
+      loadAll: async () => {
+        if (!readable) throw new Error("database away");
+        return shared.loadAll();
+      },
+    };
+    let leader = false;
+    const clock = new ManualClock("2026-05-01T10:00:30Z");
+    const firer = new RecordingFirer();
+    firer.finishAtOnce = true;
+    const scheduler = new CronScheduler({ rows, clock, firer, missedFireGraceMs: 600_000, isLeader: () => leader });
+    clock.drive(scheduler);
+    scheduler.onRegistered(fnWith([{ id: "m", cron: "* * * * *" }]));
+    await scheduler.start();
+    readable = false;
+    leader = true;
+    await clock.advanceTo("2026-05-01T10:02:30Z");
+    expect(firer.fires).toHaveLength(0);
+    readable = true;
+    await clock.advanceTo("2026-05-01T10:03:30Z");
+    expect(firer.times()).toEqual(["2026-05-01T10:01:00.000Z", "2026-05-01T10:02:00.000Z", "2026-05-01T10:03:00.000Z"]);
+  });
 });

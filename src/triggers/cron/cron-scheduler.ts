@@ -9,8 +9,9 @@
  * `cron:<schedule>:<scheduledAt>` BEFORE its fire time is persisted, so a crash between the two
  * re-fires the same time after the restart and gets the same execution back, not a second one.
  *
- * Only the leader fires (`isLeader`, default always: there is no leader election yet, issue 20);
- * a follower keeps its timer and state but does nothing at a tick.
+ * Only the leader fires (`isLeader`: the elected one when several control planes share a store,
+ * issue 20); a follower keeps its timer but does nothing at a tick, and on becoming leader reloads
+ * the fire state the previous leader stored before firing anything.
  */
 import { notFound } from "../../domain/errors";
 import type { ResolvedFunction } from "../../domain/resolved-function";
@@ -80,6 +81,8 @@ export class CronScheduler implements FunctionLifecycleListener {
   private ticking: Promise<void> | undefined;
   private tickAgain = false;
   private readonly isLeader: () => boolean;
+  /** Whether the previous tick ran as leader: a follower's copy of the fire state is stale. */
+  private ledLastTick = false;
   /** Executions whose end lets a queued fire start (overlap `queue`); keeps executionFinished O(1). */
   private readonly awaited = new Set<string>();
 
@@ -194,7 +197,11 @@ export class CronScheduler implements FunctionLifecycleListener {
   }
 
   private async tick(): Promise<void> {
-    if (this.leader()) {
+    // Just became leader: the previous leader fired and stored meanwhile; going on from this
+    // replica's own copy would fire those times again (issue 20).
+    const leads = this.leader() && (this.ledLastTick || (await this.reloadState()));
+    this.ledLastTick = leads;
+    if (leads) {
       const now = this.deps.clock.now();
       for (const entry of [...this.entries.values()]) {
         if (!this.entries.has(keyOf(entry.fn, entry.schedule.id))) continue; // removed meanwhile
@@ -206,6 +213,28 @@ export class CronScheduler implements FunctionLifecycleListener {
       }
     }
     this.arm();
+  }
+
+  /**
+   * Replaces every schedule's fire state with the stored one (what the last leader wrote). False
+   * when the store cannot be read: firing from a stale state would repeat fires, so this tick waits.
+   */
+  private async reloadState(): Promise<boolean> {
+    try {
+      for (const row of await this.deps.rows.loadAll()) {
+        const key = keyOf(row.function, row.scheduleId);
+        this.stored.set(key, row);
+        const entry = this.entries.get(key);
+        if (entry) {
+          entry.state = row;
+          entry.persisted = true;
+        }
+      }
+      return true;
+    } catch (error) {
+      this.deps.logger?.warn({ err: error }, "cron: could not read the stored fire state; not firing until it can");
+      return false;
+    }
   }
 
   private leader(): boolean {
