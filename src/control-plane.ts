@@ -23,7 +23,7 @@ import { registerWorkflowRoutes } from "./api/routes/workflows";
 import { parseJsonBody } from "./api/invoke-input";
 import { WebhookService } from "./triggers/webhooks/webhook-service";
 import { createApp } from "./app";
-import { apiViewForSourceMode } from "./operator/source-mode";
+import { apiViewForSourceMode, workflowsViewForSourceMode } from "./operator/source-mode";
 import type { Config } from "./config/config";
 import type { Deployer } from "./deploy/deployer";
 import type { Dispatcher } from "./dispatch/dispatcher";
@@ -368,7 +368,8 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
         : []),
       (a: OpenAPIHono) => registerScheduleRoutes(a, cron, functions),
       (a: OpenAPIHono) => registerWebhookRoutes(a, webhooks, config.maxBodyBytes),
-      (a: OpenAPIHono) => registerWorkflowRoutes(a, workflows),
+      (a: OpenAPIHono) =>
+        registerWorkflowRoutes(a, config.crdMode === "source" ? workflowsViewForSourceMode(workflows) : workflows),
       (a: OpenAPIHono) => registerFunctionStatsRoutes(a, readStats),
       ...(consoleAssets ? [(a: OpenAPIHono) => registerConsoleRoutes(a, consoleAssets)] : []),
       (a: OpenAPIHono) => registerTriggerRoutes(a, triggerCatalog),

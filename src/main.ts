@@ -382,7 +382,6 @@ await main();
 async function startOperator(cp: ControlPlane, config: Config, logger: Logger, isLeader: () => boolean) {
   if (config.crdMode === "off") return undefined;
   const { startFunctionOperator } = await import("./operator/start");
-  return startFunctionOperator(config, { functions: cp.functions, deployer: cp.deployer, isLeader }, (event, fields) =>
-    logger.info(fields ?? {}, event),
-  );
+  const parts = { functions: cp.functions, workflows: cp.workflows, deployer: cp.deployer, isLeader };
+  return startFunctionOperator(config, parts, (event, fields) => logger.info(fields ?? {}, event));
 }

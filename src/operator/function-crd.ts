@@ -16,13 +16,14 @@ import {
   READY_COLUMN,
   specSchemaFrom,
 } from "./crd";
+import { CLEANUP_FINALIZER } from "./resource-writes";
 import type { JsonSchema } from "./structural-schema";
 
 export { CRD_GROUP, CRD_VERSION };
 export const FUNCTION_PLURAL = "functions";
 export const FUNCTION_KIND = "Function";
 /** Held on every Function resource until the operator has removed its workloads. */
-export const FUNCTION_FINALIZER = "nanofaas.io/cleanup";
+export const FUNCTION_FINALIZER = CLEANUP_FINALIZER;
 export const CONDITION_TYPES = ["Ready", "Provisioned", "Degraded"] as const;
 
 const statusSchema: JsonSchema = {

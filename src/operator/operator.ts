@@ -11,12 +11,7 @@
  * 409 (`ResourceConflict`) from a fresh read.
  */
 import type { Deployer } from "../deploy/deployer";
-import {
-  type FunctionObject,
-  type FunctionResources,
-  ResourceConflict,
-  type WatchEvent,
-} from "../deploy/k8s/function-resources";
+import type { FunctionObject, FunctionResources, WatchEvent } from "../deploy/k8s/function-resources";
 import { NanofaasError } from "../domain/errors";
 import { FunctionSpec } from "../domain/function-spec";
 import type { ResolvedFunction } from "../domain/resolved-function";
@@ -25,6 +20,7 @@ import type { FunctionService } from "../registry/function-service";
 import { type Observation, sameStatus, statusOf } from "./conditions";
 import { FUNCTION_FINALIZER } from "./function-crd";
 import { isMirror } from "./mirror";
+import { addFinalizer, optimisticUpdate, PerName, removeFinalizer } from "./resource-writes";
 
 export interface OperatorOptions {
   resources: FunctionResources;
@@ -38,14 +34,12 @@ export interface OperatorOptions {
   now?: () => Date;
 }
 
-/** A write's attempts before a conflict is left to the next reconcile. */
-const CONFLICT_ATTEMPTS = 5;
-
 export class FunctionOperator {
   /** Functions this operator registered: the spec and generation running. */
   private readonly owned = new Map<string, { spec: string; generation: number }>();
-  private readonly running = new Map<string, Promise<void>>();
-  private readonly again = new Set<string>();
+  private readonly queue = new PerName((name, error) =>
+    this.o.log("operator_reconcile_failed", { function: name, error: String(error) }),
+  );
   private readonly isLeader: () => boolean;
   private readonly now: () => Date;
   private unsubscribe: (() => void) | undefined;
@@ -73,7 +67,7 @@ export class FunctionOperator {
   async stop(): Promise<void> {
     this.unsubscribe?.();
     await this.o.resources.close();
-    await Promise.all(this.running.values());
+    await this.queue.idle();
   }
 
   /** Whether `name` is a function this operator registered from a resource. */
@@ -86,25 +80,7 @@ export class FunctionOperator {
   /** Reconciles `name`, serialised per name; resolves when no request for it is pending. */
   reconcile(name: string, gone = false): Promise<void> {
     if (!this.isLeader()) return Promise.resolve();
-    const busy = this.running.get(name);
-    if (busy) {
-      this.again.add(name);
-      return busy;
-    }
-    const run = (async () => {
-      try {
-        do {
-          this.again.delete(name);
-          await this.reconcileOnce(name, gone).catch((error) =>
-            this.o.log("operator_reconcile_failed", { function: name, error: String(error) }),
-          );
-        } while (this.again.has(name));
-      } finally {
-        this.running.delete(name);
-      }
-    })();
-    this.running.set(name, run);
-    return run;
+    return this.queue.run(name, () => this.reconcileOnce(name, gone));
   }
 
   private async reconcileOnce(name: string, gone: boolean): Promise<void> {
@@ -193,10 +169,7 @@ export class FunctionOperator {
       const message = error instanceof Error ? error.message : String(error);
       return void (await this.fail(obj, { reason: "CleanupFailed", message }));
     }
-    await this.update(obj, (o) => ({
-      ...o,
-      metadata: { ...o.metadata, finalizers: (o.metadata.finalizers ?? []).filter((f) => f !== FUNCTION_FINALIZER) },
-    }));
+    await this.update(obj, removeFinalizer);
   }
 
   /** Unregisters a function this operator registered (its resource is gone or going). */
@@ -206,12 +179,8 @@ export class FunctionOperator {
     this.owned.delete(name);
   }
 
-  private async ensureFinalizer(obj: FunctionObject): Promise<FunctionObject> {
-    if (obj.metadata.finalizers?.includes(FUNCTION_FINALIZER)) return obj;
-    return this.update(obj, (o) => ({
-      ...o,
-      metadata: { ...o.metadata, finalizers: [...(o.metadata.finalizers ?? []), FUNCTION_FINALIZER] },
-    }));
+  private ensureFinalizer(obj: FunctionObject): Promise<FunctionObject> {
+    return this.update(obj, addFinalizer);
   }
 
   /** Writes the status the observation gives, unless it is already there; true when it wrote. */
@@ -230,27 +199,11 @@ export class FunctionOperator {
     return wrote;
   }
 
-  /**
-   * Read-modify-write with optimistic concurrency: `change` (undefined = nothing to write) is
-   * applied to `obj`, and on a 409 to a fresh read, up to CONFLICT_ATTEMPTS times.
-   */
-  private async update(
+  private update(
     obj: FunctionObject,
     change: (o: FunctionObject) => FunctionObject | undefined,
     viaStatus = false,
   ): Promise<FunctionObject> {
-    let current = obj;
-    for (let attempt = 1; ; attempt++) {
-      const next = change(current);
-      if (!next) return current;
-      try {
-        return await (viaStatus ? this.o.resources.replaceStatus(next) : this.o.resources.replace(next));
-      } catch (error) {
-        if (!(error instanceof ResourceConflict) || attempt >= CONFLICT_ATTEMPTS) throw error;
-        const fresh = await this.o.resources.get(obj.metadata.name);
-        if (!fresh) return current;
-        current = fresh;
-      }
-    }
+    return optimisticUpdate(this.o.resources, obj, change, viaStatus);
   }
 }

@@ -35,8 +35,11 @@ export interface FunctionObject {
 
 /** Someone wrote the object since we read it (HTTP 409 on a resourceVersion-guarded write). */
 export class ResourceConflict extends Error {
-  constructor(readonly resource: string) {
-    super(`functions.${FUNCTION_GROUP} "${resource}" was modified concurrently`);
+  constructor(
+    readonly resource: string,
+    plural = "functions",
+  ) {
+    super(`${plural}.${FUNCTION_GROUP} "${resource}" was modified concurrently`);
     this.name = "ResourceConflict";
   }
 }
@@ -68,17 +71,26 @@ export interface FunctionResourcesOptions {
   watchTimeoutSeconds?: number;
 }
 
-export function createFunctionResources(options: FunctionResourcesOptions): FunctionResources {
-  const { transport, namespace, log } = options;
+/** Any other nanofaas.io/v1 kind (Workflow) goes through the same client, cache and guarded writes. */
+export type CustomResources = FunctionResources;
+export type CustomObject = FunctionObject;
+
+export const createFunctionResources = (options: FunctionResourcesOptions): FunctionResources =>
+  createCustomResources({ ...options, plural: "functions", kind: "Function" });
+
+export function createCustomResources(
+  options: FunctionResourcesOptions & { plural: string; kind: string },
+): CustomResources {
+  const { transport, namespace, log, plural, kind } = options;
   const custom = transport.api(CustomObjectsApi);
   const core = transport.api(CoreV1Api);
-  const where = { group: FUNCTION_GROUP, version: FUNCTION_VERSION, namespace, plural: "functions" };
+  const where = { group: FUNCTION_GROUP, version: FUNCTION_VERSION, namespace, plural };
   const cache = new Map<string, FunctionObject>();
-  const watch = new FunctionWatch(transport, namespace, cache, log, options.watchTimeoutSeconds ?? 240);
+  const watch = new FunctionWatch(transport, namespace, plural, cache, log, options.watchTimeoutSeconds ?? 240);
   const op = (verb: string, name?: string) => ({
     verb,
-    resource: `functions.${FUNCTION_GROUP}`,
-    kind: "Function",
+    resource: `${plural}.${FUNCTION_GROUP}`,
+    kind,
     namespace,
     name,
   });
@@ -87,7 +99,7 @@ export function createFunctionResources(options: FunctionResourcesOptions): Func
     try {
       return (await call()) as FunctionObject;
     } catch (error) {
-      if (statusCode(error) === 409) throw new ResourceConflict(name);
+      if (statusCode(error) === 409) throw new ResourceConflict(name, plural);
       throw toBackendError(error, op(verb, name));
     }
   };
@@ -127,7 +139,7 @@ export function createFunctionResources(options: FunctionResourcesOptions): Func
       const now = new Date();
       const involvedObject = {
         apiVersion: `${FUNCTION_GROUP}/${FUNCTION_VERSION}`,
-        kind: "Function",
+        kind,
         name: obj.metadata.name,
         namespace,
         uid: obj.metadata.uid,
@@ -146,7 +158,7 @@ export function createFunctionResources(options: FunctionResourcesOptions): Func
       };
       await core.createNamespacedEvent({ namespace, body }).catch((error) =>
         // An Event is best effort: failing to record one must not fail the reconcile.
-        log("k8s_event_failed", { function: obj.metadata.name, reason, error: String(error) }),
+        log("k8s_event_failed", { [kind.toLowerCase()]: obj.metadata.name, reason, error: String(error) }),
       );
     },
     close: () => watch.stop(),
@@ -165,6 +177,7 @@ class FunctionWatch {
   constructor(
     private readonly transport: KubeTransport,
     private readonly namespace: string,
+    private readonly plural: string,
     private readonly cache: Map<string, FunctionObject>,
     private readonly log: Log,
     private readonly timeoutSeconds: number,
@@ -175,7 +188,7 @@ class FunctionWatch {
   }
 
   private get path(): string {
-    return `/apis/${FUNCTION_GROUP}/${FUNCTION_VERSION}/namespaces/${encodeURIComponent(this.namespace)}/functions`;
+    return `/apis/${FUNCTION_GROUP}/${FUNCTION_VERSION}/namespaces/${encodeURIComponent(this.namespace)}/${this.plural}`;
   }
 
   start(onEvent: (type: WatchEvent, obj: FunctionObject) => void): void {
@@ -198,7 +211,12 @@ class FunctionWatch {
       expired: () => {
         this.resourceVersion = "";
       },
-      failed: (error, retryInMs) => this.log("k8s_function_watch_error", { error: String(error), retryInMs }),
+      failed: (error, retryInMs) =>
+        this.log(this.plural === "functions" ? "k8s_function_watch_error" : "k8s_custom_watch_error", {
+          resource: this.plural,
+          error: String(error),
+          retryInMs,
+        }),
     });
   }
 

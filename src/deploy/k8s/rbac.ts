@@ -13,7 +13,8 @@
  * No `get` and no `update` on workloads: create-or-patch answers 409 → patch, never read-modify-write.
  * - The Function operator (NANOFAAS_CRD_MODE, src/operator): functions.nanofaas.io list+watch, get
  *   (a fresh read after a 409), update (finalizers; optimistic, resourceVersion-guarded), create and
- *   delete (mirror mode), functions/status update, and core Events create.
+ *   delete (mirror mode), functions/status update, and core Events create; the Workflow operator:
+ *   workflows.nanofaas.io list+watch, get, update (finalizer) and workflows/status update.
  * - Leader election (src/ha/lease-elector.ts, issue 20): leases get, create, update (a
  *   resourceVersion-guarded replace is what makes two replicas unable to both win).
  * - Function logs (GET /v1/functions/{name}/logs, pod-logs.ts): pods list (a function's replicas),
@@ -33,6 +34,9 @@ export const REQUIRED_RBAC: readonly RbacRule[] = [
   { apiGroup: "batch", resource: "jobs", verbs: ["create"] },
   { apiGroup: "nanofaas.io", resource: "functions", verbs: ["create", "delete", "get", "list", "update", "watch"] },
   { apiGroup: "nanofaas.io", resource: "functions/status", verbs: ["update"] },
+  // The Workflow operator: list+watch, a fresh get after a 409, update for the finalizer, status.
+  { apiGroup: "nanofaas.io", resource: "workflows", verbs: ["get", "list", "update", "watch"] },
+  { apiGroup: "nanofaas.io", resource: "workflows/status", verbs: ["update"] },
   { apiGroup: "", resource: "events", verbs: ["create"] },
   { apiGroup: "coordination.k8s.io", resource: "leases", verbs: ["create", "get", "update"] },
   { apiGroup: "", resource: "pods", verbs: ["list"] },
