@@ -99,13 +99,16 @@ export function coreRowsContract(name: string, harness: CoreRowsHarness): void {
 
     test("sweep deletes terminal rows finished before the cutoff, never unfinished ones", async () => {
       store = await harness.open();
-      store.executions.record(row("old", { status: "success", finishedAt: 100 }));
-      store.executions.record(row("new", { status: "success", finishedAt: 300 }));
+      store.executions.record(row("old", { status: "success", createdAt: 90, finishedAt: 100 }));
+      store.executions.record(row("new", { status: "success", createdAt: 250, finishedAt: 300 }));
+      // created before the cutoff, finished after it: kept (retention counts from the finish)
+      store.executions.record(row("long", { status: "error", createdAt: 150, finishedAt: 250 }));
       store.executions.record(row("running", { status: "running", createdAt: 1 }));
       await store.executions.flush();
       expect(await store.executions.sweep(200)).toBe(1);
       expect(await store.executions.get("old")).toBeUndefined();
       expect(await store.executions.get("new")).toBeDefined();
+      expect(await store.executions.get("long")).toBeDefined();
       expect(await store.executions.get("running")).toBeDefined();
     });
 

@@ -124,10 +124,14 @@ export function sqliteExecutionRows(db: Database, batcher: SqliteBatcher, write:
         )
         .all()
         .map(executionFromColumns),
+    // An execution finishes after it is created, so every row to sweep lies in the created_at range
+    // below the cutoff: executions_newest finds them (no index on finished_at: schema core v3).
     sweep: (finishedBefore) =>
       write(
         () =>
-          db.run("DELETE FROM executions WHERE finished_at IS NOT NULL AND finished_at < ?1", [finishedBefore]).changes,
+          db.run("DELETE FROM executions WHERE created_at < ?1 AND finished_at IS NOT NULL AND finished_at < ?1", [
+            finishedBefore,
+          ]).changes,
       ),
   };
 }

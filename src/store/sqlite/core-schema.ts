@@ -56,5 +56,12 @@ CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at);
       version: 2,
       sql: "CREATE INDEX executions_root ON executions (root_execution_id) WHERE root_execution_id IS NOT NULL;",
     },
+    {
+      // Every recorded execution paid for this index (about 1 µs of the writer thread's CPU per row:
+      // sync :invoke on SQLite is bound by total CPU on a small machine, docs/performance.md). Only
+      // the retention sweep read it; it now walks executions_newest instead (core-rows.ts).
+      version: 3,
+      sql: "DROP INDEX IF EXISTS executions_finished;",
+    },
   ],
 };

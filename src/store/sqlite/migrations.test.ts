@@ -57,3 +57,22 @@ describe("migrations", () => {
     expect(() => migrate(db)).toThrow(/area 'reports' is at version 1, this build knows 0/);
   });
 });
+
+test("core v3: recording an execution maintains no finished_at index; the sweep walks executions_newest", () => {
+  const db = new Database(":memory:", { strict: true });
+  migrate(db);
+  const indexes = db
+    .query<{ name: string }, []>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'executions'")
+    .all()
+    .map((r) => r.name);
+  expect(indexes).not.toContain("executions_finished");
+  const plan = db
+    .query<{ detail: string }, [number]>(
+      "EXPLAIN QUERY PLAN DELETE FROM executions WHERE created_at < ?1 AND finished_at IS NOT NULL AND finished_at < ?1",
+    )
+    .all(1)
+    .map((r) => r.detail)
+    .join("\n");
+  expect(plan).toContain("USING INDEX executions_newest");
+  db.close();
+});
