@@ -66,7 +66,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const name of ["shop", "shop@v1", "shop@v2"]) for (const pid of deployer.replicaPids(name)) pids.add(pid);
+  for (const name of ["shop", "shop@v1", "shop@v2", "bg", "bg@v1"])
+    for (const pid of deployer.replicaPids(name)) pids.add(pid);
   await deployer.close();
   expect(await survivors([...pids])).toEqual([]);
 });
@@ -216,4 +217,40 @@ describe("traffic split on the process backend", () => {
     expect([...during.keys()].filter((k) => k.startsWith("failed"))).toEqual([]);
     expect((await countGreetings(30)).get("v2")).toBe(30);
   }, 60_000);
+
+  test("promote is refused while the target has no ready replica; nothing moves", async () => {
+    const bg = (health: string) => ({ ...spec("bg-v1"), name: "bg", env: { GREETING: health, HEALTH_STATUS: health } });
+    expect((await call("POST", "/v1/functions", bg("200"))).status).toBe(201);
+    await call("PUT", "/v1/functions/bg/traffic", { traffic: [{ version: 1, weight: 100 }] });
+    expect((await call("PUT", "/v1/functions/bg", bg("503"))).json.version).toBe(2);
+    const staged = await call("PUT", "/v1/functions/bg/traffic", {
+      traffic: [
+        { version: 1, weight: 100 },
+        { version: 2, weight: 0 },
+      ],
+    });
+    expect(staged.status).toBe(200);
+    // v2 is the active spec (the function's own replicas: started, never ready, /health answers
+    // 503); the pin keeps every call on v1, which runs as bg@v1
+    expect(cp.engine.queueStats().has("bg@v1")).toBe(true);
+    expect(deployer.desiredReplicas?.("bg")).toBe(1);
+    expect(deployer.readyReplicas("bg")).toBe(0);
+    const refused = await call("POST", "/v1/functions/bg:promote", { version: 2 });
+    expect(refused.status).toBe(409);
+    expect(refused.json.error).toBe("CONFLICT");
+    expect(refused.json.message).toContain("no ready replica");
+    expect((await call("GET", "/v1/functions/bg")).json.traffic).toEqual(staged.json.traffic);
+    const answer = await cp.app.request("/v1/functions/bg:invoke", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ input: 1 }),
+    });
+    expect(((await answer.json()) as { output: { env: { GREETING: string } } }).output.env.GREETING).toBe("200");
+    // a version that takes no traffic has nothing to check
+    const unknown = await call("POST", "/v1/functions/bg:promote", { version: 7 });
+    expect(unknown.status).toBe(404);
+    expect((await call("DELETE", "/v1/functions/bg")).status).toBe(204);
+    expect(cp.engine.queueStats().has("bg@v1")).toBe(false);
+    expect(deployer.desiredReplicas?.("bg@v1")).toBe(0);
+  });
 });
