@@ -7,7 +7,7 @@ import { featureRows, formatFeatureRows } from "./features-table";
 import type { Sample } from "./http";
 import { rowSpecs } from "./features";
 
-const sample = (id: string, round: number, rps: number, requests = 1000, statusErrors = 0): Sample => ({
+const sample = (id: string, round: number, rps: number, requests = 1000, statusErrors = 0, cpu = 50): Sample => ({
   round,
   id,
   connections: 64,
@@ -18,7 +18,7 @@ const sample = (id: string, round: number, rps: number, requests = 1000, statusE
   p50Us: 0,
   p90Us: 0,
   p99Us: 0,
-  gatewayCpuUs: 0,
+  gatewayCpuUs: cpu,
   podCpuUs: 0,
   loadgenCpuUs: 0,
 });
@@ -43,10 +43,11 @@ describe("features table", () => {
   });
 
   test("below the budget fails; refused requests (429) do not count as throughput", () => {
-    const samples = [sample("plain", 1, 1000), sample("on", 1, 1000, 1000, 100)];
+    const samples = [sample("plain", 1, 1000), sample("on", 1, 1000, 1000, 100, 55)];
     const [row] = featureRows([spec], samples);
     expect(row!.ratio).toBe(0.9);
     expect(row!.pass).toBe(false);
+    expect(row!.cpuRatio).toBe(1.1);
     expect(formatFeatureRows([row!], 64)).toContain("FAIL");
   });
 
@@ -63,8 +64,8 @@ describe("features table", () => {
     expect(() => featureRows([spec], [sample("on", 1, 10)])).toThrow("no rounds measured both on and plain");
   });
 
-  test("issue 27's rows and budgets; tenancy is not built until its routes exist, the breaker row names its parts", () => {
-    const now = rowSpecs(false, false);
+  test("issue 27's rows and budgets; tenancy is not built until its routes exist, the compound rows name their parts", () => {
+    const now = rowSpecs({ traffic: false, tenants: false });
     expect(now.map((r) => [r.feature, r.measure, r.budget])).toEqual([
       ["API key", "sync :invoke", 0.97],
       ["JWT (OIDC, reused token)", "sync :invoke", 0.95],
@@ -75,8 +76,11 @@ describe("features table", () => {
     ]);
     expect(now.find((r) => r.target === "tenancy")!.notBuilt).toContain("/v1/tenants/{name}");
     expect(now.find((r) => r.target === "resilience")!.note).toContain("versioned routing not built");
-    const later = rowSpecs(true, true);
+    const later = rowSpecs({ traffic: true, tenants: true, quotasEnforced: true });
     expect(later.find((r) => r.target === "tenancy")!.notBuilt).toBeUndefined();
+    expect(later.find((r) => r.target === "tenancy")!.note).toContain("checked on every call");
     expect(later.find((r) => r.target === "resilience")!.note).toContain("traffic split");
+    const unenforced = rowSpecs({ traffic: true, tenants: true, quotasEnforced: false });
+    expect(unenforced.find((r) => r.target === "tenancy")!.note).toContain("not enforced");
   });
 });

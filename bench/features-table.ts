@@ -30,6 +30,8 @@ export interface FeatureRow extends FeatureRowSpec {
   range?: [number, number];
   baselineRps?: number;
   targetRps?: number;
+  /** Median per-round control-plane CPU per request, on ÷ plain (steadier than req/s on a busy machine). */
+  cpuRatio?: number;
   rounds: number;
   /** undefined when not built. */
   pass?: boolean;
@@ -44,12 +46,14 @@ export function featureRows(specs: readonly FeatureRowSpec[], samples: readonly 
     const ratios: number[] = [];
     const on: number[] = [];
     const off: number[] = [];
+    const cpu: number[] = [];
     for (const x of samples.filter((s) => s.id === spec.target)) {
       const y = samples.find((s) => s.id === spec.baseline && s.round === x.round);
       if (!y) continue;
       on.push(acceptedRps(x));
       off.push(acceptedRps(y));
       ratios.push(acceptedRps(x) / acceptedRps(y));
+      cpu.push(x.gatewayCpuUs / y.gatewayCpuUs);
     }
     if (ratios.length === 0) throw new Error(`features: no rounds measured both ${spec.target} and ${spec.baseline}`);
     const ratio = round(median(ratios), 3);
@@ -59,6 +63,7 @@ export function featureRows(specs: readonly FeatureRowSpec[], samples: readonly 
       range: [round(min(ratios), 3), round(max(ratios), 3)],
       targetRps: Math.round(median(on)),
       baselineRps: Math.round(median(off)),
+      cpuRatio: round(median(cpu), 2),
       rounds: ratios.length,
       pass: ratio >= spec.budget,
     };
@@ -69,20 +74,20 @@ const pad = (s: string | number, n: number) => String(s).padStart(n);
 
 export function formatFeatureRows(rows: readonly FeatureRow[], connections: number): string {
   const lines = [
-    `feature                       measure (c=${connections})      plain/s     on/s   on ÷ plain   [range]          budget  verdict`,
+    `feature                       measure (c=${connections})      plain/s     on/s   on ÷ plain   [range]          budget  verdict  CPU/req on ÷ plain`,
   ];
   for (const r of rows) {
     const head = `${r.feature.padEnd(29)} ${r.measure.padEnd(20)}`;
     const budget = `≥ ${r.budget}`.padEnd(6);
     if (r.ratio === undefined) {
       lines.push(
-        `${head} ${pad("—", 8)} ${pad("—", 8)} ${pad("—", 12)}   ${"".padEnd(16)} ${budget}  not built: ${r.notBuilt}`,
+        `${head} ${pad("—", 8)} ${pad("—", 8)} ${pad("—", 12)}   ${"".padEnd(16)} ${budget}  ${"—".padEnd(4)}  ${pad("—", 18)}  not built: ${r.notBuilt}`,
       );
       continue;
     }
     const range = `[${r.range![0]} … ${r.range![1]}]`;
     lines.push(
-      `${head} ${pad(r.baselineRps!, 8)} ${pad(r.targetRps!, 8)} ${pad(r.ratio.toFixed(3), 12)}   ${range.padEnd(16)} ${budget}  ${r.pass ? "PASS" : "FAIL"}` +
+      `${head} ${pad(r.baselineRps!, 8)} ${pad(r.targetRps!, 8)} ${pad(r.ratio.toFixed(3), 12)}   ${range.padEnd(16)} ${budget}  ${r.pass ? "PASS" : "FAIL"}  ${pad(r.cpuRatio!.toFixed(2), 18)}` +
         (r.note ? `  (${r.note})` : ""),
     );
   }
