@@ -6,12 +6,18 @@
  * walk the heap), so it is only read at the end.
  */
 
-/** Sum of the named counters for one function in a Prometheus text exposition. */
+/**
+ * Sum of the named counters for one function in a Prometheus text exposition, over every other
+ * label (each version of a function has its own series since issue 22: `{function, version}`).
+ */
 export function counterSum(text: string, names: readonly string[], fn: string): number {
+  const label = `function="${fn}"`;
   let total = 0;
   for (const line of text.split("\n")) {
     for (const name of names) {
-      if (line.startsWith(`${name}{function="${fn}"}`)) total += Number(line.slice(line.lastIndexOf(" ") + 1));
+      if (!line.startsWith(`${name}{`)) continue;
+      const labels = line.slice(name.length + 1, line.lastIndexOf("}"));
+      if (labels.split(",").includes(label)) total += Number(line.slice(line.lastIndexOf(" ") + 1));
     }
   }
   return total;
