@@ -3,14 +3,16 @@
  * NANOFAAS_CRD_MODE=mirror: functions registered through the REST API are also written as
  * Function resources, marked with the `nanofaas.io/source: api` annotation, so `kubectl get
  * functions` lists every function. A mirror is a report, not a source: the operator never
- * registers from it (it only writes its status), an API delete removes it, and a mirror deleted by
- * hand comes back at the next resync while its function exists.
+ * registers from it (it only writes its status), an API delete removes it, an API update (PUT,
+ * rollback) rewrites its spec, and a mirror deleted by hand comes back at the next resync while its
+ * function exists.
  */
 import type { FunctionObject, FunctionResources } from "../deploy/k8s/function-resources";
 import type { FunctionSpec } from "../domain/function-spec";
 import type { ResolvedFunction } from "../domain/resolved-function";
 import type { FunctionLifecycleListener } from "../execution/function-lifecycle";
 import { CRD_GROUP, CRD_VERSION, FUNCTION_KIND } from "./function-crd";
+import { optimisticUpdate } from "./resource-writes";
 
 export const SOURCE_ANNOTATION = "nanofaas.io/source";
 
@@ -57,6 +59,21 @@ export class FunctionMirror implements FunctionLifecycleListener {
 
   onRegistered(fn: ResolvedFunction): void {
     if (this.leads()) void this.write(fn);
+  }
+
+  /**
+   * A PUT or rollback replaced the function in place: its mirror gets the new spec. (Without this
+   * the registry's fallback — onRemoved then onRegistered — deleted the mirror and, the cache still
+   * holding it, wrote nothing until the next resync.)
+   */
+  onUpdated(fn: ResolvedFunction): void {
+    if (!this.leads() || this.o.owns(fn.name)) return;
+    const obj = this.o.resources.cached(fn.name);
+    if (!obj) return void this.write(fn);
+    if (!isMirror(obj)) return;
+    optimisticUpdate(this.o.resources, obj, (o) => ({ ...o, spec: specOf(fn) })).catch((error) =>
+      this.o.log("operator_mirror_failed", { function: fn.name, error: String(error) }),
+    );
   }
 
   onRemoved(fn: ResolvedFunction): void {

@@ -244,6 +244,20 @@ describe("NANOFAAS_CRD_MODE=mirror", () => {
     await eventually(() => resource() === undefined, 5000, "mirror removed");
   });
 
+  test("an API update (PUT) rewrites the mirror's spec in place, and a rollback writes it back", async () => {
+    await mirrored();
+    await cp.functions.register({ name: "echo", image: "example/api:1", concurrency: 2 });
+    await eventually(() => resource()?.spec?.concurrency === 2, 5000, "mirror written");
+    const uid = resource().metadata.uid;
+    await cp.functions.update({ name: "echo", image: "example/api:2", concurrency: 3 });
+    await eventually(() => resource()?.spec?.image === "example/api:2", 5000, "mirror updated");
+    expect(resource().spec.concurrency).toBe(3);
+    expect(resource().metadata.uid).toBe(uid); // the same object, not deleted and recreated
+    await cp.functions.rollback("echo");
+    await eventually(() => resource()?.spec?.image === "example/api:1", 5000, "mirror rolled back");
+    expect(resource().metadata.uid).toBe(uid);
+  });
+
   test("the resync writes missing mirrors and removes stale ones; resource-born functions are not mirrored", async () => {
     const mirror = await mirrored();
     await custom.createNamespacedCustomObject({ ...where, body: fnResource("owned", {}) });
