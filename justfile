@@ -12,11 +12,11 @@ install:
 
 # run the control plane with file watching (process backend, examples registered)
 dev:
-    NANOFAAS_FUNCTIONS_DIR="${NANOFAAS_FUNCTIONS_DIR:-examples/functions}" BUN_CONFIG_MAX_HTTP_REQUESTS="${BUN_CONFIG_MAX_HTTP_REQUESTS:-16384}" bun --watch src/main.ts
+    NANOFAAS_FUNCTIONS_DIR="${NANOFAAS_FUNCTIONS_DIR:-examples/functions}" NANOFAAS_DEV_WATCH="${NANOFAAS_DEV_WATCH:-true}" BUN_CONFIG_MAX_HTTP_REQUESTS="${BUN_CONFIG_MAX_HTTP_REQUESTS:-16384}" bun --watch src/main.ts
 
 # run the control plane (process backend, examples registered)
 start:
-    NANOFAAS_FUNCTIONS_DIR="${NANOFAAS_FUNCTIONS_DIR:-examples/functions}" BUN_CONFIG_MAX_HTTP_REQUESTS="${BUN_CONFIG_MAX_HTTP_REQUESTS:-16384}" bun run src/main.ts
+    NANOFAAS_FUNCTIONS_DIR="${NANOFAAS_FUNCTIONS_DIR:-examples/functions}" NANOFAAS_DEV_WATCH="${NANOFAAS_DEV_WATCH:-true}" BUN_CONFIG_MAX_HTTP_REQUESTS="${BUN_CONFIG_MAX_HTTP_REQUESTS:-16384}" bun run src/main.ts
 
 # type check and lint
 check:

@@ -172,7 +172,10 @@ async function main(): Promise<void> {
 
   await deployer?.synced;
   // The process backend runs each spec's program on this host: skip those it cannot find.
-  if (config.functionsDir) await registerFunctionsFromDisk(cp, config.functionsDir, logger, backend === "process");
+  const declared = config.functionsDir
+    ? await registerFunctionsFromDisk(cp, config.functionsDir, logger, backend === "process")
+    : [];
+  const devWatch = config.devWatch ? await startDevWatch(cp, declared, backend, logger) : undefined;
   // Functions, idempotency keys and unfinished executions from before the restart (issue 17).
   await recoverState(cp, logger);
   // After recovery: a message redelivered across a restart must find its execution's idempotency key.
@@ -241,6 +244,8 @@ async function main(): Promise<void> {
       { name: "operator", close: () => operator?.stop() },
       // Hands the lease or lock over now, so another replica leads within one retry period.
       { name: "leader election", close: () => elector?.stop() },
+      // Before the replicas stop: a file saved during shutdown must not start them again.
+      { name: "dev watch", close: () => devWatch?.close() },
       { name: "deployer", close: () => deployer?.close() },
       { name: "tracing", close: () => tracing?.shutdown() },
       // Dead letters of the last failures are still being added: let them reach the store first.
@@ -362,18 +367,44 @@ async function registerFunctionsFromDisk(
   path: string,
   logger: Logger,
   hostPrograms: boolean,
-): Promise<void> {
+): Promise<string[]> {
   try {
     // Loaded only when a functions directory is configured: the YAML parser costs start-up time.
     const { registerDeclarativeFunctions } = await import("./registry/declarative-functions");
-    await registerDeclarativeFunctions(cp.functions, path, (message) => logger.info({ path }, message), {
+    const result = await registerDeclarativeFunctions(cp.functions, path, (message) => logger.info({ path }, message), {
       hostPrograms,
     });
+    return [...result.registered, ...result.existing];
   } catch (error) {
     process.stderr.write(`nanofaas: ${(error as Error).message}\n`);
     await cp.deployer?.close();
     process.exit(EXIT_CONFIG);
   }
+}
+
+/** NANOFAAS_DEV_WATCH: a declared function's replicas restart when one of its files changes. */
+async function startDevWatch(
+  cp: ControlPlane,
+  names: string[],
+  backend: string,
+  logger: Logger,
+): Promise<{ close(): void } | undefined> {
+  const deployer = cp.deployer;
+  if (backend !== "process" || !deployer) {
+    logger.warn({ backend }, "NANOFAAS_DEV_WATCH needs the process backend (an image is rebuilt, not watched)");
+    return undefined;
+  }
+  const { watchFunctionSources } = await import("./registry/dev-watch");
+  return watchFunctionSources({
+    functions: names.flatMap((name) => cp.functions.get(name) ?? []),
+    // The function as registered now (an API PUT may have changed it); gone, nothing to restart.
+    restart: async (fn) => {
+      const current = cp.functions.get(fn.name);
+      if (current) await deployer.provision(current);
+    },
+    log: (message) => logger.info({}, message),
+    cwd: process.cwd(),
+  });
 }
 
 await main();

@@ -235,6 +235,11 @@ export const SETTINGS = {
     z.string().optional(),
     "file or directory of function specs registered at start-up",
   ),
+  devWatch: s(
+    "NANOFAAS_DEV_WATCH",
+    bool().default(false),
+    "development: restart a function's replicas when a file of its command changes (process backend; docs/cli.md, `just dev`)",
+  ),
   metricsReferenceQuantiles: s(
     "NANOFAAS_METRICS_REFERENCE_QUANTILES",
     bool().default(false),
