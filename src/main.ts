@@ -228,7 +228,15 @@ async function main(): Promise<void> {
   const stopReplicaSync =
     elector &&
     startReplicaSync(
-      { replicaId, store, functions: cp.functions, engine: cp.engine, isLeader: leadership.isLeader, logger },
+      {
+        replicaId,
+        store,
+        functions: cp.functions,
+        engine: cp.engine,
+        isLeader: leadership.isLeader,
+        logger,
+        workflows: cp.workflows,
+      },
       config.leaseRetryPeriodMs,
     );
 

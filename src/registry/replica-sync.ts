@@ -8,7 +8,8 @@
  *   docs/high-availability.md);
  * - the leader claims the unfinished executions of replicas that are gone (their presence lock is
  *   free) and runs them as start-up recovery would: queued ones again, running ones as a new
- *   attempt, sync ones ended CONTROL_PLANE_RESTARTED (their callers' connections died with them).
+ *   attempt, sync ones ended CONTROL_PLANE_RESTARTED (their callers' connections died with them);
+ *   and their running workflow runs, resumed after their last completed step.
  */
 import type { InvocationEngine } from "../execution/engine";
 import type { Logger } from "../observability/logger";
@@ -25,6 +26,8 @@ export interface ReplicaSyncDeps {
   engine: InvocationEngine;
   isLeader: () => boolean;
   logger: Logger;
+  /** Resumes the workflow runs of control planes that are gone (WorkflowService.resume). */
+  workflows?: { resume(): Promise<number> };
 }
 
 /** One round; exported for tests. */
@@ -33,8 +36,11 @@ export async function syncReplica(deps: ReplicaSyncDeps): Promise<{ functions: n
   if (store.replicas) engine.setReplicaShare(shareAmong(await store.replicas.live(), deps.replicaId));
   const { restored } = await registerStoredFunctions(store, functions, logger);
   if (restored > 0) logger.info({ functions: restored }, "registered functions another control plane added");
+  if (!isLeader()) return { functions: restored, claimed: 0 };
+  const runs = (await deps.workflows?.resume()) ?? 0;
+  if (runs > 0) logger.warn({ runs }, "took over the workflow runs of a control plane that is gone");
   const claim = store.executions.claimUnfinished;
-  if (!claim || !isLeader()) return { functions: restored, claimed: 0 };
+  if (!claim) return { functions: restored, claimed: 0 };
   const rows = await claim.call(store.executions);
   if (rows.length === 0) return { functions: restored, claimed: 0 };
   const summary = engine.recover(rows);

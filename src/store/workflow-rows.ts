@@ -74,6 +74,12 @@ export interface WorkflowRunRows {
   list(query: WorkflowRunQuery): Promise<{ items: WorkflowRunRow[]; nextCursor: string | null }>;
   /** Runs still `running`: what start-up resumes. */
   loadUnfinished(): Promise<WorkflowRunRow[]>;
+  /**
+   * On a store shared by several control planes (PostgreSQL, issue 20): takes over the running
+   * runs of control planes that are gone and returns them — what this one should resume instead
+   * of `loadUnfinished`, which would also return runs a live replica drives.
+   */
+  claimUnfinished?(): Promise<WorkflowRunRow[]>;
 }
 
 export interface WorkflowRows {

@@ -147,9 +147,15 @@ export class WorkflowService {
     return ended;
   }
 
-  /** Start-up: continues every run left `running` (completed steps are not run again). */
+  /**
+   * Start-up (and, on a shared store, the leader every few seconds): continues the runs left
+   * `running` (completed steps are not run again) — on a shared store only those of control planes
+   * that are gone, never a live replica's.
+   */
   async resume(): Promise<number> {
-    const runs = await this.deps.rows.runs.loadUnfinished();
+    const runs = this.deps.rows.runs.claimUnfinished
+      ? await this.deps.rows.runs.claimUnfinished()
+      : await this.deps.rows.runs.loadUnfinished();
     for (const run of runs) {
       if (this.active.has(run.id)) continue;
       // Functions are checked when the definition is written; one deleted since fails its step instead.

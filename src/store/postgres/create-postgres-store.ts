@@ -94,7 +94,7 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
     audit: postgresAudit(db, batcher),
     triggers: postgresTriggers(db),
     versions: postgresVersions(db),
-    workflows: postgresWorkflows(db),
+    workflows: postgresWorkflows(db, replicaId),
     tenants: postgresTenants(db),
     replicas: { live: () => liveReplicas(db) },
     healthy: () => db.healthy(),

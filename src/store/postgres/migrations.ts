@@ -18,6 +18,7 @@ import { SCHEMA_V6 } from "./schema-v6";
 import { SCHEMA_V7 } from "./schema-v7";
 import { SCHEMA_V8 } from "./schema-v8";
 import { SCHEMA_V9 } from "./schema-v9";
+import { SCHEMA_V10 } from "./schema-v10";
 
 export interface Migration {
   version: number;
@@ -35,6 +36,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, description: "tenants and their quotas", sql: SCHEMA_V7 },
   { version: 8, description: "control_planes: the replicas sharing the database", sql: SCHEMA_V8 },
   { version: 9, description: "executions_root: listing a chain by its root", sql: SCHEMA_V9 },
+  { version: 10, description: "workflow_runs.owner: the control plane driving a running run", sql: SCHEMA_V10 },
 ];
 
 /** Any constant of our own: the key of the advisory lock migrations hold (pg_advisory_xact_lock). */

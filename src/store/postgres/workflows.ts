@@ -8,6 +8,7 @@
 import { decodeCursor, pageOf } from "../cursor";
 import type { WorkflowRow, WorkflowRows, WorkflowRunRow, WorkflowStepRow } from "../workflow-rows";
 import { type Database, fromJsonText, type Sql, toJsonText } from "./database";
+import { presenceKey } from "./presence";
 
 const num = (value: unknown) => (value === null || value === undefined ? null : Number(value));
 // undefined (an absent output) is stored as SQL NULL, as SQLite does
@@ -71,7 +72,11 @@ async function withSteps(sql: Sql, rows: any[]): Promise<WorkflowRunRow[]> {
   return rows.map((r) => runFromDb(r, byRun.get(r.id) ?? []));
 }
 
-export function postgresWorkflows(db: Database): WorkflowRows {
+/**
+ * `owner`: this control plane's replica id, written into the runs it starts or claims (schema
+ * v10); with it, `claimUnfinished` hands over only the runs of control planes that are gone.
+ */
+export function postgresWorkflows(db: Database, owner?: string): WorkflowRows {
   return {
     definitions: {
       loadAll: async () =>
@@ -117,11 +122,13 @@ export function postgresWorkflows(db: Database): WorkflowRows {
               started_at: r.startedAt,
               finished_at: r.finishedAt,
               deadline: r.deadline,
+              owner: owner ?? null,
             };
             await tx`INSERT INTO workflow_runs ${tx(run)} ON CONFLICT (id) DO UPDATE SET
               workflow = EXCLUDED.workflow, version = EXCLUDED.version, definition = EXCLUDED.definition,
               status = EXCLUDED.status, input = EXCLUDED.input, output = EXCLUDED.output, error = EXCLUDED.error,
-              started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at, deadline = EXCLUDED.deadline`;
+              started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at, deadline = EXCLUDED.deadline,
+              owner = EXCLUDED.owner`;
             if (r.steps.length === 0) return;
             const steps = r.steps.map((step, position) => stepColumns(r.id, step, position));
             await tx`INSERT INTO workflow_run_steps ${tx(steps)} ON CONFLICT (run_id, step_id) DO UPDATE SET
@@ -160,6 +167,34 @@ export function postgresWorkflows(db: Database): WorkflowRows {
         db.query(async (sql) =>
           withSteps(sql, await sql`SELECT * FROM workflow_runs WHERE status = 'running' ORDER BY started_at, id`),
         ),
+      ...(owner === undefined ? {} : { claimUnfinished: () => claimRuns(db, owner) }),
     },
   };
+}
+
+/**
+ * Takes over the running runs of control planes that are gone (as executions.ts does for
+ * executions): an owner is gone when its presence lock is free, tried as a transaction-scoped lock
+ * so two claimers take turns and the second finds the runs already moved. Runs without an owner
+ * (written before schema v10) are claimed too.
+ */
+async function claimRuns(db: Database, me: string): Promise<WorkflowRunRow[]> {
+  const owners: { owner: string | null }[] = await db.query(
+    (sql) => sql`SELECT DISTINCT owner FROM workflow_runs WHERE status = 'running' AND owner IS DISTINCT FROM ${me}`,
+  );
+  const claimed: WorkflowRunRow[] = [];
+  for (const { owner } of owners) {
+    const rows = await db.query((sql) =>
+      sql.begin(async (tx) => {
+        if (owner !== null) {
+          const [lock] = await tx`SELECT pg_try_advisory_xact_lock(hashtextextended(${presenceKey(owner)}, 0)) AS free`;
+          if (!lock.free) return []; // that control plane is alive: its runs stay its own
+        }
+        return tx`UPDATE workflow_runs SET owner = ${me}
+          WHERE owner IS NOT DISTINCT FROM ${owner} AND status = 'running' RETURNING *`;
+      }),
+    );
+    claimed.push(...(await db.query((sql) => withSteps(sql, rows))));
+  }
+  return claimed.sort((a, b) => a.startedAt - b.startedAt || (a.id < b.id ? -1 : 1));
 }
