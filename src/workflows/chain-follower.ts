@@ -46,7 +46,8 @@ export function chainFollower(deps: ChainFollowerDeps): EngineObserver {
     onFinished: (record) => {
       const chain = record.fn.chain;
       if (!chain) return;
-      const from = record.fn.name;
+      // A version taking part of the traffic runs as the internal `f@vN`: the chain is the function's.
+      const from = record.fn.versionOf ?? record.fn.name;
       const failed = record.state !== "success";
       if (failed && chain.onError === "stop") {
         deps.metrics?.step(from, chain.next, "stopped");
@@ -103,7 +104,7 @@ function chainMetadata(record: ExecutionRecord, depth: number, error: ErrorInfo 
   for (const [key, value] of Object.entries(record.request.metadata ?? {})) {
     if (!key.startsWith("chain-") && !key.startsWith("workflow-")) metadata[key] = value;
   }
-  metadata[CHAIN_FROM] = record.fn.name;
+  metadata[CHAIN_FROM] = record.fn.versionOf ?? record.fn.name;
   metadata[CHAIN_DEPTH] = String(depth);
   if (error) metadata[CHAIN_ERROR] = error.code;
   return metadata;
