@@ -39,12 +39,19 @@ function parseExposition(text: string): Map<string, number> {
   return out;
 }
 
-const series = (name: string, labels: Record<string, string> = {}) =>
-  Object.keys(labels).length === 0
+/** A series key; a per-function series also carries `version` (issue 22): every function here is at 1. */
+const series = (name: string, labels: Record<string, string> = {}) => {
+  // The exposition writes `function`, then `version`, then the rest (`le` of a histogram bucket).
+  const all =
+    labels.function !== undefined && labels.version === undefined
+      ? { function: labels.function, version: "1", ...labels }
+      : labels;
+  return Object.keys(all).length === 0
     ? name
-    : `${name}{${Object.entries(labels)
+    : `${name}{${Object.entries(all)
         .map(([k, v]) => `${k}="${v}"`)
         .join(",")}}`;
+};
 
 /** Sum of every series of `name` (the per-function sync_queue_* series add up to the global value). */
 const total = (m: Map<string, number>, name: string) =>
