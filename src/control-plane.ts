@@ -70,6 +70,8 @@ import { tenantOfKey } from "./tenants/tenant-key";
 import { TenantRegistry } from "./tenants/tenant-registry";
 import { chainFollower } from "./workflows/chain-follower";
 import { createChainMetrics } from "./workflows/chain-metrics";
+import { TenantAdmission } from "./tenants/tenant-admission";
+import type { FunctionQueue } from "./queue/function-queue";
 import { createWorkflowMetrics } from "./workflows/workflow-metrics";
 import { WorkflowService } from "./workflows/workflow-service";
 
@@ -213,6 +215,12 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     },
     (record) => retained.release(record),
   );
+  // Each tenant's quotas at admission and dispatch; the registry (below) tells it of changes.
+  const tenantAdmission = new TenantAdmission<FunctionQueue>(
+    (tenant) => tenants.quotas(tenant),
+    (queue) => engine.wakeFunction(queue.name),
+    () => settings.syncQueueRetryAfterSeconds,
+  );
   const engine = new InvocationEngine({
     settings,
     syncMaxDepth: config.syncQueueMaxDepth,
@@ -255,6 +263,7 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     ),
     reportError: (error, what) => logger.error({ err: error }, `${what} failed`),
     bulkhead: { maxTotalInFlight: config.maxTotalInflight, maxTotalJobs: config.maxTotalJobs },
+    tenants: tenantAdmission,
     onCircuitTransition: createCircuitRecorder(metricsRegistry, logger),
   });
   deployer?.onReadyChange((name) => engine.wakeFunction(name));
@@ -291,6 +300,8 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
       listeners: [engine, telemetry.lifecycle],
       reportError: (error, what) => logger.error({ err: error }, `${what} failed`),
     },
+    // The tenant registry is built just below; registrations only happen after.
+    maxFunctionsOf: (tenant) => tenants.quotas(tenant)?.maxFunctions,
     listeners: [
       engine,
       telemetry.lifecycle,
@@ -307,6 +318,7 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
         for (const fn of ownedBy(tenant)) await functions.remove(fn.name);
       },
     },
+    listeners: [(tenant, quotas) => tenantAdmission.setQuotas(tenant, quotas)],
   });
   const webhooks = new WebhookService({
     rows: triggerRows.webhooks,
@@ -332,7 +344,7 @@ export function createControlPlane(config: Config, options: ControlPlaneOptions)
     logger,
   });
   const health = new HealthState(() => store.healthy());
-  const gate = createAuthGate({ guard: auth.guard, audit: auth.audit });
+  const gate = createAuthGate({ guard: auth.guard, audit: auth.audit, tenantExists: (t) => tenants.has(t) });
   const reportUnexpected = createUnexpectedErrorReporter(logger);
   const stats = new FunctionStatsWindow();
   const readStats = () => stats.read(telemetry.metrics.functions.byName.values(), engine.queueStats());

@@ -13,26 +13,29 @@ import type { AuthGuard } from "../auth/guard";
 import type { Denial, Principal, Verdict } from "../auth/principal";
 import { type Access, type RouteRule, ruleLookup } from "../auth/route-scopes";
 import { Header } from "../contracts/headers";
+import { DEFAULT_TENANT } from "../tenants/tenant-spec";
+import { setCallerTenant, TENANT_HEADER } from "./caller-tenant";
 
 export interface AuthGateDeps {
   /** Absent in mode `none`: nothing is checked, mutating calls are still audited. */
   guard?: AuthGuard;
   audit: AuditLog;
+  /** Whether a tenant exists (X-Nanofaas-Tenant naming another one is 404); absent, only `default`. */
+  tenantExists?: (tenant: string) => boolean;
 }
 
 export interface AuthGate {
   middleware: MiddlewareHandler;
-  /** The fast path's check for `POST /v1/functions/{name}:invoke|:enqueue`; undefined = go on. */
-  checkInvoke?: (
-    request: Request,
-    name: string,
-    server: unknown,
-  ) => Response | undefined | Promise<Response | undefined>;
+  /**
+   * The fast path's check for `POST /v1/functions/{name}:invoke|:enqueue`: a Response refuses it,
+   * a string is the caller's tenant. The fast path steps aside for X-Nanofaas-Tenant (the app checks it).
+   */
+  checkInvoke?: (request: Request, name: string, server: unknown) => Response | string | Promise<Response | string>;
 }
 
 const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
 
-export function createAuthGate({ guard, audit }: AuthGateDeps): AuthGate {
+export function createAuthGate({ guard, audit, tenantExists }: AuthGateDeps): AuthGate {
   const lookup = ruleLookup();
   const deny = (denial: Denial, request: Request, source: string) => {
     // Lock-out answers are not audited one by one: the failures that caused them were.
@@ -49,6 +52,9 @@ export function createAuthGate({ guard, audit }: AuthGateDeps): AuthGate {
       if (verdict.denial) return deny(verdict.denial, c.req.raw, source);
       principal = verdict.principal;
     }
+    const tenant = actingTenant(c.req.raw, principal, tenantExists);
+    if (typeof tenant !== "string") return deny(tenant, c.req.raw, source);
+    setCallerTenant(c, tenant);
     await next();
     if (rule?.action) await auditCall(audit, c, rule, principal, source);
   }
@@ -63,10 +69,38 @@ export function createAuthGate({ guard, audit }: AuthGateDeps): AuthGate {
         authorization: request.headers.get("authorization"),
         source,
       });
-      const answer = (v: Verdict) => (v.denial ? deny(v.denial, request, source) : undefined);
+      const answer = (v: Verdict) => (v.denial ? deny(v.denial, request, source) : v.principal.tenant);
       return verdict instanceof Promise ? verdict.then(answer) : answer(verdict);
     });
   return { middleware: authenticate, checkInvoke };
+}
+
+/**
+ * The tenant the request acts in: the credential's, or the one X-Nanofaas-Tenant names when the
+ * credential is an admin's (or auth is off). A non-admin naming another tenant is 403; a tenant
+ * that does not exist is 404 (the header is checked before the route runs, so nothing happens).
+ */
+function actingTenant(
+  request: Request,
+  principal: Principal | undefined,
+  exists: ((tenant: string) => boolean) | undefined,
+): string | Denial {
+  const own = principal?.tenant ?? DEFAULT_TENANT;
+  const asked = request.headers.get(TENANT_HEADER);
+  if (asked === null || asked === own) return own;
+  if (principal && !principal.scopes.grants("admin")) {
+    return {
+      status: 403,
+      code: "FORBIDDEN",
+      message: `${TENANT_HEADER} names another tenant: only an admin credential may act in another tenant`,
+      scope: "admin",
+      principal,
+    };
+  }
+  if (!(exists ?? ((t: string) => t === DEFAULT_TENANT))(asked)) {
+    return { status: 404, code: "NOT_FOUND", message: `Tenant '${asked}' not found (${TENANT_HEADER})`, principal };
+  }
+  return asked;
 }
 
 /** The rule of the route the router matched; no route (404/405) still needs a credential. */

@@ -11,6 +11,9 @@ import type { InvokeVerb } from "../contracts/invocation";
 import type { Payload } from "../domain/payload";
 import type { InvocationRequest } from "../contracts/pod";
 import type { Invoker, InvokeOptions } from "../execution/invoker";
+import { qualify } from "../tenants/tenant-key";
+import { DEFAULT_TENANT } from "../tenants/tenant-spec";
+import { TENANT_HEADER } from "./caller-tenant";
 import { unexpectedErrorResponse } from "./errors";
 import { parseInvokeBody, parseInvokeTarget, readInvokeOptions } from "./invoke-input";
 import { jsonResponse, outcomeJson } from "./invoke-output";
@@ -29,7 +32,10 @@ export const FAST_PATH_EDGE_HOOKS = {
   httpTelemetryMiddleware: "onServed",
   /** Media type, size limit, JSON depth and syntax: isPlainJson, tooLarge and parseInvokeBody. */
   jsonBodyGate: "isPlainJson + tooLarge + parseInvokeBody",
-  /** Credential and scope (api/auth-gate.ts): `checkInvoke`, the same AuthGuard check (absent in mode none). */
+  /**
+   * Credential, scope and tenant (api/auth-gate.ts): `checkInvoke`, the same AuthGuard check (absent
+   * in mode none); a request with X-Nanofaas-Tenant goes to the app.
+   */
   authenticate: "checkInvoke",
 } as const;
 
@@ -40,14 +46,11 @@ export interface FastInvokeDeps {
   /** The full app: answers everything the fast path does not. */
   fallback: FetchHandler;
   /**
-   * The auth middleware's check for an invocation (api/auth-gate.ts); a Response refuses it.
-   * Absent with NANOFAAS_AUTH=none, so that mode costs nothing here.
+   * The auth middleware's check for an invocation (api/auth-gate.ts); a Response refuses it, a
+   * string is the caller's tenant (the function name is resolved in it). Absent with
+   * NANOFAAS_AUTH=none (everything is in tenant `default`), so that mode costs nothing here.
    */
-  checkInvoke?: (
-    request: Request,
-    name: string,
-    server: unknown,
-  ) => Response | undefined | Promise<Response | undefined>;
+  checkInvoke?: (request: Request, name: string, server: unknown) => Response | string | Promise<Response | string>;
   /**
    * Called once per request served here, for request metrics and the access log (route is the
    * OpenAPI path; request and response let the log name the path, execution id and trace id).
@@ -73,11 +76,14 @@ export function createFastInvokeHandler(deps: FastInvokeDeps): FetchHandler {
     if (request.method !== "POST") return fallback(request, server);
     const target = parseInvokeTarget(request.url);
     if (!target || !isPlainJson(request) || tooLarge(request, deps.maxBodyBytes)) return fallback(request, server);
+    // Acting in another tenant is checked by the app's auth gate (admin only, the tenant must exist).
+    if (request.headers.has(TENANT_HEADER)) return fallback(request, server);
     const startedAt = performance.now();
     if (deps.checkInvoke) {
-      let refused = deps.checkInvoke(request, target.name, server);
-      if (refused instanceof Promise) refused = await refused;
-      if (refused) return served(deps, target.verb, startedAt, request, refused);
+      let verdict = deps.checkInvoke(request, target.name, server);
+      if (verdict instanceof Promise) verdict = await verdict;
+      if (typeof verdict !== "string") return served(deps, target.verb, startedAt, request, verdict);
+      if (verdict !== DEFAULT_TENANT) target.name = qualify(verdict, target.name);
     }
     const text = await request.text();
     if (target.verb === "invoke") waitBeyondIdleTimeout(server, request);

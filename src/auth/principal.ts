@@ -16,8 +16,9 @@ export interface Principal {
  * OIDC issuer's keys cannot be fetched, so a good token cannot be told from a bad one).
  */
 export interface Denial {
-  status: 401 | 403 | 429 | 503;
-  code: "UNAUTHENTICATED" | "FORBIDDEN" | "RATE_LIMITED" | "AUTH_UNAVAILABLE";
+  status: 401 | 403 | 404 | 429 | 503;
+  /** NOT_FOUND: X-Nanofaas-Tenant names a tenant that does not exist (api/auth-gate.ts). */
+  code: "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "RATE_LIMITED" | "AUTH_UNAVAILABLE";
   message: string;
   /** 403: the scope that was missing. */
   scope?: string;

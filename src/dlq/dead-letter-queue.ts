@@ -67,6 +67,11 @@ export class DeadLetterQueue {
     return this.deps.rows.list(query);
   }
 
+  /** Entries per function (a tenant's purge goes function by function). */
+  sizes(): Promise<Map<string, number>> {
+    return this.deps.rows.sizes();
+  }
+
   async delete(id: string): Promise<boolean> {
     const row = await this.deps.rows.get(id);
     if (!row || !(await this.deps.rows.delete(id))) return false;

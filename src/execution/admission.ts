@@ -27,8 +27,17 @@ export interface LaneAdmission {
   totalSyncDepth: () => number;
 }
 
-/** Throws the rejection for putting one more item in `lane` of `queue`, or returns when it fits. */
+/**
+ * Throws the rejection for putting one more item in `lane` of `queue`, or returns when it fits.
+ * The tenant's quotas are asked last, once everything else admitted the call, so a call refused
+ * for another reason takes none of the tenant's rate.
+ */
 export function checkLaneAdmission(queue: FunctionQueue, lane: Lane, a: LaneAdmission, now: number): void {
+  checkQueues(queue, lane, a, now);
+  queue.tenantGate?.admit(lane === "sync", queue.fn.effectiveExecutionMode === "REMOTE", now);
+}
+
+function checkQueues(queue: FunctionQueue, lane: Lane, a: LaneAdmission, now: number): void {
   const retryAfter = a.settings.syncQueueRetryAfterSeconds;
   const buffer = queue.lane(lane);
   if (!queue.hasRoom(lane)) {

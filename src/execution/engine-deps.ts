@@ -6,6 +6,8 @@
 import type { ExecutionMode } from "../domain/function-spec";
 import type { ResolvedFunction } from "../domain/resolved-function";
 import type { Dispatcher } from "../dispatch/dispatcher";
+import type { FunctionQueue } from "../queue/function-queue";
+import type { TenantAdmission } from "../tenants/tenant-admission";
 import type { BulkheadLimits } from "../resilience/bulkhead";
 import type { ReplicaEndpoints } from "./attempt-runner";
 import type { EngineObserver } from "./engine-observer";
@@ -45,6 +47,8 @@ export interface EngineDeps {
   durable?: DurableExecutions;
   /** Global bulkheads (NANOFAAS_MAX_TOTAL_INFLIGHT / _JOBS); no caps when absent. */
   bulkhead?: BulkheadLimits;
+  /** Per-tenant quotas (issue 19): each function queue is attached to its tenant's gate. */
+  tenants?: TenantAdmission<FunctionQueue>;
   /** A function's circuit changed state (logged and exported as a metric by the control plane). */
   onCircuitTransition?: CircuitTransitionListener;
 }

@@ -71,6 +71,7 @@ export class InvocationEngine implements Invoker, FunctionLifecycleListener {
     const wake = (queue: FunctionQueue) => this.scheduler.wake(queue);
     this.gates = new ResilienceGates(this.queues, {
       limits: deps.bulkhead,
+      tenants: deps.tenants,
       now: this.now,
       wake,
       onTransition: deps.onCircuitTransition,

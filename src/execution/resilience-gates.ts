@@ -11,6 +11,8 @@ import { Bulkhead, type BulkheadLimits } from "../resilience/bulkhead";
 import { CircuitBreaker, type CircuitState, type CircuitView } from "../resilience/circuit-breaker";
 import { rejection } from "./admission";
 import type { ExecutionRecord } from "./execution-record";
+import { tenantOfKey } from "../tenants/tenant-key";
+import type { TenantAdmission } from "../tenants/tenant-admission";
 
 /** `fn` is the function's name; `version` the version whose breaker it is (issue 22), when known. */
 export type CircuitTransitionListener = (
@@ -23,6 +25,8 @@ export type CircuitTransitionListener = (
 
 export interface ResilienceDeps {
   limits?: BulkheadLimits;
+  /** Per-tenant quotas (issue 19); absent, no tenant gates (tests of the engine alone). */
+  tenants?: TenantAdmission<FunctionQueue>;
   now: () => number;
   wake: (queue: FunctionQueue) => void;
   onTransition?: CircuitTransitionListener;
@@ -42,8 +46,9 @@ export class ResilienceGates {
     this.bulkhead = new Bulkhead(deps.limits ?? { maxTotalInFlight: 0, maxTotalJobs: 0 }, deps.wake);
   }
 
-  /** Gives a new queue the breaker its function asks for. */
+  /** Gives a new queue the breaker its function asks for, and its tenant's gate. */
   attach(queue: FunctionQueue): void {
+    if (this.deps.tenants) queue.tenantGate = this.deps.tenants.attach(tenantOfKey(queue.name), queue);
     const config = queue.fn.circuitBreaker;
     if (!config) return;
     // A version's own deployment (`name@vN`) reports under its function's name and its version.
@@ -59,6 +64,8 @@ export class ResilienceGates {
   detach(queue: FunctionQueue): void {
     queue.breaker?.close();
     this.bulkhead.forget(queue);
+    // The gate stays on the queue: attempts still running release into it.
+    if (queue.tenantGate) this.deps.tenants?.detach(queue.tenantGate, queue);
   }
 
   /** A sync call: refused at once when the circuit is open or a global cap is reached. */
@@ -79,16 +86,22 @@ export class ResilienceGates {
   /** Whether the scheduler may dispatch from `queue` now (a held queue is woken later). */
   allowsDispatch(queue: FunctionQueue, now: number): boolean {
     if (queue.breaker && !queue.breaker.allowsDispatch(now)) return false;
+    // The tenant's own caps first: a tenant at its cap holds only its queues, never the global count.
+    if (queue.tenantGate && !queue.tenantGate.allows(queue, isRemote(queue))) return false;
     return this.bulkhead.allows(queue, isRemote(queue));
   }
 
   onDispatched(queue: FunctionQueue): void {
     queue.breaker?.onDispatch();
-    this.bulkhead.acquire(isRemote(queue));
+    const remote = isRemote(queue);
+    this.bulkhead.acquire(remote);
+    queue.tenantGate?.acquire(remote);
   }
 
   onSlotReleased(queue: FunctionQueue): void {
-    this.bulkhead.release(isRemote(queue));
+    const remote = isRemote(queue);
+    this.bulkhead.release(remote);
+    queue.tenantGate?.release(remote);
   }
 
   /** An attempt's result, for the breaker of its function (if it has one). */

@@ -12,6 +12,7 @@
 import type { ResolvedFunction } from "../domain/resolved-function";
 import type { ExecutionRecord, Lane, SlotRelease } from "../execution/execution-record";
 import type { TrafficRoute } from "../execution/traffic-route";
+import type { TenantGate } from "../tenants/tenant-admission";
 import type { CircuitBreaker } from "../resilience/circuit-breaker";
 import { type ReplicaShare, SOLE_REPLICA, shareOf } from "./replica-share";
 import { RingBuffer } from "./ring-buffer";
@@ -48,6 +49,8 @@ export class FunctionQueue implements QueueStats {
   private isRemoved = false;
   /** The function's circuit breaker, when its spec asks for one (execution/resilience-gates.ts). */
   breaker: CircuitBreaker | undefined = undefined;
+  /** Its tenant's quota gate (src/tenants/tenant-admission.ts), set by the engine's resilience gates. */
+  tenantGate: TenantGate<FunctionQueue> | undefined = undefined;
   /** The function's traffic split (issue 22): which versions' queues take its calls; undefined = this one. */
   route: TrafficRoute<FunctionQueue> | undefined = undefined;
   private syncStreak = 0;

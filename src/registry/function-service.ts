@@ -7,7 +7,9 @@
 import type { Deployer, RegistrationOrigin } from "../deploy/deployer";
 import { chainProblems } from "../domain/chain";
 import { NanofaasError, notFound, validation } from "../domain/errors";
-import { FunctionSpec } from "../domain/function-spec";
+import type { FunctionSpec } from "../domain/function-spec";
+import { nextKey, tenantOfKey } from "../tenants/tenant-key";
+import { parseStoredSpec } from "./stored-spec";
 import { type FunctionDefaults, type ResolvedFunction, resolveFunction } from "../domain/resolved-function";
 import type { FunctionLifecycleListener } from "../execution/function-lifecycle";
 import type { Logger } from "../observability/logger";
@@ -32,6 +34,8 @@ export interface FunctionServiceDeps {
   maxReplicas?: number;
   /** Most functions registered at once (NANOFAAS_MAX_FUNCTIONS); unbounded when absent. */
   maxFunctions?: number;
+  /** A tenant's `maxFunctions` quota (issue 19); undefined = no quota. */
+  maxFunctionsOf?: (tenant: string) => number | undefined;
   /**
    * The durable copy (issue 17): an API registration answers only once it is stored, a removal
    * only once it is gone from the store. Declared functions come from NANOFAAS_FUNCTIONS_DIR at
@@ -105,7 +109,7 @@ export function createFunctionService(deps: FunctionServiceDeps): FunctionServic
       provision: async (name, version, internalName) => {
         const row = await history.get(name, version);
         if (!row) throw notFound(`Version ${version} of function '${name}'`);
-        const spec = FunctionSpec.parse(row.spec);
+        const spec = parseStoredSpec(row.spec, name);
         const resolved = boundReplicas(resolveFunction(spec, defaults), spec, deps.maxReplicas);
         const internal = { ...resolved, name: internalName, versionOf: name, version };
         return provision({ ...internal, schedules: undefined, eventSources: undefined }, "api");
@@ -120,10 +124,16 @@ export function createFunctionService(deps: FunctionServiceDeps): FunctionServic
    */
   function checkChain(fn: ResolvedFunction, restored = false): void {
     if (!fn.chain) return;
+    // `next` names a function of the chain's own tenant: the graph is over internal keys.
     const nextOf = new Map<string, string>();
-    for (const other of registry.list()) if (other.chain) nextOf.set(other.name, other.chain.next);
-    for (const [name, next] of pendingChains) nextOf.set(name, next);
-    const problems = chainProblems(fn.name, fn.chain.next, nextOf, deps.maxChainDepth ?? DEFAULT_MAX_CHAIN_DEPTH);
+    for (const other of registry.list()) if (other.chain) nextOf.set(other.name, nextKey(other.name, other.chain.next));
+    for (const [name, next] of pendingChains) nextOf.set(name, nextKey(name, next));
+    const problems = chainProblems(
+      fn.name,
+      nextKey(fn.name, fn.chain.next),
+      nextOf,
+      deps.maxChainDepth ?? DEFAULT_MAX_CHAIN_DEPTH,
+    );
     if (problems.length === 0) return;
     if (!restored) throw validation("Request validation failed", problems);
     deps.logger?.warn(
@@ -252,11 +262,28 @@ export function createFunctionService(deps: FunctionServiceDeps): FunctionServic
     reportError: deps.traffic?.reportError,
   });
 
+  /** maxFunctions of the tenant owning `key`: its functions plus its registrations in progress. */
+  function checkTenantQuota(key: string): void {
+    const tenant = tenantOfKey(key);
+    const max = deps.maxFunctionsOf?.(tenant);
+    if (max === undefined) return;
+    let owned = 0;
+    for (const fn of registry.list()) if (tenantOfKey(fn.name) === tenant) owned++;
+    for (const name of busy) if (tenantOfKey(name) === tenant) owned++;
+    if (owned >= max) {
+      throw new NanofaasError(
+        "QUOTA_EXCEEDED",
+        `Tenant '${tenant}' may register at most ${max} functions (its maxFunctions quota); delete one first`,
+      );
+    }
+  }
+
   return {
     async register(spec, origin = "api", options = {}) {
       const resolved = boundReplicas(resolveFunction(spec, defaults), spec, deps.maxReplicas);
       if (registry.get(spec.name) || busy.has(spec.name)) throw conflict(spec.name);
       checkFunctionQuota(registry.list().length + busy.size, deps.maxFunctions);
+      checkTenantQuota(spec.name);
       checkChain(resolved, options.restored);
       return exclusively(resolved, async () => {
         resolved.version = await history.registered(spec).catch((error) => Promise.reject(storeUnavailable(error)));
@@ -332,7 +359,7 @@ export function createFunctionService(deps: FunctionServiceDeps): FunctionServic
       if (!active) throw notFound(`Function '${name}'`);
       const target = await history.rollbackTarget(name, active.version ?? 1, version);
       // A rollback ends a traffic split: everything goes to the version rolled back to.
-      const fn = await replace(FunctionSpec.parse(target.spec), async () => {
+      const fn = await replace(parseStoredSpec(target.spec, name), async () => {
         if (active.traffic) await history.setTraffic(name, undefined, target.version);
         else await history.activate(name, target.version);
         return target.version;

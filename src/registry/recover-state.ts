@@ -10,7 +10,7 @@
  * 3. unfinished executions are queued again or ended (execution/recovery.ts) — on a store shared
  *    by several control planes, only those whose control plane is gone (`claimUnfinished`).
  */
-import { FunctionSpec } from "../domain/function-spec";
+import { parseStoredSpec } from "./stored-spec";
 import type { InvocationEngine } from "../execution/engine";
 import type { RecoverySummary } from "../execution/recovery";
 import type { Logger } from "../observability/logger";
@@ -44,7 +44,7 @@ export async function registerStoredFunctions(
   for (const row of await store.functions.loadAll()) {
     if (functions.get(row.name)) continue; // declared in NANOFAAS_FUNCTIONS_DIR: that spec wins
     try {
-      await functions.register(FunctionSpec.parse(row.spec), "api", { restored: true });
+      await functions.register(parseStoredSpec(row.spec, row.name), "api", { restored: true });
       restored++;
     } catch (error) {
       failed++;

@@ -11,7 +11,8 @@
  */
 import type { Deployer } from "../deploy/deployer";
 import { NanofaasError, notFound } from "../domain/errors";
-import { FunctionSpec } from "../domain/function-spec";
+import type { FunctionSpec } from "../domain/function-spec";
+import { parseStoredSpec } from "./stored-spec";
 import type { ResolvedFunction } from "../domain/resolved-function";
 import { storeUnavailable } from "../execution/durable-executions";
 import type { TrafficRow } from "../store/version-rows";
@@ -122,7 +123,7 @@ export function createTrafficOps(deps: TrafficOpsDeps) {
     running.routeAllTo(name, version);
     let promoted: ResolvedFunction;
     try {
-      promoted = await deps.replace(FunctionSpec.parse(row.spec), async () => {
+      promoted = await deps.replace(parseStoredSpec(row.spec, name), async () => {
         await history.setTraffic(name, undefined, version);
         return version;
       });

@@ -25,3 +25,6 @@ export const tenantOfKey = (key: string): string => {
   const slash = key.indexOf("/");
   return slash < 0 ? DEFAULT_TENANT : key.slice(0, slash);
 };
+
+/** A chain's `next` (a name in the spec of function `fromKey`) as the key of its tenant's function. */
+export const nextKey = (fromKey: string, next: string): string => qualify(tenantOfKey(fromKey), next);

@@ -24,6 +24,7 @@ import type { Payload } from "../domain/payload";
 import type { EngineObserver } from "../execution/engine-observer";
 import type { ExecutionRecord } from "../execution/execution-record";
 import type { Invoker } from "../execution/invoker";
+import { nextKey } from "../tenants/tenant-key";
 import type { Logger } from "../observability/logger";
 import type { ChainMetrics } from "./chain-metrics";
 
@@ -69,7 +70,10 @@ export function chainFollower(deps: ChainFollowerDeps): EngineObserver {
       queueMicrotask(() => {
         // async: an admission refusal thrown synchronously (unknown function, queue full) rejects
         const start = async () =>
-          deps.invoker().enqueue(chain.next, { input, metadata }, { lineage, traceId, traceparent, tracestate });
+          // `next` is a function of the same tenant as `from` (src/tenants/tenant-key.ts).
+          deps
+            .invoker()
+            .enqueue(nextKey(from, chain.next), { input, metadata }, { lineage, traceId, traceparent, tracestate });
         start().then(
           () => deps.metrics?.step(from, chain.next, "started"),
           (error: unknown) => {

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { NanofaasError } from "../../domain/errors";
 import type { CircuitView } from "../../resilience/circuit-breaker";
 import { internalPath } from "../custom-verbs";
+import { callerKey } from "../caller-tenant";
 import { errors, json } from "../openapi-helpers";
 import { CircuitStatus } from "../schemas";
 
@@ -37,9 +38,10 @@ const resetCircuit = createRoute({
 export function registerCircuitRoutes(app: OpenAPIHono, circuits: CircuitControl): void {
   app.openapi(resetCircuit, (c) => {
     const { name } = c.req.valid("param");
-    if (!circuits.resetCircuit(name)) {
+    const key = callerKey(c, name);
+    if (!circuits.resetCircuit(key)) {
       throw new NanofaasError("CONFLICT", `Function '${name}' has no circuit breaker (its spec has no circuitBreaker)`);
     }
-    return c.json({ function: name, circuit: circuits.circuit(name)! }, 200);
+    return c.json({ function: name, circuit: circuits.circuit(key)! }, 200);
   });
 }

@@ -9,6 +9,8 @@ import { z } from "zod";
 import { NanofaasError, notFound, validation } from "../../domain/errors";
 import type { DeadLetterQueue } from "../../dlq/dead-letter-queue";
 import type { DeadLetterRow } from "../../store/state-store";
+import type { Context } from "hono";
+import { callerKey, callerOwns, localName, ownedPage } from "../caller-tenant";
 import { internalPath } from "../custom-verbs";
 import { errorResponse } from "../errors";
 import { jsonResponse } from "../invoke-output";
@@ -112,7 +114,7 @@ const purgeDlq = createRoute({
 export function deadLetterJson(row: DeadLetterRow): string {
   const text = JSON.stringify;
   return (
-    `{"id":${text(row.id)},"function":${text(row.function)},"executionId":${text(row.executionId)},` +
+    `{"id":${text(row.id)},"function":${text(localName(row.function))},"executionId":${text(row.executionId)},` +
     `"input":${row.input},"metadata":${text(row.metadata)},"error":${text(row.error)},"attempts":${row.attempts},` +
     `"failedAt":"${new Date(row.failedAt).toISOString()}","replayedAs":${text(row.replayedAs)}}`
   );
@@ -131,33 +133,54 @@ const purgeOnlyByPost = (method: string) =>
 export function registerDlqRoutes(app: OpenAPIHono, dlq: DeadLetterQueue): void {
   app.openapi(listDlq, async (c) => {
     const q = c.req.valid("query");
-    const page = await listing(() => dlq.list({ function: q.function, limit: readLimit(q.limit), cursor: q.cursor }));
+    const fn = q.function === undefined ? undefined : callerKey(c, q.function);
+    const limit = readLimit(q.limit);
+    const page = await listing(() =>
+      ownedPage(
+        c,
+        (row: DeadLetterRow) => row.function,
+        (cursor) => dlq.list({ function: fn, limit, cursor }),
+        q.cursor,
+      ),
+    );
     return jsonResponse(pageJson(page.items.map(deadLetterJson), page.nextCursor), 200) as never;
   });
 
   app.openapi(getDlq, async (c) => {
     const { id } = c.req.valid("param");
     if (id === PURGE_SEGMENT) return purgeOnlyByPost(c.req.method) as never;
-    const row = await dlq.get(id);
-    if (!row) throw notFound(`DLQ entry '${id}'`);
-    return jsonResponse(deadLetterJson(row), 200) as never;
+    return jsonResponse(deadLetterJson(await ownedEntry(c, id)), 200) as never;
   });
 
   app.openapi(deleteDlq, async (c) => {
     const { id } = c.req.valid("param");
     if (id === PURGE_SEGMENT) return purgeOnlyByPost(c.req.method) as never;
+    await ownedEntry(c, id);
     if (!(await dlq.delete(id))) throw notFound(`DLQ entry '${id}'`);
     return c.body(null, 204);
   });
 
   app.openapi(replayDlq, async (c) => {
-    const outcome = await dlq.replay(c.req.valid("param").id);
+    const { id } = c.req.valid("param");
+    await ownedEntry(c, id);
+    const outcome = await dlq.replay(id);
     return c.json({ executionId: outcome.executionId, status: outcome.status }, 202);
   });
 
   app.openapi(purgeDlq, async (c) => {
     const body = c.req.valid("json");
     if (body.function === "") throw validation("function must not be empty", ["function: must not be empty"]);
-    return c.json({ purged: await dlq.purge(body.function) }, 200);
+    if (body.function !== undefined) return c.json({ purged: await dlq.purge(callerKey(c, body.function)) }, 200);
+    // Every entry of the caller's tenant: function by function (other tenants' entries stay).
+    let purged = 0;
+    for (const fn of (await dlq.sizes()).keys()) if (callerOwns(c, fn)) purged += await dlq.purge(fn);
+    return c.json({ purged }, 200);
   });
+
+  /** The entry, when the caller's tenant owns it; another tenant's is 404 like an unknown id. */
+  async function ownedEntry(c: Context, id: string): Promise<DeadLetterRow> {
+    const row = await dlq.get(id);
+    if (!row || !callerOwns(c, row.function)) throw notFound(`DLQ entry '${id}'`);
+    return row;
+  }
 }

@@ -4,11 +4,12 @@
  * function, status and a createdAt window, paged by cursor. Items are the execution view of
  * `GET /v1/executions/{id}`, read from the state store (so they survive a restart).
  */
+import { callerKey, localName, ownedPage } from "../caller-tenant";
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
 import { EXECUTION_STATES } from "../../contracts/invocation";
 import { viewOfRow } from "../../execution/execution-row";
-import type { ExecutionRows } from "../../store/state-store";
+import type { ExecutionRow, ExecutionRows } from "../../store/state-store";
 import { jsonResponse, viewJson } from "../invoke-output";
 import {
   CursorParam,
@@ -66,20 +67,25 @@ export function registerExecutionListRoutes(app: OpenAPIHono, history: Execution
     // Read your writes: state changes recorded write-behind (a sync call that just ended) are
     // committed first, so a list right after an invocation shows it (at most one batch delay).
     await history.flush();
+    const query = {
+      function: q.function === undefined ? undefined : callerKey(c, q.function),
+      root: q.root,
+      status: q.status,
+      since: q.since === undefined ? undefined : parseTimestamp(q.since),
+      until: q.until === undefined ? undefined : parseTimestamp(q.until),
+      limit: readLimit(q.limit),
+    };
     const page = await listing(() =>
-      history.list({
-        function: q.function,
-        root: q.root,
-        status: q.status,
-        since: q.since === undefined ? undefined : parseTimestamp(q.since),
-        until: q.until === undefined ? undefined : parseTimestamp(q.until),
-        limit: readLimit(q.limit),
-        cursor: q.cursor,
-      }),
+      ownedPage(
+        c,
+        (row: ExecutionRow) => row.function,
+        (cursor) => history.list({ ...query, cursor }),
+        q.cursor,
+      ),
     );
     return jsonResponse(
       pageJson(
-        page.items.map((row) => viewJson(viewOfRow(row))),
+        page.items.map((row) => viewJson({ ...viewOfRow(row), function: localName(row.function) })),
         page.nextCursor,
       ),
       200,

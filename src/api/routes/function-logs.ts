@@ -12,6 +12,7 @@ import { validation } from "../../domain/errors";
 import { parseDurationMs } from "../../lib/duration";
 import type { FunctionLogSource, LogQuery } from "../../logs/log-source";
 import type { FunctionService } from "../../registry/function-service";
+import { callerKey } from "../caller-tenant";
 import { errors } from "../openapi-helpers";
 import { ndjsonResponse, sseResponse } from "../log-stream";
 
@@ -83,7 +84,7 @@ export function registerFunctionLogRoutes(
   source: FunctionLogSource | undefined,
 ): void {
   app.openapi(getFunctionLogs, (c) => {
-    const { name } = c.req.valid("param");
+    const name = callerKey(c, c.req.valid("param").name);
     const fn = functions.require(name);
     const { follow, since, tail, executionId, replica } = c.req.valid("query");
     const query: LogQuery = { tail, executionId, replica };

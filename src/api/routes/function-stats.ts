@@ -8,6 +8,7 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
 import type { FunctionStats } from "../../observability/function-stats";
+import { callerOwns, localName } from "../caller-tenant";
 import { json } from "../openapi-helpers";
 
 const FunctionStatsItem = z
@@ -38,5 +39,10 @@ const listFunctionStats = createRoute({
 });
 
 export function registerFunctionStatsRoutes(app: OpenAPIHono, read: () => FunctionStats[]): void {
-  app.openapi(listFunctionStats, (c) => c.json({ items: read() }, 200));
+  app.openapi(listFunctionStats, (c) => {
+    const items = read()
+      .filter((s) => callerOwns(c, s.function))
+      .map((s) => ({ ...s, function: localName(s.function) }));
+    return c.json({ items }, 200);
+  });
 }

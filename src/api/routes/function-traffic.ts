@@ -9,6 +9,7 @@ import { z } from "zod";
 import type { ResolvedFunction } from "../../domain/resolved-function";
 import type { FunctionService } from "../../registry/function-service";
 import { MAX_TRAFFIC_VERSIONS } from "../../versions/traffic";
+import { callerKey } from "../caller-tenant";
 import { internalPath } from "../custom-verbs";
 import { errors, json } from "../openapi-helpers";
 import { FunctionResponse, TrafficEntry } from "../schemas";
@@ -62,11 +63,11 @@ export function registerTrafficRoutes(
 ): void {
   app.openapi(setTraffic, async (c) => {
     const { name } = c.req.valid("param");
-    return c.json(respond(await functions.setTraffic(name, c.req.valid("json").traffic)), 200);
+    return c.json(respond(await functions.setTraffic(callerKey(c, name), c.req.valid("json").traffic)), 200);
   });
 
   app.openapi(promote, async (c) => {
     const { name } = c.req.valid("param");
-    return c.json(respond(await functions.promote(name, c.req.valid("json").version)), 200);
+    return c.json(respond(await functions.promote(callerKey(c, name), c.req.valid("json").version)), 200);
   });
 }

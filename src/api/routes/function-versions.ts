@@ -11,6 +11,7 @@ import type { ResolvedFunction } from "../../domain/resolved-function";
 import type { FunctionService } from "../../registry/function-service";
 import type { FunctionVersionRow } from "../../store/version-rows";
 import { internalPath } from "../custom-verbs";
+import { callerKey, localName } from "../caller-tenant";
 import { errors, json } from "../openapi-helpers";
 import { FunctionResponse } from "../schemas";
 
@@ -93,7 +94,7 @@ const rollback = createRoute({
 const view = (row: FunctionVersionRow) => ({
   version: row.version,
   createdAt: new Date(row.createdAt).toISOString(),
-  spec: row.spec,
+  spec: { ...row.spec, name: localName(row.spec.name) },
 });
 
 /** `respond` renders a function as every function route does (status, circuit). */
@@ -110,23 +111,23 @@ export function registerVersionRoutes(
         `name: must be '${name}' (the path's name); a rename is a new function`,
       ]);
     }
-    return c.json(respond(await functions.update(spec)), 200);
+    return c.json(respond(await functions.update({ ...spec, name: callerKey(c, name) })), 200);
   });
 
   app.openapi(listVersions, async (c) => {
-    const rows = await functions.versions(c.req.valid("param").name);
+    const rows = await functions.versions(callerKey(c, c.req.valid("param").name));
     return c.json({ items: rows.map(view), nextCursor: null } as never, 200);
   });
 
   app.openapi(getVersion, async (c) => {
     const { name, version } = c.req.valid("param");
-    return c.json(view(await functions.version(name, version)) as never, 200);
+    return c.json(view(await functions.version(callerKey(c, name), version)) as never, 200);
   });
 
   app.openapi(rollback, async (c) => {
     const { name } = c.req.valid("param");
     const body = parseRollbackBody(await c.req.text());
-    return c.json(respond(await functions.rollback(name, body.version)), 200);
+    return c.json(respond(await functions.rollback(callerKey(c, name), body.version)), 200);
   });
 }
 

@@ -9,6 +9,7 @@ import { FunctionSpec } from "../../domain/function-spec";
 import { type ResolvedFunction, toFunctionResponse } from "../../domain/resolved-function";
 import type { FunctionService } from "../../registry/function-service";
 import type { TriggerCatalog } from "../../triggers/trigger-catalog";
+import { callerKey, callerOwns, localName } from "../caller-tenant";
 import { errors, json } from "../openapi-helpers";
 import { FunctionResponse, ReplicaRequest, ReplicaResponse } from "../schemas";
 import type { CircuitControl } from "./circuits";
@@ -93,7 +94,8 @@ export function registerFunctionRoutes(
   triggers?: Pick<TriggerCatalog, "list">,
 ): void {
   const view = (fn: ResolvedFunction) => {
-    const body: Record<string, unknown> = toFunctionResponse(fn);
+    // A tenant knows its functions by their names, not by the internal keys (api/caller-tenant.ts).
+    const body: Record<string, unknown> = { ...toFunctionResponse(fn), name: localName(fn.name) };
     const circuit = fn.circuitBreaker && circuits?.circuit(fn.name);
     if (circuit) body.circuit = circuit;
     body.status = functionStatus(fn, replicas);
@@ -102,30 +104,39 @@ export function registerFunctionRoutes(
   const respond = (fn: ResolvedFunction) => view(fn) as never;
   registerVersionRoutes(app, functions, respond);
   registerTrafficRoutes(app, functions, respond);
-  app.openapi(listFunctions, (c) => c.json(functions.list().map(respond) as never, 200));
+  app.openapi(listFunctions, (c) =>
+    c.json(
+      functions
+        .list()
+        .filter((fn) => callerOwns(c, fn.name))
+        .map(respond) as never,
+      200,
+    ),
+  );
 
   app.openapi(registerFunction, async (c) => {
     const spec = c.req.valid("json");
-    const fn = await functions.register(spec).catch((error: unknown) => {
+    const fn = await functions.register({ ...spec, name: callerKey(c, spec.name) }).catch((error: unknown) => {
       throw error instanceof NanofaasError && error.code === "CONFLICT" ? replaceHint(error, spec.name) : error;
     });
     return c.json(respond(fn), 201);
   });
 
   app.openapi(getFunction, async (c) => {
-    const fn = functions.require(c.req.valid("param").name);
+    const fn = functions.require(callerKey(c, c.req.valid("param").name));
     if (!triggers) return c.json(respond(fn), 200);
-    return c.json({ ...view(fn), triggers: await triggers.list({ function: fn.name }) } as never, 200);
+    const own = (await triggers.list({ function: fn.name })).map((t) => ({ ...t, function: localName(t.function) }));
+    return c.json({ ...view(fn), triggers: own } as never, 200);
   });
 
   app.openapi(deleteFunction, async (c) => {
-    await functions.remove(c.req.valid("param").name);
+    await functions.remove(callerKey(c, c.req.valid("param").name));
     return c.body(null, 204);
   });
 
   app.openapi(setReplicas, async (c) => {
     const { name } = c.req.valid("param");
-    const replicas = await functions.setReplicas(name, c.req.valid("json").replicas);
+    const replicas = await functions.setReplicas(callerKey(c, name), c.req.valid("json").replicas);
     return c.json({ function: name, replicas }, 200);
   });
 }

@@ -15,6 +15,7 @@ import { internalPath } from "../custom-verbs";
 import { parseInvokeBody, parseTimeoutMs, rawMember, readInvokeOptions } from "../invoke-input";
 import { jsonResponse, outcomeJson, viewJson } from "../invoke-output";
 import { waitBeyondIdleTimeout } from "../listener";
+import { callerKey, callerOwns, localName } from "../caller-tenant";
 import { errors, json } from "../openapi-helpers";
 import { ExecutionStatus, InvocationRequest, InvocationResponse, InvocationResult } from "../schemas";
 
@@ -128,7 +129,7 @@ export function registerInvocationRoutes(app: OpenAPIHono, invoker: Invoker, max
     const request = parseInvokeBody(await c.req.text(), maxJsonDepth);
     waitBeyondIdleTimeout(c.env, c.req.raw);
     const outcome = await invoker.invoke(
-      c.req.valid("param").name,
+      callerKey(c, c.req.valid("param").name),
       request,
       readInvokeOptions(c.req.raw.headers, "invoke"),
     );
@@ -138,7 +139,7 @@ export function registerInvocationRoutes(app: OpenAPIHono, invoker: Invoker, max
   app.openapi(enqueue, async (c) => {
     const request = parseInvokeBody(await c.req.text(), maxJsonDepth);
     const outcome = await invoker.enqueue(
-      c.req.valid("param").name,
+      callerKey(c, c.req.valid("param").name),
       request,
       readInvokeOptions(c.req.raw.headers, "enqueue"),
     );
@@ -148,8 +149,9 @@ export function registerInvocationRoutes(app: OpenAPIHono, invoker: Invoker, max
   app.openapi(getExecution, async (c) => {
     const id = c.req.valid("param").executionId;
     const view = await invoker.findExecution(id);
-    if (!view) throw notFound(`Execution '${id}'`);
-    return jsonResponse(viewJson(view), 200) as never;
+    // Another tenant's execution is not found, exactly like an unknown id.
+    if (!view || !callerOwns(c, view.function)) throw notFound(`Execution '${id}'`);
+    return jsonResponse(viewJson({ ...view, function: localName(view.function) }), 200) as never;
   });
 
   app.openapi(complete, async (c) => {

@@ -9,6 +9,7 @@ import { z } from "zod";
 import type { FunctionService } from "../../registry/function-service";
 import type { CronScheduler } from "../../triggers/cron/cron-scheduler";
 import { internalPath } from "../custom-verbs";
+import { callerKey } from "../caller-tenant";
 import { errors, json } from "../openapi-helpers";
 
 const tags = ["triggers"];
@@ -82,22 +83,25 @@ const triggerSchedule = createRoute({
 
 export function registerScheduleRoutes(app: OpenAPIHono, cron: CronScheduler, functions: FunctionService): void {
   app.openapi(listSchedules, (c) => {
-    const { name } = c.req.valid("param");
+    const name = callerKey(c, c.req.valid("param").name);
     functions.require(name);
     return c.json({ items: cron.list(name), nextCursor: null }, 200);
   });
   app.openapi(pauseSchedule, async (c) => {
-    const { name, id } = c.req.valid("param");
+    const { id } = c.req.valid("param");
+    const name = callerKey(c, c.req.valid("param").name);
     functions.require(name);
     return c.json(await cron.pause(name, id), 200);
   });
   app.openapi(resumeSchedule, async (c) => {
-    const { name, id } = c.req.valid("param");
+    const { id } = c.req.valid("param");
+    const name = callerKey(c, c.req.valid("param").name);
     functions.require(name);
     return c.json(await cron.resume(name, id), 200);
   });
   app.openapi(triggerSchedule, async (c) => {
-    const { name, id } = c.req.valid("param");
+    const { id } = c.req.valid("param");
+    const name = callerKey(c, c.req.valid("param").name);
     functions.require(name);
     return c.json({ executionId: await cron.trigger(name, id) }, 202);
   });

@@ -6,6 +6,7 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
 import type { TriggerCatalog } from "../../triggers/trigger-catalog";
+import { callerKey, callerOwns, localName } from "../caller-tenant";
 import { errors, json } from "../openapi-helpers";
 import { TriggerStatus, TriggerType } from "../trigger-schema";
 import { FunctionFilter } from "./webhooks";
@@ -32,7 +33,12 @@ const listTriggers = createRoute({
 });
 
 export function registerTriggerRoutes(app: OpenAPIHono, catalog: TriggerCatalog): void {
-  app.openapi(listTriggers, async (c) =>
-    c.json({ items: await catalog.list(c.req.valid("query")), nextCursor: null }, 200),
-  );
+  app.openapi(listTriggers, async (c) => {
+    const query = c.req.valid("query");
+    const fn = query.function === undefined ? undefined : callerKey(c, query.function);
+    const items = (await catalog.list({ ...query, function: fn }))
+      .filter((t) => callerOwns(c, t.function))
+      .map((t) => ({ ...t, function: localName(t.function) }));
+    return c.json({ items, nextCursor: null }, 200);
+  });
 }

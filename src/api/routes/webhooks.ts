@@ -11,6 +11,10 @@ import { NanofaasError } from "../../domain/errors";
 import type { WebhookService } from "../../triggers/webhooks/webhook-service";
 import { internalPath } from "../custom-verbs";
 import { jsonResponse, outcomeJson } from "../invoke-output";
+import type { Context } from "hono";
+import type { WebhookView } from "../../triggers/webhooks/webhook-service";
+import { notFound } from "../../domain/errors";
+import { callerKey, callerOwns, localName } from "../caller-tenant";
 import { errors, json } from "../openapi-helpers";
 
 const tags = ["triggers"];
@@ -139,19 +143,33 @@ async function rawBody(request: Request, maxBytes: number): Promise<Uint8Array> 
 }
 
 export function registerWebhookRoutes(app: OpenAPIHono, webhooks: WebhookService, maxBodyBytes: number): void {
+  // A webhook belongs to the tenant of its function; another tenant's is 404 (api/caller-tenant.ts).
+  const local = (view: WebhookView) => ({ ...view, function: localName(view.function) });
+  const owned = async (c: Context, id: string) => {
+    const view = await webhooks.get(id);
+    if (!callerOwns(c, view.function)) throw notFound(`Webhook '${id}'`);
+    return view;
+  };
   app.openapi(createWebhook, async (c) => {
-    const created = await webhooks.create(c.req.valid("json"));
-    return c.json({ ...created.view, secret: created.secret }, 201);
+    const body = c.req.valid("json");
+    const created = await webhooks.create({ ...body, function: callerKey(c, body.function) });
+    return c.json({ ...local(created.view), secret: created.secret }, 201);
   });
-  app.openapi(listWebhooks, async (c) =>
-    c.json({ items: await webhooks.list(c.req.valid("query").function), nextCursor: null }, 200),
-  );
-  app.openapi(getWebhook, async (c) => c.json(await webhooks.get(c.req.valid("param").id), 200));
+  app.openapi(listWebhooks, async (c) => {
+    const fn = c.req.valid("query").function;
+    const views = await webhooks.list(fn === undefined ? undefined : callerKey(c, fn));
+    return c.json({ items: views.filter((v) => callerOwns(c, v.function)).map(local), nextCursor: null }, 200);
+  });
+  app.openapi(getWebhook, async (c) => c.json(local(await owned(c, c.req.valid("param").id)), 200));
   app.openapi(deleteWebhook, async (c) => {
+    await owned(c, c.req.valid("param").id);
     await webhooks.delete(c.req.valid("param").id);
     return c.body(null, 204);
   });
-  app.openapi(rotateSecret, async (c) => c.json({ secret: await webhooks.rotateSecret(c.req.valid("param").id) }, 200));
+  app.openapi(rotateSecret, async (c) => {
+    await owned(c, c.req.valid("param").id);
+    return c.json({ secret: await webhooks.rotateSecret(c.req.valid("param").id) }, 200);
+  });
   // No validator on the body: it must stay the raw bytes the signature covers.
   app.post("/v1/webhooks/:id", async (c) => {
     const body = await rawBody(c.req.raw, maxBodyBytes);

@@ -6,6 +6,10 @@
  */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
+import type { Context } from "hono";
+import { NanofaasError } from "../../domain/errors";
+import { DEFAULT_TENANT } from "../../tenants/tenant-spec";
+import { callerTenant } from "../caller-tenant";
 import type { WorkflowDefinition } from "../../workflows/definition";
 import { runView, type WorkflowService } from "../../workflows/workflow-service";
 import { internalPath } from "../custom-verbs";
@@ -139,6 +143,21 @@ const cancelRun = createRoute({
 });
 
 export function registerWorkflowRoutes(app: OpenAPIHono, workflows: WorkflowService): void {
+  // Workflow names and their steps' function names are not resolved per tenant yet (issue 19):
+  // another tenant could otherwise see the default tenant's workflows and run its functions.
+  const defaultTenantOnly = async (c: Context, next: () => Promise<void>) => {
+    if (callerTenant(c) !== DEFAULT_TENANT) {
+      throw new NanofaasError(
+        "NOT_IMPLEMENTED",
+        `Workflows are available in tenant '${DEFAULT_TENANT}' only for now (docs/tenants.md); this request acts in tenant '${callerTenant(c)}'`,
+      );
+    }
+    await next();
+  };
+  app.use("/v1/workflows", defaultTenantOnly);
+  app.use("/v1/workflows/*", defaultTenantOnly);
+  app.use("/v1/workflow-runs", defaultTenantOnly);
+  app.use("/v1/workflow-runs/*", defaultTenantOnly);
   app.openapi(createWorkflow, async (c) =>
     c.json(await workflows.create(c.req.valid("json") as WorkflowDefinition), 201),
   );
