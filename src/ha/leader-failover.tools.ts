@@ -160,7 +160,7 @@ test("two replicas never run more of a function at once than its concurrency; al
     });
     const limitOn = async (r: ControlPlaneProcess) => {
       const text = await (await fetch(`${r.management}/metrics`)).text();
-      return Number(/function_effective_concurrency\{function="capped"\} (\d+)/.exec(text)?.[1]);
+      return Number(/function_effective_concurrency\{function="capped"[^}]*\} (\d+)/.exec(text)?.[1]);
     };
     // Each replica takes 2 of the 4 once both have counted each other.
     await until(async () => (await limitOn(a)) === 2 && (await limitOn(b)) === 2, "a 2 + 2 split", 10_000);
