@@ -1325,10 +1325,10 @@ export interface components {
             parentExecutionId: string | null;
             /** @description The first execution of a replay chain or a function chain, else null */
             rootExecutionId: string | null;
-            /** @description What started it (a cron schedule, a webhook); null for an API call */
+            /** @description What started it (a cron schedule, a webhook, a message-queue source: id `<stream>/<durable>` or the queue); null for an API call */
             trigger?: {
                 /** @enum {string} */
-                type: "cron" | "webhook";
+                type: "cron" | "webhook" | "nats" | "rabbitmq";
                 id: string;
                 /** @description cron: the fire time this execution is for */
                 scheduledAt?: string;

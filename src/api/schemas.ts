@@ -88,13 +88,16 @@ export const ExecutionStatus = z
       .meta({ description: "The first execution of a replay chain or a function chain, else null" }),
     trigger: z
       .object({
-        type: z.enum(["cron", "webhook"]),
+        type: z.enum(["cron", "webhook", "nats", "rabbitmq"]),
         id: z.string(),
         scheduledAt: z.string().optional().meta({ description: "cron: the fire time this execution is for" }),
       })
       .nullable()
       .optional()
-      .meta({ description: "What started it (a cron schedule, a webhook); null for an API call" }),
+      .meta({
+        description:
+          "What started it (a cron schedule, a webhook, a message-queue source: id `<stream>/<durable>` or the queue); null for an API call",
+      }),
   })
   .meta({ id: "ExecutionStatus" });
 

@@ -24,9 +24,12 @@ export interface InvokeOptions {
   trigger?: TriggerInfo;
 }
 
-/** SPEC-platform §5: `{type: "cron", id, scheduledAt}` or `{type: "webhook", id}`. */
+/**
+ * SPEC-platform §5: `{type: "cron", id, scheduledAt}` or `{type: "webhook", id}`; a message-queue
+ * source's execution carries `{type: "nats", id: "<stream>/<durable>"}` or `{type: "rabbitmq", id: <queue>}`.
+ */
 export interface TriggerInfo {
-  type: "cron" | "webhook";
+  type: "cron" | "webhook" | "nats" | "rabbitmq";
   id: string;
   /** Cron only: the fire time (ISO-8601 UTC) this execution is for. */
   scheduledAt?: string;

@@ -59,7 +59,7 @@ export interface ExecutionRow {
    * The trigger that started it (issue 21), null for an API call. Optional so stores written
    * before it need no change; one that does not keep it reads back null.
    */
-  trigger?: { type: "cron" | "webhook"; id: string; scheduledAt?: string } | null;
+  trigger?: { type: "cron" | "webhook" | "nats" | "rabbitmq"; id: string; scheduledAt?: string } | null;
 }
 
 export interface ExecutionQuery {

@@ -84,6 +84,10 @@ test("successes are acked, failures after the attempts go to the DLQ, non-JSON i
   expect(await counted("invalid")).toBe(1);
   await until(async () => (await deadLetteredInputs(cp, "orders")).length === 6, "6 DLQ entries");
   expect(await deadLetteredInputs(cp, "orders")).toEqual([0, 10, 20, 30, 40, 50]);
+  const [execution] = (
+    (await (await cp.app.request("/v1/executions?function=orders&limit=1")).json()) as { items: unknown[] }
+  ).items;
+  expect(execution).toMatchObject({ trigger: { type: "nats", id: "ORDERS/orders-fn" } });
   // Each failing message ran the function's 2 attempts once: terminated, not redelivered.
   for (const i of [0, 10, 20, 30, 40, 50]) expect(calls.get(i)).toBe(2);
 

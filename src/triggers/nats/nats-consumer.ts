@@ -184,6 +184,7 @@ export class NatsConsumer {
     try {
       const { executionId } = await this.deps.invoker.enqueue(this.deps.functionName, request, {
         idempotencyKey: `nats:${stream}:${durable}:${message.seq}`,
+        trigger: { type: "nats", id: `${stream}/${durable}` },
       });
       return { kind: "ended", executionId, ...(await this.deps.waiter.wait(executionId)) };
     } catch (error) {

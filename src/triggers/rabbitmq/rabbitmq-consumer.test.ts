@@ -84,6 +84,11 @@ test("a success is acked only once its execution ended; a failure after the atte
   // The message_id becomes the idempotency key: a redelivery joins the same execution.
   expect(h.enqueued.map((e) => e.options.idempotencyKey)).toEqual(["rabbitmq:jobs:m-1", undefined]);
   expect(h.enqueued[0]?.input).toEqual({ n: 1 });
+  // The execution says where it came from (GET /v1/executions/{id}: trigger).
+  expect(h.enqueued.map((e) => e.options.trigger)).toEqual([
+    { type: "rabbitmq", id: "jobs" },
+    { type: "rabbitmq", id: "jobs" },
+  ]);
   // Still running: nothing acked yet (at-least-once).
   await Bun.sleep(5);
   expect(channel.settled.has(ok.fields.deliveryTag)).toBe(false);

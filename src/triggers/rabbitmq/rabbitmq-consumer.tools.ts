@@ -113,6 +113,10 @@ test("successes are acked, failures after the attempts are rejected into the DLQ
   expect(await ready("orders")).toBe(0);
   await until(async () => (await deadLetteredInputs(cp, "orders")).length === 6, "6 DLQ entries");
   expect(await deadLetteredInputs(cp, "orders")).toEqual([0, 10, 20, 30, 40, 50]);
+  const [execution] = (
+    (await (await cp.app.request("/v1/executions?function=orders&limit=1")).json()) as { items: unknown[] }
+  ).items;
+  expect(execution).toMatchObject({ trigger: { type: "rabbitmq", id: "orders" } });
   // Each failing message ran the function's 2 attempts once: rejected, not requeued.
   for (const i of [0, 10, 20, 30, 40, 50]) expect(calls.get(i)).toBe(2);
   // The queue's own dead-letter policy applies to what was rejected: the 6 failures and the non-JSON body.

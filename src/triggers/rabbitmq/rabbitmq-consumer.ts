@@ -211,10 +211,13 @@ export class RabbitMqConsumer {
     }
     const request: InvocationRequest<Payload> = { input };
     const messageId: unknown = message.properties.messageId;
-    const options =
-      typeof messageId === "string" && messageId !== ""
-        ? { idempotencyKey: `rabbitmq:${this.deps.source.queue}:${messageId}` }
-        : {};
+    const { queue } = this.deps.source;
+    const options = {
+      trigger: { type: "rabbitmq" as const, id: queue },
+      ...(typeof messageId === "string" && messageId !== ""
+        ? { idempotencyKey: `rabbitmq:${queue}:${messageId}` }
+        : {}),
+    };
     try {
       const { executionId } = await this.deps.invoker.enqueue(this.deps.functionName, request, options);
       return { kind: "ended", executionId, ...(await this.deps.waiter.wait(executionId)) };
