@@ -140,7 +140,13 @@ describe("every rendered object is valid against its Kubernetes schema", () => {
 
 describe("values.schema.json refuses bad values before rendering", () => {
   test.each([
-    ["replicas: 2", "/replicas"],
+    // Replicas share state only through PostgreSQL: more than one on SQLite (the default) or memory
+    // would each keep their own functions and executions.
+    ["replicas: 2", "at '/persistence/store': value must be 'postgres'"],
+    ["{replicas: 3, persistence: {store: memory}}", "at '/persistence/store': value must be 'postgres'"],
+    ["{replicas: 0}", "/replicas"],
+    ["{replicas: 21, persistence: {store: postgres, postgres: {existingSecret: db}}}", "/replicas"],
+    ["{replicas: '3', persistence: {store: postgres, postgres: {existingSecret: db}}}", "/replicas"],
     ["replicaCount: 1", "additional properties 'replicaCount' not allowed"],
     ["persistence: {store: mongo}", "/persistence/store"],
     ["auth: {mode: none}", "/auth/mode"],
@@ -253,6 +259,53 @@ describe("what each value set promises", () => {
     // PostgreSQL is outside the pod: the control plane's NetworkPolicy lets it out on 5432.
     const policy = objects.find((o) => o.kind === "NetworkPolicy" && o.metadata.name === "nanofaas-control-plane");
     expect(policy.spec.egress.some((r: Obj) => r.ports?.some((p: Obj) => p.port === 5432))).toBe(true);
+  });
+
+  test("ha: three replicas on PostgreSQL, rolled one surge pod at a time, spread over nodes, one eviction at a time", () => {
+    const objects = render("ha");
+    const deployment = objects.find((o) => o.kind === "Deployment");
+    expect(deployment.spec.replicas).toBe(3);
+    expect(deployment.spec.strategy).toEqual({
+      type: "RollingUpdate",
+      rollingUpdate: { maxUnavailable: 0, maxSurge: 1 },
+    });
+    expect(deployment.spec.template.spec.topologySpreadConstraints).toEqual([
+      {
+        maxSkew: 1,
+        topologyKey: "kubernetes.io/hostname",
+        whenUnsatisfiable: "ScheduleAnyway",
+        labelSelector: { matchLabels: { app: "nanofaas-control-plane" } },
+      },
+    ]);
+    // The spread selects exactly the Deployment's own pods.
+    expect(deployment.spec.template.metadata.labels.app).toBe("nanofaas-control-plane");
+    const budget = objects.find((o) => o.kind === "PodDisruptionBudget");
+    expect(budget.spec.maxUnavailable).toBe(1);
+    expect(budget.spec.selector).toEqual(deployment.spec.selector);
+    const e = env(objects);
+    expect(e.NANOFAAS_STORE.value).toBe("postgres");
+    expect(e.NANOFAAS_DATABASE_URL.valueFrom).toEqual({ secretKeyRef: { name: "nanofaas-postgres", key: "url" } });
+    // The Lease lives in the pod's namespace, which the control plane reads from the downward API;
+    // the Role there grants what the elector does with it.
+    expect(e.POD_NAMESPACE.valueFrom).toEqual({ fieldRef: { fieldPath: "metadata.namespace" } });
+    const role = objects.find((o) => o.kind === "Role");
+    expect(role.metadata.namespace).toBe("nanofaas");
+    const leases = role.rules.find((r: Obj) => r.resources.includes("leases"));
+    expect(leases.apiGroups).toEqual(["coordination.k8s.io"]);
+    expect([...leases.verbs].sort()).toEqual(["create", "get", "update"]);
+    expect(deployment.spec.template.spec.volumes.map((v: Obj) => v.name)).not.toContain("data");
+  });
+
+  test("one replica (every other set) keeps Recreate and no spread: SQLite's volume is not shared", () => {
+    for (const set of ["base", ...sets].filter((s) => s !== "ha")) {
+      const deployment = render(set).find((o) => o.kind === "Deployment");
+      expect({ set, replicas: deployment.spec.replicas, strategy: deployment.spec.strategy }).toEqual({
+        set,
+        replicas: 1,
+        strategy: { type: "Recreate" },
+      });
+      expect(deployment.spec.template.spec.topologySpreadConstraints).toBeUndefined();
+    }
   });
 
   test("gitops-source: CRD mode source, functions in their own namespace reachable only from the control plane", () => {
