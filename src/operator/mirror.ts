@@ -8,7 +8,8 @@
  * function exists.
  */
 import type { FunctionObject, FunctionResources } from "../deploy/k8s/function-resources";
-import type { FunctionSpec } from "../domain/function-spec";
+import { redactEventSources } from "../domain/event-sources";
+import { FunctionSpec } from "../domain/function-spec";
 import type { ResolvedFunction } from "../domain/resolved-function";
 import type { FunctionLifecycleListener } from "../execution/function-lifecycle";
 import { CRD_GROUP, CRD_VERSION, FUNCTION_KIND } from "./function-crd";
@@ -21,26 +22,45 @@ export const isMirror = (obj: FunctionObject) => obj.metadata.annotations?.[SOUR
 // Resource names are DNS subdomains; function names may also hold capitals and underscores.
 const RESOURCE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-/** The spec a resolved function was registered with, as far as the resource needs it. */
+type SpecField = Exclude<keyof FunctionSpec, "name">;
+
+/**
+ * FunctionSpec fields a mirror leaves out, and why. Every other field of the spec schema is
+ * mirrored: the list is derived from `FunctionSpec.shape`, so a field added to the spec reaches
+ * the resource without touching this file (mirror.test.ts round-trips a spec that sets them all).
+ */
+export const NOT_MIRRORED: Partial<Record<keyof FunctionSpec, string>> = {
+  name: "the resource's metadata.name",
+  schedule: "resolved into schedules as the entry with id default",
+};
+
+/** Fields whose resolved form differs from the spec's; the rest are copied as resolved. */
+const FROM_RESOLVED: Partial<Record<SpecField, (fn: ResolvedFunction) => unknown>> = {
+  command: (fn) => (fn.command.length > 0 ? fn.command : undefined),
+  env: (fn) => (Object.keys(fn.env).length > 0 ? fn.env : undefined),
+  // DEPLOYMENT and REMOTE functions get an endpoint from provisioning; only POOL's is the user's.
+  endpointUrl: (fn) => (fn.requestedExecutionMode === "POOL" ? fn.endpointUrl : undefined),
+  executionMode: (fn) => fn.requestedExecutionMode,
+  // Anyone who may read Function resources would read broker passwords: redacted as GET does.
+  eventSources: (fn) => (fn.eventSources ? redactEventSources(fn.eventSources) : undefined),
+};
+
+const MIRRORED = (Object.keys(FunctionSpec.shape) as (keyof FunctionSpec)[]).filter(
+  (key): key is SpecField => !(key in NOT_MIRRORED),
+);
+
+/**
+ * The spec a resolved function was registered with, defaults applied (scalingConfig, retryBackoff,
+ * circuitBreaker, schedules and chain as resolved): registering it again resolves the same function.
+ */
 export function specOf(fn: ResolvedFunction): Omit<FunctionSpec, "name"> {
-  const spec: Record<string, unknown> = {
-    image: fn.image,
-    command: fn.command.length > 0 ? fn.command : undefined,
-    env: Object.keys(fn.env).length > 0 ? fn.env : undefined,
-    resources: fn.resources,
-    timeoutMs: fn.timeoutMs,
-    concurrency: fn.concurrency,
-    queueSize: fn.queueSize,
-    maxRetries: fn.maxRetries,
-    endpointUrl: fn.requestedExecutionMode === "POOL" ? fn.endpointUrl : undefined,
-    executionMode: fn.requestedExecutionMode,
-    runtimeMode: fn.runtimeMode,
-    runtimeCommand: fn.runtimeCommand,
-    imagePullSecrets: fn.imagePullSecrets,
-    rateLimitPerSecond: fn.rateLimitPerSecond,
-    retryBackoff: fn.retryBackoff,
-  };
-  return Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== undefined)) as Omit<FunctionSpec, "name">;
+  const resolved = fn as unknown as Record<string, unknown>;
+  const spec: Record<string, unknown> = {};
+  for (const key of MIRRORED) {
+    const value = FROM_RESOLVED[key] ? FROM_RESOLVED[key](fn) : resolved[key];
+    if (value !== undefined) spec[key] = value;
+  }
+  return spec as Omit<FunctionSpec, "name">;
 }
 
 export interface MirrorOptions {

@@ -244,6 +244,26 @@ describe("NANOFAAS_CRD_MODE=mirror", () => {
     await eventually(() => resource() === undefined, 5000, "mirror removed");
   });
 
+  test("the mirror carries the resilience, cron and chain fields, accepted by the CRD's schema", async () => {
+    await mirrored();
+    await cp.functions.register({
+      name: "echo",
+      image: "example/api:1",
+      retryOn: ["timeout", "429"],
+      circuitBreaker: { failureThreshold: 9 },
+      schedules: [{ id: "nightly", cron: "0 3 * * *", input: { full: true } }],
+      chain: { next: "after-echo" },
+    });
+    await eventually(() => condition("echo", "Provisioned")?.status === "True", 5000, "mirror status");
+    const spec = resource().spec;
+    expect(spec.retryOn).toEqual(["timeout", "429"]);
+    expect(spec.circuitBreaker).toMatchObject({ failureThreshold: 9 });
+    expect(spec.schedules).toEqual([
+      { id: "nightly", cron: "0 3 * * *", timezone: "UTC", input: { full: true }, enabled: true, overlap: "skip" },
+    ]);
+    expect(spec.chain).toEqual({ next: "after-echo", passOutput: true, onError: "stop" });
+  });
+
   test("an API update (PUT) rewrites the mirror's spec in place, and a rollback writes it back", async () => {
     await mirrored();
     await cp.functions.register({ name: "echo", image: "example/api:1", concurrency: 2 });
