@@ -170,6 +170,11 @@ describe("values.schema.json refuses bad values before rendering", () => {
     ["persistence: {store: postgres}", "persistence.postgres.existingSecret is required"],
     ["ingress: {enabled: true, tls: {enabled: true}}", "ingress.host is required"],
     ["gateway: {enabled: true}", "gateway.parentRefs needs at least one Gateway"],
+    // Every replica would run the cron scheduler, the autoscaler and the operator.
+    [
+      "{replicas: 2, persistence: {store: postgres, postgres: {existingSecret: db}}, extraEnv: [{name: NANOFAAS_LEADER_ELECTION, value: 'off'}]}",
+      "with replicas > 1 leave leader election on",
+    ],
   ])("%s needs its companion value", (values, message) => {
     const out = renderWith(values);
     expect(out.code).not.toBe(0);
