@@ -4,9 +4,10 @@
  * Function resources, marked with the `nanofaas.io/source: api` annotation, so `kubectl get
  * functions` lists every function. A mirror is a report, not a source: the operator never
  * registers from it (it only writes its status), an API delete removes it, an API update (PUT,
- * rollback) rewrites its spec, and a mirror deleted by hand comes back at the next resync while its
- * function exists.
+ * rollback) rewrites its spec, and a mirror deleted or edited by hand is written back at the next
+ * resync while its function exists.
  */
+import { isDeepStrictEqual } from "node:util";
 import type { FunctionObject, FunctionResources } from "../deploy/k8s/function-resources";
 import { redactEventSources } from "../domain/event-sources";
 import { FunctionSpec } from "../domain/function-spec";
@@ -63,6 +64,9 @@ export function specOf(fn: ResolvedFunction): Omit<FunctionSpec, "name"> {
   return spec as Omit<FunctionSpec, "name">;
 }
 
+/** Compared as JSON, the form the API server stores (no undefined members). */
+const sameSpec = (stored: unknown, spec: object) => isDeepStrictEqual(stored, JSON.parse(JSON.stringify(spec)));
+
 export interface MirrorOptions {
   resources: FunctionResources;
   /** Functions the operator registered from resources: those are not mirrored. */
@@ -105,13 +109,22 @@ export class FunctionMirror implements FunctionLifecycleListener {
       .catch((error) => this.o.log("operator_mirror_failed", { function: fn.name, error: String(error) }));
   }
 
-  /** Writes missing mirrors and removes those whose function is gone (the resync). */
+  /**
+   * Writes missing mirrors, rewrites mirrors whose spec is not the function's (written by an older
+   * version with fewer fields, edited by hand, or an update missed while not leading), and removes
+   * those whose function is gone (the resync).
+   */
   async resync(): Promise<void> {
     if (!this.leads()) return;
     const names = new Set<string>();
     for (const fn of this.o.list()) {
       names.add(fn.name);
-      if (!this.o.resources.cached(fn.name)) await this.write(fn);
+      const obj = this.o.resources.cached(fn.name);
+      if (!obj) await this.write(fn);
+      else if (isMirror(obj) && !this.o.owns(fn.name) && !sameSpec(obj.spec, specOf(fn)))
+        await optimisticUpdate(this.o.resources, obj, (o) => ({ ...o, spec: specOf(fn) })).catch((error) =>
+          this.o.log("operator_mirror_failed", { function: fn.name, error: String(error) }),
+        );
     }
     for (const obj of this.o.resources.cachedAll())
       if (isMirror(obj) && !names.has(obj.metadata.name)) await this.o.resources.delete(obj.metadata.name);

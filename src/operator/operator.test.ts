@@ -295,4 +295,20 @@ describe("NANOFAAS_CRD_MODE=mirror", () => {
     expect(resource("stale")).toBeUndefined();
     expect(resource("owned").metadata.annotations).toBeUndefined();
   });
+
+  test("the resync rewrites a mirror whose spec is not the function's (an older, shorter mirror), and only then", async () => {
+    const mirror = await mirrored();
+    await cp.functions.register({ name: "echo", image: "example/api:1", retryOn: ["5xx"] });
+    await eventually(() => resource()?.spec?.retryOn, 5000, "mirror written");
+    const full = resource().spec;
+    const { retryOn: _, ...older } = full;
+    await custom.replaceNamespacedCustomObject({ ...where, name: "echo", body: { ...resource(), spec: older } });
+    await eventually(() => resources.cached("echo")?.spec?.retryOn === undefined, 5000, "watch to catch up");
+    await mirror.resync();
+    expect(resource().spec).toEqual(full);
+    await eventually(() => resources.cached("echo")?.spec?.retryOn !== undefined, 5000, "watch to catch up");
+    const version = resource().metadata.resourceVersion;
+    await mirror.resync();
+    expect(resource().metadata.resourceVersion).toBe(version); // an up-to-date mirror is not written
+  });
 });
