@@ -91,7 +91,9 @@ export class ReplicaPresence {
     this.#closed = true;
     clearInterval(this.#timer);
     await this.#sql`DELETE FROM control_planes WHERE replica_id = ${this.replicaId}`.catch(() => {});
-    // Closing the session frees the lock: other replicas may claim what this one left unfinished.
+    // Unlocked explicitly, so the lock is free when close() resolves: the server ends a closed
+    // session a moment later, and another replica claiming at once would still find it held.
+    await this.#sql`SELECT pg_advisory_unlock(hashtextextended(${presenceKey(this.replicaId)}, 0))`.catch(() => {});
     await this.#sql.close({ timeout: 0 }).catch(() => {});
   }
 }
