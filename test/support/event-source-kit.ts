@@ -4,6 +4,9 @@
  * spec that registers it, the consumers' message counters, the DLQ's inputs, and every page of a
  * list from a control-plane process.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Registry } from "prom-client";
 import type { ControlPlane } from "../../src/control-plane";
 
@@ -89,4 +92,21 @@ export async function allPages<T>(api: string, path: string): Promise<T[]> {
 export async function deadLetteredSet(api: string, fn: string): Promise<Set<number>> {
   const dead = await allPages<{ input: unknown }>(api, `/v1/dlq?function=${fn}`);
   return new Set(dead.map((d) => (typeof d.input === "string" ? JSON.parse(d.input) : d.input).i as number));
+}
+
+/**
+ * What the brokers' crash tests share: a temp data dir for the control plane's SQLite store, the
+ * flaky function, the control plane's env (the broker's URL as NANOFAAS_SOURCE_CRASH), and a cleanup.
+ */
+export function crashRun(brokerUrl: string) {
+  const dataDir = mkdtempSync(join(tmpdir(), "nanofaas-crash-"));
+  const fn = flakyFunction();
+  return {
+    fn,
+    env: { NANOFAAS_STORE: "sqlite", NANOFAAS_DATA_DIR: dataDir, NANOFAAS_SOURCE_CRASH: brokerUrl },
+    cleanup: () => {
+      fn.server.stop(true);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }

@@ -5,34 +5,24 @@
  * once the control plane stops nothing comes back to the queue: every message was settled.
  */
 import { afterAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { connect } from "amqplib";
 import { type ControlPlaneProcess, startControlPlane } from "../../../test/support/control-plane-process";
 import { startRabbitMqServer } from "../../../test/support/rabbitmq-server";
-import { allPages, consumingSpec, deadLetteredSet, flakyFunction } from "../../../test/support/event-source-kit";
+import { allPages, consumingSpec, crashRun, deadLetteredSet } from "../../../test/support/event-source-kit";
 import { until } from "../../../test/support/until";
 
 const MESSAGES = 10_000;
-const dataDir = mkdtempSync(join(tmpdir(), "nanofaas-rabbitmq-crash-"));
 const rabbit = await startRabbitMqServer();
-const fn = flakyFunction();
+const run = crashRun(rabbit.url);
+const { fn, env } = run;
 const { succeeded } = fn;
 let cp: ControlPlaneProcess | undefined;
 
 afterAll(async () => {
   await cp?.stop();
-  fn.server.stop(true);
+  run.cleanup();
   await rabbit.close();
-  rmSync(dataDir, { recursive: true, force: true });
 });
-
-const env = {
-  NANOFAAS_STORE: "sqlite",
-  NANOFAAS_DATA_DIR: dataDir,
-  NANOFAAS_SOURCE_CRASH: rabbit.url,
-};
 
 test("10 000 messages, 10 % failing attempts, a SIGKILL in the middle: every message succeeded or is in the DLQ", async () => {
   const started = performance.now();
